@@ -1,0 +1,112 @@
+/**
+ * Names the infrastructure and the handlers must agree on. Both `modules/` and `functions/`
+ * import this file (it has no dependencies), so an env var, event source, detail-type or key
+ * format cannot drift between the Terraform and the code that runs under it.
+ */
+
+/** Every deployed function: the folder `functions/<name>/index.ts` exports `handler`. */
+export const FUNCTION_NAMES = [
+  'file-trigger',
+  'validate-file',
+  'store-chunk',
+  'archive-file',
+  'compensate-file',
+  'notify-file',
+  'api-ingest',
+  'processor',
+  'bars',
+  'summary',
+] as const;
+export type FunctionName = (typeof FUNCTION_NAMES)[number];
+
+/** Environment variables set on the functions (only those a function uses are set on it). */
+export const ENV = {
+  tableName: 'TABLE_NAME',
+  eventBusName: 'EVENT_BUS_NAME',
+  ingestBucket: 'INGEST_BUCKET',
+  archiveBucket: 'ARCHIVE_BUCKET',
+  stateMachineArn: 'STATE_MACHINE_ARN',
+  notificationsTopicArn: 'NOTIFICATIONS_TOPIC_ARN',
+  /** The region this copy of the pipeline runs in; stamped on every record as `originRegion`. */
+  pipelineRegion: 'PIPELINE_REGION',
+  maxBodyBytes: 'MAX_BODY_BYTES',
+  chunkSize: 'CHUNK_SIZE',
+} as const;
+
+/** EventBridge source of every event the pipeline puts on its bus. */
+export const EVENT_SOURCE = 'market-data.pipeline';
+
+/** EventBridge detail-types. */
+export const DETAIL_TYPES = {
+  /** One accepted market record from the HTTP API; `detail.type` is `trade` or `quote`. */
+  marketRecord: 'MarketRecordAccepted',
+  /** A minute bar changed. */
+  barUpdated: 'MinuteBarUpdated',
+  /** A 5-minute per-symbol summary. */
+  summary: 'FiveMinuteSummary',
+  /** A file finished processing (status COMPLETED or FAILED). */
+  fileProcessed: 'FileProcessed',
+} as const;
+
+/** `detail.type` values routed from the bus to the processing queue. */
+export const ROUTED_RECORD_TYPES = ['trade', 'quote'] as const;
+
+/** Object key prefixes in the ingest bucket. */
+export const KEY_PREFIX = {
+  incoming: 'incoming/',
+  rejected: 'rejected/',
+  staged: 'staged/',
+  quarantine: 'quarantine/',
+} as const;
+
+/** Object key prefixes in the archive bucket. */
+export const ARCHIVE_PREFIX = {
+  originals: 'originals/',
+  lineage: 'lineage/',
+} as const;
+
+/** Suffixes the S3 notification is filtered to (one notification filter per suffix). */
+export const INGEST_SUFFIXES = ['.json', '.csv'] as const;
+
+/** Processing profiles of the file-processing request. */
+export const PROCESSING_TYPES = ['standard', 'priority', 'batch'] as const;
+export type ProcessingType = (typeof PROCESSING_TYPES)[number];
+
+/** HTTP routes of the ingest API. */
+export const API_ROUTES = {
+  ingest: 'POST /ingest',
+  processFile: 'POST /files',
+} as const;
+
+/** Table key and index attribute names. */
+export const TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  /** Sparse: only items that must be found by status (files in a non-final state). */
+  statusIndex: { name: 'status-index', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  /** Sparse: only time-series items (minute bars). */
+  timeSeriesIndex: { name: 'timeseries-index', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  /** Attribute stamped on every written item with the region that wrote it. */
+  originRegion: 'originRegion',
+  /** Key prefix of stored market records (the only items the bars function consumes). */
+  recordKeyPrefix: 'REC#',
+  ttl: 'expiresAt',
+} as const;
+
+/** SQS: records per processor invocation. */
+export const PROCESSOR_BATCH_SIZE = 10;
+/** DynamoDB stream: records per bars invocation. */
+export const BARS_BATCH_SIZE = 100;
+
+/**
+ * Lambda event-source-mapping filter patterns for the bars function in `region`: only market
+ * record items whose `originRegion` is this region (replicated writes from the other region are
+ * dropped, so nothing is counted twice). REMOVE events carry only the old image.
+ */
+export function streamFilterPatterns(region: string): Record<string, unknown>[] {
+  const keys = { pk: { S: [{ prefix: TABLE.recordKeyPrefix }] } };
+  return [
+    { eventName: ['INSERT', 'MODIFY'], dynamodb: { Keys: keys, NewImage: { originRegion: { S: [region] } } } },
+    { eventName: ['REMOVE'], dynamodb: { Keys: keys, OldImage: { originRegion: { S: [region] } } } },
+  ];
+}

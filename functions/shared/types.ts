@@ -1,0 +1,119 @@
+/**
+ * The data contract (BRIEF section 4) as types. The data path (`parsing`, `validation`,
+ * `enrichment`) produces these; storage, bars, the handlers and the local run consume them.
+ */
+
+/** Why a row was rejected. */
+export type ReasonCode =
+  | 'MALFORMED'
+  | 'MISSING_FIELD'
+  | 'INVALID_SYMBOL'
+  | 'INVALID_TIMESTAMP'
+  | 'FUTURE_TIMESTAMP'
+  | 'INVALID_PRICE'
+  | 'INVALID_SIZE'
+  | 'CROSSED_QUOTE'
+  | 'UNKNOWN_TYPE';
+
+export const REASON_CODES: readonly ReasonCode[] = [
+  'MALFORMED',
+  'MISSING_FIELD',
+  'INVALID_SYMBOL',
+  'INVALID_TIMESTAMP',
+  'FUTURE_TIMESTAMP',
+  'INVALID_PRICE',
+  'INVALID_SIZE',
+  'CROSSED_QUOTE',
+  'UNKNOWN_TYPE',
+];
+
+/** One rejected row: `line` is the 1-based line in a file, or the 0-based index in an API request. */
+export interface Reject {
+  readonly line: number;
+  readonly reason: ReasonCode;
+  readonly message: string;
+}
+
+export type RecordType = 'trade' | 'quote';
+export type InputFormat = 'csv' | 'json' | 'ndjson';
+/** US-equities session in New York time. */
+export type MarketSession = 'pre' | 'regular' | 'post' | 'closed';
+
+/** Where a record came from. */
+export interface SourceRef {
+  /** `s3` for files, `api` for HTTP requests. */
+  readonly kind: 's3' | 'api';
+  /** `s3://bucket/key` for files; the API request id for requests. */
+  readonly uri: string;
+  /** S3 object version (files only, when the bucket is versioned). */
+  readonly versionId?: string;
+  /** 1-based line (files) or 0-based index (API). */
+  readonly line: number;
+}
+
+interface RecordBase {
+  /** Deterministic id: from `tradeId` (+ symbol) when present, else from source object + line. */
+  readonly recordId: string;
+  /** Upper-cased, matches `^[A-Z][A-Z0-9.-]{0,11}$`. */
+  readonly symbol: string;
+  /** UTC, millisecond precision: `YYYY-MM-DDTHH:MM:SS.mmmZ`. */
+  readonly timestamp: string;
+  /** Epoch milliseconds of `timestamp`. */
+  readonly epochMs: number;
+  /** `YYYY-MM-DDTHH:MM:00.000Z`. */
+  readonly minute: string;
+  readonly session: MarketSession;
+  readonly exchange?: string;
+  readonly tradeId?: string;
+  readonly source: SourceRef;
+  /** Region that accepted the record (stamped on the stored item). */
+  readonly originRegion: string;
+}
+
+/** Prices are canonical decimal strings (no exponent, no float round-trip); sizes are integers. */
+export interface TradeRecord extends RecordBase {
+  readonly type: 'trade';
+  readonly price: string;
+  readonly size: number;
+  /** price × size, exact. */
+  readonly notional: string;
+}
+
+export interface QuoteRecord extends RecordBase {
+  readonly type: 'quote';
+  readonly bid: string;
+  readonly ask: string;
+  readonly bidSize: number;
+  readonly askSize: number;
+  /** (bid + ask) / 2, exact. */
+  readonly mid: string;
+  /** ask − bid, exact. */
+  readonly spread: string;
+  /** spread / mid × 10 000, rounded half-even to 4 decimals ("0" when mid is 0). */
+  readonly spreadBps: string;
+}
+
+export type MarketRecord = TradeRecord | QuoteRecord;
+
+/** Exact minute bar (BRIEF section 4). Decimal fields are canonical decimal strings. */
+export interface MinuteBar {
+  readonly symbol: string;
+  /** `YYYY-MM-DDTHH:MM:00.000Z`. */
+  readonly minute: string;
+  readonly open: string;
+  readonly high: string;
+  readonly low: string;
+  readonly close: string;
+  readonly volume: number;
+  readonly trades: number;
+  /** Σ(price·size)/Σ size, rounded half-even to 8 decimals. */
+  readonly vwap: string;
+  /** Σ(price·size), exact. */
+  readonly notional: string;
+}
+
+/** Result of validating a batch of rows. */
+export interface ValidationResult {
+  readonly records: MarketRecord[];
+  readonly rejects: Reject[];
+}
