@@ -110,3 +110,93 @@ export function streamFilterPatterns(region: string): Record<string, unknown>[] 
     { eventName: ['REMOVE'], dynamodb: { Keys: keys, OldImage: { originRegion: { S: [region] } } } },
   ];
 }
+
+// ---------------------------------------------------------------------------------------------
+// File workflow: the state machine (modules/file-workflow), its step handlers (functions/*-file,
+// store-chunk) and the local run all use these shapes.
+// ---------------------------------------------------------------------------------------------
+
+/** Execution input, built by `file-trigger` (S3 event) and `api-ingest` (POST /files). */
+export interface FileWorkflowInput {
+  readonly bucket: string;
+  /** Decoded object key (never URL-encoded). */
+  readonly key: string;
+  /** S3 version id ('null' for unversioned objects). */
+  readonly versionId: string;
+  readonly size?: number;
+  readonly processingType: ProcessingType;
+  /** ISO time the run was requested. */
+  readonly requestedAt: string;
+}
+
+/** One staged chunk of normalised records (NDJSON of MarketRecord in the ingest bucket). */
+export interface StagedChunk {
+  readonly key: string;
+  readonly records: number;
+}
+
+/** Output of the Validate step, placed at `$.validation`. */
+export interface ValidationOutput {
+  /** Stable id of (bucket, key, versionId): also the file item's key and the execution name. */
+  readonly fileId: string;
+  readonly sourceUri: string;
+  readonly format: 'csv' | 'json' | 'ndjson';
+  readonly accepted: number;
+  readonly rejected: number;
+  readonly reasons: Readonly<Record<string, number>>;
+  /** `rejected/<key>.jsonl`, written even when empty so every run leaves a report. */
+  readonly rejectsKey: string;
+  readonly chunks: readonly StagedChunk[];
+}
+
+/** Input of the StoreChunk step (one Map iteration). */
+export interface StoreChunkInput {
+  readonly bucket: string;
+  readonly fileId: string;
+  readonly chunk: StagedChunk;
+}
+
+/** Output of StoreChunk. */
+export interface StoreChunkOutput {
+  readonly stored: number;
+}
+
+/** Output of the Archive step. */
+export interface ArchiveOutput {
+  readonly archiveBucket: string;
+  readonly originalKey: string;
+  readonly lineageKey: string;
+}
+
+/** State after Validate and the Parallel step: `FileWorkflowInput` + `validation` + `results`. */
+export interface FileWorkflowState extends FileWorkflowInput {
+  readonly validation?: ValidationOutput;
+  /** Parallel output: [StoreChunkOutput[] (one per chunk), ArchiveOutput]. */
+  readonly results?: readonly [readonly StoreChunkOutput[], ArchiveOutput];
+  /** Set by a Catch: `{ Error, Cause }`. */
+  readonly error?: { readonly Error: string; readonly Cause?: string };
+  /** Set by the Pass states before Notify. */
+  readonly status?: 'COMPLETED' | 'FAILED';
+}
+
+/** Error names step handlers throw that must NOT be retried (the run compensates instead). */
+export const NON_RETRYABLE_ERRORS = ['FileNotFoundError', 'UnsupportedFileError', 'FileTooLargeError'] as const;
+
+/** Step names of the state machine, in definition order. */
+export const WORKFLOW_STEPS = {
+  validate: 'Validate',
+  process: 'StoreAndArchive',
+  storeChunks: 'StoreChunks',
+  storeChunk: 'StoreChunk',
+  archive: 'Archive',
+  markCompleted: 'MarkCompleted',
+  notifySuccess: 'NotifySuccess',
+  compensate: 'Compensate',
+  markFailed: 'MarkFailed',
+  notifyFailure: 'NotifyFailure',
+  failed: 'Failed',
+  done: 'Done',
+} as const;
+
+/** Execution names are [A-Za-z0-9_-]{1,80}; `fileId` is built to satisfy that. */
+export const EXECUTION_NAME_MAX = 80;
