@@ -182,6 +182,22 @@ export interface FileWorkflowState extends FileWorkflowInput {
 /** Error names step handlers throw that must NOT be retried (the run compensates instead). */
 export const NON_RETRYABLE_ERRORS = ['FileNotFoundError', 'UnsupportedFileError', 'FileTooLargeError'] as const;
 
+/**
+ * Error names (`error.name` of what a step handler throws, including AWS SDK errors it lets
+ * escape) that clear on their own: the state machine retries these with backoff and jitter.
+ * Anything not listed here and not a Lambda service fault goes straight to compensation.
+ */
+export const RETRYABLE_STEP_ERRORS = [
+  'UnprocessedItemsError',
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'SlowDown',
+  'TimeoutError',
+] as const;
+
 /** Step names of the state machine, in definition order. */
 export const WORKFLOW_STEPS = {
   validate: 'Validate',

@@ -1,0 +1,108 @@
+/**
+ * A small typed subset of the Amazon States Language: the state types and fields the file
+ * workflow uses, and nothing else, so a typo in a field name fails the type-check instead of
+ * the deployment. Pure types: imported by the construct, the local run and the tests.
+ *
+ * @see https://states-language.net/spec.html
+ */
+
+/** Wait between retries grows by `BackoffRate`, capped at `MaxDelaySeconds`, randomised by `JitterStrategy`. */
+export interface AslRetrier {
+  /** Error names this retrier matches (first matching retrier in the list wins). */
+  readonly ErrorEquals: readonly string[];
+  /** Seconds before the first retry. */
+  readonly IntervalSeconds?: number;
+  /** Retries after the first attempt; 0 means "never retry" for the listed errors. */
+  readonly MaxAttempts: number;
+  /** Multiplier applied to the interval on every retry. */
+  readonly BackoffRate?: number;
+  /** Upper bound of any one wait. */
+  readonly MaxDelaySeconds?: number;
+  /** `FULL` picks a random wait between 0 and the computed delay, spreading retries of concurrent runs. */
+  readonly JitterStrategy?: 'FULL' | 'NONE';
+}
+
+/** Routes a matched error to `Next`, storing `{ Error, Cause }` at `ResultPath`. */
+export interface AslCatcher {
+  readonly ErrorEquals: readonly string[];
+  readonly Next: string;
+  readonly ResultPath?: string | null;
+}
+
+/** Fields every state may carry. */
+interface AslStateBase {
+  readonly Comment?: string;
+}
+
+/** Fields of a state that continues: either `Next` or `End: true`. */
+type AslTransition = { readonly Next: string; readonly End?: never } | { readonly End: true; readonly Next?: never };
+
+/** Calls a resource (here a Lambda function ARN, invoked directly so input and output are the payload). */
+export type AslTaskState = AslStateBase &
+  AslTransition & {
+    readonly Type: 'Task';
+    readonly Resource: string;
+    readonly Parameters?: Readonly<Record<string, unknown>>;
+    readonly ResultPath?: string | null;
+    readonly TimeoutSeconds?: number;
+    readonly Retry?: readonly AslRetrier[];
+    readonly Catch?: readonly AslCatcher[];
+  };
+
+/** Runs independent sub-workflows on the same input; output is the array of branch outputs. */
+export type AslParallelState = AslStateBase &
+  AslTransition & {
+    readonly Type: 'Parallel';
+    readonly Branches: readonly AslStateMachine[];
+    readonly ResultPath?: string | null;
+    readonly Retry?: readonly AslRetrier[];
+    readonly Catch?: readonly AslCatcher[];
+  };
+
+/** Runs `ItemProcessor` once per element of `ItemsPath` (inline mode: within this execution). */
+export type AslMapState = AslStateBase &
+  AslTransition & {
+    readonly Type: 'Map';
+    readonly ItemsPath: string;
+    readonly ItemSelector?: Readonly<Record<string, unknown>>;
+    readonly ItemProcessor: AslStateMachine & { readonly ProcessorConfig: { readonly Mode: 'INLINE' } };
+    /** Iterations in flight at once; 0 means unbounded. */
+    readonly MaxConcurrency?: number;
+    readonly ResultPath?: string | null;
+    readonly Retry?: readonly AslRetrier[];
+    readonly Catch?: readonly AslCatcher[];
+  };
+
+/** Injects `Result` at `ResultPath` (used to set the run's status). */
+export type AslPassState = AslStateBase &
+  AslTransition & {
+    readonly Type: 'Pass';
+    readonly Result?: unknown;
+    readonly ResultPath?: string | null;
+  };
+
+/** Ends the execution as failed. */
+export interface AslFailState extends AslStateBase {
+  readonly Type: 'Fail';
+  readonly Error?: string;
+  readonly Cause?: string;
+}
+
+/** Ends the execution as succeeded. */
+export interface AslSucceedState extends AslStateBase {
+  readonly Type: 'Succeed';
+}
+
+/** Any state of the subset. */
+export type AslState = AslTaskState | AslParallelState | AslMapState | AslPassState | AslFailState | AslSucceedState;
+
+/** A state graph: the top level of a definition, a Parallel branch or a Map item processor. */
+export interface AslStateMachine {
+  readonly StartAt: string;
+  readonly States: Readonly<Record<string, AslState>>;
+}
+
+/** A complete state machine definition. */
+export interface AslDefinition extends AslStateMachine {
+  readonly Comment?: string;
+}
