@@ -1,0 +1,28 @@
+/**
+ * Errors the file-workflow steps throw on purpose. Their `name` is what Step Functions matches
+ * (`NON_RETRYABLE_ERRORS` in the contract): retrying cannot fix them, so the run compensates.
+ */
+
+/** The object version to process does not exist (deleted, or a wrong key/version). */
+export class FileNotFoundError extends Error {
+  constructor(readonly bucket: string, readonly key: string, readonly versionId?: string) {
+    super(`s3://${bucket}/${key}${versionId ? ` (version ${versionId})` : ''} does not exist`);
+    this.name = 'FileNotFoundError';
+  }
+}
+
+/** The object is neither CSV nor JSON/NDJSON. */
+export class UnsupportedFileError extends Error {
+  constructor(readonly key: string, readonly detail: string) {
+    super(`${key} is not a supported file: ${detail}`);
+    this.name = 'UnsupportedFileError';
+  }
+}
+
+/** The object is larger than one run can process (and archive with a single copy). */
+export class FileTooLargeError extends Error {
+  constructor(readonly key: string, readonly size: number, readonly limit: number) {
+    super(`${key} is ${size} bytes; the limit is ${limit} bytes`);
+    this.name = 'FileTooLargeError';
+  }
+}
