@@ -1,0 +1,398 @@
+/**
+ * A stand-in for DynamoDBClient that keeps the table in memory and counts what a real table
+ * would bill: every write request, every item write and its write units by DynamoDB's rules,
+ * including the writes each global secondary index receives. It also answers Query, GetItem
+ * and BatchGetItem from its items, so code that reads back what it wrote (the bars path) runs
+ * unchanged. Condition expressions are assumed to pass (the benchmark writes fresh data).
+ */
+import type { AttributeValue, WriteRequest } from '@aws-sdk/client-dynamodb';
+import { TABLE } from '../functions/shared/contract';
+import { itemBytes, writeUnits, type Item } from './item-size';
+import { applyUpdateExpression } from './update-expression';
+
+/** What a GSI copies from the item. */
+export type Projection = 'ALL' | 'KEYS_ONLY' | { readonly include: readonly string[] };
+
+/** A global secondary index. */
+export interface IndexDefinition {
+  readonly name: string;
+  readonly partitionKey: string;
+  readonly sortKey?: string;
+  readonly projection: Projection;
+}
+
+/** Key schema and indexes of a table. */
+export interface TableDefinition {
+  readonly partitionKey: string;
+  readonly sortKey?: string;
+  readonly indexes: readonly IndexDefinition[];
+}
+
+/**
+ * The pipeline table as the contract names it. Both indexes are counted as projecting ALL
+ * attributes, the most expensive case, so an item that lands in one is never under-billed.
+ */
+export const PIPELINE_TABLE: TableDefinition = {
+  partitionKey: TABLE.partitionKey,
+  sortKey: TABLE.sortKey,
+  indexes: [
+    { name: TABLE.statusIndex.name, partitionKey: TABLE.statusIndex.partitionKey, sortKey: TABLE.statusIndex.sortKey, projection: 'ALL' },
+    { name: TABLE.timeSeriesIndex.name, partitionKey: TABLE.timeSeriesIndex.partitionKey, sortKey: TABLE.timeSeriesIndex.sortKey, projection: 'ALL' },
+  ],
+};
+
+/** One item written (a put, update or delete), with what it cost. */
+export interface ItemWrite {
+  /** The API operation it came in (`BatchWriteItem`, `PutItem`, ...). */
+  readonly operation: string;
+  readonly kind: 'put' | 'update' | 'delete';
+  readonly pk: string;
+  readonly sk: string;
+  /** Size of the larger of the item before and after the write (what DynamoDB bills). */
+  readonly bytes: number;
+  /** Units on the table itself. */
+  readonly tableUnits: number;
+  /** Units on every index the write touched, by index name. */
+  readonly indexUnits: Readonly<Record<string, number>>;
+}
+
+/** Totals over everything the client has seen. */
+export interface WriteTotals {
+  /** Write API calls (BatchWriteItem, PutItem, UpdateItem, DeleteItem, TransactWriteItems). */
+  readonly requests: number;
+  readonly itemWrites: number;
+  /** Table units + index units. */
+  readonly writeUnits: number;
+  readonly indexWriteUnits: number;
+  /** Read API calls (Query, GetItem, BatchGetItem). */
+  readonly readRequests: number;
+}
+
+/** A command's input, read loosely: each operation below reads only the fields it documents. */
+type CommandInput = Record<string, any>;
+
+/** A command as the SDK builds it: a class instance with `input`. */
+interface SdkCommand {
+  readonly input: unknown;
+}
+
+/** The counting client; pass it where code accepts a `DynamoDBClient` (it implements `send`). */
+export class CountingDynamoClient {
+  /** Every item write, in order. */
+  readonly writes: ItemWrite[] = [];
+  /** Every API call, in order, by operation name. */
+  readonly calls: string[] = [];
+  private readonly items = new Map<string, Item>();
+
+  constructor(private readonly table: TableDefinition = PIPELINE_TABLE) {}
+
+  /** Puts items into the table without counting them (the state before the measured code runs). */
+  seed(items: readonly Item[]): void {
+    for (const item of items) this.items.set(this.keyOf(item), item);
+  }
+
+  /** The stored item with this key, if any. */
+  get(key: Item): Item | undefined {
+    return this.items.get(this.keyOf(key));
+  }
+
+  /** Forgets the counts (the items stay). */
+  resetCounts(): void {
+    this.writes.length = 0;
+    this.calls.length = 0;
+  }
+
+  /** Totals so far. */
+  totals(): WriteTotals {
+    const writeOps = new Set(['BatchWriteItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'TransactWriteItems']);
+    const readOps = new Set(['Query', 'GetItem', 'BatchGetItem']);
+    let units = 0;
+    let indexUnits = 0;
+    for (const w of this.writes) {
+      const idx = Object.values(w.indexUnits).reduce((a, b) => a + b, 0);
+      units += w.tableUnits + idx;
+      indexUnits += idx;
+    }
+    return {
+      requests: this.calls.filter((c) => writeOps.has(c)).length,
+      itemWrites: this.writes.length,
+      writeUnits: units,
+      indexWriteUnits: indexUnits,
+      readRequests: this.calls.filter((c) => readOps.has(c)).length,
+    };
+  }
+
+  /** The one method the SDK's clients are used through. */
+  async send(command: SdkCommand): Promise<Record<string, unknown>> {
+    const operation = command.constructor.name.replace(/Command$/, '');
+    this.calls.push(operation);
+    const input = command.input as CommandInput;
+    switch (operation) {
+      case 'PutItem':
+        this.put(operation, input.Item as Item, 1);
+        return {};
+      case 'DeleteItem':
+        this.delete(operation, input.Key as Item, 1);
+        return {};
+      case 'UpdateItem':
+        return { Attributes: this.update(operation, input, 1) };
+      case 'BatchWriteItem':
+        return this.batchWrite(input.RequestItems as Record<string, WriteRequest[]>);
+      case 'TransactWriteItems':
+        for (const entry of input.TransactItems as CommandInput[]) {
+          // Transactions bill every item twice (prepare + commit).
+          if (entry.Put) this.put(operation, entry.Put.Item as Item, 2);
+          else if (entry.Delete) this.delete(operation, entry.Delete.Key as Item, 2);
+          else if (entry.Update) this.update(operation, entry.Update, 2);
+          else if (entry.ConditionCheck) this.record(operation, 'update', entry.ConditionCheck.Key as Item, 0, 2, {});
+        }
+        return {};
+      case 'GetItem':
+        return { Item: this.get(input.Key as Item) };
+      case 'BatchGetItem':
+        return this.batchGet(input.RequestItems as Record<string, { Keys: Item[] }>);
+      case 'Query':
+        return this.query(input);
+      default:
+        throw new Error(`CountingDynamoClient does not implement ${operation}; extend bench/counting-client.ts`);
+    }
+  }
+
+  private batchWrite(requestItems: Record<string, WriteRequest[]>): Record<string, unknown> {
+    const tables = Object.keys(requestItems);
+    if (tables.length !== 1) throw new Error(`BatchWriteItem to ${tables.length} tables; the benchmark models one`);
+    const requests = requestItems[tables[0]];
+    if (requests.length === 0 || requests.length > 25) throw new Error(`BatchWriteItem with ${requests.length} requests (DynamoDB allows 1-25)`);
+    const seen = new Set<string>();
+    for (const request of requests) {
+      const key = this.keyOf((request.PutRequest?.Item ?? request.DeleteRequest?.Key) as Item);
+      // DynamoDB rejects the whole request in this case; so does the stand-in.
+      if (seen.has(key)) throw new Error('ValidationException: Provided list of item keys contains duplicates');
+      seen.add(key);
+    }
+    for (const request of requests) {
+      if (request.PutRequest) this.put('BatchWriteItem', request.PutRequest.Item as Item, 1);
+      else if (request.DeleteRequest) this.delete('BatchWriteItem', request.DeleteRequest.Key as Item, 1);
+    }
+    return { UnprocessedItems: {} };
+  }
+
+  private put(operation: string, item: Item, multiplier: number): void {
+    const key = this.keyOf(item);
+    const before = this.items.get(key);
+    this.items.set(key, item);
+    this.record(operation, 'put', item, Math.max(itemBytes(item), before ? itemBytes(before) : 0), multiplier, this.indexUnits(before, item));
+  }
+
+  private delete(operation: string, keyItem: Item, multiplier: number): void {
+    const key = this.keyOf(keyItem);
+    const before = this.items.get(key);
+    this.items.delete(key);
+    this.record(operation, 'delete', keyItem, before ? itemBytes(before) : 0, multiplier, this.indexUnits(before, undefined));
+  }
+
+  private update(operation: string, input: CommandInput, multiplier: number): Item {
+    const key = this.keyOf(input.Key as Item);
+    const before = this.items.get(key);
+    const after = applyUpdateExpression(before ?? { ...(input.Key as Item) }, String(input.UpdateExpression ?? ''), {
+      names: input.ExpressionAttributeNames,
+      values: input.ExpressionAttributeValues,
+    });
+    this.items.set(key, after);
+    this.record(operation, 'update', after, Math.max(itemBytes(after), before ? itemBytes(before) : 0), multiplier, this.indexUnits(before, after));
+    return after;
+  }
+
+  private record(operation: string, kind: ItemWrite['kind'], item: Item, bytes: number, multiplier: number, indexUnits: Record<string, number>): void {
+    const scaled: Record<string, number> = {};
+    for (const [name, units] of Object.entries(indexUnits)) scaled[name] = units * multiplier;
+    this.writes.push({
+      operation,
+      kind,
+      pk: keyText(item[this.table.partitionKey]),
+      sk: this.table.sortKey ? keyText(item[this.table.sortKey]) : '',
+      bytes,
+      tableUnits: writeUnits(bytes) * multiplier,
+      indexUnits: scaled,
+    });
+  }
+
+  /**
+   * Units each index is billed for a change from `before` to `after`: a put when the item
+   * enters it, a delete when it leaves, both when its index key changes, one write when a
+   * projected attribute changes in place, nothing when the index is not affected.
+   */
+  private indexUnits(before: Item | undefined, after: Item | undefined): Record<string, number> {
+    const units: Record<string, number> = {};
+    for (const index of this.table.indexes) {
+      const old = before && inIndex(index, before) ? this.projected(index, before) : undefined;
+      const now = after && inIndex(index, after) ? this.projected(index, after) : undefined;
+      let total = 0;
+      if (old && now) {
+        const sameKey = canonical(pick(old, indexKeyNames(index))) === canonical(pick(now, indexKeyNames(index)));
+        if (!sameKey) total = writeUnits(itemBytes(old)) + writeUnits(itemBytes(now));
+        else if (canonical(old) !== canonical(now)) total = writeUnits(Math.max(itemBytes(old), itemBytes(now)));
+      } else if (old) {
+        total = writeUnits(itemBytes(old));
+      } else if (now) {
+        total = writeUnits(itemBytes(now));
+      }
+      if (total > 0) units[index.name] = total;
+    }
+    return units;
+  }
+
+  /** The index entry: table key + index key + projected attributes. */
+  private projected(index: IndexDefinition, item: Item): Item {
+    if (index.projection === 'ALL') return item;
+    const keys = [this.table.partitionKey, ...(this.table.sortKey ? [this.table.sortKey] : []), ...indexKeyNames(index)];
+    const extra = index.projection === 'KEYS_ONLY' ? [] : index.projection.include;
+    return pick(item, [...keys, ...extra]);
+  }
+
+  private batchGet(requestItems: Record<string, { Keys: Item[] }>): Record<string, unknown> {
+    const responses: Record<string, Item[]> = {};
+    for (const [table, { Keys }] of Object.entries(requestItems)) {
+      responses[table] = Keys.map((k) => this.get(k)).filter((i): i is Item => i !== undefined);
+    }
+    return { Responses: responses, UnprocessedKeys: {} };
+  }
+
+  private query(input: CommandInput): Record<string, unknown> {
+    if (input.FilterExpression) throw new Error('CountingDynamoClient: Query FilterExpression is not modelled');
+    const index = input.IndexName ? this.table.indexes.find((i) => i.name === input.IndexName) : undefined;
+    if (input.IndexName && !index) throw new Error(`Query on unknown index ${input.IndexName}`);
+    const pkName = index ? index.partitionKey : this.table.partitionKey;
+    const skName = index ? index.sortKey : this.table.sortKey;
+    const condition = parseKeyCondition(String(input.KeyConditionExpression ?? ''), input.ExpressionAttributeNames ?? {});
+    const value = (placeholder: string): AttributeValue => {
+      const v = (input.ExpressionAttributeValues ?? {})[placeholder] as AttributeValue | undefined;
+      if (!v) throw new Error(`Query: ${placeholder} is not in ExpressionAttributeValues`);
+      return v;
+    };
+    if (condition.partition.name !== pkName) throw new Error(`Query: ${condition.partition.name} is not the partition key ${pkName}`);
+    const pkValue = keyText(value(condition.partition.value));
+    let matches = [...this.items.values()].filter((item) => item[pkName] !== undefined && keyText(item[pkName]) === pkValue);
+    if (condition.sort) {
+      const { name, op, values } = condition.sort;
+      if (name !== skName) throw new Error(`Query: ${name} is not the sort key ${skName}`);
+      const args = values.map((v) => value(v));
+      matches = matches.filter((item) => item[name] !== undefined && compareSort(item[name], op, args));
+    }
+    if (index && skName) matches = matches.filter((item) => item[skName] !== undefined);
+    if (skName) matches.sort((a, b) => compareValues(a[skName], b[skName]));
+    if (input.ScanIndexForward === false) matches.reverse();
+    if (input.ExclusiveStartKey) {
+      const startKey = canonical(pick(input.ExclusiveStartKey as Item, Object.keys(input.ExclusiveStartKey as Item)));
+      const at = matches.findIndex((m) => canonical(pick(m, Object.keys(input.ExclusiveStartKey as Item))) === startKey);
+      matches = matches.slice(at + 1);
+    }
+    const limit = typeof input.Limit === 'number' ? input.Limit : Infinity;
+    const page = matches.slice(0, limit);
+    const more = matches.length > page.length;
+    const last = page[page.length - 1];
+    const lastKeyNames = [this.table.partitionKey, ...(this.table.sortKey ? [this.table.sortKey] : []), ...(index ? indexKeyNames(index) : [])];
+    return {
+      Items: input.Select === 'COUNT' ? undefined : page,
+      Count: page.length,
+      ScannedCount: page.length,
+      LastEvaluatedKey: more && last ? pick(last, lastKeyNames) : undefined,
+    };
+  }
+
+  private keyOf(item: Item): string {
+    const pk = item[this.table.partitionKey];
+    const sk = this.table.sortKey ? item[this.table.sortKey] : undefined;
+    if (pk === undefined || (this.table.sortKey && sk === undefined)) {
+      throw new Error(`ValidationException: item lacks its key (${JSON.stringify(item).slice(0, 120)})`);
+    }
+    return `${keyText(pk)}\u0000${sk ? keyText(sk) : ''}`;
+  }
+}
+
+/** Parsed `KeyConditionExpression`. */
+export interface KeyCondition {
+  readonly partition: { readonly name: string; readonly value: string };
+  readonly sort?: { readonly name: string; readonly op: string; readonly values: readonly string[] };
+}
+
+/**
+ * Parses `pk = :v [AND sk <op> :a | sk BETWEEN :a AND :b | begins_with(sk, :p)]`, resolving
+ * `#names`. Throws on anything else.
+ */
+export function parseKeyCondition(expression: string, names: Record<string, string>): KeyCondition {
+  const name = (token: string): string => {
+    const t = token.trim();
+    return t.startsWith('#') ? (names[t] ?? fail(`${t} is not in ExpressionAttributeNames`)) : t;
+  };
+  const fail = (why: string): never => {
+    throw new Error(`Query: cannot model KeyConditionExpression "${expression}": ${why}`);
+  };
+  const m = /^\s*([#\w]+)\s*=\s*(:\w+)\s*(?:AND\s+(.+))?$/is.exec(expression) ?? fail('expected "<pk> = :value [AND ...]"');
+  const partition = { name: name(m[1]), value: m[2] };
+  if (!m[3]) return { partition };
+  const rest = m[3].trim();
+  const between = /^([#\w]+)\s+BETWEEN\s+(:\w+)\s+AND\s+(:\w+)$/i.exec(rest);
+  if (between) return { partition, sort: { name: name(between[1]), op: 'BETWEEN', values: [between[2], between[3]] } };
+  const begins = /^begins_with\s*\(\s*([#\w]+)\s*,\s*(:\w+)\s*\)$/i.exec(rest);
+  if (begins) return { partition, sort: { name: name(begins[1]), op: 'begins_with', values: [begins[2]] } };
+  const cmp = /^([#\w]+)\s*(<=|>=|<|>|=)\s*(:\w+)$/.exec(rest) ?? fail(`unsupported sort-key condition "${rest}"`);
+  return { partition, sort: { name: name(cmp[1]), op: cmp[2], values: [cmp[3]] } };
+}
+
+/** Attributes in an index's key. */
+function indexKeyNames(index: IndexDefinition): string[] {
+  return index.sortKey ? [index.partitionKey, index.sortKey] : [index.partitionKey];
+}
+
+/** Sparse indexes: an item is in an index only when it has every key attribute of it. */
+function inIndex(index: IndexDefinition, item: Item): boolean {
+  return indexKeyNames(index).every((k) => item[k] !== undefined);
+}
+
+function pick(item: Item, names: readonly string[]): Item {
+  const out: Item = {};
+  for (const n of names) if (item[n] !== undefined) out[n] = item[n];
+  return out;
+}
+
+/** Order-independent text of an item, for equality. */
+function canonical(item: Item): string {
+  return JSON.stringify(Object.keys(item).sort().map((k) => [k, item[k]]));
+}
+
+function keyText(value: AttributeValue | undefined): string {
+  if (value === undefined) return '';
+  if (value.S !== undefined) return value.S;
+  if (value.N !== undefined) return value.N;
+  if (value.B !== undefined) return Buffer.from(value.B).toString('base64');
+  throw new Error(`key attribute must be S, N or B: ${JSON.stringify(value)}`);
+}
+
+function compareValues(a: AttributeValue | undefined, b: AttributeValue | undefined): number {
+  if (a?.N !== undefined && b?.N !== undefined) return Number(a.N) - Number(b.N);
+  const x = keyText(a);
+  const y = keyText(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function compareSort(value: AttributeValue, op: string, args: AttributeValue[]): boolean {
+  switch (op) {
+    case '=':
+      return compareValues(value, args[0]) === 0;
+    case '<':
+      return compareValues(value, args[0]) < 0;
+    case '<=':
+      return compareValues(value, args[0]) <= 0;
+    case '>':
+      return compareValues(value, args[0]) > 0;
+    case '>=':
+      return compareValues(value, args[0]) >= 0;
+    case 'BETWEEN':
+      return compareValues(value, args[0]) >= 0 && compareValues(value, args[1]) <= 0;
+    case 'begins_with':
+      return keyText(value).startsWith(keyText(args[0]));
+    default:
+      return false;
+  }
+}
