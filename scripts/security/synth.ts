@@ -1,0 +1,105 @@
+/**
+ * Getting synthesized stacks to review: reuse `cdktf.out` when it is newer than every source it
+ * was built from, otherwise synthesize (`tsx main.ts`, as `npm run synth` does). Tests use a
+ * cache keyed by a fingerprint of the sources and the configuration, so several security suites
+ * share one synth per configuration instead of paying for it each.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from './checkov';
+
+/** Files and folders the synthesized output depends on. */
+const SOURCES = ['main.ts', 'cdktf.json', 'package-lock.json', 'config', 'stacks', 'modules', 'functions'];
+
+/** Raised when `main.ts` fails to synthesize. */
+export class SynthError extends Error {
+  constructor(detail: string) {
+    super(`synth failed: ${detail}`);
+    this.name = 'SynthError';
+  }
+}
+
+function walk(path: string, visit: (file: string, mtimeMs: number, size: number) => void): void {
+  if (!existsSync(path)) return;
+  const st = statSync(path);
+  if (st.isDirectory()) {
+    for (const entry of readdirSync(path).sort()) {
+      if (entry === 'node_modules' || entry.startsWith('.')) continue;
+      walk(join(path, entry), visit);
+    }
+  } else {
+    visit(path, st.mtimeMs, st.size);
+  }
+}
+
+/** Newest modification time among the sources. */
+export function newestSourceMtime(root = PROJECT_ROOT): number {
+  let newest = 0;
+  for (const s of SOURCES) walk(join(root, s), (_f, mtime) => (newest = Math.max(newest, mtime)));
+  return newest;
+}
+
+/** True when `<outdir>/manifest.json` exists and is newer than every source. */
+export function isSynthFresh(outdir: string, root = PROJECT_ROOT): boolean {
+  const manifest = join(outdir, 'manifest.json');
+  return existsSync(manifest) && existsSync(join(outdir, 'stacks')) && statSync(manifest).mtimeMs >= newestSourceMtime(root);
+}
+
+/**
+ * Synthesizes the app into `outdir` (`CDKTF_OUTDIR`), with `env` added to the environment
+ * (e.g. `PIPELINE_API_AUTH=jwt`).
+ * @throws SynthError with the app's stderr when it exits non-zero.
+ */
+export function synthesize(outdir: string, env: Record<string, string> = {}, root = PROJECT_ROOT): void {
+  const tsx = join(root, 'node_modules', '.bin', 'tsx');
+  const run = spawnSync(tsx, ['main.ts'], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, CHECKPOINT_DISABLE: '1', CDKTF_OUTDIR: outdir, ...env },
+  });
+  if (run.error) throw new SynthError(run.error.message);
+  if (run.status !== 0) throw new SynthError(`exit ${run.status}\n${(run.stderr || run.stdout || '').trim().slice(-4000)}`);
+}
+
+/** Synthesizes into `outdir` unless it is already fresh; returns whether it synthesized. */
+export function ensureFreshSynth(outdir = join(PROJECT_ROOT, 'cdktf.out'), root = PROJECT_ROOT): boolean {
+  if (isSynthFresh(outdir, root)) return false;
+  synthesize(outdir, {}, root);
+  return true;
+}
+
+/** Fingerprint of the sources (path, size, mtime) and of the configuration environment. */
+export function sourceFingerprint(env: Record<string, string>, root = PROJECT_ROOT): string {
+  const hash = createHash('sha256');
+  for (const s of SOURCES) walk(join(root, s), (f, mtime, size) => hash.update(`${f}\0${size}\0${mtime}\n`));
+  const pipelineVars = Object.entries({ ...process.env, ...env })
+    .filter(([k]) => k.startsWith('PIPELINE_'))
+    .sort(([a], [b]) => a.localeCompare(b));
+  hash.update(JSON.stringify(pipelineVars));
+  return hash.digest('hex').slice(0, 16);
+}
+
+/**
+ * A synthesized output directory for `env`, from the test cache when the sources have not
+ * changed since it was made (the directory is swapped in atomically, so a concurrent suite sees
+ * either nothing or a complete output).
+ */
+export function cachedSynth(env: Record<string, string> = {}, root = PROJECT_ROOT): string {
+  const base = join(tmpdir(), 'market-data-security-synth');
+  mkdirSync(base, { recursive: true });
+  const outdir = join(base, sourceFingerprint(env, root));
+  if (existsSync(join(outdir, 'manifest.json'))) return outdir;
+  const staging = `${outdir}.${process.pid}.${Date.now()}`;
+  synthesize(staging, env, root);
+  try {
+    renameSync(staging, outdir);
+  } catch {
+    // Another suite finished the same synth first: theirs is identical, keep it.
+    rmSync(staging, { recursive: true, force: true });
+  }
+  return outdir;
+}
