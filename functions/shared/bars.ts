@@ -74,3 +74,8 @@ export function sameBar(a: MinuteBar, b: MinuteBar): boolean {
     compare(a.vwap, b.vwap) === 0
   );
 }
+
+/** What recomputing a minute decided: write this bar, or remove the bar (no trades left). */
+export type MinuteBarChange =
+  | { readonly kind: 'updated'; readonly bar: MinuteBar }
+  | { readonly kind: 'removed'; readonly symbol: string; readonly minute: string };

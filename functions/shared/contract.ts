@@ -196,6 +196,7 @@ export const RETRYABLE_STEP_ERRORS = [
   'ServiceUnavailable',
   'SlowDown',
   'TimeoutError',
+  'EventPublishError',
 ] as const;
 
 /** Step names of the state machine, in definition order. */

@@ -1,0 +1,64 @@
+/**
+ * Archive (parallel with StoreChunks): the original object version is copied to the archive
+ * bucket and a lineage document records where it came from and what became of it. Both
+ * writes are deterministic in key, so a retry overwrites rather than duplicates.
+ */
+import { ARCHIVE_PREFIX, type ArchiveOutput, type FileWorkflowState } from '../shared/contract';
+import { env } from '../shared/environment';
+import { fileIdFor } from '../shared/file-ids';
+import { instrumented, logger } from '../shared/observability';
+import { copyObject, putObject } from '../shared/s3-objects';
+
+/** The lineage document of a file run. */
+export interface FileLineage {
+  readonly fileId: string;
+  readonly sourceUri: string;
+  readonly bucket: string;
+  readonly key: string;
+  readonly versionId: string;
+  readonly size?: number;
+  readonly processingType: string;
+  readonly requestedAt: string;
+  readonly archivedAt: string;
+  readonly format?: string;
+  readonly accepted?: number;
+  readonly rejected?: number;
+  readonly reasons?: Readonly<Record<string, number>>;
+  readonly rejectsKey?: string;
+  readonly chunks: ReadonlyArray<{ readonly key: string; readonly records: number }>;
+  readonly archive: { readonly bucket: string; readonly originalKey: string };
+}
+
+/** Builds the lineage document of `state`. */
+export function lineageOf(state: FileWorkflowState, archiveBucket: string, originalKey: string, now: Date): FileLineage {
+  const validation = state.validation;
+  return {
+    fileId: validation?.fileId ?? fileIdFor(state.bucket, state.key, state.versionId),
+    sourceUri: validation?.sourceUri ?? `s3://${state.bucket}/${state.key}`,
+    bucket: state.bucket,
+    key: state.key,
+    versionId: state.versionId,
+    size: state.size,
+    processingType: state.processingType,
+    requestedAt: state.requestedAt,
+    archivedAt: now.toISOString(),
+    format: validation?.format,
+    accepted: validation?.accepted,
+    rejected: validation?.rejected,
+    reasons: validation?.reasons,
+    rejectsKey: validation?.rejectsKey,
+    chunks: validation?.chunks ?? [],
+    archive: { bucket: archiveBucket, originalKey },
+  };
+}
+
+export const handler = instrumented(async (state: FileWorkflowState): Promise<ArchiveOutput> => {
+  const archiveBucket = env.archiveBucket();
+  const originalKey = `${ARCHIVE_PREFIX.originals}${state.key}`;
+  await copyObject({ bucket: state.bucket, key: state.key, versionId: state.versionId }, archiveBucket, originalKey);
+  const lineage = lineageOf(state, archiveBucket, originalKey, new Date());
+  const lineageKey = `${ARCHIVE_PREFIX.lineage}${lineage.fileId}.json`;
+  await putObject(archiveBucket, lineageKey, JSON.stringify(lineage, null, 2), 'application/json');
+  logger.info('File archived', { fileId: lineage.fileId, originalKey, lineageKey });
+  return { archiveBucket, originalKey, lineageKey };
+});
