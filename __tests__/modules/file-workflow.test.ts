@@ -168,7 +168,12 @@ describe('FileWorkflow', () => {
         Action: 'sts:AssumeRole',
         Condition: {
           StringEquals: { 'aws:SourceAccount': expect.stringMatching(/^\$\{data\.aws_caller_identity\.\w+\.account_id\}$/) },
-          ArnLike: { 'aws:SourceArn': expect.stringMatching(/:states:us-east-1:\$\{data\.aws_caller_identity\.\w+\.account_id\}:stateMachine:market-data-file-workflow-dev$/) },
+          ArnLike: {
+            'aws:SourceArn': [
+              expect.stringMatching(/:states:us-east-1:\$\{data\.aws_caller_identity\.\w+\.account_id\}:stateMachine:market-data-file-workflow-dev$/),
+              expect.stringMatching(/:stateMachine:market-data-file-workflow-dev:\*$/),
+            ],
+          },
         },
       }),
     ]);

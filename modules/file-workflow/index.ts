@@ -105,10 +105,11 @@ export class FileWorkflow extends Construct {
             Effect: 'Allow',
             Principal: { Service: 'states.amazonaws.com' },
             Action: 'sts:AssumeRole',
-            // Confused-deputy guard: only this account's state machine of this name may assume it.
+            // Confused-deputy guard: only this account's state machine of this name (or one of
+            // its versions/aliases, `<arn>:<qualifier>`) may assume it.
             Condition: {
               StringEquals: { 'aws:SourceAccount': identity.accountId },
-              ArnLike: { 'aws:SourceArn': ownArn },
+              ArnLike: { 'aws:SourceArn': [ownArn, `${ownArn}:*`] },
             },
           },
         ],
