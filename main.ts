@@ -1,0 +1,39 @@
+/**
+ * The cdktf app: bundles the handlers once, then per selected environment a global stack and
+ * one regional stack per region (`global-<env>`, `regional-<env>-<region>`).
+ * `PIPELINE_ENV=<env>` limits synthesis to one environment.
+ */
+import { App } from 'cdktf';
+import { ConfigErrors, loadConfig, selectedEnvironments } from './config';
+import { MissingFunctionEntryError, bundleFunctions } from './modules/function-bundles';
+import { GlobalStack } from './stacks/global-stack';
+import { RegionalStack } from './stacks/regional-stack';
+
+/** Builds the app (does not synthesize). `outdir` defaults to cdktf's (`cdktf.out`). */
+export function buildApp(options: { outdir?: string } = {}): App {
+  const app = new App({ outdir: options.outdir });
+  const bundles = bundleFunctions();
+  for (const env of selectedEnvironments()) {
+    const config = loadConfig(env);
+    const global = new GlobalStack(app, `global-${env}`, { config });
+    for (const region of [config.primaryRegion, config.drRegion]) {
+      const regional = new RegionalStack(app, `regional-${env}-${region}`, { config, region, bundles });
+      // Deploy order only: the regional stack reads the table and key by name, not from global's state.
+      regional.addDependency(global);
+    }
+  }
+  return app;
+}
+
+if (require.main === module) {
+  try {
+    buildApp().synth();
+  } catch (error) {
+    // A configuration mistake or a missing handler is the user's to fix: the message names it; a stack trace is noise.
+    if (error instanceof ConfigErrors || error instanceof MissingFunctionEntryError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * Every grant and every environment variable of every function, in one place for review.
+ * Each entry is what that handler's code calls (functions/<name>/index.ts and the
+ * functions/shared modules it uses) and nothing more. Grants every function gets (its own log
+ * group, X-Ray, the regional data key, its async failure queue) are added by PipelineFunction.
+ */
+import { ARCHIVE_PREFIX, ENV, KEY_PREFIX, TABLE, type FunctionName } from '../functions/shared/contract';
+
+/** The resources the grants point at (Terraform references in one region). */
+export interface GrantTargets {
+  readonly tableArn: string;
+  /** Stream of the table (replica) in this region. */
+  readonly streamArn: string;
+  readonly ingestBucketArn: string;
+  readonly archiveBucketArn: string;
+  readonly stateMachineArn: string;
+  readonly notificationsTopicArn: string;
+  readonly eventBusArn: string;
+  readonly processingQueueArn: string;
+  /** On-failure destination of the bars stream mapping. */
+  readonly barsFailureQueueArn: string;
+}
+
+/** One Allow statement of a function's role. */
+export interface Grant {
+  readonly sid: string;
+  readonly actions: string[];
+  readonly resources: string[];
+}
+
+/** The grants of every function. */
+export function functionGrants(t: GrantTargets): Record<FunctionName, Grant[]> {
+  const incoming = `${t.ingestBucketArn}/${KEY_PREFIX.incoming}*`;
+  const staged = `${t.ingestBucketArn}/${KEY_PREFIX.staged}*`;
+  const rejected = `${t.ingestBucketArn}/${KEY_PREFIX.rejected}*`;
+  const quarantine = `${t.ingestBucketArn}/${KEY_PREFIX.quarantine}*`;
+  const putEvents: Grant = { sid: 'PutPipelineEvents', actions: ['events:PutEvents'], resources: [t.eventBusArn] };
+  const publishNotifications: Grant = { sid: 'PublishNotifications', actions: ['sns:Publish'], resources: [t.notificationsTopicArn] };
+  return {
+    'file-trigger': [{ sid: 'StartFileWorkflow', actions: ['states:StartExecution'], resources: [t.stateMachineArn] }],
+    'validate-file': [
+      { sid: 'ReadIncomingFiles', actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [incoming] },
+      { sid: 'WriteStagedAndRejects', actions: ['s3:PutObject'], resources: [staged, rejected] },
+      { sid: 'TrackFileItem', actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [t.tableArn] },
+    ],
+    'store-chunk': [
+      { sid: 'ReadStagedChunks', actions: ['s3:GetObject'], resources: [staged] },
+      { sid: 'StoreRecords', actions: ['dynamodb:BatchWriteItem'], resources: [t.tableArn] },
+    ],
+    'archive-file': [
+      {
+        sid: 'ReadIncomingFiles',
+        actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging', 's3:GetObjectVersionTagging'],
+        resources: [incoming],
+      },
+      {
+        sid: 'WriteArchive',
+        actions: ['s3:PutObject', 's3:PutObjectTagging'],
+        resources: [`${t.archiveBucketArn}/${ARCHIVE_PREFIX.originals}*`, `${t.archiveBucketArn}/${ARCHIVE_PREFIX.lineage}*`],
+      },
+    ],
+    'compensate-file': [
+      { sid: 'ReadStagedChunks', actions: ['s3:GetObject'], resources: [staged] },
+      { sid: 'ReadIncomingFiles', actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [incoming] },
+      { sid: 'QuarantineFiles', actions: ['s3:PutObject'], resources: [quarantine] },
+      { sid: 'RemoveFileRecords', actions: ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'], resources: [t.tableArn] },
+    ],
+    'notify-file': [
+      { sid: 'CloseFileItem', actions: ['dynamodb:UpdateItem'], resources: [t.tableArn] },
+      publishNotifications,
+      putEvents,
+    ],
+    'api-ingest': [
+      putEvents,
+      // HeadObject of the file named in a file-processing request.
+      { sid: 'CheckIncomingFiles', actions: ['s3:GetObject'], resources: [incoming] },
+      { sid: 'StartFileWorkflow', actions: ['states:StartExecution'], resources: [t.stateMachineArn] },
+    ],
+    processor: [
+      { sid: 'StoreRecords', actions: ['dynamodb:BatchWriteItem'], resources: [t.tableArn] },
+      {
+        sid: 'ConsumeProcessingQueue',
+        actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'],
+        resources: [t.processingQueueArn],
+      },
+    ],
+    bars: [
+      { sid: 'ReadTableStream', actions: ['dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:DescribeStream'], resources: [t.streamArn] },
+      // ListStreams has no resource type in IAM: '*' is the only possible resource.
+      { sid: 'ListTableStreams', actions: ['dynamodb:ListStreams'], resources: ['*'] },
+      { sid: 'MaintainMinuteBars', actions: ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], resources: [t.tableArn] },
+      putEvents,
+      { sid: 'SendStreamFailures', actions: ['sqs:SendMessage'], resources: [t.barsFailureQueueArn] },
+    ],
+    summary: [
+      { sid: 'QueryMinuteBars', actions: ['dynamodb:Query'], resources: [t.tableArn, `${t.tableArn}/index/${TABLE.timeSeriesIndex.name}`] },
+      publishNotifications,
+      putEvents,
+    ],
+  };
+}
+
+/** Values of the environment variables in `ENV` (Terraform references or literals). */
+export type EnvironmentValues = Readonly<Record<keyof typeof ENV, string>>;
+
+/** Which variables of `ENV` each function reads (PIPELINE_REGION is set on every function). */
+export const FUNCTION_ENVIRONMENT: Readonly<Record<FunctionName, readonly (keyof typeof ENV)[]>> = {
+  'file-trigger': ['stateMachineArn'],
+  'validate-file': ['tableName', 'ingestBucket', 'chunkSize'],
+  'store-chunk': ['tableName', 'ingestBucket'],
+  'archive-file': ['archiveBucket', 'ingestBucket'],
+  'compensate-file': ['tableName', 'ingestBucket'],
+  'notify-file': ['tableName', 'notificationsTopicArn', 'eventBusName'],
+  'api-ingest': ['eventBusName', 'ingestBucket', 'stateMachineArn', 'maxBodyBytes'],
+  processor: ['tableName'],
+  bars: ['tableName', 'eventBusName'],
+  summary: ['tableName', 'notificationsTopicArn', 'eventBusName'],
+};
+
+/** The environment variables of `name`: `{ TABLE_NAME: ..., ... }`. */
+export function functionEnvironment(name: FunctionName, values: EnvironmentValues): Record<string, string> {
+  return Object.fromEntries(FUNCTION_ENVIRONMENT[name].map((key) => [ENV[key], values[key]]));
+}
