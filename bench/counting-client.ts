@@ -82,18 +82,27 @@ export class CountingDynamoClient {
   readonly writes: ItemWrite[] = [];
   /** Every API call, in order, by operation name. */
   readonly calls: string[] = [];
-  private readonly items = new Map<string, Item>();
+  /** Items by partition key text, then sort key text (Query reads one partition). */
+  private readonly partitions = new Map<string, Map<string, Item>>();
 
   constructor(private readonly table: TableDefinition = PIPELINE_TABLE) {}
 
   /** Puts items into the table without counting them (the state before the measured code runs). */
   seed(items: readonly Item[]): void {
-    for (const item of items) this.items.set(this.keyOf(item), item);
+    for (const item of items) this.store(item);
   }
 
   /** The stored item with this key, if any. */
   get(key: Item): Item | undefined {
-    return this.items.get(this.keyOf(key));
+    const [pk, sk] = this.keyOf(key);
+    return this.partitions.get(pk)?.get(sk);
+  }
+
+  /** Number of items in the table. */
+  get size(): number {
+    let count = 0;
+    for (const partition of this.partitions.values()) count += partition.size;
+    return count;
   }
 
   /** Forgets the counts (the items stay). */
@@ -165,7 +174,7 @@ export class CountingDynamoClient {
     if (requests.length === 0 || requests.length > 25) throw new Error(`BatchWriteItem with ${requests.length} requests (DynamoDB allows 1-25)`);
     const seen = new Set<string>();
     for (const request of requests) {
-      const key = this.keyOf((request.PutRequest?.Item ?? request.DeleteRequest?.Key) as Item);
+      const key = this.keyOf((request.PutRequest?.Item ?? request.DeleteRequest?.Key) as Item).join('\u0000');
       // DynamoDB rejects the whole request in this case; so does the stand-in.
       if (seen.has(key)) throw new Error('ValidationException: Provided list of item keys contains duplicates');
       seen.add(key);
@@ -178,27 +187,25 @@ export class CountingDynamoClient {
   }
 
   private put(operation: string, item: Item, multiplier: number): void {
-    const key = this.keyOf(item);
-    const before = this.items.get(key);
-    this.items.set(key, item);
+    const before = this.get(item);
+    this.store(item);
     this.record(operation, 'put', item, Math.max(itemBytes(item), before ? itemBytes(before) : 0), multiplier, this.indexUnits(before, item));
   }
 
   private delete(operation: string, keyItem: Item, multiplier: number): void {
-    const key = this.keyOf(keyItem);
-    const before = this.items.get(key);
-    this.items.delete(key);
+    const before = this.get(keyItem);
+    const [pk, sk] = this.keyOf(keyItem);
+    this.partitions.get(pk)?.delete(sk);
     this.record(operation, 'delete', keyItem, before ? itemBytes(before) : 0, multiplier, this.indexUnits(before, undefined));
   }
 
   private update(operation: string, input: CommandInput, multiplier: number): Item {
-    const key = this.keyOf(input.Key as Item);
-    const before = this.items.get(key);
+    const before = this.get(input.Key as Item);
     const after = applyUpdateExpression(before ?? { ...(input.Key as Item) }, String(input.UpdateExpression ?? ''), {
       names: input.ExpressionAttributeNames,
       values: input.ExpressionAttributeValues,
     });
-    this.items.set(key, after);
+    this.store(after);
     this.record(operation, 'update', after, Math.max(itemBytes(after), before ? itemBytes(before) : 0), multiplier, this.indexUnits(before, after));
     return after;
   }
@@ -272,7 +279,8 @@ export class CountingDynamoClient {
     };
     if (condition.partition.name !== pkName) throw new Error(`Query: ${condition.partition.name} is not the partition key ${pkName}`);
     const pkValue = keyText(value(condition.partition.value));
-    let matches = [...this.items.values()].filter((item) => item[pkName] !== undefined && keyText(item[pkName]) === pkValue);
+    const candidates = index ? [...this.partitions.values()].flatMap((p) => [...p.values()]) : [...(this.partitions.get(pkValue)?.values() ?? [])];
+    let matches = candidates.filter((item) => item[pkName] !== undefined && keyText(item[pkName]) === pkValue);
     if (condition.sort) {
       const { name, op, values } = condition.sort;
       if (name !== skName) throw new Error(`Query: ${name} is not the sort key ${skName}`);
@@ -300,13 +308,21 @@ export class CountingDynamoClient {
     };
   }
 
-  private keyOf(item: Item): string {
+  private store(item: Item): void {
+    const [pk, sk] = this.keyOf(item);
+    let partition = this.partitions.get(pk);
+    if (!partition) this.partitions.set(pk, (partition = new Map()));
+    partition.set(sk, item);
+  }
+
+  /** [partition key text, sort key text]. */
+  private keyOf(item: Item): [string, string] {
     const pk = item[this.table.partitionKey];
     const sk = this.table.sortKey ? item[this.table.sortKey] : undefined;
     if (pk === undefined || (this.table.sortKey && sk === undefined)) {
       throw new Error(`ValidationException: item lacks its key (${JSON.stringify(item).slice(0, 120)})`);
     }
-    return `${keyText(pk)}\u0000${sk ? keyText(sk) : ''}`;
+    return [keyText(pk), sk ? keyText(sk) : ''];
   }
 }
 

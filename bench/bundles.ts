@@ -1,0 +1,106 @@
+/**
+ * `bundles`: every handler bundled exactly as the stacks bundle it (the bundler in
+ * modules/function-bundles.ts, into a temporary folder), its minified size, and its module
+ * init time in a fresh node process: the part of a Lambda cold start our code controls.
+ * `@aws-sdk/*` is external in the bundles (the runtime ships it), so NODE_PATH points node at
+ * the project's node_modules and the SDK's load time is counted, as it is on Lambda.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundleFunctions } from '../modules/function-bundles';
+import { ENV, FUNCTION_NAMES } from '../functions/shared/contract';
+import { runMeasured } from './measured-process';
+import { summarize, type Summary } from './stats';
+import { lastLines } from './synth';
+
+/** One handler's figures. */
+export interface BundleFigures {
+  readonly name: string;
+  /** Size of the minified `index.js`. */
+  readonly bytes: number;
+  /** Time to `require()` the bundle in a fresh process, ms. */
+  readonly initMs: Summary;
+}
+
+/** Result of the bundles section. */
+export interface BundlesResult {
+  readonly functions: readonly BundleFigures[];
+  /** Names in FUNCTION_NAMES without an entry `functions/<name>/index.ts`. */
+  readonly missing: readonly string[];
+}
+
+export interface BundlesOptions {
+  readonly root: string;
+  readonly runs: number;
+  readonly progress: (message: string) => void;
+}
+
+/**
+ * Prints the require time of the bundle in argv[1] and fails when it exports no `handler`.
+ * Lambda loads the module the same way (CommonJS require of index.js).
+ */
+const INIT_PROBE = [
+  'const start = process.hrtime.bigint();',
+  'const mod = require(process.argv[1]);',
+  'const ms = Number(process.hrtime.bigint() - start) / 1e6;',
+  "if (typeof mod.handler !== 'function') { console.error('no exported handler'); process.exit(2); }",
+  'console.log(ms);',
+].join('\n');
+
+/** Bundles every entry into a temporary folder and measures each bundle. */
+export async function measureBundles(opts: BundlesOptions): Promise<BundlesResult> {
+  const outDir = mkdtempSync(join(tmpdir(), 'bench-bundles-'));
+  try {
+    opts.progress('bundles: building every handler with the stacks\' bundler');
+    const bundles = bundleFunctions({ outDir, force: true });
+    const built = Object.keys(bundles).sort();
+    if (built.length === 0) throw new Error('no functions/<name>/index.ts entries to bundle');
+    const missing = FUNCTION_NAMES.filter((name) => !built.includes(name));
+
+    const functions: BundleFigures[] = [];
+    for (const name of built) {
+      opts.progress(`bundles: init time of ${name} (${opts.runs} fresh processes)`);
+      const samples: number[] = [];
+      for (let run = 0; run < opts.runs; run++) {
+        samples.push(await initOnce(join(bundles[name].dir, 'index.js'), opts.root));
+      }
+      functions.push({ name, bytes: bundles[name].bytes, initMs: summarize(samples) });
+    }
+    return { functions, missing };
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+/** Environment a deployed function finds at init (values are placeholders, never used to call AWS). */
+export function lambdaLikeEnvironment(root: string): Record<string, string> {
+  return {
+    NODE_PATH: join(root, 'node_modules'),
+    AWS_REGION: 'us-east-1',
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_LAMBDA_FUNCTION_NAME: 'bench-init-probe',
+    [ENV.pipelineRegion]: 'us-east-1',
+    [ENV.tableName]: 'bench-table',
+    [ENV.eventBusName]: 'bench-bus',
+    [ENV.ingestBucket]: 'bench-ingest',
+    [ENV.archiveBucket]: 'bench-archive',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  };
+}
+
+async function initOnce(bundle: string, root: string): Promise<number> {
+  const run = await runMeasured({
+    command: process.execPath,
+    args: ['-e', INIT_PROBE, bundle],
+    // Outside the project, so nothing but NODE_PATH can resolve the externals.
+    cwd: tmpdir(),
+    env: lambdaLikeEnvironment(root),
+    timeoutMs: 30_000,
+  });
+  const ms = Number(run.stdout.trim().split('\n').pop());
+  if (run.exitCode !== 0 || !Number.isFinite(ms)) {
+    throw new Error(`loading ${bundle} failed (exit ${run.exitCode}): ${lastLines(run.stderr || run.stdout)}`);
+  }
+  return ms;
+}

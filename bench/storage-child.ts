@@ -1,0 +1,233 @@
+/**
+ * Child-process entry of the `storage` section. Runs the real handlers in-process with every
+ * AWS client's `send` replaced (the DynamoDB one by the counting client), so module singletons,
+ * Powertools output and environment variables stay out of the benchmark's own process.
+ * Prints `BENCH_RESULT <json>` as its last line.
+ *
+ * - store path: `rows` records, staged as the Validate step stages them (NDJSON chunks of the
+ *   configured chunk size), each chunk through the store-chunk handler (items.ts mapping +
+ *   batch writer), repeated `runs` times on a fresh table.
+ * - bars path: the same records as the table's stream delivers them (batches of
+ *   BARS_BATCH_SIZE, in write order), each batch through the bars handler right after its items
+ *   are written; then every batch delivered again (a redelivery must write nothing).
+ *
+ * Usage: tsx bench/storage-child.ts [--rows N] [--runs N]
+ */
+import { parseArgs } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
+import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { BARS_BATCH_SIZE, TABLE, type StoreChunkInput } from '../functions/shared/contract';
+import { recordItem, SORT_PREFIX } from '../functions/shared/items';
+import { stagedChunkKey } from '../functions/shared/staged-chunks';
+import type { MarketRecord } from '../functions/shared/types';
+import { handler as barsHandler } from '../functions/bars/index';
+import { handler as storeChunkHandler } from '../functions/store-chunk/index';
+import { CountingDynamoClient, type WriteTotals } from './counting-client';
+import { itemBytes, type Item } from './item-size';
+import { generateCsv, readMarketRecords } from './market-data';
+import { summarize, type Summary } from './stats';
+
+/** Region the handlers run in (PIPELINE_REGION, set by the parent). */
+const REGION = process.env.PIPELINE_REGION ?? 'us-east-1';
+const BUCKET = 'bench-ingest';
+const FILE_ID = 'bench-file';
+
+/** Figures of the store path. */
+export interface StoreFigures {
+  readonly records: number;
+  readonly chunkSize: number;
+  /** Write requests per 1,000 records (BatchWriteItem calls and any single-item writes). */
+  readonly writeRequestsPer1000: Summary;
+  /** Write units (table + indexes) per stored record. */
+  readonly writeUnitsPerRecord: Summary;
+  readonly indexWriteUnits: number;
+  /** Stored item sizes, bytes, over the records of one run. */
+  readonly itemBytes: Summary;
+  readonly totals: WriteTotals;
+}
+
+/** Figures of the bars path. */
+export interface BarsFigures {
+  readonly batches: number;
+  readonly batchSize: number;
+  /** Distinct (symbol, minute) trade pairs per batch. */
+  readonly minutesPerBatch: Summary;
+  /** DynamoDB item writes per (symbol, minute) per batch, first delivery. */
+  readonly writesPerMinute: Summary;
+  /** The same, when every batch is delivered again. */
+  readonly redeliveryWritesPerMinute: Summary;
+  /** Read requests (Query pages + GetItem) per (symbol, minute) per batch. */
+  readonly readsPerMinute: Summary;
+  /** PutEvents entries per (symbol, minute) per batch. */
+  readonly eventsPerMinute: Summary;
+}
+
+/** What the child prints. */
+export interface StorageChildResult {
+  readonly store: StoreFigures;
+  readonly bars: BarsFigures;
+}
+
+/** Replaces `send` on a client class's prototype; returns the function that restores it. */
+function replaceSend(clientClass: { prototype: { send: unknown } }, send: (command: { input: unknown }) => Promise<unknown>): () => void {
+  const original = clientClass.prototype.send;
+  clientClass.prototype.send = send;
+  return () => {
+    clientClass.prototype.send = original;
+  };
+}
+
+/** A Lambda context good enough for the Powertools logger. */
+function lambdaContext(name: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${REGION}:000000000000:function:${name}`,
+    memoryLimitInMB: '512',
+    awsRequestId: `bench-${name}`,
+    logGroupName: `/aws/lambda/${name}`,
+    logStreamName: 'bench',
+    getRemainingTimeInMillis: () => 300_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/** The store path, once, on a fresh table. */
+async function storeOnce(records: readonly MarketRecord[], chunkSize: number): Promise<{ totals: WriteTotals; sizes: number[] }> {
+  const table = new CountingDynamoClient();
+  const chunks = new Map<string, string>();
+  const inputs: StoreChunkInput[] = [];
+  for (let i = 0; i * chunkSize < records.length; i++) {
+    const slice = records.slice(i * chunkSize, (i + 1) * chunkSize);
+    const key = stagedChunkKey(FILE_ID, i);
+    chunks.set(key, slice.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    inputs.push({ bucket: BUCKET, fileId: FILE_ID, chunk: { key, records: slice.length } });
+  }
+  const restoreDynamo = replaceSend(DynamoDBClient, (command) => table.send(command));
+  const restoreS3 = replaceSend(S3Client, async (command) => {
+    const input = command.input as { Bucket?: string; Key?: string };
+    const body = input.Bucket === BUCKET && input.Key ? chunks.get(input.Key) : undefined;
+    if (command.constructor.name !== 'GetObjectCommand' || body === undefined) {
+      throw Object.assign(new Error(`bench S3 stub: no ${command.constructor.name} for ${input.Key}`), { name: 'NoSuchKey' });
+    }
+    return { Body: { transformToString: async () => body }, ContentLength: Buffer.byteLength(body) };
+  });
+  try {
+    for (const input of inputs) await storeChunkHandler(input, lambdaContext('store-chunk'));
+  } finally {
+    restoreDynamo();
+    restoreS3();
+  }
+  const recordWrites = table.writes.filter((w) => w.pk.startsWith(TABLE.recordKeyPrefix));
+  if (recordWrites.length !== new Set(records.map((r) => `${r.type}#${r.recordId}`)).size) {
+    throw new Error(`store path wrote ${recordWrites.length} record items for ${records.length} records`);
+  }
+  return { totals: table.totals(), sizes: recordWrites.map((w) => w.bytes) };
+}
+
+/** A stream INSERT record of a stored item, as DynamoDB Streams delivers it to Lambda. */
+function insertRecord(item: Item, sequence: number): DynamoDBRecord {
+  return {
+    eventID: `bench-${sequence}`,
+    eventName: 'INSERT',
+    eventVersion: '1.1',
+    eventSource: 'aws:dynamodb',
+    awsRegion: REGION,
+    dynamodb: {
+      Keys: { pk: item.pk, sk: item.sk } as NonNullable<DynamoDBRecord['dynamodb']>['Keys'],
+      NewImage: item as NonNullable<DynamoDBRecord['dynamodb']>['NewImage'],
+      SequenceNumber: String(100000000000 + sequence),
+      SizeBytes: itemBytes(item),
+      StreamViewType: 'NEW_AND_OLD_IMAGES',
+    },
+    eventSourceARN: `arn:aws:dynamodb:${REGION}:000000000000:table/bench/stream/bench`,
+  };
+}
+
+/** The bars path: every batch once as written, then every batch again. */
+async function barsRun(records: readonly MarketRecord[]): Promise<BarsFigures> {
+  const table = new CountingDynamoClient();
+  let events = 0;
+  const restoreDynamo = replaceSend(DynamoDBClient, (command) => table.send(command));
+  const restoreEvents = replaceSend(EventBridgeClient, async (command) => {
+    const entries = (command.input as { Entries?: unknown[] }).Entries ?? [];
+    events += entries.length;
+    return { FailedEntryCount: 0, Entries: entries.map((_, i) => ({ EventId: `bench-${events}-${i}` })) };
+  });
+  const items = records.map(recordItem);
+  const batches: Item[][] = [];
+  for (let i = 0; i < items.length; i += BARS_BATCH_SIZE) batches.push(items.slice(i, i + BARS_BATCH_SIZE));
+
+  const minutesOf = (batch: Item[]): number =>
+    new Set(batch.filter((i) => i.sk.S?.startsWith(SORT_PREFIX.trade)).map((i) => i.pk.S)).size;
+  const first: { minutes: number; writes: number; reads: number; events: number }[] = [];
+  const again: number[] = [];
+  try {
+    let sequence = 0;
+    const deliver = async (batch: Item[]): Promise<{ writes: number; reads: number; events: number }> => {
+      table.resetCounts();
+      const eventsBefore = events;
+      const event: DynamoDBStreamEvent = { Records: batch.map((item) => insertRecord(item, sequence++)) };
+      const response = await barsHandler(event, lambdaContext('bars'));
+      if (response.batchItemFailures.length > 0) throw new Error(`bars handler reported ${response.batchItemFailures.length} failed records`);
+      const nonBarWrites = table.writes.filter((w) => !w.pk.startsWith('BAR#'));
+      if (nonBarWrites.length > 0) throw new Error(`bars handler wrote non-bar items, e.g. ${nonBarWrites[0].pk}`);
+      return { writes: table.writes.length, reads: table.totals().readRequests, events: events - eventsBefore };
+    };
+    for (const batch of batches) {
+      // The stream follows the table: a batch's items are in the table when it is delivered.
+      table.seed(batch);
+      first.push({ minutes: minutesOf(batch), ...(await deliver(batch)) });
+    }
+    for (const batch of batches) {
+      const { writes } = await deliver(batch);
+      again.push(writes / Math.max(1, minutesOf(batch)));
+    }
+  } finally {
+    restoreDynamo();
+    restoreEvents();
+  }
+  const withTrades = first.filter((b) => b.minutes > 0);
+  return {
+    batches: batches.length,
+    batchSize: BARS_BATCH_SIZE,
+    minutesPerBatch: summarize(first.map((b) => b.minutes)),
+    writesPerMinute: summarize(withTrades.map((b) => b.writes / b.minutes)),
+    redeliveryWritesPerMinute: summarize(again),
+    readsPerMinute: summarize(withTrades.map((b) => b.reads / b.minutes)),
+    eventsPerMinute: summarize(withTrades.map((b) => b.events / b.minutes)),
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { rows: { type: 'string' }, runs: { type: 'string' }, 'chunk-size': { type: 'string' } } });
+  const rows = Number(values.rows ?? 10_000);
+  const runs = Number(values.runs ?? 3);
+  const chunkSize = Number(values['chunk-size'] ?? process.env.CHUNK_SIZE ?? 1000);
+  const records = readMarketRecords(generateCsv({ rows }), `s3://${BUCKET}/incoming/bench.csv`, REGION);
+
+  const storeRuns: { totals: WriteTotals; sizes: number[] }[] = [];
+  for (let run = 0; run < runs; run++) storeRuns.push(await storeOnce(records, chunkSize));
+  const store: StoreFigures = {
+    records: records.length,
+    chunkSize,
+    writeRequestsPer1000: summarize(storeRuns.map((r) => (r.totals.requests * 1000) / records.length)),
+    writeUnitsPerRecord: summarize(storeRuns.map((r) => r.totals.writeUnits / records.length)),
+    indexWriteUnits: storeRuns[0].totals.indexWriteUnits,
+    itemBytes: summarize(storeRuns[0].sizes),
+    totals: storeRuns[0].totals,
+  };
+  const bars = await barsRun(records);
+  const result: StorageChildResult = { store, bars };
+  process.stdout.write(`\nBENCH_RESULT ${JSON.stringify(result)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exitCode = 1;
+});
