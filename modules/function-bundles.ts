@@ -67,7 +67,8 @@ export const BUNDLE_SETTINGS = {
   target: 'node22',
   format: 'cjs',
   minify: true,
-  sourcemap: 'external',
+  // 'linked' = external .map file plus the sourceMappingURL comment --enable-source-maps needs to find it.
+  sourcemap: 'linked',
   sourcesContent: false,
   legalComments: 'none',
   external: ['@aws-sdk/*'],
