@@ -49,6 +49,11 @@ export interface SourceRef {
   readonly versionId?: string;
   /** 1-based line (files) or 0-based index (API). */
   readonly line: number;
+  /**
+   * JSON files only: 0-based position of the record among the file's JSON values (a JSON array
+   * may hold many records on one line, so the line alone does not identify them).
+   */
+  readonly element?: number;
 }
 
 interface RecordBase {

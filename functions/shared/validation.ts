@@ -1,0 +1,458 @@
+/**
+ * Validation and normalisation of one row, independent of the input format. The readers
+ * (`csv-reader.ts`, `json-reader.ts`, `validateObjects`) fill a {@link RowSlots} with the text
+ * span of each contract field; {@link RecordNormaliser} turns it into a `MarketRecord` or a
+ * `Reject`, allocating nothing but the record (and the reject, for bad rows).
+ *
+ * Checks run in this order and the first failure is reported: MALFORMED (reader problems, nested
+ * values, bad `exchange`/`tradeId`), UNKNOWN_TYPE, MISSING_FIELD, INVALID_SYMBOL,
+ * INVALID_TIMESTAMP, FUTURE_TIMESTAMP, INVALID_PRICE, INVALID_SIZE, CROSSED_QUOTE.
+ *
+ * Field rules:
+ * - symbol: upper-cased, then `^[A-Z][A-Z0-9.-]{0,11}$` (so `aapl` is accepted as `AAPL`).
+ * - prices: plain decimal > 0, no sign, no exponent, ≤ 18 significant digits, ≤ 8 decimals.
+ * - sizes: integers (a fraction of only zeros, `100.0`, is allowed), ≤ 2^53−1; trade size > 0,
+ *   quote sizes ≥ 0.
+ * - exchange: optional, 1-16 of `[A-Za-z0-9._-]`, upper-cased.
+ * - tradeId: optional, 1-128 printable characters.
+ * - empty values count as absent; surrounding spaces and tabs are ignored.
+ */
+import { FIELDS, FIELD_COUNT, Field } from './fields';
+import { newScannedPrice, PriceScan, PRICE_MAX_SCALE, PRICE_MAX_SIGNIFICANT_DIGITS, scanPrice, type ScannedPrice } from './decimal';
+import { compareScanned, MinuteCache, newQuoteMetrics, quoteMetrics, tradeNotional } from './enrichment';
+import { elementRecordId, isVerbatimTradeId, lineRecordId, sourceIdPrefix, tradeRecordId, type SourceIdentity } from './ids';
+import { formatSecondsSuffix, newScannedTimestamp, scanTimestamp, TimestampScan } from './timestamps';
+import type { MarketRecord, ReasonCode, Reject, SourceRef } from './types';
+
+/** How far ahead of `now` a timestamp may be before it is FUTURE_TIMESTAMP. */
+export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
+/** Longest accepted trade id. */
+export const TRADE_ID_MAX_LENGTH = 128;
+
+/** What a slot holds. */
+export enum SlotKind {
+  Absent = 0,
+  /** A CSV cell or a JSON string. */
+  Text = 1,
+  /** A JSON number token (raw text, never converted to a float). */
+  Number = 2,
+  /** A JSON `true`/`false`. */
+  Boolean = 3,
+  /** A JSON object or array. */
+  Nested = 4,
+}
+
+/**
+ * The contract fields of one row as spans of source text (no copies). One instance is reused
+ * for every row of a reader.
+ */
+export class RowSlots {
+  readonly src: string[] = new Array<string>(FIELD_COUNT).fill('');
+  readonly start = new Int32Array(FIELD_COUNT);
+  readonly end = new Int32Array(FIELD_COUNT);
+  readonly kind = new Uint8Array(FIELD_COUNT);
+  /** Set by a reader when the row cannot be read; the row becomes a MALFORMED reject. */
+  malformed: string | undefined = undefined;
+
+  /** Forgets the previous row. */
+  clear(): void {
+    this.kind.fill(0);
+    this.malformed = undefined;
+  }
+
+  /**
+   * Stores `src[start, end)` in `slot`, trimming spaces and tabs; empty text stays absent.
+   * Returns false when the slot was already set (a duplicate field).
+   */
+  set(slot: number, src: string, start: number, end: number, kind: SlotKind): boolean {
+    if (this.kind[slot] !== SlotKind.Absent) return false;
+    if (kind === SlotKind.Text) {
+      let c: number;
+      while (start < end && ((c = src.charCodeAt(start)) === 32 || c === 9)) start++;
+      while (end > start && ((c = src.charCodeAt(end - 1)) === 32 || c === 9)) end--;
+      if (start === end) return true;
+    }
+    this.src[slot] = src;
+    this.start[slot] = start;
+    this.end[slot] = end;
+    this.kind[slot] = kind;
+    return true;
+  }
+}
+
+/** Where the records of one run come from and where they are accepted. */
+export interface NormaliserContext {
+  readonly source: SourceIdentity;
+  readonly originRegion: string;
+  /** Epoch ms used for FUTURE_TIMESTAMP. */
+  readonly now: number;
+}
+
+/** Mutable collector of one batch's output. */
+export interface ResultSink {
+  records: MarketRecord[];
+  rejects: Reject[];
+}
+
+/** Creates an empty sink to collect a `ValidationResult` into. */
+export function newResultSink(): ResultSink {
+  return { records: [], rejects: [] };
+}
+
+/** Quoted, shortened, control-character-safe rendering of a value for reject messages. */
+export function previewValue(src: string, start: number, end: number): string {
+  const text = end - start > 40 ? `${src.slice(start, start + 40)}...` : src.slice(start, end);
+  return JSON.stringify(text);
+}
+
+function kindName(kind: number): string {
+  return kind === SlotKind.Boolean ? 'a boolean' : kind === SlotKind.Nested ? 'an object or array' : 'a number';
+}
+
+const PRICE_PROBLEMS: Record<number, string> = {
+  [PriceScan.NotANumber]: 'is not a plain decimal number',
+  [PriceScan.Exponent]: 'uses exponent notation, which is not accepted',
+  [PriceScan.NonFinite]: 'is not a finite number',
+  [PriceScan.NotPositive]: 'must be greater than 0',
+  [PriceScan.TooManyDigits]: `has more than ${PRICE_MAX_SIGNIFICANT_DIGITS} significant digits`,
+  [PriceScan.ScaleTooLarge]: `has more than ${PRICE_MAX_SCALE} decimal places`,
+};
+
+const QUOTE_FIELDS = [Field.bid, Field.ask, Field.bidSize, Field.askSize] as const;
+
+const SIZE_NOT_INTEGER = -1;
+const SIZE_TOO_LARGE = -2;
+const SIZE_NEGATIVE = -3;
+
+/** Integer size in `src[start, end)`, or a negative SIZE_* code. */
+function scanSize(src: string, start: number, end: number): number {
+  let i = start;
+  if (src.charCodeAt(i) === 45) {
+    return scanSize(src, start + 1, end) >= 0 ? SIZE_NEGATIVE : SIZE_NOT_INTEGER;
+  }
+  let value = 0;
+  let digits = 0;
+  for (; i < end; i++) {
+    const d = src.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+    value = value * 10 + d;
+    if (value > 0) digits++;
+  }
+  if (i === start) return SIZE_NOT_INTEGER;
+  if (i < end) {
+    // "100.0" is an integer written by a float-minded producer: allow zeros only.
+    if (src.charCodeAt(i) !== 46) return SIZE_NOT_INTEGER;
+    for (i++; i < end; i++) if (src.charCodeAt(i) !== 48) return SIZE_NOT_INTEGER;
+  }
+  if (digits > 16 || value > Number.MAX_SAFE_INTEGER) return SIZE_TOO_LARGE;
+  return value;
+}
+
+function isSymbolStart(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+function isSymbolChar(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 45 || (c >= 97 && c <= 122);
+}
+
+/**
+ * Builds normalised, enriched records from {@link RowSlots}. One per run: it holds the per-source
+ * id prefix (hashed once), the minute cache and reusable scan buffers.
+ */
+export class RecordNormaliser {
+  private readonly idPrefix: string;
+  private readonly kind: 's3' | 'api';
+  private readonly uri: string;
+  private readonly versionId: string | undefined;
+  private readonly originRegion: string;
+  private readonly latestAllowed: number;
+  private readonly minutes = new MinuteCache();
+  private readonly ts = newScannedTimestamp();
+  private readonly price = newScannedPrice();
+  private readonly bid = newScannedPrice();
+  private readonly ask = newScannedPrice();
+  private readonly metrics = newQuoteMetrics();
+
+  constructor(ctx: NormaliserContext) {
+    this.idPrefix = sourceIdPrefix(ctx.source);
+    this.kind = ctx.source.kind;
+    this.uri = ctx.source.uri;
+    this.versionId = ctx.source.versionId;
+    this.originRegion = ctx.originRegion;
+    this.latestAllowed = ctx.now + FUTURE_TOLERANCE_MS;
+  }
+
+  /** Adds a reject for `line`. */
+  reject(sink: ResultSink, line: number, reason: ReasonCode, message: string): void {
+    sink.rejects.push({ line, reason, message });
+  }
+
+  /**
+   * Validates the row in `slots` (read from `line`) and adds a record or a reject to `sink`.
+   * `element` (JSON files) is the 0-based position of the value in the file; it replaces the
+   * line in the record id, because one line may hold many JSON records.
+   */
+  normalise(slots: RowSlots, line: number, sink: ResultSink, element = -1): void {
+    if (slots.malformed !== undefined) return this.reject(sink, line, 'MALFORMED', slots.malformed);
+    const kind = slots.kind;
+    const src = slots.src;
+    const start = slots.start;
+    const end = slots.end;
+    for (let f = 0; f < FIELD_COUNT; f++) {
+      if (kind[f] === SlotKind.Nested) {
+        return this.reject(sink, line, 'MALFORMED', `${FIELDS[f]} must be a single value, got an object or array`);
+      }
+    }
+
+    // Type, given or inferred from the fields present.
+    let isTrade: boolean;
+    if (kind[Field.type] !== SlotKind.Absent) {
+      const s = src[Field.type];
+      const a = start[Field.type];
+      const len = end[Field.type] - a;
+      const t = kind[Field.type] === SlotKind.Text && len === 5 ? s.slice(a, a + 5).toLowerCase() : '';
+      if (t === 'trade') isTrade = true;
+      else if (t === 'quote') isTrade = false;
+      else {
+        return this.reject(sink, line, 'UNKNOWN_TYPE', `type ${previewValue(s, a, end[Field.type])} is not trade or quote`);
+      }
+    } else {
+      const tradeFields = kind[Field.price] !== SlotKind.Absent || kind[Field.size] !== SlotKind.Absent;
+      const quoteFields =
+        kind[Field.bid] !== SlotKind.Absent || kind[Field.ask] !== SlotKind.Absent ||
+        kind[Field.bidSize] !== SlotKind.Absent || kind[Field.askSize] !== SlotKind.Absent;
+      if (tradeFields && quoteFields) {
+        return this.reject(sink, line, 'UNKNOWN_TYPE', 'type is missing and the row has both trade (price/size) and quote (bid/ask) fields');
+      }
+      if (!tradeFields && !quoteFields) {
+        return this.reject(sink, line, 'MISSING_FIELD', 'missing type, and no price/size or bid/ask fields to infer it from');
+      }
+      isTrade = tradeFields;
+    }
+
+    // Required fields.
+    if (kind[Field.symbol] === SlotKind.Absent) return this.reject(sink, line, 'MISSING_FIELD', 'missing symbol');
+    if (kind[Field.timestamp] === SlotKind.Absent) return this.reject(sink, line, 'MISSING_FIELD', 'missing timestamp');
+    if (isTrade) {
+      if (kind[Field.price] === SlotKind.Absent) return this.reject(sink, line, 'MISSING_FIELD', 'missing price (trade)');
+      if (kind[Field.size] === SlotKind.Absent) return this.reject(sink, line, 'MISSING_FIELD', 'missing size (trade)');
+    } else {
+      for (const f of QUOTE_FIELDS) {
+        if (kind[f] === SlotKind.Absent) return this.reject(sink, line, 'MISSING_FIELD', `missing ${FIELDS[f]} (quote)`);
+      }
+    }
+
+    // Symbol.
+    const symSrc = src[Field.symbol];
+    const symStart = start[Field.symbol];
+    const symEnd = end[Field.symbol];
+    const symLen = symEnd - symStart;
+    let lower = false;
+    let symbolOk = kind[Field.symbol] === SlotKind.Text && symLen <= 12 && isSymbolStart(symSrc.charCodeAt(symStart));
+    for (let i = symStart; symbolOk && i < symEnd; i++) {
+      const c = symSrc.charCodeAt(i);
+      if (!isSymbolChar(c)) symbolOk = false;
+      else if (c >= 97) lower = true;
+    }
+    if (!symbolOk) {
+      return this.reject(
+        sink,
+        line,
+        'INVALID_SYMBOL',
+        kind[Field.symbol] !== SlotKind.Text
+          ? `symbol must be text, got ${kindName(kind[Field.symbol])}`
+          : `symbol ${previewValue(symSrc, symStart, symEnd)} must be a letter followed by up to 11 letters, digits, '.' or '-'`,
+      );
+    }
+    const symbol = lower ? symSrc.slice(symStart, symEnd).toUpperCase() : symSrc.slice(symStart, symEnd);
+
+    // Timestamp.
+    const tsKind = kind[Field.timestamp];
+    const tsSrc = src[Field.timestamp];
+    const tsStart = start[Field.timestamp];
+    const tsEnd = end[Field.timestamp];
+    const tsStatus = tsKind === SlotKind.Boolean ? TimestampScan.Unparseable : scanTimestamp(tsSrc, tsStart, tsEnd, this.ts);
+    if (tsStatus !== TimestampScan.Ok) {
+      return this.reject(sink, line, 'INVALID_TIMESTAMP', timestampMessage(tsStatus, previewValue(tsSrc, tsStart, tsEnd)));
+    }
+    const epochMs = this.ts.epochMs;
+    if (epochMs > this.latestAllowed) {
+      return this.reject(
+        sink,
+        line,
+        'FUTURE_TIMESTAMP',
+        `timestamp ${previewValue(tsSrc, tsStart, tsEnd)} is more than 5 minutes in the future`,
+      );
+    }
+
+    // Optional fields.
+    let exchange: string | undefined;
+    if (kind[Field.exchange] !== SlotKind.Absent) {
+      exchange = this.readExchange(slots);
+      if (exchange === undefined) {
+        return this.reject(
+          sink,
+          line,
+          'MALFORMED',
+          `exchange ${previewValue(src[Field.exchange], start[Field.exchange], end[Field.exchange])} must be 1-16 letters, digits, '.', '_' or '-'`,
+        );
+      }
+    }
+    let tradeId: string | undefined;
+    let recordId: string;
+    if (kind[Field.tradeId] !== SlotKind.Absent) {
+      const s = src[Field.tradeId];
+      const a = start[Field.tradeId];
+      const b = end[Field.tradeId];
+      if (kind[Field.tradeId] === SlotKind.Boolean || b - a > TRADE_ID_MAX_LENGTH || hasControlChar(s, a, b)) {
+        return this.reject(sink, line, 'MALFORMED', `tradeId ${previewValue(s, a, b)} must be 1-${TRADE_ID_MAX_LENGTH} printable characters`);
+      }
+      tradeId = s.slice(a, b);
+      recordId = isVerbatimTradeId(s, a, b) ? `t-${symbol}-${tradeId}` : tradeRecordId(symbol, tradeId);
+    } else {
+      recordId = element < 0 ? lineRecordId(this.idPrefix, line) : elementRecordId(this.idPrefix, element);
+    }
+
+    const minute = this.minutes.get(epochMs);
+    const timestamp = this.ts.canonical ? tsSrc.slice(tsStart, tsEnd) : minute.prefix + formatSecondsSuffix(epochMs);
+    let source: SourceRef =
+      this.versionId === undefined
+        ? { kind: this.kind, uri: this.uri, line }
+        : { kind: this.kind, uri: this.uri, versionId: this.versionId, line };
+    if (element >= 0) source = { ...source, element };
+
+    let record: MarketRecord;
+    if (isTrade) {
+      const price = this.price;
+      const status = this.readPrice(slots, Field.price, price);
+      if (status !== PriceScan.Ok) return this.rejectPrice(sink, line, slots, Field.price, status);
+      const size = this.readSize(slots, Field.size);
+      if (size <= 0) return this.rejectSize(sink, line, slots, Field.size, size, true);
+      record = {
+        recordId,
+        type: 'trade',
+        symbol,
+        timestamp,
+        epochMs,
+        minute: minute.key,
+        session: minute.session,
+        price: price.text,
+        size,
+        notional: tradeNotional(price, size),
+        source,
+        originRegion: this.originRegion,
+      };
+    } else {
+      const bid = this.bid;
+      const ask = this.ask;
+      let status = this.readPrice(slots, Field.bid, bid);
+      if (status !== PriceScan.Ok) return this.rejectPrice(sink, line, slots, Field.bid, status);
+      status = this.readPrice(slots, Field.ask, ask);
+      if (status !== PriceScan.Ok) return this.rejectPrice(sink, line, slots, Field.ask, status);
+      const bidSize = this.readSize(slots, Field.bidSize);
+      if (bidSize < 0) return this.rejectSize(sink, line, slots, Field.bidSize, bidSize, false);
+      const askSize = this.readSize(slots, Field.askSize);
+      if (askSize < 0) return this.rejectSize(sink, line, slots, Field.askSize, askSize, false);
+      if (compareScanned(bid, ask) > 0) {
+        return this.reject(sink, line, 'CROSSED_QUOTE', `bid ${bid.text} is above ask ${ask.text}`);
+      }
+      const metrics = this.metrics;
+      quoteMetrics(bid, ask, metrics);
+      record = {
+        recordId,
+        type: 'quote',
+        symbol,
+        timestamp,
+        epochMs,
+        minute: minute.key,
+        session: minute.session,
+        bid: bid.text,
+        ask: ask.text,
+        bidSize,
+        askSize,
+        mid: metrics.mid,
+        spread: metrics.spread,
+        spreadBps: metrics.spreadBps,
+        source,
+        originRegion: this.originRegion,
+      };
+    }
+    // Optional keys are only present when set (no `undefined` attributes reach storage).
+    if (exchange !== undefined) (record as { exchange?: string }).exchange = exchange;
+    if (tradeId !== undefined) (record as { tradeId?: string }).tradeId = tradeId;
+    sink.records.push(record);
+  }
+
+  private readPrice(slots: RowSlots, f: number, out: ScannedPrice): PriceScan {
+    const k = slots.kind[f];
+    if (k !== SlotKind.Text && k !== SlotKind.Number) return PriceScan.NotANumber;
+    return scanPrice(slots.src[f], slots.start[f], slots.end[f], out);
+  }
+
+  private rejectPrice(sink: ResultSink, line: number, slots: RowSlots, f: number, status: PriceScan): void {
+    const k = slots.kind[f];
+    const shown = k === SlotKind.Boolean ? 'a boolean' : previewValue(slots.src[f], slots.start[f], slots.end[f]);
+    this.reject(sink, line, 'INVALID_PRICE', `${FIELDS[f]} ${shown} ${PRICE_PROBLEMS[status]}`);
+  }
+
+  private readSize(slots: RowSlots, f: number): number {
+    const k = slots.kind[f];
+    if (k !== SlotKind.Text && k !== SlotKind.Number) return SIZE_NOT_INTEGER;
+    return scanSize(slots.src[f], slots.start[f], slots.end[f]);
+  }
+
+  private rejectSize(sink: ResultSink, line: number, slots: RowSlots, f: number, code: number, positive: boolean): void {
+    const k = slots.kind[f];
+    const shown = k === SlotKind.Boolean ? 'a boolean' : previewValue(slots.src[f], slots.start[f], slots.end[f]);
+    const why =
+      code === SIZE_TOO_LARGE
+        ? 'is larger than 2^53-1'
+        : code === 0 || code === SIZE_NEGATIVE
+          ? positive
+            ? 'must be an integer greater than 0'
+            : 'must be an integer of 0 or more'
+          : 'is not an integer';
+    this.reject(sink, line, 'INVALID_SIZE', `${FIELDS[f]} ${shown} ${why}`);
+  }
+
+  private readExchange(slots: RowSlots): string | undefined {
+    const f = Field.exchange;
+    if (slots.kind[f] !== SlotKind.Text) return undefined;
+    const s = slots.src[f];
+    const a = slots.start[f];
+    const b = slots.end[f];
+    if (b - a > 16) return undefined;
+    let lower = false;
+    for (let i = a; i < b; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 97 && c <= 122) lower = true;
+      else if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 45 || c === 95)) return undefined;
+    }
+    return lower ? s.slice(a, b).toUpperCase() : s.slice(a, b);
+  }
+}
+
+function hasControlChar(s: string, a: number, b: number): boolean {
+  for (let i = a; i < b; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 32 || c === 127) return true;
+  }
+  return false;
+}
+
+function timestampMessage(status: TimestampScan, shown: string): string {
+  switch (status) {
+    case TimestampScan.NoZone:
+      return `timestamp ${shown} has no time zone (add Z or an offset such as -05:00)`;
+    case TimestampScan.EpochSeconds:
+      return `timestamp ${shown} looks like epoch seconds; send epoch milliseconds or ISO-8601`;
+    case TimestampScan.LeapSecond:
+      return `timestamp ${shown} is a leap second (:60), which is not accepted`;
+    case TimestampScan.OutOfRange:
+      return `timestamp ${shown} is out of range (impossible date or time, offset, or before 1970)`;
+    default:
+      return `timestamp ${shown} is not ISO-8601 with a zone or epoch milliseconds`;
+  }
+}
+
