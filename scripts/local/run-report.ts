@@ -84,6 +84,15 @@ export function parseRejectLine(text: string): { line: number; reason: string } 
   return Number.isFinite(line) && reason ? { line, reason } : undefined;
 }
 
+/**
+ * The processed file a rejects report belongs to: the report is `rejected/<name>.jsonl`, where
+ * `<name>` is the file's key with or without the `incoming/` prefix.
+ */
+export function fileOfRejectsReport(reportKey: string, fileKeys: readonly string[]): string {
+  const name = reportKey.replace(new RegExp(`^${KEY_PREFIX.rejected}`), '').replace(/\.jsonl$/, '');
+  return fileKeys.find((key) => key === name || key === `${KEY_PREFIX.incoming}${name}`) ?? fileKeys.find((key) => key.endsWith(`/${name}`)) ?? reportKey;
+}
+
 /** Reads files, stored count, rejects and bars of `pipeline` from the emulator. */
 export async function readRunReport(pipeline: ProvisionedPipeline, clients: { dynamodb: DynamoDBClient; s3: S3Client }): Promise<LocalRunReport> {
   const { dynamodb, s3 } = clients;
@@ -108,8 +117,7 @@ export async function readRunReport(pipeline: ProvisionedPipeline, clients: { dy
     token = page.NextContinuationToken;
   } while (token);
   for (const reportKey of reportKeys.sort()) {
-    // `rejected/<key>.jsonl`: the file is the longest processed key the report name contains.
-    const file = files.map((f) => f.key).filter((key) => reportKey.includes(key)).sort((a, b) => b.length - a.length)[0] ?? reportKey;
+    const file = fileOfRejectsReport(reportKey, files.map((f) => f.key));
     const body = await s3.send(new GetObjectCommand({ Bucket: pipeline.ingestBucket, Key: reportKey }));
     const text = (await body.Body?.transformToString('utf8')) ?? '';
     for (const line of text.split('\n')) {
