@@ -1,0 +1,13 @@
+/** S3 GetObject bodies for mocked clients: streamable and `transformToString`-able like the SDK's. */
+import { Readable } from 'node:stream';
+
+/** A GetObject `Body` delivering `text` in chunks of `chunkBytes`. */
+export function s3Body(text: string, chunkBytes = 64 * 1024): never {
+  const bytes = Buffer.from(text, 'utf8');
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += chunkBytes) chunks.push(bytes.subarray(i, i + chunkBytes));
+  return Object.assign(Readable.from(chunks), { transformToString: async () => text }) as never;
+}
+
+/** The error S3 returns for a missing key. */
+export const noSuchKey = (): Error => Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } });
