@@ -1,9 +1,9 @@
 /**
  * The policy gate: checkov (pinned, project venv) over every synthesized stack of both
  * environments, with the checked-in skip list applied. Prints passed/failed/skipped per stack
- * and exits 1 on any failed check or stale skip.
+ * and exits 1 on any failed check (and, with --strict, on a skip that matched nothing).
  *
- *   npx tsx scripts/checkov-gate.ts [--outdir cdktf.out] [--json] [--no-synth]
+ *   npx tsx scripts/checkov-gate.ts [--outdir cdktf.out] [--json] [--no-synth] [--strict]
  *
  * Synthesizes first when the output is missing or older than the sources (unless --no-synth).
  */
@@ -18,20 +18,23 @@ interface GateArgs {
   readonly outdir: string;
   readonly json: boolean;
   readonly synth: boolean;
+  readonly strict: boolean;
 }
 
 function parseArgs(argv: readonly string[]): GateArgs {
   let outdir = join(PROJECT_ROOT, 'cdktf.out');
   let json = false;
   let synth = true;
+  let strict = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--json') json = true;
     else if (arg === '--no-synth') synth = false;
+    else if (arg === '--strict') strict = true;
     else if (arg === '--outdir' && argv[i + 1]) outdir = resolve(argv[++i]);
-    else throw new Error(`unknown argument ${arg}; usage: checkov-gate [--outdir DIR] [--json] [--no-synth]`);
+    else throw new Error(`unknown argument ${arg}; usage: checkov-gate [--outdir DIR] [--json] [--no-synth] [--strict]`);
   }
-  return { outdir, json, synth };
+  return { outdir, json, synth, strict };
 }
 
 function main(): number {
@@ -45,7 +48,7 @@ function main(): number {
   } else {
     process.stdout.write(`${formatVerdict(run)}\n(checkov ${(run.checkovMs / 1000).toFixed(1)} s over ${stacks.length} stacks)\n`);
   }
-  return run.ok ? 0 : 1;
+  return run.ok && !(args.strict && run.staleSkips.length > 0) ? 0 : 1;
 }
 
 if (require.main === module) {

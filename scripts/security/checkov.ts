@@ -148,30 +148,34 @@ interface LineEntry {
 function indexResourceLines(stack: SynthesizedStack): Map<string, LineEntry[]> {
   const index = new Map<string, LineEntry[]>();
   const lines = readFileSync(stack.file, 'utf8').split('\n');
-  for (const [type, byName] of Object.entries(stack.json.resource ?? {})) {
-    for (const name of Object.keys(byName)) {
-      const needle = `"${name}": {`;
-      const line = lines.findIndex((l) => l.trimStart().startsWith(needle)) + 1;
-      const entries = index.get(name) ?? [];
-      entries.push({ type, line });
-      index.set(name, entries);
+  const add = (mode: 'resource' | 'data', blocks: Record<string, Record<string, unknown>> | undefined): void => {
+    for (const [type, byName] of Object.entries(blocks ?? {})) {
+      for (const name of Object.keys(byName)) {
+        const needle = `"${name}": {`;
+        const line = lines.findIndex((l) => l.trimStart().startsWith(needle)) + 1;
+        const key = `${mode}.${name}`;
+        index.set(key, [...(index.get(key) ?? []), { type: mode === 'data' ? `data.${type}` : type, line }]);
+      }
     }
-  }
+  };
+  add('resource', stack.json.resource);
+  add('data', stack.json.data);
   return index;
 }
 
 /**
- * checkov names some results `resource.<name>` instead of `<type>.<name>` when it reads
- * Terraform JSON; this restores the type from the stack (by name, then by start line when two
- * types share a name) so skip entries can be written per resource type.
+ * checkov names some results `resource.<name>` (and data sources `data.<name>`) instead of
+ * `<type>.<name>` when it reads Terraform JSON; this restores the type from the stack (by name,
+ * then by start line when two types share a name) so skip entries can be written per type.
  */
 export function normaliseAddress(resource: string, startLine: number | undefined, index: Map<string, LineEntry[]>): string {
-  if (!resource.startsWith('resource.')) return resource;
-  const name = resource.slice('resource.'.length);
-  const entries = index.get(name) ?? [];
-  if (entries.length === 1) return `${entries[0].type}.${name}`;
-  const byLine = entries.find((e) => startLine !== undefined && Math.abs(e.line - startLine) <= 1);
-  return byLine ? `${byLine.type}.${name}` : resource;
+  const parts = resource.split('.');
+  const untyped = (parts[0] === 'resource' || parts[0] === 'data') && parts.length === 2;
+  if (!untyped) return resource;
+  const name = parts[1];
+  const entries = index.get(resource) ?? [];
+  const entry = entries.length === 1 ? entries[0] : entries.find((e) => startLine !== undefined && Math.abs(e.line - startLine) <= 1);
+  return entry ? `${entry.type}.${name}` : resource;
 }
 
 function resourceTypeOf(address: string): string {

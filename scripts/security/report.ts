@@ -60,7 +60,7 @@ export function formatVerdict(verdict: GateVerdict): string {
     for (const f of verdict.failures) out.push(`  ${f.stack}  ${f.checkId}  ${f.resource}  ${f.checkName}`);
   }
   if (verdict.staleSkips.length > 0) {
-    out.push('', 'STALE SKIPS (security/checkov-skips.json)');
+    out.push('', 'SKIPS THAT MATCHED NOTHING IN THIS SCAN (stale unless another configuration needs them; the tests scan every variant)');
     for (const s of verdict.staleSkips) out.push(`  ${s.check}: ${s.detail}`);
   }
   const applied = new Map<string, { reason: string; count: number }>();

@@ -15,9 +15,15 @@ export interface CheckovSkip {
   readonly reason: string;
   /** Resource types the skip covers (`aws_lambda_function`). */
   readonly resourceTypes: readonly string[];
-  /** Stack-name globs (`*`, `*-global`); default every stack. */
+  /** Where it applies: the union of these scopes. Default: every resource of those types everywhere. */
+  readonly scopes?: readonly SkipScope[];
+}
+
+/** One place a skip applies: stacks AND resources (each a list of globs, default all). */
+export interface SkipScope {
+  /** Stack-name globs (`regional-dev-*`); default every stack. */
   readonly stacks?: readonly string[];
-  /** Resource-name globs narrowing the skip to some resources of those types; default all. */
+  /** Resource-name globs (the part after the type, `AccessLogBucket_*`); default every resource. */
   readonly resources?: readonly string[];
 }
 
@@ -56,9 +62,17 @@ export function validateSkipList(entries: readonly unknown[]): CheckovSkip[] {
     if (!Array.isArray(entry.resourceTypes) || entry.resourceTypes.length === 0 || !entry.resourceTypes.every((t) => typeof t === 'string' && t.length > 0)) {
       problems.push(`${label}: resourceTypes must list the resource types it applies to`);
     }
-    for (const key of ['stacks', 'resources'] as const) {
-      const v = entry[key];
-      if (v !== undefined && (!Array.isArray(v) || v.length === 0 || !v.every((s) => typeof s === 'string' && s.length > 0))) problems.push(`${label}: ${key} must be a non-empty list of globs`);
+    if (entry.scopes !== undefined) {
+      if (!Array.isArray(entry.scopes) || entry.scopes.length === 0) problems.push(`${label}: scopes must be a non-empty list`);
+      else
+        entry.scopes.forEach((scope: Record<string, unknown>, j: number) => {
+          const keys = Object.keys(scope ?? {});
+          if (keys.length === 0 || keys.some((k) => k !== 'stacks' && k !== 'resources')) problems.push(`${label}: scope ${j} must have stacks and/or resources only`);
+          for (const key of ['stacks', 'resources'] as const) {
+            const v = scope?.[key];
+            if (v !== undefined && (!Array.isArray(v) || v.length === 0 || !v.every((g) => typeof g === 'string' && g.length > 0))) problems.push(`${label}: scope ${j} ${key} must be a non-empty list of globs`);
+          }
+        });
     }
     if (typeof entry.check === 'string') {
       if (seen.has(entry.check)) problems.push(`${label}: listed twice (one entry per check id)`);
@@ -75,14 +89,23 @@ export function globMatches(glob: string, value: string): boolean {
   return new RegExp(`^${pattern}$`).test(value);
 }
 
+/** The resource name of an address (`aws_s3_bucket.Ingest_1A2B` → `Ingest_1A2B`; data sources too). */
+function resourceName(result: CheckovResult): string {
+  return result.resource.slice(result.resourceType.length + 1);
+}
+
+/** True when `scope` covers `result` (stack and resource globs both match). */
+export function scopeCovers(scope: SkipScope, result: CheckovResult): boolean {
+  if (scope.stacks && !scope.stacks.some((g) => globMatches(g, result.stack))) return false;
+  if (scope.resources && !scope.resources.some((g) => globMatches(g, resourceName(result)))) return false;
+  return true;
+}
+
 /** True when `skip` covers the (failed) `result`. */
 export function skipCovers(skip: CheckovSkip, result: CheckovResult): boolean {
   if (skip.check !== result.checkId) return false;
   if (!skip.resourceTypes.includes(result.resourceType)) return false;
-  if (skip.stacks && !skip.stacks.some((g) => globMatches(g, result.stack))) return false;
-  const name = result.resource.split('.').slice(1).join('.');
-  if (skip.resources && !skip.resources.some((g) => globMatches(g, name))) return false;
-  return true;
+  return !skip.scopes || skip.scopes.some((scope) => scopeCovers(scope, result));
 }
 
 /** Counts of one stack after the skip list is applied. */
@@ -106,15 +129,19 @@ export interface GateVerdict {
   readonly failures: readonly CheckovResult[];
   /** Failed checks covered by the skip list, with the entry that covers each. */
   readonly skipped: ReadonlyArray<{ readonly result: CheckovResult; readonly skip: CheckovSkip }>;
+  /**
+   * Skips that matched nothing in this scan. Stale only if no configuration fails them: the
+   * tests scan every variant (default, VPC on) and fail on these; the CLI only warns.
+   */
   readonly staleSkips: readonly StaleSkip[];
-  /** No failure left and no stale skip. */
+  /** No failed check left. */
   readonly ok: boolean;
 }
 
 /**
  * Applies `skips` to un-skipped checkov `results`. A failure covered by an entry counts as
  * skipped. An entry is stale when it covers no failure at all, or when one of its resource
- * types or stack globs covers none (the exception is wider than what actually fails).
+ * types, scopes or globs covers none (the exception is wider than what actually fails).
  * @param stackNames every scanned stack, so a stack with no results still gets a row.
  */
 export function applySkipList(results: readonly CheckovResult[], skips: readonly CheckovSkip[], stackNames: readonly string[]): GateVerdict {
@@ -147,13 +174,17 @@ export function applySkipList(results: readonly CheckovResult[], skips: readonly
     for (const type of skip.resourceTypes) {
       if (!covered.some((r) => r.resourceType === type)) staleSkips.push({ check: skip.check, detail: `resource type ${type} no longer fails: remove it from resourceTypes` });
     }
-    for (const glob of skip.stacks ?? []) {
-      if (!covered.some((r) => globMatches(glob, r.stack))) staleSkips.push({ check: skip.check, detail: `stack glob ${glob} matches no failure: remove it` });
-    }
-    for (const glob of skip.resources ?? []) {
-      if (!covered.some((r) => globMatches(glob, r.resource.split('.').slice(1).join('.')))) staleSkips.push({ check: skip.check, detail: `resource glob ${glob} matches no failure: remove it` });
-    }
+    (skip.scopes ?? []).forEach((scope, j) => {
+      const inScope = covered.filter((r) => scopeCovers(scope, r));
+      if (inScope.length === 0) staleSkips.push({ check: skip.check, detail: `scope ${j} ${JSON.stringify(scope)} matches no failure: remove it` });
+      for (const glob of scope.stacks ?? []) {
+        if (!inScope.some((r) => globMatches(glob, r.stack))) staleSkips.push({ check: skip.check, detail: `scope ${j}: stack glob ${glob} matches no failure: remove it` });
+      }
+      for (const glob of scope.resources ?? []) {
+        if (!inScope.some((r) => globMatches(glob, resourceName(r)))) staleSkips.push({ check: skip.check, detail: `scope ${j}: resource glob ${glob} matches no failure: remove it` });
+      }
+    });
   }
   const stacks = [...counts.values()].sort((a, b) => a.stack.localeCompare(b.stack));
-  return { stacks, failures, skipped, staleSkips, ok: failures.length === 0 && staleSkips.length === 0 };
+  return { stacks, failures, skipped, staleSkips, ok: failures.length === 0 };
 }

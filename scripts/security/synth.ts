@@ -50,16 +50,18 @@ export function isSynthFresh(outdir: string, root = PROJECT_ROOT): boolean {
 
 /**
  * Synthesizes the app into `outdir` (`CDKTF_OUTDIR`), with `env` added to the environment
- * (e.g. `PIPELINE_API_AUTH=jwt`).
+ * (e.g. `PIPELINE_API_AUTH=jwt`). `hermetic` drops every inherited `PIPELINE_*` variable first,
+ * so a test synthesizes exactly the configuration it names whatever the caller's shell has set.
  * @throws SynthError with the app's stderr when it exits non-zero.
  */
-export function synthesize(outdir: string, env: Record<string, string> = {}, root = PROJECT_ROOT): void {
+export function synthesize(outdir: string, env: Record<string, string> = {}, root = PROJECT_ROOT, hermetic = false): void {
   const tsx = join(root, 'node_modules', '.bin', 'tsx');
+  const inherited = hermetic ? Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PIPELINE_'))) : process.env;
   const run = spawnSync(tsx, ['main.ts'], {
     cwd: root,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, CHECKPOINT_DISABLE: '1', CDKTF_OUTDIR: outdir, ...env },
+    env: { ...inherited, CHECKPOINT_DISABLE: '1', CDKTF_OUTDIR: outdir, ...env },
   });
   if (run.error) throw new SynthError(run.error.message);
   if (run.status !== 0) throw new SynthError(`exit ${run.status}\n${(run.stderr || run.stdout || '').trim().slice(-4000)}`);
@@ -72,21 +74,19 @@ export function ensureFreshSynth(outdir = join(PROJECT_ROOT, 'cdktf.out'), root 
   return true;
 }
 
-/** Fingerprint of the sources (path, size, mtime) and of the configuration environment. */
+/** Fingerprint of the sources (path, size, mtime) and of the configuration `env`. */
 export function sourceFingerprint(env: Record<string, string>, root = PROJECT_ROOT): string {
   const hash = createHash('sha256');
   for (const s of SOURCES) walk(join(root, s), (f, mtime, size) => hash.update(`${f}\0${size}\0${mtime}\n`));
-  const pipelineVars = Object.entries({ ...process.env, ...env })
-    .filter(([k]) => k.startsWith('PIPELINE_'))
-    .sort(([a], [b]) => a.localeCompare(b));
-  hash.update(JSON.stringify(pipelineVars));
+  hash.update(JSON.stringify(Object.entries(env).sort(([a], [b]) => a.localeCompare(b))));
   return hash.digest('hex').slice(0, 16);
 }
 
 /**
- * A synthesized output directory for `env`, from the test cache when the sources have not
- * changed since it was made (the directory is swapped in atomically, so a concurrent suite sees
- * either nothing or a complete output).
+ * A synthesized output directory for exactly the configuration `env` (hermetic: the caller's
+ * `PIPELINE_*` variables are ignored), from the test cache when the sources have not changed
+ * since it was made (the directory is swapped in atomically, so a concurrent suite sees either
+ * nothing or a complete output).
  */
 export function cachedSynth(env: Record<string, string> = {}, root = PROJECT_ROOT): string {
   const base = join(tmpdir(), 'market-data-security-synth');
@@ -94,7 +94,7 @@ export function cachedSynth(env: Record<string, string> = {}, root = PROJECT_ROO
   const outdir = join(base, sourceFingerprint(env, root));
   if (existsSync(join(outdir, 'manifest.json'))) return outdir;
   const staging = `${outdir}.${process.pid}.${Date.now()}`;
-  synthesize(staging, env, root);
+  synthesize(staging, env, root, true);
   try {
     renameSync(staging, outdir);
   } catch {
