@@ -1,0 +1,187 @@
+import './support/env';
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { handler, ingestKeyOf } from '../../functions/api-ingest';
+import { fileIdFor } from '../../functions/shared/file-ids';
+import { context } from './support/records';
+
+const eb = mockClient(EventBridgeClient);
+const s3 = mockClient(S3Client);
+const sfn = mockClient(SFNClient);
+
+/** An HTTP API payload 2.0 event as API Gateway sends it. */
+function request(routeKey: string, body: string | undefined, headers: Record<string, string> = { 'content-type': 'application/json' }, isBase64Encoded = false): APIGatewayProxyEventV2 {
+  const [method, path] = routeKey.split(' ');
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: `/prod${path}`,
+    rawQueryString: '',
+    headers: { host: 'api.example.com', ...headers },
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'api1',
+      domainName: 'api.example.com',
+      domainPrefix: 'api',
+      http: { method, path: `/prod${path}`, protocol: 'HTTP/1.1', sourceIp: '10.0.0.1', userAgent: 'jest' },
+      requestId: 'req-abc',
+      routeKey,
+      stage: 'prod',
+      time: '01/Mar/2024:14:30:06 +0000',
+      timeEpoch: 1709303406000,
+    },
+    body,
+    isBase64Encoded,
+  };
+}
+const now = new Date(Date.now() - 60_000).toISOString();
+const goodTrade = { symbol: 'aapl', timestamp: now, price: '187.25', size: 100, tradeId: 'T1' };
+const badTrade = { symbol: 'AAPL', timestamp: now, price: '-1', size: 100 };
+const json = (r: APIGatewayProxyStructuredResultV2) => JSON.parse(r.body as string);
+const call = (e: APIGatewayProxyEventV2) => handler(e, context) as Promise<APIGatewayProxyStructuredResultV2>;
+
+beforeEach(() => {
+  eb.reset();
+  s3.reset();
+  sfn.reset();
+  eb.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => ({ FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: 'e' })) }));
+  delete process.env.MAX_BODY_BYTES;
+});
+
+describe('POST /ingest', () => {
+  it('accepts valid records with 202, puts them on the bus, and reports rejects by index', async () => {
+    const response = await call(request('POST /ingest', JSON.stringify({ records: [goodTrade, badTrade] })));
+    expect(response.statusCode).toBe(202);
+    expect(response.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8' });
+    expect(json(response)).toEqual({ accepted: 1, rejected: 1, rejects: [{ index: 1, reason: 'INVALID_PRICE', message: expect.any(String) }] });
+    const entry = eb.commandCalls(PutEventsCommand)[0].args[0].input.Entries![0];
+    expect(entry).toMatchObject({ EventBusName: 'events-test', Source: 'market-data.pipeline', DetailType: 'MarketRecordAccepted' });
+    expect(JSON.parse(entry.Detail!)).toMatchObject({ type: 'trade', symbol: 'AAPL', price: '187.25', originRegion: 'us-east-1', source: { kind: 'api', uri: 'api://req-abc' } });
+  });
+
+  it('accepts one object, an array, base64 bodies and NDJSON', async () => {
+    expect(json(await call(request('POST /ingest', JSON.stringify(goodTrade)))).accepted).toBe(1);
+    expect(json(await call(request('POST /ingest', JSON.stringify([goodTrade, goodTrade])))).accepted).toBe(2);
+    const b64 = Buffer.from(JSON.stringify([goodTrade])).toString('base64');
+    expect((await call(request('POST /ingest', b64, { 'content-type': 'application/json' }, true))).statusCode).toBe(202);
+    const ndjson = `${JSON.stringify(goodTrade)}\n${JSON.stringify(badTrade)}\n`;
+    expect(json(await call(request('POST /ingest', ndjson, { 'Content-Type': 'application/x-ndjson' })))).toMatchObject({ accepted: 1, rejected: 1 });
+  });
+
+  it('uses the Idempotency-Key as the source, so a retried request yields the same record ids', async () => {
+    const noTradeId = { symbol: 'AAPL', timestamp: now, price: '1', size: 1 };
+    const headers = { 'content-type': 'application/json', 'idempotency-key': 'client-42' };
+    await call(request('POST /ingest', JSON.stringify([noTradeId]), headers));
+    await call({ ...request('POST /ingest', JSON.stringify([noTradeId]), headers), requestContext: { ...request('POST /ingest', '').requestContext, requestId: 'other' } });
+    const ids = eb.commandCalls(PutEventsCommand).map((c) => JSON.parse(c.args[0].input.Entries![0].Detail!).recordId);
+    expect(ids[0]).toBe(ids[1]);
+  });
+
+  it('answers 400 with the same body shape when nothing is valid', async () => {
+    const response = await call(request('POST /ingest', JSON.stringify([badTrade])));
+    expect(response.statusCode).toBe(400);
+    expect(json(response)).toMatchObject({ error: 'NoValidRecords', accepted: 0, rejected: 1, rejects: [{ index: 0, reason: 'INVALID_PRICE' }] });
+    expect(eb.commandCalls(PutEventsCommand)).toHaveLength(0);
+  });
+
+  it.each([
+    ['415 for another media type', request('POST /ingest', 'a,b', { 'content-type': 'text/csv' }), 415, 'UnsupportedMediaType'],
+    ['400 naming the JSON problem', request('POST /ingest', '{"records": [1,}'), 400, 'InvalidJson'],
+    ['400 for an empty body', request('POST /ingest', ''), 400, 'EmptyBody'],
+    ['400 for a scalar body', request('POST /ingest', '42'), 400, 'InvalidBody'],
+    ['413 for too many records', request('POST /ingest', JSON.stringify(Array.from({ length: 1001 }, () => goodTrade))), 413, 'TooManyRecords'],
+    ['400 for a bad Idempotency-Key', request('POST /ingest', '{}', { 'content-type': 'application/json', 'idempotency-key': 'a b' }), 400, 'InvalidIdempotencyKey'],
+    ['404 for an unknown route', request('POST /other', '{}'), 404, 'RouteNotFound'],
+  ])('answers %s', async (_name, event, status, code) => {
+    const response = await call(event);
+    expect(response.statusCode).toBe(status);
+    expect(json(response)).toMatchObject({ error: code, message: expect.any(String), requestId: 'req-abc' });
+  });
+
+  it('answers 413 for a body over MAX_BODY_BYTES, measured after base64 decoding', async () => {
+    process.env.MAX_BODY_BYTES = '2048';
+    const big = JSON.stringify(Array.from({ length: 30 }, () => goodTrade));
+    expect((await call(request('POST /ingest', big))).statusCode).toBe(413);
+    expect((await call(request('POST /ingest', Buffer.from(big).toString('base64'), undefined, true))).statusCode).toBe(413);
+    expect(json(await call(request('POST /ingest', JSON.stringify(goodTrade)))).accepted).toBe(1);
+  });
+
+  it('answers 503 with the count when the bus keeps refusing entries (never a silent drop)', async () => {
+    eb.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => ({
+      FailedEntryCount: 1,
+      Entries: input.Entries.map((_, i) => (i === 0 ? { ErrorCode: 'AccessDeniedException' } : { EventId: 'e' })),
+    }));
+    const response = await call(request('POST /ingest', JSON.stringify([goodTrade, { ...goodTrade, tradeId: 'T2' }])));
+    expect(response.statusCode).toBe(503);
+    expect(response.headers).toMatchObject({ 'retry-after': '1' });
+    expect(json(response)).toMatchObject({ error: 'EventsNotAccepted', failed: 1, queued: 1 });
+  });
+
+  it('answers 503 (retry later), not 500, when the PutEvents call itself is refused', async () => {
+    eb.on(PutEventsCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } }));
+    const response = await call(request('POST /ingest', JSON.stringify(goodTrade)));
+    expect(response.statusCode).toBe(503);
+    expect(json(response)).toMatchObject({ error: 'EventsNotAccepted', failed: 1, queued: 0 });
+  });
+
+  it('answers 500 with only the request id on an unexpected error', async () => {
+    s3.on(HeadObjectCommand).rejects(new Error('secret detail'));
+    const crash = await call(request('POST /files', JSON.stringify({ fileName: 'a.csv', processingType: 'standard' })));
+    expect(crash.statusCode).toBe(500);
+    expect(json(crash)).toEqual({ error: 'InternalError', message: 'The request could not be processed', requestId: 'req-abc' });
+  });
+});
+
+describe('POST /files', () => {
+  beforeEach(() => {
+    s3.on(HeadObjectCommand).resolves({ VersionId: 'v7', ContentLength: 321 });
+    sfn.on(StartExecutionCommand).callsFake((input: { name: string }) => ({ executionArn: `arn:exec:${input.name}`, startDate: new Date() }));
+  });
+
+  it('starts a run for the current version of the object with 202', async () => {
+    const response = await call(request('POST /files', JSON.stringify({ fileName: 'day 1/trades.csv', processingType: 'priority' })));
+    expect(response.statusCode).toBe(202);
+    const fileId = fileIdFor('ingest-test', 'incoming/day 1/trades.csv', 'v7');
+    expect(json(response)).toEqual({ executionArn: `arn:exec:${fileId}-priority`, fileId, key: 'incoming/day 1/trades.csv', versionId: 'v7', processingType: 'priority', status: 'STARTED' });
+    expect(s3.commandCalls(HeadObjectCommand)[0].args[0].input).toEqual({ Bucket: 'ingest-test', Key: 'incoming/day 1/trades.csv' });
+    expect(JSON.parse(sfn.commandCalls(StartExecutionCommand)[0].args[0].input.input!)).toMatchObject({ bucket: 'ingest-test', key: 'incoming/day 1/trades.csv', versionId: 'v7', size: 321, processingType: 'priority' });
+  });
+
+  it('answers 200 with the existing execution for an identical request', async () => {
+    sfn.on(StartExecutionCommand).rejects(Object.assign(new Error('exists'), { name: 'ExecutionAlreadyExists' }));
+    const response = await call(request('POST /files', JSON.stringify({ fileName: 'incoming/a.csv', processingType: 'batch' })));
+    expect(response.statusCode).toBe(200);
+    const fileId = fileIdFor('ingest-test', 'incoming/a.csv', 'v7');
+    expect(json(response)).toMatchObject({ status: 'ALREADY_STARTED', executionArn: `arn:aws:states:us-east-1:000000000000:execution:file-workflow-test:${fileId}-batch` });
+  });
+
+  it('answers 404 when the object does not exist', async () => {
+    s3.on(HeadObjectCommand).rejects(Object.assign(new Error('nf'), { name: 'NotFound', $metadata: { httpStatusCode: 404 } }));
+    const response = await call(request('POST /files', JSON.stringify({ fileName: 'missing.csv', processingType: 'standard' })));
+    expect(response.statusCode).toBe(404);
+    expect(json(response)).toMatchObject({ error: 'FileNotFound', message: 'No object incoming/missing.csv in the ingest bucket' });
+  });
+
+  it.each([
+    ['an unknown processing type', { fileName: 'a.csv', processingType: 'urgent' }, /standard, priority, batch/],
+    ['a missing processing type', { fileName: 'a.csv' }, /processingType must be one of/],
+    ['path traversal', { fileName: 'incoming/../secret.csv', processingType: 'standard' }, /"\.\."/],
+    ['an absolute key', { fileName: '/etc/a.csv', processingType: 'standard' }, /relative/],
+    ['control characters', { fileName: 'a\u0000.csv', processingType: 'standard' }, /control characters/],
+    ['an unsupported suffix', { fileName: 'a.xlsx', processingType: 'standard' }, /\.json or \.csv/],
+    ['a missing fileName', { processingType: 'standard' }, /fileName must be a non-empty string/],
+  ])('answers 400 for %s, naming the problem', async (_name, body, message) => {
+    const response = await call(request('POST /files', JSON.stringify(body)));
+    expect(response.statusCode).toBe(400);
+    expect(json(response).message).toMatch(message);
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+
+  it('accepts the key with or without the incoming/ prefix', () => {
+    expect(ingestKeyOf('a/b.json')).toBe('incoming/a/b.json');
+    expect(ingestKeyOf('incoming/a/b.json')).toBe('incoming/a/b.json');
+  });
+});
