@@ -10,15 +10,27 @@ import { runMeasured } from './measured-process';
 import { lastLines } from './synth';
 import { ratioOf, type Summary } from './stats';
 
+/** A rate summary; `runs` only when bench/data-path.ts reports it. */
+export type RateSummary = Omit<Summary, 'runs'> & { readonly runs?: number };
+
 const TASKSET = '/usr/bin/taskset';
+/**
+ * Rows per generated input. 100,000 keeps each timed run of our path at a few tenths of a
+ * second (past JIT warm-up) while the naive pipeline, ~20× slower, still fits the bench's time
+ * budget.
+ */
+export const DEFAULT_ROWS = 100_000;
 
 /** One format's figures, rows/s. */
 export interface FormatThroughput {
-  readonly rowsPerSec: Summary;
+  readonly rowsPerSec: RateSummary;
   /** Tokenizing floor (split lines into fields / JSON.parse each line). */
-  readonly floor: Summary;
+  readonly floor: RateSummary;
   /** csv-parse or JSON.parse + a zod schema + plain objects. */
-  readonly naive: Summary;
+  readonly naive: RateSummary;
+  /** Rows and bytes of the generated input, when reported. */
+  readonly rows?: number;
+  readonly bytes?: number;
   /** Our median / naive median. */
   readonly vsNaive: number;
   /** Our median / floor median. */
@@ -35,7 +47,7 @@ export interface DataPathResult {
 
 export interface DataPathOptions {
   readonly root: string;
-  /** Rows per generated input (passed through; the data path's default when absent). */
+  /** Rows per generated input. Default {@link DEFAULT_ROWS}. */
   readonly rows?: number;
   /** Timed runs per figure (passed through). */
   readonly runs?: number;
@@ -48,7 +60,7 @@ export async function measureDataPathPinned(opts: DataPathOptions): Promise<Data
     throw new Error('bench/data-path.ts (measureDataPath, from the data-path work) does not exist yet');
   }
   const childArgs = [join('node_modules', '.bin', 'tsx'), join('bench', 'data-path-child.ts')];
-  if (opts.rows !== undefined) childArgs.push('--rows', String(opts.rows));
+  childArgs.push('--rows', String(opts.rows ?? DEFAULT_ROWS));
   if (opts.runs !== undefined) childArgs.push('--runs', String(opts.runs));
   const pinnedCore = existsSync(TASKSET) ? 0 : null;
   const [command, args] = pinnedCore === null ? [childArgs[0], childArgs.slice(1)] : [TASKSET, ['-c', String(pinnedCore), ...childArgs]];
@@ -61,8 +73,8 @@ export async function measureDataPathPinned(opts: DataPathOptions): Promise<Data
   const raw = lastJsonLine(run.stdout);
   return {
     pinnedCore,
-    csv: formatThroughput(raw, 'csv', opts.runs ?? 0),
-    ndjson: formatThroughput(raw, 'ndjson', opts.runs ?? 0),
+    csv: formatThroughput(raw, 'csv'),
+    ndjson: formatThroughput(raw, 'ndjson'),
   };
 }
 
@@ -82,19 +94,21 @@ export function lastJsonLine(stdout: string): unknown {
 /**
  * Reads `raw[format]` as `{ rowsPerSec, floor, naive }`, where each is a summary
  * `{median,min,max}` (or an object holding one under `rowsPerSec`), and derives the ratios.
- * `runs` is used when a summary does not say how many runs it covers (0: the module's default).
  * @throws Error naming the missing or non-numeric field.
  */
-export function formatThroughput(raw: unknown, format: 'csv' | 'ndjson', runs = 0): FormatThroughput {
+export function formatThroughput(raw: unknown, format: 'csv' | 'ndjson'): FormatThroughput {
   const block = field(raw, format, format);
-  const summary = (key: string): Summary => asSummary(field(block, key, `${format}.${key}`), `${format}.${key}`, runs);
+  const summary = (key: string): RateSummary => asSummary(field(block, key, `${format}.${key}`), `${format}.${key}`);
   const rowsPerSec = summary('rowsPerSec');
   const floor = summary('floor');
   const naive = summary('naive');
+  const { rows, bytes } = block as { rows?: unknown; bytes?: unknown };
   return {
     rowsPerSec,
     floor,
     naive,
+    ...(typeof rows === 'number' ? { rows } : {}),
+    ...(typeof bytes === 'number' ? { bytes } : {}),
     vsNaive: ratioOf(rowsPerSec.median, naive.median),
     ofFloor: ratioOf(rowsPerSec.median, floor.median),
   };
@@ -107,7 +121,7 @@ function field(value: unknown, key: string, path: string): unknown {
   return (value as Record<string, unknown>)[key];
 }
 
-function asSummary(value: unknown, path: string, runs: number): Summary {
+function asSummary(value: unknown, path: string): RateSummary {
   const candidate =
     value !== null && typeof value === 'object' && 'rowsPerSec' in value ? (value as { rowsPerSec: unknown }).rowsPerSec : value;
   const v = candidate as Partial<Record<'median' | 'min' | 'max' | 'runs', unknown>>;
@@ -120,6 +134,6 @@ function asSummary(value: unknown, path: string, runs: number): Summary {
     median: v.median as number,
     min: v.min as number,
     max: v.max as number,
-    runs: typeof v.runs === 'number' ? v.runs : runs,
+    ...(typeof v.runs === 'number' ? { runs: v.runs } : {}),
   };
 }

@@ -116,7 +116,7 @@ function goalText(goal: GoalCheck | undefined): [string, string] {
 export function tableRows(report: Pick<BenchReport, 'sections' | 'goals'>): TableRow[] {
   const goals = new Map(report.goals.map((g) => [g.id, g]));
   const rows: TableRow[] = [];
-  const add = (section: string, metric: string, figure: Summary | number | string, goalId?: string): void => {
+  const add = (section: string, metric: string, figure: Range | number | string, goalId?: string): void => {
     const [goal, status] = goalText(goalId ? goals.get(goalId) : undefined);
     if (typeof figure === 'object') {
       rows.push({ section, metric, median: formatNumber(figure.median), range: `${formatNumber(figure.min)} – ${formatNumber(figure.max)}`, goal, status });
@@ -149,7 +149,9 @@ export function oneLine(message: string, max = 200): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
-type Add = (section: string, metric: string, figure: Summary | number | string, goalId?: string) => void;
+/** What a table row shows: a median with its range, or a single figure. */
+type Range = Pick<Summary, 'median' | 'min' | 'max'>;
+type Add = (section: string, metric: string, figure: Range | number | string, goalId?: string) => void;
 
 function synthRows(r: SynthResult, add: Add): void {
   add('synth', `ours: wall ms (${r.ours.stacks.length} stacks, bundles built from scratch)`, r.ours.wallMs);
