@@ -137,7 +137,7 @@ export class EventBus extends Construct {
     this.scheduleState = region === config.activeRegion ? 'ENABLED' : 'DISABLED';
     const schedule = new CloudwatchEventRule(this, 'SummarySchedule', {
       name: resourceName(config, 'summary-schedule'),
-      description: `5-minute summaries; runs only in the active region (${config.activeRegion})`,
+      description: '5-minute summaries; enabled only in the active region (config activeRegion)',
       scheduleExpression: props.summarySchedule ?? 'rate(5 minutes)',
       state: this.scheduleState,
     });

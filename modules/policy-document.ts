@@ -37,6 +37,18 @@ export const UNSCOPED_ACTIONS: ReadonlySet<string> = new Set([
   'ec2:DescribeSubnets',
   'ec2:DescribeSecurityGroups',
   'ec2:DescribeVpcs',
+  // X-Ray sampling (traced state machines).
+  'xray:GetSamplingRules',
+  'xray:GetSamplingTargets',
+  // Vended-log delivery (Step Functions and API Gateway logging to CloudWatch Logs).
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+  'logs:DescribeLogGroups',
 ]);
 
 /** Thrown when a statement would grant more than least privilege allows. */

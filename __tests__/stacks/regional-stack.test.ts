@@ -1,0 +1,208 @@
+import { Testing } from 'cdktf';
+import { ENV, FUNCTION_NAMES, streamFilterPatterns } from '../../functions/shared/contract';
+import { UNSCOPED_ACTIONS } from '../../modules/policy-document';
+import { GlobalStack } from '../../stacks/global-stack';
+import { FUNCTION_ENVIRONMENT } from '../../stacks/function-permissions';
+import { RegionalStack, regionalStateLocation } from '../../stacks/regional-stack';
+import {
+  allPolicies,
+  fakeFunctionBundles,
+  parsePolicy,
+  resourcesOf,
+  synthJson,
+  testConfig,
+  type TerraformJson,
+} from './fixtures';
+
+const config = testConfig();
+
+/** Global + both regional stacks in one app, prepared as `cdktf synth` prepares them. */
+function buildEnvironment(context = {}): { primary: TerraformJson; dr: TerraformJson } {
+  const cfg = testConfig(context);
+  const app = Testing.app();
+  const global = new GlobalStack(app, 'global-dev', { config: cfg });
+  const [primary, dr] = [cfg.primaryRegion, cfg.drRegion].map((region) => {
+    const stack = new RegionalStack(app, `regional-dev-${region}`, { config: cfg, region, bundles: fakeFunctionBundles() });
+    stack.addDependency(global);
+    return stack;
+  });
+  for (const stack of [global, primary, dr]) stack.prepareStack();
+  return { primary: synthJson(primary), dr: synthJson(dr) };
+}
+
+const { primary, dr } = buildEnvironment();
+const lambdas = (json: TerraformJson): Record<string, unknown>[] => resourcesOf(json, 'aws_lambda_function');
+const lambda = (json: TerraformJson, name: string): Record<string, unknown> =>
+  lambdas(json).find((f) => f.function_name === `market-data-${name}-dev`) as Record<string, unknown>;
+const rolePolicyOf = (json: TerraformJson, name: string): ReturnType<typeof parsePolicy> => {
+  const fn = lambda(json, name);
+  const roleRef = String(fn.role).replace(/^\$\{aws_iam_role\.([\w-]+)\.arn\}$/, '$1');
+  const policy = resourcesOf(json, 'aws_iam_role_policy').find((p) => p.role === `\${aws_iam_role.${roleRef}.id}`);
+  return parsePolicy(policy?.policy);
+};
+
+describe('RegionalStack', () => {
+  it('keeps primary state in the state bucket and DR state in the DR-region bucket, each with its own key and locking', () => {
+    expect(primary.terraform?.backend?.s3).toEqual({
+      bucket: 'market-data-terraform-state',
+      region: 'us-east-1',
+      key: 'dev/regional-us-east-1.tfstate',
+      encrypt: true,
+      use_lockfile: true,
+    });
+    expect(dr.terraform?.backend?.s3).toEqual({
+      bucket: 'market-data-terraform-state-us-west-2',
+      region: 'us-west-2',
+      key: 'dev/regional-us-west-2.tfstate',
+      encrypt: true,
+      use_lockfile: true,
+    });
+    expect(() => regionalStateLocation(config, 'eu-west-1')).toThrow(/neither primaryRegion/);
+  });
+
+  it('DR stack never reads primary state', () => {
+    for (const json of [primary, dr]) {
+      expect(json.data?.terraform_remote_state).toBeUndefined();
+      expect(JSON.stringify(json)).not.toContain('terraform_remote_state');
+    }
+    // Nothing in the DR stack points at the primary region: provider, names, ARNs, filters.
+    expect(JSON.stringify(dr)).not.toContain('us-east-1');
+    expect(dr.provider?.aws).toEqual([expect.objectContaining({ region: 'us-west-2' })]);
+  });
+
+  it('finds the table replica and data key of its own region by name', () => {
+    for (const json of [primary, dr]) {
+      expect(Object.values(json.data?.aws_dynamodb_table ?? {})).toEqual([expect.objectContaining({ name: 'market-data-pipeline-dev' })]);
+      expect(Object.values(json.data?.aws_kms_alias ?? {})).toEqual([expect.objectContaining({ name: 'alias/market-data-data-dev' })]);
+    }
+  });
+
+  it('deploys every function: Node.js 22, arm64, X-Ray, reserved concurrency, encrypted environment', () => {
+    for (const json of [primary, dr]) {
+      expect(lambdas(json).map((f) => f.function_name).sort()).toEqual(FUNCTION_NAMES.map((n) => `market-data-${n}-dev`).sort());
+      for (const fn of lambdas(json)) {
+        expect(fn).toMatchObject({ runtime: 'nodejs22.x', architectures: ['arm64'], tracing_config: { mode: 'Active' }, kms_key_arn: expect.stringMatching(/aws_kms_alias/) });
+        expect(fn.reserved_concurrent_executions).toEqual(expect.any(Number));
+      }
+    }
+    expect(lambda(primary, 'validate-file').timeout).toBe(300);
+  });
+
+  it('each function has its own role and log group', () => {
+    const roles = new Set(lambdas(primary).map((f) => f.role));
+    expect(roles.size).toBe(FUNCTION_NAMES.length);
+    const groups = resourcesOf(primary, 'aws_cloudwatch_log_group').map((g) => g.name);
+    for (const name of FUNCTION_NAMES) expect(groups).toContain(`/aws/lambda/market-data-${name}-dev`);
+    const roleNames = resourcesOf(dr, 'aws_iam_role').map((r) => r.name);
+    for (const name of FUNCTION_NAMES) expect(roleNames).toContain(`market-data-${name}-dev-us-west-2`);
+  });
+
+  it('no wildcard actions in any policy, and "*" resources only for unscopable actions', () => {
+    const policies = allPolicies(primary);
+    expect(policies.length).toBeGreaterThan(20);
+    for (const { address, policy } of policies) {
+      for (const s of policy.Statement.filter((st) => st.Effect === 'Allow')) {
+        const actions = [s.Action].flat();
+        for (const action of actions) expect(`${address}: ${action}`).not.toMatch(/\*/);
+        if ([s.Resource].flat().includes('*')) {
+          for (const action of actions) expect(`${address}: ${action} ${UNSCOPED_ACTIONS.has(action)}`).toMatch(/ true$/);
+        }
+      }
+    }
+  });
+
+  it('denies every function destructive actions on the table and buckets', () => {
+    for (const name of FUNCTION_NAMES) {
+      const denies = rolePolicyOf(primary, name).Statement.filter((s) => s.Effect === 'Deny');
+      expect(denies.map((s) => s.Sid).sort()).toEqual(['DenyDestructiveBucketActions', 'DenyDestructiveTableActions']);
+      expect(JSON.stringify(denies)).toContain('dynamodb:DeleteTable');
+      expect(JSON.stringify(denies)).toContain('s3:DeleteBucket');
+    }
+  });
+
+  it('grants the functions what function-permissions.ts lists, on this stack’s resources', () => {
+    const validate = rolePolicyOf(primary, 'validate-file');
+    expect(validate.Statement.find((s) => s.Sid === 'ReadIncomingFiles')?.Resource).toEqual([expect.stringMatching(/^\$\{aws_s3_bucket\.IngestBucket\w+\.arn\}\/incoming\/\*$/)]);
+    const trigger = rolePolicyOf(primary, 'file-trigger');
+    expect(trigger.Statement.find((s) => s.Sid === 'StartFileWorkflow')?.Resource).toEqual([expect.stringMatching(/aws_sfn_state_machine/)]);
+    const bars = rolePolicyOf(dr, 'bars');
+    expect(bars.Statement.find((s) => s.Sid === 'ReadTableStream')?.Resource).toEqual(['${data.aws_dynamodb_table.Table.stream_arn}']);
+  });
+
+  it('sets only the environment variables each function reads, plus the standard ones', () => {
+    for (const name of FUNCTION_NAMES) {
+      const variables = (lambda(primary, name).environment as { variables: Record<string, string> }).variables;
+      const expected = [...FUNCTION_ENVIRONMENT[name].map((k) => ENV[k]), ENV.pipelineRegion, 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'NODE_OPTIONS'];
+      expect(Object.keys(variables).sort()).toEqual([...new Set(expected)].sort());
+      expect(variables[ENV.pipelineRegion]).toBe('us-east-1');
+    }
+    expect((lambda(dr, 'api-ingest').environment as { variables: Record<string, string> }).variables.MAX_BODY_BYTES).toBe(String(config.apiMaxBodyBytes));
+  });
+
+  it('gives the asynchronously invoked functions an on-failure queue', () => {
+    const configs = resourcesOf(primary, 'aws_lambda_function_event_invoke_config');
+    expect(configs.map((c) => c.function_name).sort()).toEqual([
+      expect.stringMatching(/file-trigger/),
+      expect.stringMatching(/summary/),
+    ]);
+  });
+
+  it('schedule enabled in the active region and disabled in the other', () => {
+    const schedule = (json: TerraformJson): unknown => resourcesOf(json, 'aws_cloudwatch_event_rule').find((r) => r.schedule_expression)?.state;
+    expect(schedule(primary)).toBe('ENABLED');
+    expect(schedule(dr)).toBe('DISABLED');
+    const flipped = buildEnvironment({ activeRegion: 'us-west-2' });
+    expect(schedule(flipped.primary)).toBe('DISABLED');
+    expect(schedule(flipped.dr)).toBe('ENABLED');
+  });
+
+  it('stream mapping keeps only own-region records', () => {
+    for (const [json, region] of [[primary, 'us-east-1'], [dr, 'us-west-2']] as const) {
+      const mapping = resourcesOf(json, 'aws_lambda_event_source_mapping').find((m) => m.starting_position);
+      const patterns = (mapping?.filter_criteria as { filter: { pattern: string }[] }).filter.map((f) => JSON.parse(f.pattern));
+      expect(patterns).toEqual(streamFilterPatterns(region));
+      expect(mapping?.event_source_arn).toBe('${data.aws_dynamodb_table.Table.stream_arn}');
+    }
+  });
+
+  it('outputs what operators need', () => {
+    for (const json of [primary, dr]) {
+      expect(Object.keys(json.output ?? {})).toEqual(
+        expect.arrayContaining([
+          'api_url', 'ingest_bucket_name', 'archive_bucket_name', 'table_name', 'table_arn', 'event_bus_name',
+          'alerts_topic_arn', 'notifications_topic_arn', 'state_machine_arn', 'processing_queue_url', 'dlq_url',
+        ]),
+      );
+      for (const output of Object.values(json.output ?? {})) expect(output.description).toEqual(expect.any(String));
+    }
+  });
+
+  it('uses SSE-S3 for the buckets by default and the regional data key with s3Encryption=kms', () => {
+    const algorithms = (json: TerraformJson): string[] =>
+      resourcesOf(json, 'aws_s3_bucket_server_side_encryption_configuration').map((c) => JSON.stringify(c.rule));
+    expect(algorithms(primary).every((rule) => rule.includes('AES256'))).toBe(true);
+    const kms = algorithms(buildEnvironment({ s3Encryption: 'kms' }).primary);
+    // Ingest and archive use the key; the access-log bucket cannot (S3 logging requires SSE-S3).
+    expect(kms.filter((rule) => rule.includes('aws:kms') && rule.includes('aws_kms_alias'))).toHaveLength(2);
+    expect(kms.filter((rule) => rule.includes('AES256'))).toHaveLength(1);
+  });
+
+  it('is not in a VPC by default; with vpc=true every function runs in the isolated subnets', () => {
+    expect(resourcesOf(primary, 'aws_vpc')).toHaveLength(0);
+    const inVpc = buildEnvironment({ vpc: true }).dr;
+    expect(resourcesOf(inVpc, 'aws_vpc')).toHaveLength(1);
+    for (const fn of lambdas(inVpc)) {
+      expect(fn.vpc_config).toEqual({ subnet_ids: [expect.stringMatching(/aws_subnet/), expect.stringMatching(/aws_subnet/)], security_group_ids: [expect.stringMatching(/FunctionSecurityGroup/)] });
+    }
+  });
+
+  it('alarms on every function, every failure queue, the workflow and the API', () => {
+    const alarms = resourcesOf(primary, 'aws_cloudwatch_metric_alarm').map((a) => a.alarm_name as string);
+    for (const name of FUNCTION_NAMES) {
+      for (const kind of ['errors', 'duration', 'throttles', 'error-logs']) expect(alarms).toContain(`market-data-${name}-${kind}-dev`);
+    }
+    for (const queue of ['processing-dlq', 'bars-failures', 'async-failures', 'event-target-failures']) expect(alarms).toContain(`market-data-${queue}-depth-dev`);
+    expect(alarms).toContain('market-data-file-workflow-failed-dev');
+    expect(alarms).toContain('market-data-api-5xx-dev');
+  });
+});
