@@ -1,7 +1,7 @@
 /**
  * API Gateway HTTP API (payload format 2.0) plumbing: JSON responses with a content-type,
  * header lookup, body decoding (base64) with the size limit enforced on the decoded bytes,
- * media-type checks and JSON parsing with a message that says where the JSON broke.
+ * media-type checks and JSON parsing with a message that names what broke the JSON.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ApiError, badRequest } from './api-errors';
@@ -72,6 +72,8 @@ export function parseJson(text: string, what = 'The request body'): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw badRequest('InvalidJson', `${what} is not valid JSON: ${(error as Error).message}`);
+    // V8's message names the offending token (and quotes a short excerpt); capped so a huge body cannot bloat the answer.
+    const reason = (error as Error).message;
+    throw badRequest('InvalidJson', `${what} is not valid JSON: ${reason.length > 300 ? `${reason.slice(0, 300)}...` : reason}`);
   }
 }
