@@ -164,6 +164,10 @@ export function iamActionsOf(call: SdkCall): string[] {
   const prefix = SERVICE_PREFIX[call.client];
   const key = `${prefix} ${call.command}`;
   if (!prefix || UNMAPPABLE.has(key)) throw new UnmappedCommandError(call);
+  if (key === 's3 CopyObjectCommand' && call.inputKeys.includes('TaggingDirective')) {
+    // REPLACE: the source's tags are not read; the target gets tags only when `Tagging` is given.
+    return ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', ...(call.inputKeys.includes('Tagging') ? ['s3:PutObjectTagging'] : [])];
+  }
   const mapped = COMMAND_ACTIONS[key];
   if (mapped) return [...mapped.actions, ...(mapped.versioned && call.inputKeys.includes('VersionId') ? mapped.versioned : [])];
   return [`${prefix}:${call.command.replace(/Command$/, '')}`];

@@ -8,6 +8,8 @@
 export const UNSCOPED_ACTION_REASONS: Readonly<Record<string, string>> = {
   'xray:PutTraceSegments': 'X-Ray trace ingestion has no resource type; AWS documents Resource "*" (AWSXRayDaemonWriteAccess)',
   'xray:PutTelemetryRecords': 'X-Ray telemetry has no resource type; AWS documents Resource "*" (AWSXRayDaemonWriteAccess)',
+  'xray:GetSamplingRules': 'X-Ray sampling rules are read account-wide, no resource type; Step Functions X-Ray docs use Resource "*"',
+  'xray:GetSamplingTargets': 'X-Ray sampling targets have no resource type; Step Functions X-Ray docs use Resource "*"',
   'dynamodb:ListStreams': 'ListStreams is not resource-scoped (Service Authorization Reference: resource type "*"); the Lambda stream poller calls it',
   'logs:CreateLogDelivery': 'Vended log delivery (Step Functions, API Gateway logging) has no resource type; AWS Step Functions logging docs require "*"',
   'logs:GetLogDelivery': 'Vended log delivery has no resource type (Step Functions logging docs)',

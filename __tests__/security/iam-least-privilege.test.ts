@@ -1,0 +1,137 @@
+/**
+ * Least privilege, proved from the synthesized stacks: no wildcard actions, `*` resources only
+ * where IAM offers no resource type, each function's role allows exactly what its code calls
+ * plus what its wiring needs, the deployed grants are the reviewed matrix of
+ * stacks/function-permissions.ts, and every role carries the explicit deny of destructive actions.
+ */
+import { loadConfig, readCdktfContext, ingestBucketName, archiveBucketName, tableName, stateMachineName, notificationsTopicName, eventBusName, processingQueueName } from '../../config';
+import { FUNCTION_NAMES, type FunctionName } from '../../functions/shared/contract';
+import { UNSCOPED_ACTIONS } from '../../modules/policy-document';
+import { functionGrants, type GrantTargets } from '../../stacks/function-permissions';
+import { canonicalResource, deployedFunctions, platformActions, type DeployedFunction } from '../../scripts/security/function-wiring';
+import { buildPermissionMatrix, type PermissionRow } from '../../scripts/security/iam-matrix';
+import { privilegeViolations } from '../../scripts/security/least-privilege';
+import { iamActionsOf, sdkCallsByFunction, type SdkCall } from '../../scripts/security/sdk-usage';
+import { resourcesOfType, type SynthesizedStack } from '../../scripts/security/terraform-json';
+import { UNSCOPED_ACTION_REASONS } from '../../scripts/security/unscoped-actions';
+import { stacksOf, SYNTH_TIMEOUT_MS, VARIANTS, type VariantName } from './support/synthesized';
+
+/** Sids PipelineFunction adds to every role; the rest come from stacks/function-permissions.ts. */
+const PLATFORM_SIDS = new Set(['WriteOwnLogs', 'PutTraces', 'UseDataKey', 'ManageVpcInterfaces', 'SendAsyncFailures']);
+
+interface ScannedStack {
+  readonly variant: VariantName;
+  readonly stack: SynthesizedStack;
+  readonly rows: PermissionRow[];
+}
+
+const sorted = (values: Iterable<string>): string[] => [...new Set(values)].sort();
+
+describe('IAM least privilege in the synthesized stacks', () => {
+  let scanned: ScannedStack[];
+  let sdkCalls: Map<string, SdkCall[]>;
+
+  beforeAll(() => {
+    const variants: VariantName[] = ['default', 'vpc', 'jwt'];
+    scanned = variants.flatMap((variant) => stacksOf(variant).map((stack) => ({ variant, stack, rows: buildPermissionMatrix(stack) })));
+    sdkCalls = sdkCallsByFunction(FUNCTION_NAMES);
+  }, SYNTH_TIMEOUT_MS);
+
+  const regional = (): ScannedStack[] => scanned.filter((s) => /(^|:)regional-/.test(s.stack.name));
+  const allowsOf = (s: ScannedStack, roleAddress: string): PermissionRow[] => s.rows.filter((r) => r.kind === 'identity' && r.roleAddress === roleAddress && r.effect === 'Allow');
+
+  it('reads a permission matrix from every stack of every variant', () => {
+    expect(scanned.length).toBeGreaterThanOrEqual(6 + 3 + 3);
+    for (const s of regional()) expect(s.rows.filter((r) => r.kind === 'identity').length).toBeGreaterThan(20);
+  });
+
+  it('has no wildcard action, no avoidable * resource, no managed policy and no public Allow in any policy', () => {
+    const violations = scanned.flatMap((s) => privilegeViolations(s.rows)).map((v) => `${v.row.stack} ${v.row.source} ${v.row.sid ?? ''}: ${v.detail}`);
+    expect(violations).toEqual([]);
+  });
+
+  it('grants * resources only for actions IAM cannot scope, each with a reviewed reason', () => {
+    const starActions = sorted(scanned.flatMap((s) => s.rows.filter((r) => r.kind === 'identity' && r.effect === 'Allow' && r.rawResources.includes('*')).flatMap((r) => r.actions)));
+    expect(starActions.length).toBeGreaterThan(0);
+    for (const action of starActions) expect([action, UNSCOPED_ACTION_REASONS[action]]).toEqual([action, expect.stringMatching(/.{20,}/)]);
+  });
+
+  it('keeps the infrastructure allow-list of unscoped actions within the reviewed one', () => {
+    expect([...UNSCOPED_ACTIONS].filter((a) => !(a in UNSCOPED_ACTION_REASONS))).toEqual([]);
+  });
+
+  it.each(FUNCTION_NAMES)('%s: the role allows exactly what its code calls plus what its wiring needs', (name: FunctionName) => {
+    const fromCode = sorted((sdkCalls.get(name) ?? []).flatMap(iamActionsOf));
+    let checked = 0;
+    for (const s of regional()) {
+      const fn = deployedFunctions(s.stack.json).find((f) => f.name === name);
+      expect(fn).toBeDefined();
+      const expected = sorted([...fromCode, ...platformActions(s.stack.json, fn!).keys()]);
+      const granted = sorted(allowsOf(s, fn!.roleAddress).flatMap((r) => r.actions));
+      expect({ stack: s.stack.name, function: name, granted }).toEqual({ stack: s.stack.name, function: name, granted: expected });
+      checked++;
+    }
+    expect(checked).toBe(regional().length);
+  });
+
+  it('deploys exactly the reviewed grants of stacks/function-permissions.ts, resources included', () => {
+    for (const s of regional()) {
+      const targets = grantTargetsOf(s);
+      const grants = functionGrants(targets);
+      for (const fn of deployedFunctions(s.stack.json)) {
+        const deployed = allowsOf(s, fn.roleAddress)
+          .filter((r) => !PLATFORM_SIDS.has(r.sid ?? ''))
+          .map((r) => ({ sid: r.sid, actions: sorted(r.actions), resources: sorted(r.rawResources.map((x) => canonicalResource(s.stack.json, x))) }));
+        const reviewed = grants[fn.name].map((g) => ({ sid: g.sid, actions: sorted(g.actions), resources: sorted(g.resources) }));
+        const bySid = (a: { sid?: string }, b: { sid?: string }): number => String(a.sid).localeCompare(String(b.sid));
+        expect({ stack: s.stack.name, function: fn.name, grants: deployed.sort(bySid) }).toEqual({ stack: s.stack.name, function: fn.name, grants: reviewed.sort(bySid) });
+      }
+    }
+  });
+
+  it('scopes every object-level S3 grant to a key prefix, never a whole bucket', () => {
+    for (const s of regional()) {
+      for (const row of s.rows.filter((r) => r.kind === 'identity' && r.effect === 'Allow' && r.actions.some((a) => /^s3:(Get|Put|Delete)Object/.test(a)))) {
+        for (const resource of row.resources) expect(`${row.stack} ${row.sid} ${resource}`).toMatch(/arn:aws:s3:::[^/]+\/[a-z-]+\/\*$/);
+      }
+    }
+  });
+
+  it('explicitly denies destructive actions on the table and every bucket to every role', () => {
+    for (const s of regional()) {
+      const bucketArns = resourcesOfType(s.stack.json, 'aws_s3_bucket').map((b) => `arn:aws:s3:::${String(b.body.bucket)}`);
+      const roles = resourcesOfType(s.stack.json, 'aws_iam_role');
+      expect(roles.length).toBeGreaterThanOrEqual(FUNCTION_NAMES.length);
+      for (const role of roles) {
+        const denies = s.rows.filter((r) => r.kind === 'identity' && r.roleAddress === role.address && r.effect === 'Deny');
+        const denied = (action: string): string[] => denies.filter((d) => d.actions.includes(action)).flatMap((d) => d.rawResources.map((x) => canonicalResource(s.stack.json, x)));
+        const label = `${s.stack.name} ${String(role.body.name)}`;
+        expect({ role: label, tableDenied: denied('dynamodb:DeleteTable').some((r) => r.includes(':arn>')) }).toEqual({ role: label, tableDenied: true });
+        expect({ role: label, bucketsDenied: bucketArns.filter((b) => !denied('s3:DeleteBucket').includes(b)) }).toEqual({ role: label, bucketsDenied: [] });
+      }
+    }
+  });
+});
+
+/** The GrantTargets of a regional stack, in the canonical form `canonicalResource` produces. */
+function grantTargetsOf(s: ScannedStack): GrantTargets {
+  const match = /regional-([a-z]+)-(.+)$/.exec(s.stack.name);
+  if (!match) throw new Error(`not a regional stack: ${s.stack.name}`);
+  const [, env, region] = match;
+  const config = loadConfig(env as 'dev' | 'prod', readCdktfContext(), { ...VARIANTS[s.variant] });
+  const table = tableName(config);
+  const barsFn = deployedFunctions(s.stack.json).find((f) => f.name === 'bars') as DeployedFunction;
+  const barsMapping = resourcesOfType(s.stack.json, 'aws_lambda_event_source_mapping').find((m) => String(m.body.function_name).includes(barsFn.address));
+  const barsFailure = (barsMapping?.body.destination_config as { on_failure?: { destination_arn?: string } } | undefined)?.on_failure?.destination_arn ?? '(none)';
+  return {
+    tableArn: `<aws_dynamodb_table:${table}:arn>`,
+    streamArn: `<aws_dynamodb_table:${table}:stream_arn>`,
+    ingestBucketArn: `arn:aws:s3:::${ingestBucketName(config, region)}`,
+    archiveBucketArn: `arn:aws:s3:::${archiveBucketName(config, region)}`,
+    stateMachineArn: `<aws_sfn_state_machine:${stateMachineName(config)}:arn>`,
+    notificationsTopicArn: `<aws_sns_topic:${notificationsTopicName(config)}:arn>`,
+    eventBusArn: `<aws_cloudwatch_event_bus:${eventBusName(config)}:arn>`,
+    processingQueueArn: `<aws_sqs_queue:${processingQueueName(config)}:arn>`,
+    barsFailureQueueArn: canonicalResource(s.stack.json, barsFailure),
+  };
+}
