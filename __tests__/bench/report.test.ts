@@ -1,0 +1,126 @@
+import { checkGoal, GOALS } from '../../bench/goals';
+import { checkGoals, formatNumber, oneLine, renderTable, tableRows, type BenchReport, type Sections } from '../../bench/report';
+import type { StorageResult } from '../../bench/storage';
+
+const summary = (median: number, min = median, max = median) => ({ median, min, max, runs: 3 });
+
+const storage: StorageResult = {
+  store: {
+    records: 10_000,
+    chunkSize: 1000,
+    writeRequestsPer1000: summary(40),
+    writeUnitsPerRecord: summary(1.05),
+    indexWriteUnits: 0,
+    itemBytes: summary(369, 350, 401),
+    totals: { requests: 400, itemWrites: 10_000, writeUnits: 10_500, indexWriteUnits: 0, readRequests: 0 },
+  },
+  bars: {
+    batches: 100,
+    batchSize: 100,
+    minutesPerBatch: summary(20),
+    writesPerMinute: summary(1),
+    redeliveryWritesPerMinute: summary(0),
+    readsPerMinute: summary(2),
+    eventsPerMinute: summary(1),
+  },
+};
+
+function sections(overrides: Partial<Sections> = {}): Sections {
+  return {
+    storage: { status: 'ok', seconds: 2, result: storage },
+    bundles: { status: 'skipped' },
+    dataPath: { status: 'error', seconds: 0, error: 'bench/data-path.ts does not exist yet\nsecond line' },
+    synth: { status: 'skipped' },
+    tests: { status: 'skipped' },
+    ...overrides,
+  };
+}
+
+describe('goal checks', () => {
+  it('compares in the stated direction, inclusive of the target', () => {
+    expect(checkGoal(GOALS.storeRequests, 41).met).toBe(true);
+    expect(checkGoal(GOALS.storeRequests, 41.5).met).toBe(false);
+    expect(checkGoal(GOALS.csvRate, 1_500_000).met).toBe(true);
+    expect(checkGoal(GOALS.csvRate, 1_499_999).met).toBe(false);
+  });
+
+  it('never counts a figure that was not measured as met', () => {
+    expect(checkGoal(GOALS.synthRatio, undefined)).toMatchObject({ actual: null, met: null });
+    expect(checkGoal(GOALS.synthRatio, Number.NaN)).toMatchObject({ actual: null, met: null });
+  });
+
+  it('checks storage figures by their medians and leaves failed or skipped sections unmeasured', () => {
+    const goals = checkGoals(sections());
+    const byId = new Map(goals.map((g) => [g.id, g]));
+    expect(byId.get('storage.store.writeRequestsPer1000')).toMatchObject({ actual: 40, met: true });
+    expect(byId.get('storage.store.writeUnitsPerRecord')).toMatchObject({ actual: 1.05, met: false });
+    expect(byId.get('dataPath.csv.rowsPerSec')).toMatchObject({ met: null });
+    expect(byId.get('synth.ratio.wallMs')).toMatchObject({ met: null });
+  });
+
+  it('adds a size and an init goal per bundled function', () => {
+    const goals = checkGoals(
+      sections({
+        bundles: {
+          status: 'ok',
+          seconds: 1,
+          result: { functions: [{ name: 'bars', bytes: 310_000, initMs: summary(40) }], missing: [] },
+        },
+      }),
+    );
+    expect(goals.find((g) => g.id === 'bundles.bars.bytes')).toMatchObject({ met: false, target: 300_000 });
+    expect(goals.find((g) => g.id === 'bundles.bars.initMs')).toMatchObject({ met: true });
+  });
+});
+
+describe('table', () => {
+  const report = (): BenchReport => {
+    const s = sections();
+    const goals = checkGoals(s);
+    return {
+      startedAt: '2026-11-25T02:00:00.000Z',
+      durationSeconds: 12,
+      runs: 3,
+      machine: { cpuModel: 'Test CPU', cores: 2, memoryGb: 8, node: 'v20.0.0', platform: 'linux-x64', loadAverage: { start: 1, end: 2 } },
+      sections: s,
+      goals,
+      summary: { goals: goals.length, met: 2, notMet: 1, notMeasured: goals.length - 3 },
+      ok: false,
+    };
+  };
+
+  it('prints a failed section as an error on one line, not as numbers', () => {
+    const rows = tableRows(report()).filter((r) => r.section === 'dataPath');
+    expect(rows).toHaveLength(1);
+    expect(rows[0].metric).toBe('ERROR: bench/data-path.ts does not exist yet · second line');
+    expect(rows[0].median).toBe('');
+  });
+
+  it('shows each goal with its status next to the figure', () => {
+    const row = tableRows(report()).find((r) => r.metric.startsWith('store: write units'));
+    expect(row).toMatchObject({ median: '1.050', goal: '<= 1.02', status: 'NOT MET' });
+  });
+
+  it('renders the machine, aligned columns and a closing line that says sections failed', () => {
+    const text = renderTable(report());
+    expect(text).toContain('2 cores Test CPU');
+    expect(text).toMatch(/SOME SECTIONS FAILED$/);
+    const lines = text.split('\n').filter((l) => l.startsWith('storage '));
+    const goalColumn = lines.map((l) => l.indexOf('<='));
+    expect(new Set(goalColumn.filter((i) => i >= 0)).size).toBe(1);
+  });
+});
+
+describe('formatting', () => {
+  it('groups thousands and keeps small figures precise', () => {
+    expect(formatNumber(1_234_567.8)).toBe('1,234,568');
+    expect(formatNumber(184.44)).toBe('184.4');
+    expect(formatNumber(0.2191)).toBe('0.219');
+    expect(formatNumber(40)).toBe('40');
+  });
+
+  it('flattens and shortens long error messages', () => {
+    expect(oneLine('a\n\n  b  \nc')).toBe('a · b · c');
+    expect(oneLine('x'.repeat(300), 10)).toHaveLength(10);
+  });
+});
