@@ -1,0 +1,143 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { buildApp } from '../main';
+import type { TerraformJson } from './stacks/fixtures';
+
+const projectRoot = resolve(__dirname, '..');
+const STACKS = ['global-dev', 'global-prod', 'regional-dev-us-east-1', 'regional-dev-us-west-2', 'regional-prod-us-east-1', 'regional-prod-us-west-2'];
+const REGIONAL_OUTPUTS = [
+  'api_url', 'ingest_bucket_name', 'archive_bucket_name', 'table_name', 'table_arn', 'event_bus_name',
+  'alerts_topic_arn', 'notifications_topic_arn', 'state_machine_arn', 'processing_queue_url', 'dlq_url',
+];
+
+/** The app reads PIPELINE_* variables; a developer's shell must not change what the tests see. */
+function withoutPipelineEnv<T>(run: () => T): T {
+  const saved = Object.entries(process.env).filter(([k]) => k.startsWith('PIPELINE_'));
+  for (const [k] of saved) delete process.env[k];
+  try {
+    return run();
+  } finally {
+    for (const [k, v] of saved) process.env[k] = v;
+  }
+}
+
+function synthInto(outdir: string): void {
+  withoutPipelineEnv(() => buildApp({ outdir }).synth());
+}
+
+const outdir = mkdtempSync(join(tmpdir(), 'pipeline-synth-'));
+let manifest: { stacks: Record<string, { dependencies: string[]; synthesizedStackPath: string }> };
+const stackJson = (name: string): TerraformJson => JSON.parse(readFileSync(join(outdir, manifest.stacks[name].synthesizedStackPath), 'utf8')) as TerraformJson;
+
+beforeAll(() => {
+  synthInto(outdir);
+  manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
+});
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+describe('the app (every environment)', () => {
+  it('synthesizes a global and two regional stacks per environment', () => {
+    expect(Object.keys(manifest.stacks).sort()).toEqual(STACKS);
+  });
+
+  it('deploys regional stacks after their environment’s global stack', () => {
+    for (const env of ['dev', 'prod']) {
+      for (const region of ['us-east-1', 'us-west-2']) expect(manifest.stacks[`regional-${env}-${region}`].dependencies).toEqual([`global-${env}`]);
+    }
+  });
+
+  it('gives every stack an S3 backend with locking and its own state key', () => {
+    const keys = STACKS.map((name) => {
+      const backend = stackJson(name).terraform?.backend?.s3;
+      expect(backend).toMatchObject({ use_lockfile: true, encrypt: true });
+      return backend?.key;
+    });
+    expect(new Set(keys).size).toBe(STACKS.length);
+  });
+
+  it('tags every taggable resource with Environment and Project through every provider', () => {
+    for (const name of STACKS) {
+      const env = name.includes('prod') ? 'prod' : 'dev';
+      const json = stackJson(name);
+      for (const provider of json.provider?.aws ?? []) {
+        expect(provider.default_tags).toEqual([{ tags: expect.objectContaining({ Environment: env, Project: 'market-data-pipeline' }) }]);
+      }
+      // No resource overrides the default tags with other values.
+      for (const byName of Object.values(json.resource ?? {})) {
+        for (const resource of Object.values(byName)) {
+          const tags = resource.tags as Record<string, string> | undefined;
+          if (tags) expect(tags).not.toHaveProperty('Environment');
+        }
+      }
+    }
+  });
+
+  it('outputs API URL, buckets, table, bus, topics, state machine and queue URLs from every regional stack', () => {
+    for (const name of STACKS.filter((s) => s.startsWith('regional'))) {
+      expect(Object.keys(stackJson(name).output ?? {})).toEqual(expect.arrayContaining(REGIONAL_OUTPUTS));
+    }
+    expect(Object.keys(stackJson('global-prod').output ?? {})).toEqual(expect.arrayContaining(['table_name', 'table_arn', 'primary_stream_arn', 'dr_stream_arn']));
+  });
+
+  it('DR stack never reads primary state, also after full synthesis', () => {
+    for (const env of ['dev', 'prod']) {
+      const text = readFileSync(join(outdir, manifest.stacks[`regional-${env}-us-west-2`].synthesizedStackPath), 'utf8');
+      expect(text).not.toContain('terraform_remote_state');
+      expect(text).not.toContain('us-east-1');
+    }
+  });
+
+  it('ships every function bundle as an asset file next to the stack', () => {
+    for (const name of STACKS.filter((s) => s.startsWith('regional'))) {
+      for (const fn of Object.values(stackJson(name).resource?.aws_lambda_function ?? {})) {
+        expect(existsSync(join(outdir, 'stacks', name, fn.filename as string))).toBe(true);
+      }
+    }
+  });
+
+  it('prod encrypts the buckets with the data key (cdktf.json sets s3Encryption: kms), dev uses SSE-S3', () => {
+    const rules = (name: string): string => JSON.stringify(stackJson(name).resource?.aws_s3_bucket_server_side_encryption_configuration);
+    expect(rules('regional-prod-us-east-1')).toContain('aws:kms');
+    expect(rules('regional-dev-us-east-1')).not.toContain('aws:kms');
+  });
+
+  it('is deterministic: a second synthesis gives the same code hashes (no diff churn)', () => {
+    const again = mkdtempSync(join(tmpdir(), 'pipeline-synth-'));
+    try {
+      synthInto(again);
+      for (const name of ['regional-dev-us-east-1', 'regional-prod-us-west-2']) {
+        const path = manifest.stacks[name].synthesizedStackPath;
+        expect(readFileSync(join(again, path), 'utf8')).toBe(readFileSync(join(outdir, path), 'utf8'));
+      }
+    } finally {
+      rmSync(again, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('main.ts as a program', () => {
+  const run = (env: Record<string, string>): { status: number | null; stderr: string } => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], {
+      cwd: projectRoot,
+      env: { ...process.env, CHECKPOINT_DISABLE: '1', CDKTF_OUTDIR: join(outdir, 'unused'), ...env },
+      encoding: 'utf8',
+    });
+    return { status: result.status, stderr: result.stderr };
+  };
+
+  it('exits 1 with a message naming a bad key, and no stack trace', () => {
+    const { status, stderr } = run({ PIPELINE_ENV: 'dev', PIPELINE_S3_ENCRYPTION: 'aes' });
+    expect(status).toBe(1);
+    expect(stderr).toContain('s3Encryption = "aes" (from PIPELINE_S3_ENCRYPTION); allowed: sse-s3 | kms');
+    expect(stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('exits 1 naming PIPELINE_ENV when it names no environment', () => {
+    const { status, stderr } = run({ PIPELINE_ENV: 'staging' });
+    expect(status).toBe(1);
+    expect(stderr).toContain('PIPELINE_ENV = "staging"');
+    expect(stderr).toContain('dev | prod');
+  });
+});
