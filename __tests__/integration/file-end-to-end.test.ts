@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DescribeStateMachineCommand } from '@aws-sdk/client-sfn';
 import { KEY_PREFIX, WORKFLOW_STEPS } from '../../functions/shared/contract';
+import { FILE_WORKFLOW_STEP_FUNCTIONS, fileWorkflowDefinition, type FileWorkflowStepArns } from '../../modules/file-workflow/definition';
+import { functionArn } from '../../scripts/local/provision';
 import type { LocalPipeline } from '../../scripts/local/local-pipeline';
 import { expectedBars, fileItem, generateTrades, listKeys, readText, storedRecords, tableBars, testPipeline, tradesCsv } from './harness';
 
@@ -23,6 +26,14 @@ describe('a file through the local pipeline, end to end', () => {
     expect(top).toEqual([WORKFLOW_STEPS.validate, WORKFLOW_STEPS.process, WORKFLOW_STEPS.markCompleted, WORKFLOW_STEPS.notifySuccess, WORKFLOW_STEPS.done]);
     // 60 accepted rows in chunks of 25: three StoreChunk iterations inside the Map.
     expect(run.trace.filter((e) => e.type === 'StateEntered' && e.state.endsWith(`/${WORKFLOW_STEPS.storeChunk}`))).toHaveLength(3);
+  });
+
+  it('created the state machine in the emulator with the definition the stack synthesizes', async () => {
+    const machine = await pipeline.clients.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: pipeline.resources.stateMachineArn }));
+    const arns = Object.fromEntries(
+      Object.entries(FILE_WORKFLOW_STEP_FUNCTIONS).map(([step, fn]) => [step, functionArn('us-east-1', pipeline.resources.accountId, pipeline.resources.spec.functionNames[fn])]),
+    ) as unknown as FileWorkflowStepArns;
+    expect(JSON.parse(machine.definition as string)).toEqual(fileWorkflowDefinition(arns));
   });
 
   it('stores every accepted row as one record item', async () => {
