@@ -42,19 +42,28 @@ export function count(name: (typeof METRIC)[keyof typeof METRIC], value = 1): vo
 }
 
 /**
- * Wraps a handler: Lambda context in every log line, cold-start annotation, the error recorded
- * on the trace, and the invocation's metrics flushed even when the handler throws.
+ * Wraps a handler: Lambda context in every log line; when tracing is on, a `## <handler>`
+ * subsegment (annotations cannot go on Lambda's own facade segment) with the cold-start and
+ * service annotations and any error as metadata — the response is not recorded, it may carry
+ * data; and the invocation's metrics flushed even when the handler throws.
  */
 export function instrumented<E, R>(handler: (event: E, context: Context) => Promise<R>): (event: E, context: Context) => Promise<R> {
   return async (event, context) => {
     logger.addContext(context);
-    tracer.annotateColdStart();
-    tracer.addServiceNameAnnotation();
     try {
-      return await handler(event, context);
-    } catch (error) {
-      tracer.addErrorAsMetadata(error as Error);
-      throw error;
+      if (!tracer.isTracingEnabled()) return await handler(event, context);
+      return (await tracer.provider.captureAsyncFunc(`## ${process.env._HANDLER ?? 'handler'}`, async (subsegment) => {
+        tracer.annotateColdStart();
+        tracer.addServiceNameAnnotation();
+        try {
+          return await handler(event, context);
+        } catch (error) {
+          tracer.addErrorAsMetadata(error as Error);
+          throw error;
+        } finally {
+          subsegment?.close();
+        }
+      })) as R;
     } finally {
       if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     }
