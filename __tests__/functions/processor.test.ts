@@ -75,6 +75,12 @@ describe('processor', () => {
     }
   });
 
+  it('also takes a bare record body (a rule with InputPath $.detail)', async () => {
+    const result = await handler(event(message('bare', null, JSON.stringify(apiTrade('a'))), message('scalar', null, '42')), context);
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'scalar' }]);
+    expect(written()).toHaveLength(1);
+  });
+
   it('stamps the writing region on the item', async () => {
     await handler(event(message('m1', { ...apiTrade('a'), originRegion: 'us-west-2' })), context);
     expect(written()[0].PutRequest!.Item!.originRegion).toEqual({ S: 'us-east-1' });

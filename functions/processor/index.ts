@@ -31,7 +31,7 @@ export class RecordNotStoredError extends Error {
   }
 }
 
-/** The MarketRecord carried by an SQS message (EventBridge envelope → detail). */
+/** The MarketRecord carried by an SQS message (EventBridge envelope → detail, or the bare record). */
 export function recordOfMessage(message: SQSRecord): MarketRecord {
   let envelope: unknown;
   try {
@@ -39,9 +39,11 @@ export function recordOfMessage(message: SQSRecord): MarketRecord {
   } catch {
     throw new MalformedMessageError(message.messageId, 'body is not JSON');
   }
-  if (!envelope || typeof envelope !== 'object' || !('detail' in envelope)) throw new MalformedMessageError(message.messageId, 'no detail');
+  if (!envelope || typeof envelope !== 'object') throw new MalformedMessageError(message.messageId, 'body is not an object');
+  // The rule delivers the whole event; a rule with InputPath `$.detail` would deliver the record itself.
+  const detail = 'detail' in envelope ? (envelope as { detail: unknown }).detail : envelope;
   try {
-    return assertMarketRecord((envelope as { detail: unknown }).detail);
+    return assertMarketRecord(detail);
   } catch (error) {
     throw new MalformedMessageError(message.messageId, (error as Error).message);
   }
