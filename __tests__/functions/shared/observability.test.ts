@@ -6,7 +6,7 @@ describe('instrumented', () => {
   afterEach(() => jest.restoreAllMocks());
 
   it('returns the handler result and flushes the metrics it stored', async () => {
-    const publish = jest.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => undefined);
+    const publish = jest.spyOn(metrics, 'publishStoredMetrics').mockReturnValue(metrics);
     jest.spyOn(metrics, 'hasStoredMetrics').mockReturnValue(true);
     const wrapped = instrumented(async (event: { n: number }) => {
       count(METRIC.recordsStored, event.n);
@@ -17,7 +17,7 @@ describe('instrumented', () => {
   });
 
   it('flushes metrics when the handler throws, and rethrows', async () => {
-    const publish = jest.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => undefined);
+    const publish = jest.spyOn(metrics, 'publishStoredMetrics').mockReturnValue(metrics);
     jest.spyOn(metrics, 'hasStoredMetrics').mockReturnValue(true);
     await expect(instrumented(async () => Promise.reject(new Error('boom')))({}, context)).rejects.toThrow('boom');
     expect(publish).toHaveBeenCalledTimes(1);
