@@ -30,10 +30,11 @@ describe('table items', () => {
   });
 
   it('keeps the largest realistic record item under 1 KB (one write unit)', () => {
+    // Longest symbol, longest stored tradeId (128) with the longest verbatim recordId, a 200-character object key.
     const big = quote({
-      recordId: 'f'.repeat(64),
+      recordId: `t-ABCDEFGHIJKL-${'f'.repeat(64)}`,
       symbol: 'ABCDEFGHIJKL',
-      tradeId: 'T'.repeat(64),
+      tradeId: 'T'.repeat(128),
       exchange: 'XNASDAQ-EXTENDED',
       bid: '123456789.12345678',
       ask: '123456789.12345679',
