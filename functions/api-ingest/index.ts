@@ -107,7 +107,7 @@ async function ingest(event: APIGatewayProxyEventV2, requestId: string): Promise
   }
   const outcome = await putEvents(
     result.records.map((record) => ({ detailType: DETAIL_TYPES.marketRecord, detail: record })),
-    { busName: env.eventBusName(), maxAttempts: 4 },
+    { busName: env.eventBusName(), maxAttempts: 4, concurrency: 5 },
   );
   count(METRIC.eventsPublished, outcome.published);
   if (outcome.failed.length > 0) {

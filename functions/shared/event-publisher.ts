@@ -6,7 +6,7 @@
  */
 import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { eventBridgeClient } from './aws-clients';
-import { packBySize } from './batching';
+import { mapWithConcurrency, packBySize } from './batching';
 import { EVENT_SOURCE } from './contract';
 import { type BackoffOptions, backoffDelay, isRetryableAwsError, resolveBackoff } from './retry';
 
@@ -44,6 +44,11 @@ export class EventPublishError extends Error {
 export interface PublishOptions extends BackoffOptions {
   readonly busName: string;
   readonly client?: EventBridgeClient;
+  /**
+   * PutEvents requests in flight at once. Default 1 (events reach the bus in input order);
+   * consumers that do not depend on order (the API: bars are order-independent) can raise it.
+   */
+  readonly concurrency?: number;
 }
 
 /** Size EventBridge counts for an entry: source + detail-type + detail + resources (UTF-8). */
@@ -78,8 +83,8 @@ export async function putEvents(events: readonly BusEvent[], options: PublishOpt
     return false;
   });
   let published = 0;
-  // Batches go one after another: event order on the bus follows input order as far as EventBridge keeps it.
-  for (const batch of packBySize(fitting, PUT_EVENTS_MAX_ENTRIES, PUT_EVENTS_MAX_BYTES, (e) => entrySize(e.entry))) {
+  const batches = packBySize(fitting, PUT_EVENTS_MAX_ENTRIES, PUT_EVENTS_MAX_BYTES, (e) => entrySize(e.entry));
+  await mapWithConcurrency(batches, options.concurrency ?? 1, async (batch) => {
     let pending = batch;
     let lastCode = new Map<number, string>();
     for (let attempt = 0; attempt < backoff.maxAttempts && pending.length > 0; attempt++) {
@@ -109,7 +114,7 @@ export async function putEvents(events: readonly BusEvent[], options: PublishOpt
       }
     }
     for (const p of pending) failed.push({ index: p.index, errorCode: lastCode.get(p.index) ?? 'Unknown' });
-  }
+  });
   failed.sort((a, b) => a.index - b.index);
   return { published, failed };
 }

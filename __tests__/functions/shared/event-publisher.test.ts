@@ -20,6 +20,16 @@ describe('event publisher', () => {
     expect(calls[0][0]).toEqual({ EventBusName: 'bus', Source: 'market-data.pipeline', DetailType: 'T', Detail: '{"i":0}' });
   });
 
+  it('can run requests in parallel and still reports failures by input index', async () => {
+    eb.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => ({
+      FailedEntryCount: 1,
+      Entries: input.Entries.map((e) => (e.Detail === '{"i":17}' ? { ErrorCode: 'MalformedDetail' } : { EventId: 'x' })),
+    }));
+    const outcome = await putEvents(Array.from({ length: 40 }, (_, i) => ({ detailType: 'T', detail: { i } })), { ...opts, concurrency: 4 });
+    expect(outcome).toEqual({ published: 39, failed: [{ index: 17, errorCode: 'MalformedDetail' }] });
+    expect(eb.commandCalls(PutEventsCommand)).toHaveLength(4);
+  });
+
   it('keeps each request within 256 KB', async () => {
     const big = 'x'.repeat(100 * 1024);
     await publishAll(Array.from({ length: 5 }, () => ({ detailType: 'T', detail: { big } })), opts);
