@@ -156,6 +156,7 @@ export function routeOf(event: APIGatewayProxyEventV2): string {
   return `${event.requestContext?.http?.method ?? ''} ${path.replace(/^\/[^/]+(?=\/(ingest|files)$)/, '')}`;
 }
 
+/** HTTP API handler of `POST /ingest` and `POST /files`. */
 export const handler = instrumented(async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
   const requestId = event.requestContext?.requestId ?? 'unknown';
   try {

@@ -52,6 +52,7 @@ export function lineageOf(state: FileWorkflowState, archiveBucket: string, origi
   };
 }
 
+/** Archive step: original version + lineage → archive bucket. */
 export const handler = instrumented(async (state: FileWorkflowState): Promise<ArchiveOutput> => {
   const archiveBucket = env.archiveBucket();
   const originalKey = `${ARCHIVE_PREFIX.originals}${state.key}`;

@@ -57,6 +57,7 @@ interface Recomputed {
   readonly error?: unknown;
 }
 
+/** DynamoDB stream handler with partial batch responses (ReportBatchItemFailures). */
 export const handler = instrumented(async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   const region = pipelineRegion();
   const tableName = env.tableName();

@@ -14,6 +14,7 @@ import { copyObject } from '../shared/s3-objects';
 import { readStagedChunk } from '../shared/staged-chunks';
 import { FileNotFoundError } from '../shared/workflow-errors';
 
+/** Compensate step: undo this file's writes, quarantine it, mark it FAILED (`$.compensation`). */
 export const handler = instrumented(async (state: FileWorkflowState): Promise<CompensationOutput> => {
   const tableName = env.tableName();
   const fileId = state.validation?.fileId ?? fileIdFor(state.bucket, state.key, state.versionId);

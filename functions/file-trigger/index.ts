@@ -50,6 +50,7 @@ export function workflowInputOf(record: S3EventRecord, now: Date): FileWorkflowI
   };
 }
 
+/** S3 ObjectCreated notifications → file-workflow executions (async invoke; throws so a failed start is retried). */
 export const handler = instrumented(async (event: S3Event): Promise<FileTriggerResult> => {
   const stateMachineArn = env.stateMachineArn();
   let started = 0;

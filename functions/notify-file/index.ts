@@ -71,6 +71,7 @@ export function fileProcessedDetail(state: NotifyInput): FileProcessedDetail {
   };
 }
 
+/** Notify step: finalise the file item and announce the run (SNS + FileProcessed). */
 export const handler = instrumented(async (state: NotifyInput): Promise<FileProcessedDetail> => {
   const tableName = env.tableName();
   const region = pipelineRegion();

@@ -51,6 +51,7 @@ export function recordOfMessage(message: SQSRecord): MarketRecord {
 
 const batchProcessor = new BatchProcessor(EventType.SQS);
 
+/** SQS handler with partial batch responses (ReportBatchItemFailures). */
 export const handler = instrumented(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   const region = pipelineRegion();
   // Pass 1: parse every message and write all valid records together (25 per request).

@@ -10,8 +10,9 @@ import { mapWithConcurrency, packBySize } from './batching';
 import { EVENT_SOURCE } from './contract';
 import { type BackoffOptions, backoffDelay, isRetryableAwsError, resolveBackoff } from './retry';
 
-/** PutEvents limits. */
+/** Most entries one PutEvents request takes. */
 export const PUT_EVENTS_MAX_ENTRIES = 10;
+/** Most bytes (EventBridge's entry-size rule, summed) one PutEvents request takes. */
 export const PUT_EVENTS_MAX_BYTES = 256 * 1024;
 
 /** Entry error codes that another attempt cannot fix. */

@@ -2,8 +2,8 @@
  * 5-minute per-symbol summaries rolled up from minute bars (exact decimal sums, VWAP from the
  * summed notional and volume — not an average of averages).
  */
-import { add, compare, divRound } from './decimal';
 import { VWAP_SCALE } from './bars';
+import { add, compare, divRound } from './decimal';
 import type { MinuteBar } from './types';
 
 /** Length of a summary window. */

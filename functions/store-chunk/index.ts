@@ -19,6 +19,7 @@ export class StagedChunkMismatchError extends Error {
   }
 }
 
+/** StoreChunk step: one staged chunk → table. */
 export const handler = instrumented(async (input: StoreChunkInput): Promise<StoreChunkOutput> => {
   const records = await readStagedChunk(input.bucket, input.chunk.key);
   if (records.length !== input.chunk.records) throw new StagedChunkMismatchError(input.chunk.key, input.chunk.records, records.length);

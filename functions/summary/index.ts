@@ -34,6 +34,7 @@ export function notificationParts(summaries: readonly FiveMinuteSummary[], windo
   );
 }
 
+/** Scheduled (5-minute) handler. */
 export const handler = instrumented(async (event: ScheduledEvent): Promise<SummaryResult> => {
   const scheduled = Date.parse(event?.time ?? '');
   const window = lastCompletedWindow(Number.isNaN(scheduled) ? Date.now() : scheduled);

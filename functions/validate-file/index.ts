@@ -34,6 +34,7 @@ export function rejectsKeyFor(key: string): string {
   return `${KEY_PREFIX.rejected}${relative}.jsonl`;
 }
 
+/** Validate step: FileWorkflowInput → ValidationOutput (`$.validation`). */
 export const handler = instrumented(async (input: FileWorkflowInput): Promise<ValidationOutput> => {
   const tableName = env.tableName();
   const region = pipelineRegion();
