@@ -165,6 +165,12 @@ describe('POST /files', () => {
     expect(json(response)).toMatchObject({ error: 'FileNotFound', message: 'No object incoming/missing.csv in the ingest bucket' });
   });
 
+  it('answers 404 for the 403 S3 gives a missing key when the caller may not list the bucket', async () => {
+    s3.on(HeadObjectCommand).rejects(Object.assign(new Error('Forbidden'), { name: 'Forbidden', $metadata: { httpStatusCode: 403 } }));
+    const response = await call(request('POST /files', JSON.stringify({ fileName: 'missing.csv', processingType: 'standard' })));
+    expect(response.statusCode).toBe(404);
+  });
+
   it.each([
     ['an unknown processing type', { fileName: 'a.csv', processingType: 'urgent' }, /standard, priority, batch/],
     ['a missing processing type', { fileName: 'a.csv' }, /processingType must be one of/],

@@ -132,7 +132,12 @@ async function processFile(event: APIGatewayProxyEventV2): Promise<APIGatewayPro
   const key = ingestKeyOf(request.fileName);
   const processingType = processingTypeOf(request.processingType);
   const bucket = env.ingestBucket();
-  const object = await headObject(bucket, key);
+  const object = await headObject(bucket, key).catch((error: unknown) => {
+    // Without s3:ListBucket, S3 answers 403 (not 404) for a missing key; this function may read
+    // every key under incoming/, so a 403 here means the object is not there.
+    if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 403) return undefined;
+    throw error;
+  });
   if (!object) throw new ApiError(404, 'FileNotFound', `No object ${key} in the ingest bucket`);
   const fileId = fileIdFor(bucket, key, object.versionId);
   const input: FileWorkflowInput = { bucket, key, versionId: object.versionId, size: object.size, processingType, requestedAt: new Date().toISOString() };
