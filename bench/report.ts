@@ -169,6 +169,7 @@ function synthRows(r: SynthResult, add: Add): void {
 function testsRows(r: TestsResult, add: Add): void {
   add('tests', `unit suite wall ms (${r.suites} files, ${r.tests} tests)`, r.wallMs, GOALS.testsWall.id);
   for (const file of r.slowest) add('tests', `  slow file: ${file.file} (ms)`, file.ms);
+  if (r.stoppedEarly) add('tests', `  ${r.stoppedEarly}`, '');
 }
 
 function dataPathRows(r: DataPathResult, add: Add): void {
@@ -198,6 +199,7 @@ function storageRows(r: StorageResult, add: Add): void {
 }
 
 function bundleRows(r: BundlesResult, add: Add): void {
+  add('bundles', `build all ${r.functions.length} bundles from scratch, ms (one run)`, r.buildMs);
   for (const fn of r.functions) {
     const [bytes, init] = bundleGoals(fn.name);
     add('bundles', `${fn.name}: bundle bytes (minified)`, fn.bytes, bytes.id);

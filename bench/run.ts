@@ -102,7 +102,14 @@ export async function runBench(args: BenchArgs): Promise<BenchReport> {
     ? await runSection('dataPath', async () => (await import('./data-path-pinned')).measureDataPathPinned({ root: ROOT, runs: Math.max(5, args.runs), progress }))
     : skip;
   const synth = selected.has('synth') ? await runSection('synth', async () => (await import('./synth')).measureSynth(common)) : skip;
-  const tests = selected.has('tests') ? await runSection('tests', async () => (await import('./tests')).measureUnitTests(common)) : skip;
+  let testsModule: typeof import('./tests') | undefined;
+  const tests = selected.has('tests')
+    ? await runSection(
+        'tests',
+        async () => (testsModule = await import('./tests')).measureUnitTests(common),
+        (r) => testsModule?.testsProblem(r),
+      )
+    : skip;
 
   const sections: Sections = { storage, bundles, dataPath, synth, tests };
   const goals = checkGoals(sections);

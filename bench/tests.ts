@@ -5,9 +5,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { lastLines } from './synth';
+import { GOALS } from './goals';
 import { runMeasured } from './measured-process';
 import { summarize, type Summary } from './stats';
+import { lastLines } from './synth';
 
 /** One test file's duration. */
 export interface FileTiming {
@@ -22,8 +23,13 @@ export interface TestsResult {
   readonly wallMs: Summary;
   readonly suites: number;
   readonly tests: number;
+  /** Failed tests in the last run (a red suite makes the section an error). */
+  readonly failedTests: number;
+  readonly failingFiles: readonly string[];
   /** The slowest files, slowest first. */
   readonly slowest: readonly FileTiming[];
+  /** Set when the runs stopped early because the first was far over the goal. */
+  readonly stoppedEarly?: string;
 }
 
 export interface TestsOptions {
@@ -38,47 +44,34 @@ interface JestJson {
   numTotalTests: number;
   numFailedTests: number;
   numFailedTestSuites: number;
-  testResults: { name: string; startTime: number; endTime: number; status: string; message: string }[];
+  testResults: { name: string; startTime: number; endTime: number; status: string }[];
 }
 
-/** Runs the unit project `runs` times. A red suite is an error: its time would not mean much. */
+/**
+ * A first run this far over the goal (2×) answers the question: further runs would only push
+ * the whole benchmark past its time budget.
+ */
+export const STOP_EARLY_MS = 2 * GOALS.testsWall.target;
+
+/** Runs the unit project up to `runs` times. */
 export async function measureUnitTests(opts: TestsOptions): Promise<TestsResult> {
   const walls: number[] = [];
   const perFile = new Map<string, number[]>();
   let last: JestJson | undefined;
+  let stoppedEarly: string | undefined;
   for (let run = 1; run <= opts.runs; run++) {
     opts.progress(`tests: unit suite run ${run}/${opts.runs}`);
-    const scratch = mkdtempSync(join(tmpdir(), 'bench-jest-'));
-    const resultsFile = join(scratch, 'results.json');
-    try {
-      const measured = await runMeasured({
-        command: 'npx',
-        args: ['--no-install', 'jest', '--selectProjects', 'unit', '--json', '--outputFile', resultsFile],
-        cwd: opts.root,
-        env: { CHECKPOINT_DISABLE: '1' },
-        timeoutMs: 180_000,
-      });
-      let json: JestJson;
-      try {
-        json = JSON.parse(readFileSync(resultsFile, 'utf8')) as JestJson;
-      } catch {
-        throw new Error(`jest wrote no results (exit ${measured.exitCode}): ${lastLines(measured.stderr)}`);
-      }
-      if (json.numTotalTestSuites === 0) throw new Error('the unit project found no test files');
-      if (json.numFailedTests > 0 || json.numFailedTestSuites > 0) {
-        const failing = json.testResults.filter((t) => t.status === 'failed').map((t) => relative(opts.root, t.name));
-        throw new Error(
-          `unit suite is red after ${Math.round(measured.wallMs)} ms: ${json.numFailedTests} failed tests; failing files: ${failing.join(', ')}`,
-        );
-      }
-      walls.push(measured.wallMs);
-      for (const file of json.testResults) {
-        const name = relative(opts.root, file.name);
-        perFile.set(name, [...(perFile.get(name) ?? []), file.endTime - file.startTime]);
-      }
-      last = json;
-    } finally {
-      rmSync(scratch, { recursive: true, force: true });
+    const { wallMs, json } = await jestOnce(opts.root);
+    walls.push(wallMs);
+    for (const file of json.testResults) {
+      const name = relative(opts.root, file.name);
+      perFile.set(name, [...(perFile.get(name) ?? []), file.endTime - file.startTime]);
+    }
+    last = json;
+    if (run < opts.runs && wallMs > STOP_EARLY_MS) {
+      stoppedEarly = `run ${run} took ${Math.round(wallMs)} ms, over ${STOP_EARLY_MS} ms (2× the goal): no further runs`;
+      opts.progress(`tests: ${stoppedEarly}`);
+      break;
     }
   }
   if (!last) throw new Error('tests: no runs requested');
@@ -87,8 +80,41 @@ export async function measureUnitTests(opts: TestsOptions): Promise<TestsResult>
     wallMs: summarize(walls),
     suites: last.numTotalTestSuites,
     tests: last.numTotalTests,
+    failedTests: last.numFailedTests,
+    failingFiles: last.testResults.filter((t) => t.status === 'failed').map((t) => relative(opts.root, t.name)),
     slowest: slowestFiles(perFile, 5),
+    ...(stoppedEarly ? { stoppedEarly } : {}),
   };
+}
+
+/** Why the suite's figures cannot stand as a benchmark (a red suite), or undefined. */
+export function testsProblem(result: TestsResult): string | undefined {
+  if (result.failedTests === 0 && result.failingFiles.length === 0) return undefined;
+  return `unit suite is red: ${result.failedTests} failed tests in ${result.failingFiles.join(', ')}`;
+}
+
+async function jestOnce(root: string): Promise<{ wallMs: number; json: JestJson }> {
+  const scratch = mkdtempSync(join(tmpdir(), 'bench-jest-'));
+  const resultsFile = join(scratch, 'results.json');
+  try {
+    const measured = await runMeasured({
+      command: 'npx',
+      args: ['--no-install', 'jest', '--selectProjects', 'unit', '--json', '--outputFile', resultsFile],
+      cwd: root,
+      env: { CHECKPOINT_DISABLE: '1' },
+      timeoutMs: 180_000,
+    });
+    let json: JestJson;
+    try {
+      json = JSON.parse(readFileSync(resultsFile, 'utf8')) as JestJson;
+    } catch {
+      throw new Error(`jest wrote no results (exit ${measured.exitCode}${measured.timedOut ? ', timed out' : ''}): ${lastLines(measured.stderr)}`);
+    }
+    if (json.numTotalTestSuites === 0) throw new Error('the unit project found no test files');
+    return { wallMs: measured.wallMs, json };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 /** The `count` files with the largest median duration, slowest first. */

@@ -6,7 +6,7 @@ import { runMeasured, sampleTree, statusField } from '../../bench/measured-proce
 import { parseBenchArgs } from '../../bench/run';
 import { parseMarkedResult } from '../../bench/storage';
 import { copyProject, lastLines, manifestStacks } from '../../bench/synth';
-import { slowestFiles } from '../../bench/tests';
+import { slowestFiles, testsProblem } from '../../bench/tests';
 
 describe('command line', () => {
   it('defaults to every section, three runs, the table', () => {
@@ -125,5 +125,14 @@ describe('process measurement', () => {
     expect(run.peakRssMb).toBeLessThan(400);
     expect(run.treePeakRssMb).toBeGreaterThanOrEqual(run.peakRssMb);
     expect(run.wallMs).toBeGreaterThan(0);
+  });
+});
+
+describe('unit suite verdict', () => {
+  const base = { command: 'jest', wallMs: { median: 1, min: 1, max: 1, runs: 1 }, suites: 2, tests: 10, slowest: [] };
+
+  it('accepts a green suite and names the failing files of a red one', () => {
+    expect(testsProblem({ ...base, failedTests: 0, failingFiles: [] })).toBeUndefined();
+    expect(testsProblem({ ...base, failedTests: 2, failingFiles: ['__tests__/a.test.ts'] })).toBe('unit suite is red: 2 failed tests in __tests__/a.test.ts');
   });
 });

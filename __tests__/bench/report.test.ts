@@ -64,7 +64,7 @@ describe('goal checks', () => {
         bundles: {
           status: 'ok',
           seconds: 1,
-          result: { functions: [{ name: 'bars', bytes: 310_000, initMs: summary(40) }], missing: [] },
+          result: { functions: [{ name: 'bars', bytes: 310_000, initMs: summary(40) }], buildMs: 500, missing: [] },
         },
       }),
     );
