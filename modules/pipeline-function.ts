@@ -12,6 +12,7 @@ import { AssetType, Lazy, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { functionName, resourceName, type FunctionSettings, type PipelineConfig } from '../config';
 import { ENV, type FunctionName } from '../functions/shared/contract';
+import { destructiveActionDenials, type ProtectedResources } from './destructive-actions';
 import { PolicyDocument } from './policy-document';
 import type { FunctionHandle } from './types';
 
@@ -46,19 +47,6 @@ export interface PipelineFunctionProps {
   /** Retries of a failed asynchronous invocation before it goes to the failure queue. Default 2. */
   readonly asyncRetryAttempts?: number;
 }
-
-/** Destructive actions no function may perform, whatever else it is granted. */
-export const DENIED_TABLE_ACTIONS = ['dynamodb:DeleteTable', 'dynamodb:DeleteBackup', 'dynamodb:UpdateTable', 'dynamodb:RestoreTableFromBackup'];
-export const DENIED_BUCKET_ACTIONS = [
-  's3:DeleteBucket',
-  's3:DeleteBucketPolicy',
-  's3:PutBucketPolicy',
-  's3:PutBucketVersioning',
-  's3:PutLifecycleConfiguration',
-  's3:PutEncryptionConfiguration',
-  's3:PutBucketPublicAccessBlock',
-  's3:DeleteObjectVersion',
-];
 
 /** A Lambda function with its own role, log group and bundle. Implements {@link FunctionHandle}. */
 export class PipelineFunction extends Construct implements FunctionHandle {
@@ -186,14 +174,8 @@ export class PipelineFunction extends Construct implements FunctionHandle {
    * buckets) on top of whatever the function is allowed: a bug or a stolen role cannot
    * destroy data or open a bucket.
    */
-  denyDestructiveActions(protectedResources: { readonly tableArns: string[]; readonly bucketArns: string[] }): void {
-    const { tableArns, bucketArns } = protectedResources;
-    if (tableArns.length > 0) {
-      this.policy.add({ Sid: 'DenyDestructiveTableActions', Effect: 'Deny', Action: DENIED_TABLE_ACTIONS, Resource: tableArns.flatMap((t) => [t, `${t}/*`]) });
-    }
-    if (bucketArns.length > 0) {
-      this.policy.add({ Sid: 'DenyDestructiveBucketActions', Effect: 'Deny', Action: DENIED_BUCKET_ACTIONS, Resource: bucketArns.flatMap((b) => [b, `${b}/*`]) });
-    }
+  denyDestructiveActions(protectedResources: ProtectedResources): void {
+    for (const statement of destructiveActionDenials(protectedResources)) this.policy.add(statement);
   }
 
   /** Sets (or replaces) one environment variable; resolved when the stack synthesizes. */

@@ -21,7 +21,7 @@ export interface QueueConsumerProps {
 
 /**
  * Polls a queue into a function. The poller uses the function's role: it needs
- * sqs:ReceiveMessage/DeleteMessage/GetQueueAttributes/ChangeMessageVisibility on the queue
+ * sqs:ReceiveMessage/DeleteMessage/GetQueueAttributes on the queue
  * (granted in stacks/function-permissions.ts with the rest of the function's grants).
  */
 export class QueueConsumer extends Construct {

@@ -41,7 +41,7 @@ export function functionGrants(t: GrantTargets): Record<FunctionName, Grant[]> {
     'validate-file': [
       { sid: 'ReadIncomingFiles', actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [incoming] },
       { sid: 'WriteStagedAndRejects', actions: ['s3:PutObject'], resources: [staged, rejected] },
-      { sid: 'TrackFileItem', actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [t.tableArn] },
+      { sid: 'TrackFileItem', actions: ['dynamodb:PutItem'], resources: [t.tableArn] },
     ],
     'store-chunk': [
       { sid: 'ReadStagedChunks', actions: ['s3:GetObject'], resources: [staged] },
@@ -61,8 +61,13 @@ export function functionGrants(t: GrantTargets): Record<FunctionName, Grant[]> {
     ],
     'compensate-file': [
       { sid: 'ReadStagedChunks', actions: ['s3:GetObject'], resources: [staged] },
-      { sid: 'ReadIncomingFiles', actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [incoming] },
-      { sid: 'QuarantineFiles', actions: ['s3:PutObject'], resources: [quarantine] },
+      // Quarantine is a CopyObject of the original version, which copies its tags too.
+      {
+        sid: 'ReadIncomingFiles',
+        actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging', 's3:GetObjectVersionTagging'],
+        resources: [incoming],
+      },
+      { sid: 'QuarantineFiles', actions: ['s3:PutObject', 's3:PutObjectTagging'], resources: [quarantine] },
       { sid: 'RemoveFileRecords', actions: ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'], resources: [t.tableArn] },
     ],
     'notify-file': [
@@ -80,7 +85,8 @@ export function functionGrants(t: GrantTargets): Record<FunctionName, Grant[]> {
       { sid: 'StoreRecords', actions: ['dynamodb:BatchWriteItem'], resources: [t.tableArn] },
       {
         sid: 'ConsumeProcessingQueue',
-        actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'],
+        // What the Lambda SQS poller calls with the function's role (the code itself calls no SQS API).
+        actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
         resources: [t.processingQueueArn],
       },
     ],
@@ -88,7 +94,7 @@ export function functionGrants(t: GrantTargets): Record<FunctionName, Grant[]> {
       { sid: 'ReadTableStream', actions: ['dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:DescribeStream'], resources: [t.streamArn] },
       // ListStreams has no resource type in IAM: '*' is the only possible resource.
       { sid: 'ListTableStreams', actions: ['dynamodb:ListStreams'], resources: ['*'] },
-      { sid: 'MaintainMinuteBars', actions: ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], resources: [t.tableArn] },
+      { sid: 'MaintainMinuteBars', actions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], resources: [t.tableArn] },
       putEvents,
       { sid: 'SendStreamFailures', actions: ['sqs:SendMessage'], resources: [t.barsFailureQueueArn] },
     ],

@@ -9,6 +9,7 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsDynamodbTable } from '@cdktf/provider-aws/lib/data-aws-dynamodb-table';
 import { DataAwsKmsAlias } from '@cdktf/provider-aws/lib/data-aws-kms-alias';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import {
@@ -26,6 +27,7 @@ import { AccessLogBucket } from '../modules/access-log-bucket';
 import { Alerts } from '../modules/alerts';
 import { ArchiveBucket } from '../modules/archive-bucket';
 import { Dashboard } from '../modules/dashboard';
+import { DestructiveActionGuard } from '../modules/destructive-actions';
 import { EventBus } from '../modules/event-bus';
 import { FailureQueue } from '../modules/failure-queue';
 import { FileWorkflow } from '../modules/file-workflow';
@@ -190,11 +192,18 @@ export class RegionalStack extends TerraformStack {
       maxBodyBytes: String(config.apiMaxBodyBytes),
       chunkSize: String(config.chunkSize),
     };
+    const protectedResources = { tableArns: [table.arn], bucketArns: [ingest.bucketArn, archive.bucketArn, accessLogs.bucketArn] };
     for (const name of FUNCTION_NAMES) {
       const fn = functions[name];
       for (const grant of grants[name]) fn.allow(grant.sid, grant.actions, grant.resources);
-      fn.denyDestructiveActions({ tableArns: [table.arn], bucketArns: [ingest.bucketArn, archive.bucketArn, accessLogs.bucketArn] });
+      fn.denyDestructiveActions(protectedResources);
       for (const [variable, value] of Object.entries(functionEnvironment(name, environment))) fn.setEnvironment(variable, value);
+    }
+
+    // Every other role of the stack (state machine, flow logs, ...) gets the same explicit Deny.
+    for (const role of this.node.findAll().filter((c): c is IamRole => c instanceof IamRole)) {
+      if (role.node.scope instanceof PipelineFunction) continue;
+      new DestructiveActionGuard(this, `DenyDestructive-${role.friendlyUniqueId}`, { roleName: role.id, ...protectedResources });
     }
 
     // --- Alarms and dashboard ---------------------------------------------------------------------

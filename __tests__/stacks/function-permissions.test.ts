@@ -33,13 +33,14 @@ describe('function permissions', () => {
   it('scopes S3 access to the key prefixes each step uses', () => {
     expect(grants['validate-file']).toContainEqual({ sid: 'ReadIncomingFiles', actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: ['arn:ingest/incoming/*'] });
     expect(grants['validate-file']).toContainEqual({ sid: 'WriteStagedAndRejects', actions: ['s3:PutObject'], resources: ['arn:ingest/staged/*', 'arn:ingest/rejected/*'] });
-    expect(grants['compensate-file']).toContainEqual({ sid: 'QuarantineFiles', actions: ['s3:PutObject'], resources: ['arn:ingest/quarantine/*'] });
+    expect(grants['compensate-file']).toContainEqual({ sid: 'QuarantineFiles', actions: ['s3:PutObject', 's3:PutObjectTagging'], resources: ['arn:ingest/quarantine/*'] });
     expect(grants['archive-file'].find((g) => g.sid === 'WriteArchive')?.resources).toEqual(['arn:archive/originals/*', 'arn:archive/lineage/*']);
   });
 
   it('gives each function only the table actions its code calls', () => {
     expect(actionsOf('store-chunk')).toEqual(['dynamodb:BatchWriteItem', 's3:GetObject']);
-    expect(actionsOf('processor')).toEqual(['dynamodb:BatchWriteItem', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage']);
+    expect(actionsOf('processor')).toEqual(['dynamodb:BatchWriteItem', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage']);
+    expect(actionsOf('validate-file')).toEqual(['dynamodb:PutItem', 's3:GetObject', 's3:GetObjectVersion', 's3:PutObject']);
     expect(actionsOf('file-trigger')).toEqual(['states:StartExecution']);
     expect(grants.summary.find((g) => g.sid === 'QueryMinuteBars')?.resources).toEqual(['arn:table', 'arn:table/index/timeseries-index']);
   });

@@ -120,6 +120,16 @@ describe('RegionalStack', () => {
     }
   });
 
+  it('denies destructive actions to every other role of the stack too (state machine, flow logs)', () => {
+    for (const json of [primary, buildEnvironment({ vpc: true }).dr]) {
+      const guarded = resourcesOf(json, 'aws_iam_role_policy').filter((p) => p.name === 'deny-destructive-actions').map((p) => p.role);
+      const functionRoles = new Set(lambdas(json).map((f) => String(f.role).replace('.arn}', '.id}')));
+      const others = Object.keys(json.resource?.aws_iam_role ?? {}).map((name) => `\${aws_iam_role.${name}.id}`).filter((ref) => !functionRoles.has(ref));
+      expect(others.length).toBeGreaterThan(0);
+      expect(guarded.sort()).toEqual(others.sort());
+    }
+  });
+
   it('grants the functions what function-permissions.ts lists, on this stack’s resources', () => {
     const validate = rolePolicyOf(primary, 'validate-file');
     expect(validate.Statement.find((s) => s.Sid === 'ReadIncomingFiles')?.Resource).toEqual([expect.stringMatching(/^\$\{aws_s3_bucket\.IngestBucket\w+\.arn\}\/incoming\/\*$/)]);
