@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatThroughput, lastJsonLine } from '../../bench/data-path-pinned';
 import { runMeasured, sampleTree, statusField } from '../../bench/measured-process';
+import { hotFunctions } from '../../bench/profile';
 import { parseBenchArgs } from '../../bench/run';
 import { parseMarkedResult } from '../../bench/storage';
 import { copyProject, lastLines, manifestStacks } from '../../bench/synth';
@@ -134,5 +135,27 @@ describe('unit suite verdict', () => {
   it('accepts a green suite and names the failing files of a red one', () => {
     expect(testsProblem({ ...base, failedTests: 0, failingFiles: [] })).toBeUndefined();
     expect(testsProblem({ ...base, failedTests: 2, failingFiles: ['__tests__/a.test.ts'] })).toBe('unit suite is red: 2 failed tests in __tests__/a.test.ts');
+  });
+});
+
+describe('CPU profile summary', () => {
+  it('sums self time per function across call sites, largest first', () => {
+    const frame = (functionName: string, url = '') => ({ functionName, url, scriptId: '0', lineNumber: 0, columnNumber: 0 });
+    const profile = {
+      nodes: [
+        { id: 1, callFrame: frame('(root)') },
+        { id: 2, callFrame: frame('parse', 'file:///proj/functions/shared/csv-reader.ts') },
+        { id: 3, callFrame: frame('parse', 'file:///proj/functions/shared/csv-reader.ts') },
+        { id: 4, callFrame: frame('(garbage collector)') },
+      ],
+      startTime: 0,
+      endTime: 10_000,
+      samples: [2, 3, 4, 2],
+      timeDeltas: [1000, 2000, 3000, 4000],
+    };
+    expect(hotFunctions(profile, '/proj', 2)).toEqual([
+      { where: 'parse (functions/shared/csv-reader.ts)', selfMs: 7, share: 0.7 },
+      { where: '(garbage collector)', selfMs: 3, share: 0.3 },
+    ]);
   });
 });
