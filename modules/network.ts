@@ -5,7 +5,6 @@
  * and VPC flow logs.
  */
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-availability-zones';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
 import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
@@ -30,8 +29,12 @@ export const INTERFACE_ENDPOINT_SERVICES = ['sqs', 'sns', 'events', 'states', 'l
 export interface NetworkProps {
   readonly config: PipelineConfig;
   readonly region: string;
-  /** Number of isolated subnets, one per AZ. Default 2. */
-  readonly availabilityZones?: number;
+  /**
+   * Availability-zone letters of the isolated subnets, one subnet each (at least two). Named
+   * zones, not a lookup, so the set never changes when AWS adds a zone. Default `['a', 'b']`
+   * (some older accounts lack a zone letter in a region, e.g. us-west-1: pass `['b', 'c']`).
+   */
+  readonly zoneSuffixes?: string[];
   /** KMS key of the flow-log group. Default: CloudWatch-managed encryption. */
   readonly kmsKeyArn?: string;
 }
@@ -48,7 +51,8 @@ export class Network extends Construct {
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
     const { config, region } = props;
-    const azCount = props.availabilityZones ?? 2;
+    const zones = (props.zoneSuffixes ?? ['a', 'b']).map((suffix) => `${region}${suffix}`);
+    if (zones.length < 2) throw new Error(`Network needs at least two availability zones, got ${zones.join(', ')}`);
     const vpc = new Vpc(this, 'Vpc', {
       cidrBlock: config.vpcCidr,
       enableDnsHostnames: true,
@@ -59,13 +63,12 @@ export class Network extends Construct {
     // Whatever lands in the default group gets no traffic at all.
     new DefaultSecurityGroup(this, 'DefaultSecurityGroup', { vpcId: vpc.id, ingress: [], egress: [] });
 
-    const zones = new DataAwsAvailabilityZones(this, 'Zones', { state: 'available' });
     const routeTable = new RouteTable(this, 'IsolatedRoutes', { vpcId: vpc.id, tags: { Name: resourceName(config, 'isolated', region) } });
-    const subnets = Array.from({ length: azCount }, (_, i) => {
+    const subnets = zones.map((zone, i) => {
       const subnet = new Subnet(this, `IsolatedSubnet${i + 1}`, {
         vpcId: vpc.id,
         cidrBlock: Fn.cidrsubnet(config.vpcCidr, 4, i),
-        availabilityZone: Fn.element(zones.names, i),
+        availabilityZone: zone,
         mapPublicIpOnLaunch: false,
         tags: { Name: resourceName(config, `isolated-${i + 1}`, region) },
       });

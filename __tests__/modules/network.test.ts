@@ -11,11 +11,19 @@ describe('Network', () => {
     const subnets = resourcesOf(json, 'aws_subnet');
     expect(subnets).toHaveLength(2);
     for (const subnet of subnets) expect(subnet.map_public_ip_on_launch).toBe(false);
-    expect(subnets.map((s) => s.availability_zone)).toEqual([expect.stringContaining(', 0)'), expect.stringContaining(', 1)')]);
+    expect(subnets.map((s) => s.availability_zone)).toEqual(['us-west-2a', 'us-west-2b']);
+    expect(json.data?.aws_availability_zones).toBeUndefined();
     expect(resourcesOf(json, 'aws_internet_gateway')).toHaveLength(0);
     expect(resourcesOf(json, 'aws_nat_gateway')).toHaveLength(0);
     expect(onlyResource(json, 'aws_route_table').route).toBeUndefined();
     expect(network.subnetIds).toHaveLength(2);
+  });
+
+  it('takes other zone letters and refuses fewer than two zones', () => {
+    const other = testStack('us-west-1');
+    new Network(other, 'Network', { config: testConfig({ vpc: true }), region: 'us-west-1', zoneSuffixes: ['b', 'c'] });
+    expect(resourcesOf(synthJson(other), 'aws_subnet').map((s) => s.availability_zone)).toEqual(['us-west-1b', 'us-west-1c']);
+    expect(() => new Network(testStack(), 'Network', { config: testConfig(), region: 'us-east-1', zoneSuffixes: ['a'] })).toThrow(/at least two/);
   });
 
   it('reaches S3 and DynamoDB through gateway endpoints on the isolated route table', () => {
