@@ -3,6 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildApp } from '../main';
+import { ENV, FUNCTION_NAMES } from '../functions/shared/contract';
+import { bundleFunctions } from '../modules/function-bundles';
+import { FUNCTION_ENVIRONMENT } from '../stacks/function-permissions';
 import type { TerraformJson } from './stacks/fixtures';
 
 const projectRoot = resolve(__dirname, '..');
@@ -94,6 +97,16 @@ describe('the app (every environment)', () => {
       for (const fn of Object.values(stackJson(name).resource?.aws_lambda_function ?? {})) {
         expect(existsSync(join(outdir, 'stacks', name, fn.filename as string))).toBe(true);
       }
+    }
+  });
+
+  it('sets on each function exactly the variables its bundled code reads (through functions/shared/environment `env`)', () => {
+    const bundles = bundleFunctions();
+    for (const name of FUNCTION_NAMES) {
+      const code = readFileSync(join(bundles[name].dir, 'index.js'), 'utf8');
+      // Accessor names survive minification as property names: `env.tableName()` → `.tableName()`.
+      const read = (Object.keys(ENV) as (keyof typeof ENV)[]).filter((key) => key !== 'pipelineRegion' && code.includes(`.${key}()`));
+      expect({ name, read: read.sort() }).toEqual({ name, read: [...FUNCTION_ENVIRONMENT[name]].sort() });
     }
   });
 

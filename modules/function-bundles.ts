@@ -75,11 +75,14 @@ export const BUNDLE_SETTINGS = {
   logLevel: 'silent',
 } as const;
 
-/** Names of the handler folders under `functionsDir` that contain an `index.ts`. */
+/** Folders under `functions/` that are libraries the handlers import, not handlers. */
+export const LIBRARY_FOLDERS: ReadonlySet<string> = new Set(['shared']);
+
+/** Names of the handler folders under `functionsDir` that contain an `index.ts` (libraries excluded). */
 export function findFunctionEntries(functionsDir: string = join(PROJECT_ROOT, 'functions')): string[] {
   if (!existsSync(functionsDir)) return [];
   return readdirSync(functionsDir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(join(functionsDir, d.name, 'index.ts')))
+    .filter((d) => d.isDirectory() && !LIBRARY_FOLDERS.has(d.name) && existsSync(join(functionsDir, d.name, 'index.ts')))
     .map((d) => d.name)
     .sort();
 }

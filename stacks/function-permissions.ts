@@ -112,10 +112,11 @@ export type EnvironmentValues = Readonly<Record<keyof typeof ENV, string>>;
 /** Which variables of `ENV` each function reads (PIPELINE_REGION is set on every function). */
 export const FUNCTION_ENVIRONMENT: Readonly<Record<FunctionName, readonly (keyof typeof ENV)[]>> = {
   'file-trigger': ['stateMachineArn'],
-  'validate-file': ['tableName', 'ingestBucket', 'chunkSize'],
-  'store-chunk': ['tableName', 'ingestBucket'],
-  'archive-file': ['archiveBucket', 'ingestBucket'],
-  'compensate-file': ['tableName', 'ingestBucket'],
+  // The workflow steps get the bucket in their input; only what is not in the input is set here.
+  'validate-file': ['tableName', 'chunkSize'],
+  'store-chunk': ['tableName'],
+  'archive-file': ['archiveBucket'],
+  'compensate-file': ['tableName'],
   'notify-file': ['tableName', 'notificationsTopicArn', 'eventBusName'],
   'api-ingest': ['eventBusName', 'ingestBucket', 'stateMachineArn', 'maxBodyBytes'],
   processor: ['tableName'],

@@ -26,6 +26,8 @@ let bundles: FunctionBundles;
 
 beforeAll(() => {
   write(join(functionsDir, 'shared', 'greeting.ts'), 'export const greeting = (name: string): string => `hello ${name}`;\n');
+  // A library folder with an index.ts (re-exports) is not a handler.
+  write(join(functionsDir, 'shared', 'index.ts'), "export * from './greeting';\n");
   write(
     join(functionsDir, 'alpha', 'index.ts'),
     [
@@ -42,7 +44,7 @@ beforeAll(() => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('bundleFunctions', () => {
-  it('finds every folder with an index.ts, and only those', () => {
+  it('finds every handler folder with an index.ts, and no library folder', () => {
     expect(findFunctionEntries(functionsDir)).toEqual(['alpha', 'beta']);
     expect(Object.keys(bundles).sort()).toEqual(['alpha', 'beta']);
   });

@@ -57,7 +57,7 @@ describe('function permissions', () => {
     };
     expect(functionEnvironment('processor', values)).toEqual({ TABLE_NAME: 't' });
     expect(functionEnvironment('api-ingest', values)).toEqual({ EVENT_BUS_NAME: 'b', INGEST_BUCKET: 'i', STATE_MACHINE_ARN: 's', MAX_BODY_BYTES: '1024' });
-    expect(functionEnvironment('validate-file', values)).toEqual({ TABLE_NAME: 't', INGEST_BUCKET: 'i', CHUNK_SIZE: '500' });
+    expect(functionEnvironment('validate-file', values)).toEqual({ TABLE_NAME: 't', CHUNK_SIZE: '500' });
     expect(Object.keys(FUNCTION_ENVIRONMENT).sort()).toEqual([...FUNCTION_NAMES].sort());
   });
 });
