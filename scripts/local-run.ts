@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import { loadConfig } from '../config';
 import { startEmulator, type EmulatorHandle } from './emulator';
 import { parseLocalRunArgs, USAGE, UsageError } from './local/cli-args';
-import { resolveInputFiles } from './local/input-files';
+import { InputNotFoundError, resolveInputFiles } from './local/input-files';
 import { LocalPipeline } from './local/local-pipeline';
 import { formatReport } from './local/report-format';
 
@@ -54,7 +54,8 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     const pipeline = await LocalPipeline.create({ config, log: progress });
     for (const file of files) await pipeline.uploadFile(basename(file), readFileSync(file));
-    const stats = await pipeline.drain();
+    // Generous: a large file's bars stage takes minutes in the emulator (see README, Measured).
+    const stats = await pipeline.drain(30 * 60_000);
     progress(`idle: ${stats.executions} workflow execution(s), ${stats.messages} queue message(s), ${stats.streamRecords} stream record(s)`);
 
     const report = await pipeline.report();
@@ -80,6 +81,6 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     process.stderr.write(`local run failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(error instanceof UsageError ? 2 : 1);
+    process.exit(error instanceof UsageError || error instanceof InputNotFoundError ? 2 : 1);
   },
 );

@@ -69,7 +69,8 @@ export class LocalFunctions {
   private handler(name: FunctionName): Handler {
     let handler = this.handlers.get(name);
     if (!handler) {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      // require, not import(): resolved through jest's module registry in tests, so a test and
+      // the handlers share one instance of each module (and of the SDK clients).
       const module = require(join(FUNCTIONS_DIR, name, 'index.ts')) as { handler?: Handler };
       if (typeof module.handler !== 'function') throw new Error(`functions/${name}/index.ts does not export a handler`);
       handler = module.handler;
