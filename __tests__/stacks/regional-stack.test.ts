@@ -16,8 +16,18 @@ import {
 
 const config = testConfig();
 
-/** Global + both regional stacks in one app, prepared as `cdktf synth` prepares them. */
+const built = new Map<string, { primary: TerraformJson; dr: TerraformJson }>();
+/** Global + both regional stacks in one app, prepared as `cdktf synth` prepares them (memoized per context). */
 function buildEnvironment(context = {}): { primary: TerraformJson; dr: TerraformJson } {
+  const key = JSON.stringify(context);
+  const cached = built.get(key);
+  if (cached) return cached;
+  const result = synthEnvironment(context);
+  built.set(key, result);
+  return result;
+}
+
+function synthEnvironment(context: object): { primary: TerraformJson; dr: TerraformJson } {
   const cfg = testConfig(context);
   const app = Testing.app();
   const global = new GlobalStack(app, 'global-dev', { config: cfg });
