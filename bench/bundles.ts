@@ -23,9 +23,32 @@ export interface BundleFigures {
   readonly initMs: Summary;
 }
 
+/** Init time of requiring some packages alone: what part of a handler's init they explain. */
+export interface InitReference {
+  readonly name: string;
+  readonly modules: readonly string[];
+  readonly initMs: Summary;
+}
+
+/**
+ * Packages the handlers load at init, measured alone in the same run, so a slow init can be
+ * attributed: the AWS SDK clients (external to the bundles, loaded from the runtime) and
+ * Powertools (bundled).
+ */
+export const INIT_REFERENCES: readonly { name: string; modules: readonly string[] }[] = [
+  { name: 'SDK: DynamoDB client alone', modules: ['@aws-sdk/client-dynamodb'] },
+  {
+    name: 'SDK: the five clients functions/shared/aws-clients.ts imports',
+    modules: ['@aws-sdk/client-dynamodb', '@aws-sdk/client-eventbridge', '@aws-sdk/client-s3', '@aws-sdk/client-sfn', '@aws-sdk/client-sns'],
+  },
+  { name: 'Powertools: logger + metrics + tracer', modules: ['@aws-lambda-powertools/logger', '@aws-lambda-powertools/metrics', '@aws-lambda-powertools/tracer'] },
+];
+
 /** Result of the bundles section. */
 export interface BundlesResult {
   readonly functions: readonly BundleFigures[];
+  /** Init time of package sets alone (see INIT_REFERENCES). */
+  readonly references: readonly InitReference[];
   /** Wall time of building every bundle from scratch, in this process, ms (one run). */
   readonly buildMs: number;
   /** Names in FUNCTION_NAMES without an entry `functions/<name>/index.ts`. */
@@ -50,6 +73,13 @@ const INIT_PROBE = [
   'console.log(ms);',
 ].join('\n');
 
+/** Prints the time to require every module named in argv[1..]. */
+const REFERENCE_PROBE = [
+  'const start = process.hrtime.bigint();',
+  'for (const name of process.argv.slice(1)) require(name);',
+  'console.log(Number(process.hrtime.bigint() - start) / 1e6);',
+].join('\n');
+
 /** Bundles every entry into a temporary folder and measures each bundle. */
 export async function measureBundles(opts: BundlesOptions): Promise<BundlesResult> {
   const outDir = mkdtempSync(join(tmpdir(), 'bench-bundles-'));
@@ -70,11 +100,18 @@ export async function measureBundles(opts: BundlesOptions): Promise<BundlesResul
       opts.progress(`bundles: init time of ${name} (${opts.runs} fresh processes)`);
       const samples: number[] = [];
       for (let run = 0; run < opts.runs; run++) {
-        samples.push(await initOnce(join(bundles[name].dir, 'index.js'), opts.root));
+        samples.push(await initOnce(INIT_PROBE, [join(bundles[name].dir, 'index.js')], opts.root));
       }
       functions.push({ name, bytes: bundles[name].bytes, initMs: summarize(samples) });
     }
-    return { functions, buildMs, missing };
+    const references: InitReference[] = [];
+    for (const ref of INIT_REFERENCES) {
+      opts.progress(`bundles: init time of ${ref.name}`);
+      const samples: number[] = [];
+      for (let run = 0; run < opts.runs; run++) samples.push(await initOnce(REFERENCE_PROBE, ref.modules, opts.root));
+      references.push({ ...ref, initMs: summarize(samples) });
+    }
+    return { functions, references, buildMs, missing };
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }
@@ -96,10 +133,10 @@ export function lambdaLikeEnvironment(root: string): Record<string, string> {
   };
 }
 
-async function initOnce(bundle: string, root: string): Promise<number> {
+async function initOnce(probe: string, args: readonly string[], root: string): Promise<number> {
   const run = await runMeasured({
     command: process.execPath,
-    args: ['-e', INIT_PROBE, bundle],
+    args: ['-e', probe, ...args],
     // Outside the project, so nothing but NODE_PATH can resolve the externals.
     cwd: tmpdir(),
     env: lambdaLikeEnvironment(root),
@@ -107,7 +144,7 @@ async function initOnce(bundle: string, root: string): Promise<number> {
   });
   const ms = Number(run.stdout.trim().split('\n').pop());
   if (run.exitCode !== 0 || !Number.isFinite(ms)) {
-    throw new Error(`loading ${bundle} failed (exit ${run.exitCode}): ${lastLines(run.stderr || run.stdout)}`);
+    throw new Error(`loading ${args.join(', ')} failed (exit ${run.exitCode}): ${lastLines(run.stderr || run.stdout)}`);
   }
   return ms;
 }

@@ -205,6 +205,7 @@ function bundleRows(r: BundlesResult, add: Add): void {
     add('bundles', `${fn.name}: bundle bytes (minified)`, fn.bytes, bytes.id);
     add('bundles', `${fn.name}: module init ms`, fn.initMs, init.id);
   }
+  for (const ref of r.references) add('bundles', `reference, init ms: ${ref.name}`, ref.initMs);
   if (r.missing.length > 0) add('bundles', `missing entries: ${r.missing.join(', ')}`, '');
 }
 
@@ -225,4 +226,23 @@ export function renderTable(report: BenchReport): string {
   const footer = `goals: ${summary.met} met, ${summary.notMet} not met, ${summary.notMeasured} not measured, of ${summary.goals}${report.ok ? '' : ' · SOME SECTIONS FAILED'}`;
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   return [header, '', line(titles), rule, ...rows.map(line), '', footer].join('\n');
+}
+
+/** The table as Markdown (for BENCHMARKS.md): machine line, then one row per figure. */
+export function renderMarkdown(report: BenchReport): string {
+  const m = report.machine;
+  const escape = (text: string): string => text.replace(/\|/g, '\\|');
+  const lines = [
+    `Run ${report.startedAt} on ${m.cores} cores (${m.cpuModel}), ${m.memoryGb} GB, node ${m.node}; ` +
+      `load average ${m.loadAverage.start.toFixed(2)} at start, ${m.loadAverage.end.toFixed(2)} at end; ` +
+      `${report.runs} runs per figure; ${report.durationSeconds.toFixed(0)} s in all.`,
+    '',
+    '| section | metric | median | min – max | goal | status |',
+    '|---|---|--:|--:|---|---|',
+    ...tableRows(report).map((r) => `| ${[r.section, r.metric.trim(), r.median, r.range, r.goal, r.status].map(escape).join(' | ')} |`),
+    '',
+    `Goals: ${report.summary.met} met, ${report.summary.notMet} not met, ${report.summary.notMeasured} not measured, of ${report.summary.goals}.` +
+      (report.ok ? '' : ' Some sections failed.'),
+  ];
+  return lines.join('\n');
 }

@@ -1,6 +1,9 @@
 /**
- * `npm run bench -- [--json] [--runs N] [--only a,b]`: every benchmark of issue 6 in one run.
- * Progress goes to stderr; stdout gets the table, or with `--json` exactly one JSON object.
+ * `npm run bench -- [--json | --markdown] [--runs N] [--only a,b]`: every benchmark of issue 6
+ * in one run. Progress goes to stderr; stdout gets the table, or with `--json` exactly one JSON
+ * object (npm itself prints its `> script` banner first unless run as `npm run -s bench`), or
+ * with `--markdown` the table for BENCHMARKS.md. The JSON report is also written to
+ * bench/out/latest.json (git-ignored).
  * Exits 1 when any section failed (a missing piece is reported as that section's error, never
  * as a number) and 2 on bad arguments; goals not met do not change the exit code (BENCHMARKS.md
  * explains them).
@@ -9,11 +12,11 @@
  * each section module is loaded only when it runs, so a section whose code is missing fails
  * alone.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkGoals, renderTable, SECTION_NAMES, type BenchReport, type MachineInfo, type SectionName, type SectionOutcome, type Sections } from './report';
+import { checkGoals, renderMarkdown, renderTable, SECTION_NAMES, type BenchReport, type MachineInfo, type SectionName, type SectionOutcome, type Sections } from './report';
 import { round } from './stats';
 
 const ROOT = join(__dirname, '..');
@@ -21,6 +24,7 @@ const ROOT = join(__dirname, '..');
 /** Parsed command line. */
 export interface BenchArgs {
   readonly json: boolean;
+  readonly markdown: boolean;
   readonly runs: number;
   readonly only: readonly SectionName[];
 }
@@ -32,14 +36,20 @@ export interface BenchArgs {
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   const { values } = parseArgs({
     args: [...argv],
-    options: { json: { type: 'boolean', default: false }, runs: { type: 'string', default: '3' }, only: { type: 'string' } },
+    options: {
+      json: { type: 'boolean', default: false },
+      markdown: { type: 'boolean', default: false },
+      runs: { type: 'string', default: '3' },
+      only: { type: 'string' },
+    },
   });
+  if (values.json && values.markdown) throw new Error('--json and --markdown are exclusive');
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1 || runs > 20) throw new Error(`--runs must be an integer from 1 to 20, got "${values.runs}"`);
   const only = values.only ? values.only.split(',').map((s) => s.trim()) : [...SECTION_NAMES];
   const unknown = only.filter((s) => !(SECTION_NAMES as readonly string[]).includes(s));
   if (unknown.length > 0) throw new Error(`--only: unknown section(s) ${unknown.join(', ')}; sections are ${SECTION_NAMES.join(', ')}`);
-  return { json: values.json ?? false, runs, only: only as SectionName[] };
+  return { json: values.json ?? false, markdown: values.markdown ?? false, runs, only: only as SectionName[] };
 }
 
 /** CPU model, cores, memory and node version of this machine. */
@@ -135,12 +145,17 @@ async function main(): Promise<void> {
   try {
     args = parseBenchArgs(process.argv.slice(2));
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\nusage: npm run bench -- [--json] [--runs N] [--only ${SECTION_NAMES.join(',')}]\n`);
+    process.stderr.write(`${(error as Error).message}\nusage: npm run bench -- [--json | --markdown] [--runs N] [--only ${SECTION_NAMES.join(',')}]\n`);
     process.exitCode = 2;
     return;
   }
   const report = await runBench(args);
-  process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderTable(report)}\n`);
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  const outDir = join(ROOT, 'bench', 'out');
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'latest.json'), json);
+  progress(`report written to bench/out/latest.json`);
+  process.stdout.write(args.json ? json : `${args.markdown ? renderMarkdown(report) : renderTable(report)}\n`);
   process.exitCode = report.ok ? 0 : 1;
 }
 

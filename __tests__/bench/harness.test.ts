@@ -11,17 +11,19 @@ import { slowestFiles, testsProblem } from '../../bench/tests';
 
 describe('command line', () => {
   it('defaults to every section, three runs, the table', () => {
-    expect(parseBenchArgs([])).toEqual({ json: false, runs: 3, only: ['storage', 'bundles', 'dataPath', 'synth', 'tests'] });
+    expect(parseBenchArgs([])).toEqual({ json: false, markdown: false, runs: 3, only: ['storage', 'bundles', 'dataPath', 'synth', 'tests'] });
   });
 
   it('reads --json, --runs and --only', () => {
-    expect(parseBenchArgs(['--json', '--runs', '5', '--only', 'synth,tests'])).toEqual({ json: true, runs: 5, only: ['synth', 'tests'] });
+    expect(parseBenchArgs(['--json', '--runs', '5', '--only', 'synth,tests'])).toEqual({ json: true, markdown: false, runs: 5, only: ['synth', 'tests'] });
+    expect(parseBenchArgs(['--markdown']).markdown).toBe(true);
   });
 
   it('rejects unknown sections and silly run counts with a message naming them', () => {
     expect(() => parseBenchArgs(['--only', 'synth,speed'])).toThrow(/speed/);
     expect(() => parseBenchArgs(['--runs', '0'])).toThrow(/--runs/);
     expect(() => parseBenchArgs(['--runs', 'two'])).toThrow(/two/);
+    expect(() => parseBenchArgs(['--json', '--markdown'])).toThrow(/exclusive/);
   });
 });
 

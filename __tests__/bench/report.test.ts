@@ -1,5 +1,5 @@
 import { checkGoal, GOALS } from '../../bench/goals';
-import { checkGoals, formatNumber, oneLine, renderTable, tableRows, type BenchReport, type Sections } from '../../bench/report';
+import { checkGoals, formatNumber, oneLine, renderMarkdown, renderTable, tableRows, type BenchReport, type Sections } from '../../bench/report';
 import type { StorageResult } from '../../bench/storage';
 
 const summary = (median: number, min = median, max = median) => ({ median, min, max, runs: 3 });
@@ -64,7 +64,7 @@ describe('goal checks', () => {
         bundles: {
           status: 'ok',
           seconds: 1,
-          result: { functions: [{ name: 'bars', bytes: 310_000, initMs: summary(40) }], buildMs: 500, missing: [] },
+          result: { functions: [{ name: 'bars', bytes: 310_000, initMs: summary(40) }], buildMs: 500, references: [], missing: [] },
         },
       }),
     );
@@ -108,6 +108,27 @@ describe('table', () => {
     const lines = text.split('\n').filter((l) => l.startsWith('storage '));
     const goalColumn = lines.map((l) => l.indexOf('<='));
     expect(new Set(goalColumn.filter((i) => i >= 0)).size).toBe(1);
+  });
+});
+
+describe('markdown', () => {
+  it('writes one table row per figure and escapes pipes in metrics', () => {
+    const s = sections({ dataPath: { status: 'error', seconds: 0, error: 'a | b' } });
+    const goals = checkGoals(s);
+    const md = renderMarkdown({
+      startedAt: 't',
+      durationSeconds: 1,
+      runs: 3,
+      machine: { cpuModel: 'X', cores: 2, memoryGb: 8, node: 'v20', platform: 'linux-x64', loadAverage: { start: 0, end: 0 } },
+      sections: s,
+      goals,
+      summary: { goals: goals.length, met: 0, notMet: 0, notMeasured: goals.length },
+      ok: false,
+    });
+    const rows = md.split('\n').filter((l) => l.startsWith('| '));
+    expect(rows[0]).toBe('| section | metric | median | min – max | goal | status |');
+    expect(rows.find((r) => r.includes('ERROR'))).toContain('ERROR: a \\| b');
+    expect(rows.find((r) => r.includes('write requests per 1,000'))).toMatch(/\| 40 \| 40 – 40 \| <= 41 \| met \|$/);
   });
 });
 
