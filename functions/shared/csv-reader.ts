@@ -18,6 +18,9 @@
 import { resolveField, FIELDS } from './fields';
 import { RowSlots, SlotKind, type RecordNormaliser, type ResultSink } from './validation';
 
+// Imported enum values copied once (CommonJS transpilers make each imported-binding use a getter call).
+const TEXT = SlotKind.Text;
+
 /** Longest row (in UTF-16 code units, including quoted line breaks) before it is MALFORMED. */
 export const MAX_ROW_CHARS = 64 * 1024;
 const NOT_FOUND = 0x7fffffff;
@@ -51,21 +54,39 @@ export class CsvReader {
 
   /** Reads every complete row of `text` (appended to what was left from earlier chunks). */
   feed(text: string, sink: ResultSink): void {
-    this.run(this.carry.length === 0 ? text : this.carry + text, false, sink);
+    const carry = this.carry;
+    if (carry.length === 0) return this.run(text, 0, false, sink);
+    // The row left over from the last chunk is finished on a small joined string, and the rest
+    // is read from \`text\` itself: a long concatenated (cons) string would make every
+    // charCodeAt on the hot path take V8's slow, non-flat string route.
+    const nl = text.indexOf('\n');
+    if (nl < 0) return this.run(carry + text, 0, false, sink);
+    this.carry = '';
+    this.run(carry + text.slice(0, nl + 1), 0, false, sink);
+    if (this.carry.length > 0) {
+      // The leftover row continues past that line (a quoted line break): join the rest too.
+      const rest = this.carry;
+      this.carry = '';
+      this.run(rest + text.slice(nl + 1), 0, false, sink);
+    } else {
+      // If that row overflowed, it was cut at this line break: resume right after it.
+      this.skipping = false;
+      this.run(text, nl + 1, false, sink);
+    }
   }
 
   /** Reads what is left as the final row(s). */
   finish(sink: ResultSink): void {
     const rest = this.carry;
     this.carry = '';
-    if (rest.length > 0) this.run(rest, true, sink);
+    if (rest.length > 0) this.run(rest, 0, true, sink);
   }
 
-  private run(s: string, final: boolean, sink: ResultSink): void {
-    let pos = 0;
+  private run(s: string, from: number, final: boolean, sink: ResultSink): void {
+    let pos = from;
     const len = s.length;
     if (this.skipping) {
-      const nl = s.indexOf('\n');
+      const nl = s.indexOf('\n', pos);
       if (nl < 0) {
         this.carry = '';
         return;
@@ -92,6 +113,12 @@ export class CsvReader {
         let lineEnd = nl;
         if (lineEnd > pos && s.charCodeAt(lineEnd - 1) === CR) lineEnd--;
         rowEnd = nl + 1;
+        if (nl - pos > MAX_ROW_CHARS) {
+          sink.rejects.push({ line: this.line, reason: 'MALFORMED', message: `row is longer than ${MAX_ROW_CHARS} characters` });
+          this.line++;
+          pos = rowEnd;
+          continue;
+        }
         if (lineEnd === pos) {
           // Blank line.
           this.line++;
@@ -104,13 +131,14 @@ export class CsvReader {
           pos = rowEnd;
           continue;
         }
-        slots.clear();
+        slots.malformed = undefined;
         this.splitInto(s, pos, lineEnd);
       } else {
         const end = this.readQuotedRow(s, pos, final);
         if (end === NEED_MORE) break;
         rowEnd = end;
         lines = this.rowLines;
+        if (rowEnd - pos > MAX_ROW_CHARS) this.reportRow(`row is longer than ${MAX_ROW_CHARS} characters`);
         if (!this.headerDone) {
           this.readHeader(this.headerCells ?? [], sink);
           this.headerCells = undefined;
@@ -137,11 +165,13 @@ export class CsvReader {
     let col = 0;
     let fieldStart = start;
     for (;;) {
-      let comma = s.indexOf(',', fieldStart);
-      if (comma < 0 || comma > end) comma = end;
+      // A plain loop beats indexOf for fields this short.
+      let comma = fieldStart;
+      while (comma < end && s.charCodeAt(comma) !== COMMA) comma++;
       if (col < columns) {
         const slot = columnSlots[col];
-        if (slot >= 0) slots.set(slot, s, fieldStart, comma, SlotKind.Text);
+        // Every column is assigned on every row, so slots need no clearing between rows.
+        if (slot >= 0) slots.assign(slot, s, fieldStart, comma);
       }
       col++;
       if (comma === end) break;
@@ -229,7 +259,7 @@ export class CsvReader {
         cells.push(valueSrc === s ? s.slice(a, b) : value);
       } else if (col < this.columnCount) {
         const slot = this.columnSlots[col];
-        if (slot >= 0) slots.set(slot, valueSrc, a, b, SlotKind.Text);
+        if (slot >= 0) slots.set(slot, valueSrc, a, b, TEXT);
       }
       col++;
       // After a field: comma → next field; line break or end → row done.

@@ -100,11 +100,18 @@ export function formatUnits(units: number, scale: number): string {
     units /= 10;
     scale--;
   }
-  const s = '' + units;
-  if (scale === 0) return s;
-  const len = s.length;
-  if (len <= scale) return `0.${'0'.repeat(scale - len)}${s}`;
-  return `${s.slice(0, len - scale)}.${s.slice(len - scale)}`;
+  if (scale === 0) return '' + units;
+  const unit = TEN_POWERS[scale];
+  const whole = Math.floor(units / unit);
+  const fraction = units - whole * unit;
+  return `${whole}.${scale <= 3 ? FRACTION_DIGITS[scale][fraction] : ('' + fraction).padStart(scale, '0')}`;
+}
+
+const TEN_POWERS = [1, 10, 100, 1000, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+/** Zero-padded fraction digits by scale (1-3), so common prices format without padding calls. */
+const FRACTION_DIGITS: string[][] = [[], pad(10, 1), pad(100, 2), pad(1000, 3)];
+function pad(count: number, width: number): string[] {
+  return Array.from({ length: count }, (_, i) => `${i}`.padStart(width, '0'));
 }
 
 /** Canonical form of a plain decimal string, or `undefined` when it is not one. */

@@ -51,6 +51,9 @@ export class MinuteCache {
   }
 }
 
+// Copied once: CommonJS transpilers make each use of an imported binding a getter call.
+const formatUnitsHot = formatUnits;
+
 const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
 const SAFE = Number.MAX_SAFE_INTEGER;
 /** Fast-path bound for integer division: keeps `q × divisor` exact even when `q` is off by one. */
@@ -60,7 +63,7 @@ const DIVISION_SAFE = 2 ** 51;
 export function tradeNotional(price: ScannedPrice, size: number): string {
   if (price.units >= 0) {
     const product = price.units * size;
-    if (product <= SAFE) return formatUnits(product, price.scale);
+    if (product <= SAFE) return formatUnitsHot(product, price.scale);
   }
   return mul(price.text, size);
 }
@@ -122,9 +125,9 @@ export function quoteMetrics(bid: ScannedPrice, ask: ScannedPrice, out: QuoteMet
     // spreadBps·10^4 = spread / (sum/2) · 10^4 · 10^4 = 2·spread·10^8 / sum
     const numerator = spread * 2e8;
     if (sum * 5 <= SAFE && numerator <= DIVISION_SAFE && spread >= 0) {
-      out.mid = sum % 2 === 0 ? formatUnits(sum / 2, scale) : formatUnits(sum * 5, scale + 1);
-      out.spread = formatUnits(spread, scale);
-      out.spreadBps = formatUnits(divideHalfEven(numerator, sum), 4);
+      out.mid = sum % 2 === 0 ? formatUnitsHot(sum / 2, scale) : formatUnitsHot(sum * 5, scale + 1);
+      out.spread = formatUnitsHot(spread, scale);
+      out.spreadBps = formatUnitsHot(divideHalfEven(numerator, sum), 4);
       return;
     }
   }

@@ -20,6 +20,13 @@
 import { FIELDS, resolveField } from './fields';
 import { RowSlots, SlotKind, type RecordNormaliser, type ResultSink } from './validation';
 
+// Imported enum values copied once (CommonJS transpilers make each imported-binding use a getter call).
+const TEXT = SlotKind.Text;
+const NUMBER = SlotKind.Number;
+const BOOLEAN = SlotKind.Boolean;
+const ABSENT = SlotKind.Absent;
+const NESTED = SlotKind.Nested;
+
 /** Longest JSON element or NDJSON line (UTF-16 code units) before it is MALFORMED. */
 export const MAX_ELEMENT_CHARS = 64 * 1024;
 const NOT_FOUND = 0x7fffffff;
@@ -167,7 +174,7 @@ export class FlatObjectParser {
           va = i + 1;
           vb = close;
         }
-        kind = SlotKind.Text;
+        kind = TEXT;
         i = close + 1;
       } else if (c === 45 || (c >= 48 && c <= 57)) {
         let j = i + 1;
@@ -176,18 +183,18 @@ export class FlatObjectParser {
           if (!((d >= 48 && d <= 57) || d === 46 || d === 101 || d === 69 || d === 43 || d === 45)) break;
         }
         vb = j;
-        kind = SlotKind.Number;
+        kind = NUMBER;
         i = j;
       } else if (c === 116 && s.startsWith('true', i)) {
-        kind = SlotKind.Boolean;
+        kind = BOOLEAN;
         vb = i + 4;
         i += 4;
       } else if (c === 102 && s.startsWith('false', i)) {
-        kind = SlotKind.Boolean;
+        kind = BOOLEAN;
         vb = i + 5;
         i += 5;
       } else if (c === 110 && s.startsWith('null', i)) {
-        kind = SlotKind.Absent;
+        kind = ABSENT;
         vb = i;
         i += 4;
       } else if (c === LBRACE || c === LBRACKET) {
@@ -196,14 +203,14 @@ export class FlatObjectParser {
           slots.malformed = 'truncated JSON object (unclosed nested value)';
           return;
         }
-        kind = SlotKind.Nested;
+        kind = NESTED;
         vb = after;
         i = after;
       } else {
         slots.malformed = `invalid JSON value${slot >= 0 ? ` for ${FIELDS[slot]}` : ''}`;
         return;
       }
-      if (slot >= 0 && kind !== SlotKind.Absent && !slots.set(slot, vs, va, vb, kind)) {
+      if (slot >= 0 && kind !== ABSENT && !slots.set(slot, vs, va, vb, kind)) {
         slots.malformed = `duplicate field ${FIELDS[slot]}`;
         return;
       }
@@ -282,23 +289,41 @@ export class NdjsonReader extends ChunkedReader {
 
   /** Reads every complete line of `text` (appended to the unfinished line of earlier chunks). */
   feed(text: string, sink: ResultSink): void {
-    this.run(this.carry.length === 0 ? text : this.carry + text, false, sink);
+    const carry = this.carry;
+    if (carry.length === 0) return this.run(text, 0, false, sink);
+    // The row left over from the last chunk is finished on a small joined string, and the rest
+    // is read from \`text\` itself: a long concatenated (cons) string would make every
+    // charCodeAt on the hot path take V8's slow, non-flat string route.
+    const nl = text.indexOf('\n');
+    if (nl < 0) return this.run(carry + text, 0, false, sink);
+    this.carry = '';
+    this.run(carry + text.slice(0, nl + 1), 0, false, sink);
+    if (this.carry.length > 0) {
+      // The leftover row continues past that line (a quoted line break): join the rest too.
+      const rest = this.carry;
+      this.carry = '';
+      this.run(rest + text.slice(nl + 1), 0, false, sink);
+    } else {
+      // If that row overflowed, it was cut at this line break: resume right after it.
+      this.skipping = false;
+      this.run(text, nl + 1, false, sink);
+    }
   }
 
   /** Reads the final line. */
   finish(sink: ResultSink): void {
     const rest = this.carry;
     this.carry = '';
-    if (rest.length > 0) this.run(rest, true, sink);
+    if (rest.length > 0) this.run(rest, 0, true, sink);
   }
 
-  private run(s: string, final: boolean, sink: ResultSink): void {
+  private run(s: string, from: number, final: boolean, sink: ResultSink): void {
     const len = s.length;
-    let pos = 0;
+    let pos = from;
     this.nextBad = -1;
     this.parser.beginText();
     if (this.skipping) {
-      const nl = s.indexOf('\n');
+      const nl = s.indexOf('\n', pos);
       if (nl < 0) {
         this.carry = '';
         return;
@@ -315,7 +340,11 @@ export class NdjsonReader extends ChunkedReader {
       }
       // A line that is only whitespace is skipped (a trailing newline, a blank separator).
       const first = skipWs(s, pos, nl);
-      if (first < nl) this.emit(s, first, nl, this.line, sink);
+      if (nl - pos > MAX_ELEMENT_CHARS) {
+        sink.rejects.push({ line: this.line, reason: 'MALFORMED', message: `line is longer than ${MAX_ELEMENT_CHARS} characters` });
+      } else if (first < nl) {
+        this.emit(s, first, nl, this.line, sink);
+      }
       this.line++;
       pos = nl + 1;
     }

@@ -110,10 +110,55 @@ function digitsAt(src: string, at: number, count: number): number {
   return v;
 }
 
+let cachedDatePrefix = -1;
+let cachedDays = 0;
+
+/**
+ * Fast path for the canonical `YYYY-MM-DDTHH:MM:SS.mmmZ` (what most producers send): fixed
+ * offsets, digits checked together, the day number cached per date. Returns false to fall back
+ * to the general parser (which also produces the precise error).
+ */
+function scanCanonical(src: string, at: number, out: ScannedTimestamp): boolean {
+  if (
+    src.charCodeAt(at + 4) !== 45 || src.charCodeAt(at + 7) !== 45 || src.charCodeAt(at + 10) !== 84 ||
+    src.charCodeAt(at + 13) !== 58 || src.charCodeAt(at + 16) !== 58 || src.charCodeAt(at + 19) !== 46
+  ) {
+    return false;
+  }
+  const y0 = src.charCodeAt(at) - 48, y1 = src.charCodeAt(at + 1) - 48, y2 = src.charCodeAt(at + 2) - 48, y3 = src.charCodeAt(at + 3) - 48;
+  const mo0 = src.charCodeAt(at + 5) - 48, mo1 = src.charCodeAt(at + 6) - 48;
+  const d0 = src.charCodeAt(at + 8) - 48, d1 = src.charCodeAt(at + 9) - 48;
+  const h0 = src.charCodeAt(at + 11) - 48, h1 = src.charCodeAt(at + 12) - 48;
+  const mi0 = src.charCodeAt(at + 14) - 48, mi1 = src.charCodeAt(at + 15) - 48;
+  const s0 = src.charCodeAt(at + 17) - 48, s1 = src.charCodeAt(at + 18) - 48;
+  const ms0 = src.charCodeAt(at + 20) - 48, ms1 = src.charCodeAt(at + 21) - 48, ms2 = src.charCodeAt(at + 22) - 48;
+  // Any non-digit makes its value negative or > 9; unsigned-compare them all at once.
+  if (((y0 | y1 | y2 | y3 | mo0 | mo1 | d0 | d1 | h0 | h1 | mi0 | mi1 | s0 | s1 | ms0 | ms1 | ms2) >>> 0) > 15) return false;
+  if (y0 > 9 || y1 > 9 || y2 > 9 || y3 > 9 || mo0 > 9 || mo1 > 9 || d0 > 9 || d1 > 9 || h0 > 9 || h1 > 9) return false;
+  if (mi0 > 9 || mi1 > 9 || s0 > 9 || s1 > 9 || ms0 > 9 || ms1 > 9 || ms2 > 9) return false;
+  const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+  const month = mo0 * 10 + mo1;
+  const day = d0 * 10 + d1;
+  const hour = h0 * 10 + h1;
+  const minute = mi0 * 10 + mi1;
+  const second = s0 * 10 + s1;
+  if (hour > 23 || minute > 59 || second > 59) return false;
+  const datePrefix = year * 10000 + month * 100 + day;
+  if (datePrefix !== cachedDatePrefix) {
+    if (year < 1970 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return false;
+    cachedDays = daysFromCivil(year, month, day);
+    cachedDatePrefix = datePrefix;
+  }
+  out.epochMs = cachedDays * 86400000 + hour * 3600000 + minute * 60000 + second * 1000 + ms0 * 100 + ms1 * 10 + ms2;
+  out.canonical = true;
+  return true;
+}
+
 /** Parses the timestamp in `src[start, end)` (already trimmed) into `out`. */
 export function scanTimestamp(src: string, start: number, end: number, out: ScannedTimestamp): TimestampScan {
   const len = end - start;
   if (len <= 0) return TimestampScan.Unparseable;
+  if (len === 24 && src.charCodeAt(start + 23) === 90 && scanCanonical(src, start, out)) return TimestampScan.Ok;
   // Epoch milliseconds: all digits.
   if (src.charCodeAt(start + 4) !== 45) {
     let allDigits = true;

@@ -19,10 +19,26 @@
  */
 import { FIELDS, FIELD_COUNT, Field } from './fields';
 import { newScannedPrice, PriceScan, PRICE_MAX_SCALE, PRICE_MAX_SIGNIFICANT_DIGITS, scanPrice, type ScannedPrice } from './decimal';
-import { compareScanned, MinuteCache, newQuoteMetrics, quoteMetrics, tradeNotional } from './enrichment';
+import { compareScanned, MinuteCache, newQuoteMetrics, quoteMetrics, tradeNotional, type MinuteInfo, type QuoteMetrics } from './enrichment';
 import { elementRecordId, isVerbatimTradeId, lineRecordId, sourceIdPrefix, tradeRecordId, type SourceIdentity } from './ids';
 import { formatSecondsSuffix, newScannedTimestamp, scanTimestamp, TimestampScan } from './timestamps';
-import type { MarketRecord, ReasonCode, Reject, SourceRef } from './types';
+import type { MarketRecord, QuoteRecord, ReasonCode, Reject, SourceRef, TradeRecord } from './types';
+
+// Imported bindings are copied to module constants once: transpilers that emit CommonJS (tsx,
+// the jest transform) turn every use of an imported binding into a getter call, which the per-row
+// path cannot afford. (An esbuild bundle would not need this; it costs nothing there.)
+const { symbol: F_SYMBOL, timestamp: F_TIMESTAMP, type: F_TYPE, price: F_PRICE, size: F_SIZE, bid: F_BID, ask: F_ASK, bidSize: F_BID_SIZE, askSize: F_ASK_SIZE, exchange: F_EXCHANGE, tradeId: F_TRADE_ID } = Field;
+const FIELD_SLOTS = FIELD_COUNT;
+const FIELD_NAMES = FIELDS;
+const PRICE_OK = PriceScan.Ok;
+const TIMESTAMP_OK = TimestampScan.Ok;
+const scanPriceHot = scanPrice;
+const scanTimestampHot = scanTimestamp;
+const formatSecondsSuffixHot = formatSecondsSuffix;
+const tradeNotionalHot = tradeNotional;
+const quoteMetricsHot = quoteMetrics;
+const compareScannedHot = compareScanned;
+const isVerbatimTradeIdHot = isVerbatimTradeId;
 
 /** How far ahead of `now` a timestamp may be before it is FUTURE_TIMESTAMP. */
 export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
@@ -47,17 +63,38 @@ export enum SlotKind {
  * for every row of a reader.
  */
 export class RowSlots {
-  readonly src: string[] = new Array<string>(FIELD_COUNT).fill('');
-  readonly start = new Int32Array(FIELD_COUNT);
-  readonly end = new Int32Array(FIELD_COUNT);
-  readonly kind = new Uint8Array(FIELD_COUNT);
+  readonly src: string[] = new Array<string>(FIELD_SLOTS).fill('');
+  readonly start = new Int32Array(FIELD_SLOTS);
+  readonly end = new Int32Array(FIELD_SLOTS);
+  readonly kind = new Uint8Array(FIELD_SLOTS);
   /** Set by a reader when the row cannot be read; the row becomes a MALFORMED reject. */
   malformed: string | undefined = undefined;
+  /** Some slot holds an object or array. */
+  hasNested = false;
 
   /** Forgets the previous row. */
   clear(): void {
     this.kind.fill(0);
     this.malformed = undefined;
+    this.hasNested = false;
+  }
+
+  /**
+   * Overwrites `slot` with the text `src[start, end)` (trimmed; empty means absent). For readers
+   * that visit every column of every row (CSV), which then need no `clear()` between rows.
+   */
+  assign(slot: number, src: string, start: number, end: number): void {
+    let c: number;
+    while (start < end && ((c = src.charCodeAt(start)) === 32 || c === 9)) start++;
+    while (end > start && ((c = src.charCodeAt(end - 1)) === 32 || c === 9)) end--;
+    if (start === end) {
+      this.kind[slot] = SlotKind.Absent;
+      return;
+    }
+    this.src[slot] = src;
+    this.start[slot] = start;
+    this.end[slot] = end;
+    this.kind[slot] = SlotKind.Text;
   }
 
   /**
@@ -76,6 +113,7 @@ export class RowSlots {
     this.start[slot] = start;
     this.end[slot] = end;
     this.kind[slot] = kind;
+    if (kind === SlotKind.Nested) this.hasNested = true;
     return true;
   }
 }
@@ -118,7 +156,7 @@ const PRICE_PROBLEMS: Record<number, string> = {
   [PriceScan.ScaleTooLarge]: `has more than ${PRICE_MAX_SCALE} decimal places`,
 };
 
-const QUOTE_FIELDS = [Field.bid, Field.ask, Field.bidSize, Field.askSize] as const;
+const QUOTE_FIELDS = [F_BID, F_ASK, F_BID_SIZE, F_ASK_SIZE] as const;
 
 const SIZE_NOT_INTEGER = -1;
 const SIZE_TOO_LARGE = -2;
@@ -148,6 +186,52 @@ function scanSize(src: string, start: number, end: number): number {
   return value;
 }
 
+const TYPE_NONE = 0;
+const TYPE_TRADE = 1;
+const TYPE_QUOTE = 2;
+
+/** `trade`/`quote` (any case) at `s[a, a+5)`, compared without allocating. */
+function typeAt(s: string, a: number): number {
+  const c0 = s.charCodeAt(a) | 0x20;
+  const c1 = s.charCodeAt(a + 1) | 0x20;
+  const c2 = s.charCodeAt(a + 2) | 0x20;
+  const c3 = s.charCodeAt(a + 3) | 0x20;
+  const c4 = s.charCodeAt(a + 4) | 0x20;
+  if (c0 === 116 && c1 === 114 && c2 === 97 && c3 === 100 && c4 === 101) return TYPE_TRADE;
+  if (c0 === 113 && c1 === 117 && c2 === 111 && c3 === 116 && c4 === 101) return TYPE_QUOTE;
+  return TYPE_NONE;
+}
+
+const INTERN_SLOTS = 256;
+
+/**
+ * Remembers short strings (symbols, exchanges) so a row repeating one reuses the same string
+ * instead of slicing a new one; a file has few distinct values and millions of rows.
+ */
+class StringInterner {
+  private readonly values: string[] = new Array<string>(INTERN_SLOTS).fill('');
+
+  /** `src[start, end)`, reused when seen before. */
+  get(src: string, start: number, end: number): string {
+    const len = end - start;
+    const slot = (len * 31 + src.charCodeAt(start) * 7 + src.charCodeAt(end - 1) * 3 + src.charCodeAt(start + (len >> 1))) & (INTERN_SLOTS - 1);
+    const cached = this.values[slot];
+    if (cached.length === len) {
+      let same = true;
+      for (let k = 0; k < len; k++) {
+        if (cached.charCodeAt(k) !== src.charCodeAt(start + k)) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return cached;
+    }
+    const value = src.slice(start, end);
+    this.values[slot] = value;
+    return value;
+  }
+}
+
 function isSymbolStart(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
@@ -173,6 +257,8 @@ export class RecordNormaliser {
   private readonly bid = newScannedPrice();
   private readonly ask = newScannedPrice();
   private readonly metrics = newQuoteMetrics();
+  private readonly symbols = new StringInterner();
+  private readonly exchanges = new StringInterner();
 
   constructor(ctx: NormaliserContext) {
     this.idPrefix = sourceIdPrefix(ctx.source);
@@ -199,29 +285,31 @@ export class RecordNormaliser {
     const src = slots.src;
     const start = slots.start;
     const end = slots.end;
-    for (let f = 0; f < FIELD_COUNT; f++) {
-      if (kind[f] === SlotKind.Nested) {
-        return this.reject(sink, line, 'MALFORMED', `${FIELDS[f]} must be a single value, got an object or array`);
+    if (slots.hasNested) {
+      for (let f = 0; f < FIELD_SLOTS; f++) {
+        if (kind[f] === SlotKind.Nested) {
+          return this.reject(sink, line, 'MALFORMED', `${FIELD_NAMES[f]} must be a single value, got an object or array`);
+        }
       }
     }
 
     // Type, given or inferred from the fields present.
     let isTrade: boolean;
-    if (kind[Field.type] !== SlotKind.Absent) {
-      const s = src[Field.type];
-      const a = start[Field.type];
-      const len = end[Field.type] - a;
-      const t = kind[Field.type] === SlotKind.Text && len === 5 ? s.slice(a, a + 5).toLowerCase() : '';
-      if (t === 'trade') isTrade = true;
-      else if (t === 'quote') isTrade = false;
+    if (kind[F_TYPE] !== SlotKind.Absent) {
+      const s = src[F_TYPE];
+      const a = start[F_TYPE];
+      const len = end[F_TYPE] - a;
+      const t = kind[F_TYPE] === SlotKind.Text && len === 5 ? typeAt(s, a) : TYPE_NONE;
+      if (t === TYPE_TRADE) isTrade = true;
+      else if (t === TYPE_QUOTE) isTrade = false;
       else {
-        return this.reject(sink, line, 'UNKNOWN_TYPE', `type ${previewValue(s, a, end[Field.type])} is not trade or quote`);
+        return this.reject(sink, line, 'UNKNOWN_TYPE', `type ${previewValue(s, a, end[F_TYPE])} is not trade or quote`);
       }
     } else {
-      const tradeFields = kind[Field.price] !== SlotKind.Absent || kind[Field.size] !== SlotKind.Absent;
+      const tradeFields = kind[F_PRICE] !== SlotKind.Absent || kind[F_SIZE] !== SlotKind.Absent;
       const quoteFields =
-        kind[Field.bid] !== SlotKind.Absent || kind[Field.ask] !== SlotKind.Absent ||
-        kind[Field.bidSize] !== SlotKind.Absent || kind[Field.askSize] !== SlotKind.Absent;
+        kind[F_BID] !== SlotKind.Absent || kind[F_ASK] !== SlotKind.Absent ||
+        kind[F_BID_SIZE] !== SlotKind.Absent || kind[F_ASK_SIZE] !== SlotKind.Absent;
       if (tradeFields && quoteFields) {
         return this.reject(sink, line, 'UNKNOWN_TYPE', 'type is missing and the row has both trade (price/size) and quote (bid/ask) fields');
       }
@@ -232,24 +320,24 @@ export class RecordNormaliser {
     }
 
     // Required fields.
-    if (kind[Field.symbol] === SlotKind.Absent) return this.reject(sink, line, 'MISSING_FIELD', 'missing symbol');
-    if (kind[Field.timestamp] === SlotKind.Absent) return this.reject(sink, line, 'MISSING_FIELD', 'missing timestamp');
+    if (kind[F_SYMBOL] === SlotKind.Absent) return this.reject(sink, line, 'MISSING_FIELD', 'missing symbol');
+    if (kind[F_TIMESTAMP] === SlotKind.Absent) return this.reject(sink, line, 'MISSING_FIELD', 'missing timestamp');
     if (isTrade) {
-      if (kind[Field.price] === SlotKind.Absent) return this.reject(sink, line, 'MISSING_FIELD', 'missing price (trade)');
-      if (kind[Field.size] === SlotKind.Absent) return this.reject(sink, line, 'MISSING_FIELD', 'missing size (trade)');
+      if (kind[F_PRICE] === SlotKind.Absent) return this.reject(sink, line, 'MISSING_FIELD', 'missing price (trade)');
+      if (kind[F_SIZE] === SlotKind.Absent) return this.reject(sink, line, 'MISSING_FIELD', 'missing size (trade)');
     } else {
       for (const f of QUOTE_FIELDS) {
-        if (kind[f] === SlotKind.Absent) return this.reject(sink, line, 'MISSING_FIELD', `missing ${FIELDS[f]} (quote)`);
+        if (kind[f] === SlotKind.Absent) return this.reject(sink, line, 'MISSING_FIELD', `missing ${FIELD_NAMES[f]} (quote)`);
       }
     }
 
     // Symbol.
-    const symSrc = src[Field.symbol];
-    const symStart = start[Field.symbol];
-    const symEnd = end[Field.symbol];
+    const symSrc = src[F_SYMBOL];
+    const symStart = start[F_SYMBOL];
+    const symEnd = end[F_SYMBOL];
     const symLen = symEnd - symStart;
     let lower = false;
-    let symbolOk = kind[Field.symbol] === SlotKind.Text && symLen <= 12 && isSymbolStart(symSrc.charCodeAt(symStart));
+    let symbolOk = kind[F_SYMBOL] === SlotKind.Text && symLen <= 12 && isSymbolStart(symSrc.charCodeAt(symStart));
     for (let i = symStart; symbolOk && i < symEnd; i++) {
       const c = symSrc.charCodeAt(i);
       if (!isSymbolChar(c)) symbolOk = false;
@@ -260,20 +348,20 @@ export class RecordNormaliser {
         sink,
         line,
         'INVALID_SYMBOL',
-        kind[Field.symbol] !== SlotKind.Text
-          ? `symbol must be text, got ${kindName(kind[Field.symbol])}`
+        kind[F_SYMBOL] !== SlotKind.Text
+          ? `symbol must be text, got ${kindName(kind[F_SYMBOL])}`
           : `symbol ${previewValue(symSrc, symStart, symEnd)} must be a letter followed by up to 11 letters, digits, '.' or '-'`,
       );
     }
-    const symbol = lower ? symSrc.slice(symStart, symEnd).toUpperCase() : symSrc.slice(symStart, symEnd);
+    const symbol = lower ? symSrc.slice(symStart, symEnd).toUpperCase() : this.symbols.get(symSrc, symStart, symEnd);
 
     // Timestamp.
-    const tsKind = kind[Field.timestamp];
-    const tsSrc = src[Field.timestamp];
-    const tsStart = start[Field.timestamp];
-    const tsEnd = end[Field.timestamp];
-    const tsStatus = tsKind === SlotKind.Boolean ? TimestampScan.Unparseable : scanTimestamp(tsSrc, tsStart, tsEnd, this.ts);
-    if (tsStatus !== TimestampScan.Ok) {
+    const tsKind = kind[F_TIMESTAMP];
+    const tsSrc = src[F_TIMESTAMP];
+    const tsStart = start[F_TIMESTAMP];
+    const tsEnd = end[F_TIMESTAMP];
+    const tsStatus = tsKind === SlotKind.Boolean ? TimestampScan.Unparseable : scanTimestampHot(tsSrc, tsStart, tsEnd, this.ts);
+    if (tsStatus !== TIMESTAMP_OK) {
       return this.reject(sink, line, 'INVALID_TIMESTAMP', timestampMessage(tsStatus, previewValue(tsSrc, tsStart, tsEnd)));
     }
     const epochMs = this.ts.epochMs;
@@ -288,34 +376,34 @@ export class RecordNormaliser {
 
     // Optional fields.
     let exchange: string | undefined;
-    if (kind[Field.exchange] !== SlotKind.Absent) {
+    if (kind[F_EXCHANGE] !== SlotKind.Absent) {
       exchange = this.readExchange(slots);
       if (exchange === undefined) {
         return this.reject(
           sink,
           line,
           'MALFORMED',
-          `exchange ${previewValue(src[Field.exchange], start[Field.exchange], end[Field.exchange])} must be 1-16 letters, digits, '.', '_' or '-'`,
+          `exchange ${previewValue(src[F_EXCHANGE], start[F_EXCHANGE], end[F_EXCHANGE])} must be 1-16 letters, digits, '.', '_' or '-'`,
         );
       }
     }
     let tradeId: string | undefined;
     let recordId: string;
-    if (kind[Field.tradeId] !== SlotKind.Absent) {
-      const s = src[Field.tradeId];
-      const a = start[Field.tradeId];
-      const b = end[Field.tradeId];
-      if (kind[Field.tradeId] === SlotKind.Boolean || b - a > TRADE_ID_MAX_LENGTH || hasControlChar(s, a, b)) {
+    if (kind[F_TRADE_ID] !== SlotKind.Absent) {
+      const s = src[F_TRADE_ID];
+      const a = start[F_TRADE_ID];
+      const b = end[F_TRADE_ID];
+      if (kind[F_TRADE_ID] === SlotKind.Boolean || b - a > TRADE_ID_MAX_LENGTH || hasControlChar(s, a, b)) {
         return this.reject(sink, line, 'MALFORMED', `tradeId ${previewValue(s, a, b)} must be 1-${TRADE_ID_MAX_LENGTH} printable characters`);
       }
       tradeId = s.slice(a, b);
-      recordId = isVerbatimTradeId(s, a, b) ? `t-${symbol}-${tradeId}` : tradeRecordId(symbol, tradeId);
+      recordId = isVerbatimTradeIdHot(s, a, b) ? `t-${symbol}-${tradeId}` : tradeRecordId(symbol, tradeId);
     } else {
       recordId = element < 0 ? lineRecordId(this.idPrefix, line) : elementRecordId(this.idPrefix, element);
     }
 
     const minute = this.minutes.get(epochMs);
-    const timestamp = this.ts.canonical ? tsSrc.slice(tsStart, tsEnd) : minute.prefix + formatSecondsSuffix(epochMs);
+    const timestamp = this.ts.canonical ? tsSrc.slice(tsStart, tsEnd) : minute.prefix + formatSecondsSuffixHot(epochMs);
     let source: SourceRef =
       this.versionId === undefined
         ? { kind: this.kind, uri: this.uri, line }
@@ -325,75 +413,46 @@ export class RecordNormaliser {
     let record: MarketRecord;
     if (isTrade) {
       const price = this.price;
-      const status = this.readPrice(slots, Field.price, price);
-      if (status !== PriceScan.Ok) return this.rejectPrice(sink, line, slots, Field.price, status);
-      const size = this.readSize(slots, Field.size);
-      if (size <= 0) return this.rejectSize(sink, line, slots, Field.size, size, true);
-      record = {
-        recordId,
-        type: 'trade',
-        symbol,
-        timestamp,
-        epochMs,
-        minute: minute.key,
-        session: minute.session,
-        price: price.text,
-        size,
-        notional: tradeNotional(price, size),
-        source,
-        originRegion: this.originRegion,
-      };
+      const status = this.readPrice(slots, F_PRICE, price);
+      if (status !== PRICE_OK) return this.rejectPrice(sink, line, slots, F_PRICE, status);
+      const size = this.readSize(slots, F_SIZE);
+      if (size <= 0) return this.rejectSize(sink, line, slots, F_SIZE, size, true);
+      record = makeTrade(
+        recordId, symbol, timestamp, epochMs, minute, price.text, size, tradeNotionalHot(price, size), source, this.originRegion, exchange, tradeId,
+      );
     } else {
       const bid = this.bid;
       const ask = this.ask;
-      let status = this.readPrice(slots, Field.bid, bid);
-      if (status !== PriceScan.Ok) return this.rejectPrice(sink, line, slots, Field.bid, status);
-      status = this.readPrice(slots, Field.ask, ask);
-      if (status !== PriceScan.Ok) return this.rejectPrice(sink, line, slots, Field.ask, status);
-      const bidSize = this.readSize(slots, Field.bidSize);
-      if (bidSize < 0) return this.rejectSize(sink, line, slots, Field.bidSize, bidSize, false);
-      const askSize = this.readSize(slots, Field.askSize);
-      if (askSize < 0) return this.rejectSize(sink, line, slots, Field.askSize, askSize, false);
-      if (compareScanned(bid, ask) > 0) {
+      let status = this.readPrice(slots, F_BID, bid);
+      if (status !== PRICE_OK) return this.rejectPrice(sink, line, slots, F_BID, status);
+      status = this.readPrice(slots, F_ASK, ask);
+      if (status !== PRICE_OK) return this.rejectPrice(sink, line, slots, F_ASK, status);
+      const bidSize = this.readSize(slots, F_BID_SIZE);
+      if (bidSize < 0) return this.rejectSize(sink, line, slots, F_BID_SIZE, bidSize, false);
+      const askSize = this.readSize(slots, F_ASK_SIZE);
+      if (askSize < 0) return this.rejectSize(sink, line, slots, F_ASK_SIZE, askSize, false);
+      if (compareScannedHot(bid, ask) > 0) {
         return this.reject(sink, line, 'CROSSED_QUOTE', `bid ${bid.text} is above ask ${ask.text}`);
       }
       const metrics = this.metrics;
-      quoteMetrics(bid, ask, metrics);
-      record = {
-        recordId,
-        type: 'quote',
-        symbol,
-        timestamp,
-        epochMs,
-        minute: minute.key,
-        session: minute.session,
-        bid: bid.text,
-        ask: ask.text,
-        bidSize,
-        askSize,
-        mid: metrics.mid,
-        spread: metrics.spread,
-        spreadBps: metrics.spreadBps,
-        source,
-        originRegion: this.originRegion,
-      };
+      quoteMetricsHot(bid, ask, metrics);
+      record = makeQuote(
+        recordId, symbol, timestamp, epochMs, minute, bid.text, ask.text, bidSize, askSize, metrics, source, this.originRegion, exchange, tradeId,
+      );
     }
-    // Optional keys are only present when set (no `undefined` attributes reach storage).
-    if (exchange !== undefined) (record as { exchange?: string }).exchange = exchange;
-    if (tradeId !== undefined) (record as { tradeId?: string }).tradeId = tradeId;
     sink.records.push(record);
   }
 
   private readPrice(slots: RowSlots, f: number, out: ScannedPrice): PriceScan {
     const k = slots.kind[f];
     if (k !== SlotKind.Text && k !== SlotKind.Number) return PriceScan.NotANumber;
-    return scanPrice(slots.src[f], slots.start[f], slots.end[f], out);
+    return scanPriceHot(slots.src[f], slots.start[f], slots.end[f], out);
   }
 
   private rejectPrice(sink: ResultSink, line: number, slots: RowSlots, f: number, status: PriceScan): void {
     const k = slots.kind[f];
     const shown = k === SlotKind.Boolean ? 'a boolean' : previewValue(slots.src[f], slots.start[f], slots.end[f]);
-    this.reject(sink, line, 'INVALID_PRICE', `${FIELDS[f]} ${shown} ${PRICE_PROBLEMS[status]}`);
+    this.reject(sink, line, 'INVALID_PRICE', `${FIELD_NAMES[f]} ${shown} ${PRICE_PROBLEMS[status]}`);
   }
 
   private readSize(slots: RowSlots, f: number): number {
@@ -413,11 +472,11 @@ export class RecordNormaliser {
             ? 'must be an integer greater than 0'
             : 'must be an integer of 0 or more'
           : 'is not an integer';
-    this.reject(sink, line, 'INVALID_SIZE', `${FIELDS[f]} ${shown} ${why}`);
+    this.reject(sink, line, 'INVALID_SIZE', `${FIELD_NAMES[f]} ${shown} ${why}`);
   }
 
   private readExchange(slots: RowSlots): string | undefined {
-    const f = Field.exchange;
+    const f = F_EXCHANGE;
     if (slots.kind[f] !== SlotKind.Text) return undefined;
     const s = slots.src[f];
     const a = slots.start[f];
@@ -429,8 +488,52 @@ export class RecordNormaliser {
       if (c >= 97 && c <= 122) lower = true;
       else if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 45 || c === 95)) return undefined;
     }
-    return lower ? s.slice(a, b).toUpperCase() : s.slice(a, b);
+    return lower ? s.slice(a, b).toUpperCase() : this.exchanges.get(s, a, b);
   }
+}
+
+/*
+ * Records are built as complete literals, one per combination of the optional keys: optional
+ * keys are only present when set (no `undefined` attributes reach storage), and adding them
+ * after construction would cost a hidden-class transition and a property-array allocation per row.
+ */
+
+function makeTrade(
+  recordId: string, symbol: string, timestamp: string, epochMs: number, minute: MinuteInfo, price: string, size: number,
+  notional: string, source: SourceRef, originRegion: string, exchange: string | undefined, tradeId: string | undefined,
+): TradeRecord {
+  const type = 'trade';
+  const { key, session } = minute;
+  if (exchange !== undefined) {
+    if (tradeId !== undefined) {
+      return { recordId, type, symbol, timestamp, epochMs, minute: key, session, price, size, notional, exchange, tradeId, source, originRegion };
+    }
+    return { recordId, type, symbol, timestamp, epochMs, minute: key, session, price, size, notional, exchange, source, originRegion };
+  }
+  if (tradeId !== undefined) {
+    return { recordId, type, symbol, timestamp, epochMs, minute: key, session, price, size, notional, tradeId, source, originRegion };
+  }
+  return { recordId, type, symbol, timestamp, epochMs, minute: key, session, price, size, notional, source, originRegion };
+}
+
+function makeQuote(
+  recordId: string, symbol: string, timestamp: string, epochMs: number, minute: MinuteInfo, bid: string, ask: string,
+  bidSize: number, askSize: number, metrics: QuoteMetrics, source: SourceRef, originRegion: string,
+  exchange: string | undefined, tradeId: string | undefined,
+): QuoteRecord {
+  const type = 'quote';
+  const { key, session } = minute;
+  const { mid, spread, spreadBps } = metrics;
+  if (exchange !== undefined) {
+    if (tradeId !== undefined) {
+      return { recordId, type, symbol, timestamp, epochMs, minute: key, session, bid, ask, bidSize, askSize, mid, spread, spreadBps, exchange, tradeId, source, originRegion };
+    }
+    return { recordId, type, symbol, timestamp, epochMs, minute: key, session, bid, ask, bidSize, askSize, mid, spread, spreadBps, exchange, source, originRegion };
+  }
+  if (tradeId !== undefined) {
+    return { recordId, type, symbol, timestamp, epochMs, minute: key, session, bid, ask, bidSize, askSize, mid, spread, spreadBps, tradeId, source, originRegion };
+  }
+  return { recordId, type, symbol, timestamp, epochMs, minute: key, session, bid, ask, bidSize, askSize, mid, spread, spreadBps, source, originRegion };
 }
 
 function hasControlChar(s: string, a: number, b: number): boolean {
