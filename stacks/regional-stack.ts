@@ -147,7 +147,8 @@ export class RegionalStack extends TerraformStack {
     new QueueConsumer(this, 'ProcessorMapping', {
       queueArn: processingQueue.queueArn,
       consumer: functions.processor,
-      maximumConcurrency: Math.max(2, config.functions.processor.reservedConcurrency),
+      // Never let the queue drive more than the processor may run (when it has a reservation).
+      maximumConcurrency: config.functions.processor.reservedConcurrency >= 2 ? config.functions.processor.reservedConcurrency : undefined,
     });
     new StreamConsumer(this, 'BarsMapping', { region, streamArn: table.streamArn, consumer: functions.bars, failureQueueArn: barsFailures.queueArn });
 

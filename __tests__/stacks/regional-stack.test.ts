@@ -185,6 +185,11 @@ describe('RegionalStack', () => {
     }
   });
 
+  it('lets the processing queue drive at most the processor’s reserved concurrency, in batches with partial failures', () => {
+    const mapping = resourcesOf(primary, 'aws_lambda_event_source_mapping').find((m) => !m.starting_position);
+    expect(mapping).toMatchObject({ batch_size: 10, function_response_types: ['ReportBatchItemFailures'], scaling_config: { maximum_concurrency: config.functions.processor.reservedConcurrency } });
+  });
+
   it('outputs what operators need', () => {
     for (const json of [primary, dr]) {
       expect(Object.keys(json.output ?? {})).toEqual(
