@@ -5,6 +5,7 @@
  * or a reject).
  *
  *   npx tsx scripts/parser-memory.ts [--mb 1024] [--format csv|ndjson] [--chunk-kb 64] [--json]
+ *   node --expose-gc --import tsx scripts/parser-memory.ts ...   # also reports heap retained after GC
  */
 import { processStream } from '../functions/shared/data-path';
 import type { InputFormat } from '../functions/shared/types';
@@ -27,6 +28,11 @@ export interface ParserMemoryReport {
   /** Peak minus baseline. */
   readonly rssGrowthMb: number;
   readonly heapGrowthMb: number;
+  /**
+   * Heap still used after the run and a full GC, minus the baseline: what the parser kept.
+   * Only measured when GC is exposed (`node --expose-gc --import tsx ...`); otherwise null.
+   */
+  readonly retainedHeapMb: number | null;
 }
 
 const SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'GOOGL', 'META', 'TSLA', 'BRK.B', 'JPM', 'V'];
@@ -93,6 +99,9 @@ export async function measureParserMemory(mb: number, format: InputFormat = 'csv
   peakRss = Math.max(peakRss, final.rss);
   peakHeap = Math.max(peakHeap, final.heapUsed);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const retainedHeapMb = gc ? toMb(process.memoryUsage().heapUsed - baseline.heapUsed) : null;
   return {
     format,
     bytes: counter.bytes,
@@ -108,6 +117,7 @@ export async function measureParserMemory(mb: number, format: InputFormat = 'csv
     peakHeapMb: toMb(peakHeap),
     rssGrowthMb: toMb(peakRss - baseline.rss),
     heapGrowthMb: toMb(peakHeap - baseline.heapUsed),
+    retainedHeapMb,
   };
 }
 
@@ -129,7 +139,8 @@ async function main(): Promise<void> {
   } else {
     process.stdout.write(
       `${report.format}: ${(report.bytes / 1024 / 1024).toFixed(0)} MB, ${report.rows} rows -> ${report.records} records + ${report.rejects} rejects in ${report.seconds} s (${report.mbPerSecond} MB/s)\n` +
-        `peak RSS ${report.peakRssMb} MB (baseline ${report.baselineRssMb}, +${report.rssGrowthMb}); peak heap ${report.peakHeapMb} MB (baseline ${report.baselineHeapMb}, +${report.heapGrowthMb})\n`,
+        `peak RSS ${report.peakRssMb} MB (baseline ${report.baselineRssMb}, +${report.rssGrowthMb}); peak heap ${report.peakHeapMb} MB (baseline ${report.baselineHeapMb}, +${report.heapGrowthMb})` +
+        `${report.retainedHeapMb === null ? '' : `; retained after GC +${report.retainedHeapMb} MB`}\n`,
     );
   }
   if (report.records + report.rejects !== report.rows || report.rejects !== report.expectedRejects) {
