@@ -1,4 +1,5 @@
 import { Testing } from 'cdktf';
+import type { RawContext } from '../../config';
 import { ENV, FUNCTION_NAMES, streamFilterPatterns } from '../../functions/shared/contract';
 import { UNSCOPED_ACTIONS } from '../../modules/policy-document';
 import { GlobalStack } from '../../stacks/global-stack';
@@ -18,7 +19,7 @@ const config = testConfig();
 
 const built = new Map<string, { primary: TerraformJson; dr: TerraformJson }>();
 /** Global + both regional stacks in one app, prepared as `cdktf synth` prepares them (memoized per context). */
-function buildEnvironment(context = {}): { primary: TerraformJson; dr: TerraformJson } {
+function buildEnvironment(context: RawContext = {}): { primary: TerraformJson; dr: TerraformJson } {
   const key = JSON.stringify(context);
   const cached = built.get(key);
   if (cached) return cached;
@@ -27,7 +28,7 @@ function buildEnvironment(context = {}): { primary: TerraformJson; dr: Terraform
   return result;
 }
 
-function synthEnvironment(context: object): { primary: TerraformJson; dr: TerraformJson } {
+function synthEnvironment(context: RawContext): { primary: TerraformJson; dr: TerraformJson } {
   const cfg = testConfig(context);
   const app = Testing.app();
   const global = new GlobalStack(app, 'global-dev', { config: cfg });
