@@ -29,8 +29,8 @@ export interface TableDefinition {
 }
 
 /**
- * The pipeline table as the contract names it. Both indexes are counted as projecting ALL
- * attributes, the most expensive case, so an item that lands in one is never under-billed.
+ * The pipeline table as the contract names it; both indexes project ALL attributes, as
+ * modules/pipeline-table.ts declares them.
  */
 export const PIPELINE_TABLE: TableDefinition = {
   partitionKey: TABLE.partitionKey,

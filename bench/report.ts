@@ -193,6 +193,7 @@ function storageRows(r: StorageResult, add: Add): void {
   add('storage', 'store: stored item bytes', r.store.itemBytes);
   add('storage', `bars: writes per (symbol, minute) per batch (${r.bars.batches} batches)`, r.bars.writesPerMinute, GOALS.barsWrites.id);
   add('storage', 'bars: same, batches delivered again', r.bars.redeliveryWritesPerMinute);
+  add('storage', 'bars: write units per (symbol, minute), time-series index included', r.bars.writeUnitsPerMinute);
   add('storage', 'bars: (symbol, minute) pairs per batch', r.bars.minutesPerBatch);
   add('storage', 'bars: read requests per (symbol, minute)', r.bars.readsPerMinute);
   add('storage', 'bars: events per (symbol, minute)', r.bars.eventsPerMinute);

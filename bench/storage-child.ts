@@ -58,6 +58,8 @@ export interface BarsFigures {
   readonly writesPerMinute: Summary;
   /** The same, when every batch is delivered again. */
   readonly redeliveryWritesPerMinute: Summary;
+  /** Write units (table + time-series index) per (symbol, minute) per batch, first delivery. */
+  readonly writeUnitsPerMinute: Summary;
   /** Read requests (Query pages + GetItem) per (symbol, minute) per batch. */
   readonly readsPerMinute: Summary;
   /** PutEvents entries per (symbol, minute) per batch. */
@@ -165,11 +167,11 @@ async function barsRun(records: readonly MarketRecord[]): Promise<BarsFigures> {
 
   const minutesOf = (batch: Item[]): number =>
     new Set(batch.filter((i) => i.sk.S?.startsWith(SORT_PREFIX.trade)).map((i) => i.pk.S)).size;
-  const first: { minutes: number; writes: number; reads: number; events: number }[] = [];
+  const first: { minutes: number; writes: number; units: number; reads: number; events: number }[] = [];
   const again: number[] = [];
   try {
     let sequence = 0;
-    const deliver = async (batch: Item[]): Promise<{ writes: number; reads: number; events: number }> => {
+    const deliver = async (batch: Item[]): Promise<{ writes: number; units: number; reads: number; events: number }> => {
       table.resetCounts();
       const eventsBefore = events;
       const event: DynamoDBStreamEvent = { Records: batch.map((item) => insertRecord(item, sequence++)) };
@@ -177,7 +179,8 @@ async function barsRun(records: readonly MarketRecord[]): Promise<BarsFigures> {
       if (response.batchItemFailures.length > 0) throw new Error(`bars handler reported ${response.batchItemFailures.length} failed records`);
       const nonBarWrites = table.writes.filter((w) => !w.pk.startsWith('BAR#'));
       if (nonBarWrites.length > 0) throw new Error(`bars handler wrote non-bar items, e.g. ${nonBarWrites[0].pk}`);
-      return { writes: table.writes.length, reads: table.totals().readRequests, events: events - eventsBefore };
+      const totals = table.totals();
+      return { writes: totals.itemWrites, units: totals.writeUnits, reads: totals.readRequests, events: events - eventsBefore };
     };
     for (const batch of batches) {
       // The stream follows the table: a batch's items are in the table when it is delivered.
@@ -199,6 +202,7 @@ async function barsRun(records: readonly MarketRecord[]): Promise<BarsFigures> {
     minutesPerBatch: summarize(first.map((b) => b.minutes)),
     writesPerMinute: summarize(withTrades.map((b) => b.writes / b.minutes)),
     redeliveryWritesPerMinute: summarize(again),
+    writeUnitsPerMinute: summarize(withTrades.map((b) => b.units / b.minutes)),
     readsPerMinute: summarize(withTrades.map((b) => b.reads / b.minutes)),
     eventsPerMinute: summarize(withTrades.map((b) => b.events / b.minutes)),
   };

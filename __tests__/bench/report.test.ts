@@ -20,6 +20,7 @@ const storage: StorageResult = {
     minutesPerBatch: summary(20),
     writesPerMinute: summary(1),
     redeliveryWritesPerMinute: summary(0),
+    writeUnitsPerMinute: summary(2),
     readsPerMinute: summary(2),
     eventsPerMinute: summary(1),
   },
