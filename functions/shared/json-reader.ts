@@ -76,22 +76,17 @@ function skipNested(s: string, i: number, end: number): number {
   return -1;
 }
 
-const KEY_CACHE_SIZE = 32;
+const KEY_TABLE_SIZE = 256;
 
 /**
- * Reads one flat JSON object into {@link RowSlots}. Producers repeat the same keys in the same
- * order, so the key at each position is remembered and re-checked with `startsWith` instead of
- * being sliced and looked up again.
+ * Reads one flat JSON object into {@link RowSlots}. Producers repeat a handful of keys millions
+ * of times, so keys are resolved through a small hash table (verified character by character)
+ * instead of being sliced and normalised on every row.
  */
 export class FlatObjectParser {
-  private readonly cachedKeys: string[] = new Array<string>(KEY_CACHE_SIZE).fill('\u0000');
-  private readonly cachedSlots = new Int32Array(KEY_CACHE_SIZE);
-  private nextBackslash = -1;
-
-  /** Call when the parser starts on a new source string (resets the cached backslash position). */
-  beginText(): void {
-    this.nextBackslash = -1;
-  }
+  private readonly keys: string[] = new Array<string>(KEY_TABLE_SIZE).fill('');
+  private readonly keyHashes = new Int32Array(KEY_TABLE_SIZE);
+  private readonly keySlots = new Int32Array(KEY_TABLE_SIZE);
 
   /** Parses `s[start, end)`; problems are recorded as `slots.malformed`. */
   parse(s: string, start: number, end: number, slots: RowSlots): void {
@@ -112,13 +107,20 @@ export class FlatObjectParser {
         slots.malformed = i >= end ? 'truncated JSON object' : 'invalid JSON: expected a quoted key (trailing comma?)';
         return;
       }
-      let q = s.indexOf('"', i + 1);
-      if (q < 0 || q >= end) {
+      // Scan the key, hashing it on the way; a backslash sends it down the decoding path.
+      let q = i + 1;
+      let hash = 0;
+      for (; q < end; q++) {
+        const kc = s.charCodeAt(q);
+        if (kc === QUOTE || kc === BACKSLASH) break;
+        hash = (Math.imul(hash, 31) + kc) | 0;
+      }
+      if (q >= end) {
         slots.malformed = 'truncated JSON object (unterminated key)';
         return;
       }
       let slot: number;
-      if (this.hasBackslash(s, i + 1, q)) {
+      if (s.charCodeAt(q) === BACKSLASH) {
         q = closingQuote(s, i + 1, end);
         const key = q < 0 ? undefined : decodeJsonString(s, i, q + 1);
         if (key === undefined) {
@@ -126,25 +128,17 @@ export class FlatObjectParser {
           return;
         }
         slot = resolveField(key);
-      } else if (k < KEY_CACHE_SIZE) {
-        const cached = this.cachedKeys[k];
-        if (cached.length === q - i - 1 && s.startsWith(cached, i + 1)) {
-          slot = this.cachedSlots[k];
-        } else {
-          const key = s.slice(i + 1, q);
-          slot = resolveField(key);
-          this.cachedKeys[k] = key;
-          this.cachedSlots[k] = slot;
-        }
       } else {
-        slot = resolveField(s.slice(i + 1, q));
+        slot = this.keySlot(s, i + 1, q, hash);
       }
-      i = skipWs(s, q + 1, end);
+      i = q + 1;
+      if (s.charCodeAt(i) !== COLON) i = skipWs(s, i, end);
       if (s.charCodeAt(i) !== COLON || i >= end) {
         slots.malformed = 'invalid JSON: expected : after a key';
         return;
       }
-      i = skipWs(s, i + 1, end);
+      i++;
+      if (isWs(s.charCodeAt(i))) i = skipWs(s, i, end);
       // Value.
       const c = s.charCodeAt(i);
       let kind: SlotKind;
@@ -155,12 +149,16 @@ export class FlatObjectParser {
         slots.malformed = 'truncated JSON object';
         return;
       } else if (c === QUOTE) {
-        let close = s.indexOf('"', i + 1);
-        if (close < 0 || close >= end) {
+        let close = i + 1;
+        for (; close < end; close++) {
+          const vc = s.charCodeAt(close);
+          if (vc === QUOTE || vc === BACKSLASH) break;
+        }
+        if (close >= end) {
           slots.malformed = 'truncated JSON object (unterminated string)';
           return;
         }
-        if (this.hasBackslash(s, i + 1, close)) {
+        if (s.charCodeAt(close) === BACKSLASH) {
           close = closingQuote(s, i + 1, end);
           const decoded = close < 0 ? undefined : decodeJsonString(s, i, close + 1);
           if (decoded === undefined) {
@@ -233,12 +231,22 @@ export class FlatObjectParser {
     if (skipWs(s, i, end) !== end) slots.malformed = 'unexpected text after the JSON object';
   }
 
-  private hasBackslash(s: string, from: number, to: number): boolean {
-    if (this.nextBackslash < from && this.nextBackslash !== NOT_FOUND) {
-      const at = s.indexOf('\\', from);
-      this.nextBackslash = at < 0 ? NOT_FOUND : at;
+  /** Slot of the key `s[from, to)` whose hash is `hash`, through the key table. */
+  private keySlot(s: string, from: number, to: number, hash: number): number {
+    const index = (hash ^ (hash >>> 13)) & (KEY_TABLE_SIZE - 1);
+    const cached = this.keys[index];
+    const len = to - from;
+    if (cached.length === len && this.keyHashes[index] === hash) {
+      let k = 0;
+      while (k < len && cached.charCodeAt(k) === s.charCodeAt(from + k)) k++;
+      if (k === len) return this.keySlots[index];
     }
-    return this.nextBackslash < to;
+    const key = s.slice(from, to);
+    const slot = resolveField(key);
+    this.keys[index] = key;
+    this.keyHashes[index] = hash;
+    this.keySlots[index] = slot;
+    return slot;
   }
 }
 
@@ -321,7 +329,6 @@ export class NdjsonReader extends ChunkedReader {
     const len = s.length;
     let pos = from;
     this.nextBad = -1;
-    this.parser.beginText();
     if (this.skipping) {
       const nl = s.indexOf('\n', pos);
       if (nl < 0) {
@@ -421,7 +428,6 @@ export class JsonReader extends ChunkedReader {
   private scan(s: string, sink: ResultSink): void {
     const len = s.length;
     this.nextBad = -1;
-    this.parser.beginText();
     let i = this.scanFrom;
     for (; i < len; i++) {
       const c = s.charCodeAt(i);

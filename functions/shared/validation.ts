@@ -74,7 +74,8 @@ export class RowSlots {
 
   /** Forgets the previous row. */
   clear(): void {
-    this.kind.fill(0);
+    const kind = this.kind;
+    for (let f = 0; f < kind.length; f++) kind[f] = SlotKind.Absent;
     this.malformed = undefined;
     this.hasNested = false;
   }
