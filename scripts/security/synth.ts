@@ -101,5 +101,23 @@ export function cachedSynth(env: Record<string, string> = {}, root = PROJECT_ROO
     // Another suite finished the same synth first: theirs is identical, keep it.
     rmSync(staging, { recursive: true, force: true });
   }
+  pruneCache(base, outdir);
   return outdir;
+}
+
+/** Entries untouched this long belong to sources that have changed since: nobody reads them. */
+const CACHE_MAX_AGE_MS = 30 * 60 * 1000;
+
+/** Removes cache entries (and abandoned staging folders) older than CACHE_MAX_AGE_MS, except `keep`. */
+function pruneCache(base: string, keep: string): void {
+  const cutoff = Date.now() - CACHE_MAX_AGE_MS;
+  for (const entry of readdirSync(base)) {
+    const path = join(base, entry);
+    if (path === keep) continue;
+    try {
+      if (statSync(path).mtimeMs < cutoff) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Removed by a concurrent suite in the meantime.
+    }
+  }
 }
