@@ -168,6 +168,7 @@ function synthRows(r: SynthResult, add: Add): void {
 
 function testsRows(r: TestsResult, add: Add): void {
   add('tests', `unit suite wall ms (${r.suites} files, ${r.tests} tests)`, r.wallMs, GOALS.testsWall.id);
+  add('tests', '  sum of per-file durations, ms', r.filesTotalMs);
   for (const file of r.slowest) add('tests', `  slow file: ${file.file} (ms)`, file.ms);
   if (r.stoppedEarly) add('tests', `  ${r.stoppedEarly}`, '');
 }

@@ -28,6 +28,11 @@ export interface TestsResult {
   readonly failingFiles: readonly string[];
   /** The slowest files, slowest first. */
   readonly slowest: readonly FileTiming[];
+  /**
+   * Sum of every file's median duration, ms. Close to the wall time means the files ran one
+   * after another (jest uses cores − 1 workers: one on a 2-core machine).
+   */
+  readonly filesTotalMs: number;
   /** Set when the runs stopped early because the first was far over the goal. */
   readonly stoppedEarly?: string;
 }
@@ -83,6 +88,7 @@ export async function measureUnitTests(opts: TestsOptions): Promise<TestsResult>
     failedTests: last.numFailedTests,
     failingFiles: last.testResults.filter((t) => t.status === 'failed').map((t) => relative(opts.root, t.name)),
     slowest: slowestFiles(perFile, 5),
+    filesTotalMs: slowestFiles(perFile, perFile.size).reduce((sum, f) => sum + f.ms, 0),
     ...(stoppedEarly ? { stoppedEarly } : {}),
   };
 }

@@ -132,7 +132,7 @@ describe('process measurement', () => {
 });
 
 describe('unit suite verdict', () => {
-  const base = { command: 'jest', wallMs: { median: 1, min: 1, max: 1, runs: 1 }, suites: 2, tests: 10, slowest: [] };
+  const base = { command: 'jest', wallMs: { median: 1, min: 1, max: 1, runs: 1 }, suites: 2, tests: 10, slowest: [], filesTotalMs: 1 };
 
   it('accepts a green suite and names the failing files of a red one', () => {
     expect(testsProblem({ ...base, failedTests: 0, failingFiles: [] })).toBeUndefined();
