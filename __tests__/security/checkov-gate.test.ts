@@ -1,7 +1,7 @@
 /**
- * The policy gate: checkov over every synthesized stack (both environments, and the VPC
- * variant so the network checks run), with the reviewed skip list, must report 0 failures; and
- * every skip must still be needed.
+ * The policy gate: checkov over every synthesized stack (both environments, the VPC variant so
+ * the network checks run, the JWT variant for the other API auth mode), with the reviewed skip
+ * list, must report 0 failures; and every skip must still be needed.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,11 +19,11 @@ describe('checkov gate over the synthesized stacks', () => {
   let run: GateRun;
 
   beforeAll(() => {
-    stacks = [...stacksOf('default'), ...stacksOf('vpc')];
+    stacks = [...stacksOf('default'), ...stacksOf('vpc'), ...stacksOf('jwt')];
     run = runGate(stacks);
   }, SYNTH_TIMEOUT_MS);
 
-  it('scans a global and two regional stacks for each of dev and prod, plus the VPC variant', () => {
+  it('scans a global and two regional stacks for each of dev and prod, plus the VPC and JWT variants', () => {
     const names = stacks.map((s) => s.name);
     expect(missingEnvironments(stacks)).toEqual([]);
     for (const env of ['dev', 'prod']) {
@@ -31,6 +31,7 @@ describe('checkov gate over the synthesized stacks', () => {
       expect(names.filter((n) => n.startsWith(`regional-${env}-`))).toHaveLength(2);
     }
     expect(names.filter((n) => n.startsWith('vpc:regional-prod-'))).toHaveLength(2);
+    expect(names.filter((n) => n.startsWith('jwt:regional-dev-'))).toHaveLength(2);
     // Every stack was really evaluated (a parse failure would show as zero checks).
     for (const summary of run.stacks) expect(summary.passed).toBeGreaterThan(5);
   });
@@ -62,6 +63,13 @@ describe('checkov gate over the synthesized stacks', () => {
     expect(passedOnVpc('CKV2_AWS_11', 'aws_vpc')).toHaveLength(2);
     expect(passedOnVpc('CKV2_AWS_12', 'aws_vpc')).toHaveLength(2);
     expect(passedOnVpc('CKV_AWS_130', 'aws_subnet').length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('checks route authorisation in both API auth modes', () => {
+    const routeAuth = run.results.filter((r) => r.checkId === 'CKV_AWS_309' && r.resourceType === 'aws_apigatewayv2_route');
+    expect(routeAuth.length).toBeGreaterThanOrEqual(2 * 4 + 2 * 2);
+    expect(routeAuth.filter((r) => r.result !== 'passed')).toEqual([]);
+    expect(routeAuth.some((r) => r.stack.startsWith('jwt:'))).toBe(true);
   });
 });
 
