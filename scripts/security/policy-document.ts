@@ -4,7 +4,7 @@
  * `aws_iam_policy_document` data source, or a `${jsonencode({...})}` expression.
  */
 import { parseHclExpression } from './hcl-expression';
-import { dataSourcesOfType, parseReference, resolveReference, type Block, type TerraformJson } from './terraform-json';
+import { parseReference, resolveReference, type Block, type TerraformJson } from './terraform-json';
 
 /** One condition operator/key pair: `Bool aws:SecureTransport = [false]`. */
 export interface PolicyCondition {
@@ -138,9 +138,4 @@ function asList(value: unknown): unknown[] {
 
 function strings(value: unknown): string[] {
   return asList(value).map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
-}
-
-/** Every policy document data source of a stack, by address (for reviewers who want the raw form). */
-export function policyDocumentDataSources(json: TerraformJson): string[] {
-  return dataSourcesOfType(json, 'aws_iam_policy_document').map((d) => d.address);
 }

@@ -85,24 +85,48 @@ export function sourceFingerprint(env: Record<string, string>, root = PROJECT_RO
 /**
  * A synthesized output directory for exactly the configuration `env` (hermetic: the caller's
  * `PIPELINE_*` variables are ignored), from the test cache when the sources have not changed
- * since it was made (the directory is swapped in atomically, so a concurrent suite sees either
- * nothing or a complete output).
+ * since it was made. Output is written to a staging folder and renamed into place, so a reader
+ * sees either nothing or a complete output.
  */
 export function cachedSynth(env: Record<string, string> = {}, root = PROJECT_ROOT): string {
   const base = join(tmpdir(), 'market-data-security-synth');
   mkdirSync(base, { recursive: true });
   const outdir = join(base, sourceFingerprint(env, root));
   if (existsSync(join(outdir, 'manifest.json'))) return outdir;
-  const staging = `${outdir}.${process.pid}.${Date.now()}`;
-  synthesize(staging, env, root, true);
+  // One synth at a time across test workers: they share the handler bundle folder, and a
+  // second worker asking for the same configuration then finds it done instead of redoing it.
+  const release = acquireLock(join(base, '.lock'));
   try {
+    if (existsSync(join(outdir, 'manifest.json'))) return outdir;
+    const staging = `${outdir}.${process.pid}.${Date.now()}`;
+    synthesize(staging, env, root, true);
     renameSync(staging, outdir);
-  } catch {
-    // Another suite finished the same synth first: theirs is identical, keep it.
-    rmSync(staging, { recursive: true, force: true });
+    pruneCache(base, outdir);
+    return outdir;
+  } finally {
+    release();
   }
-  pruneCache(base, outdir);
-  return outdir;
+}
+
+/** A lock older than this was left by a killed process. */
+const LOCK_STALE_MS = 5 * 60 * 1000;
+
+/** Takes the directory lock `path` (mkdir is atomic), waiting for its holder; returns the release. */
+function acquireLock(path: string): () => void {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      mkdirSync(path);
+      return () => rmSync(path, { recursive: true, force: true });
+    } catch {
+      try {
+        if (Date.now() - statSync(path).mtimeMs > LOCK_STALE_MS) rmSync(path, { recursive: true, force: true });
+      } catch {
+        // Released between the mkdir and the stat: try again.
+      }
+      Atomics.wait(pause, 0, 0, 200);
+    }
+  }
 }
 
 /** Entries untouched this long belong to sources that have changed since: nobody reads them. */
@@ -113,7 +137,7 @@ function pruneCache(base: string, keep: string): void {
   const cutoff = Date.now() - CACHE_MAX_AGE_MS;
   for (const entry of readdirSync(base)) {
     const path = join(base, entry);
-    if (path === keep) continue;
+    if (path === keep || entry === '.lock') continue;
     try {
       if (statSync(path).mtimeMs < cutoff) rmSync(path, { recursive: true, force: true });
     } catch {
