@@ -89,6 +89,23 @@ describe('IAM least privilege in the synthesized stacks', () => {
     }
   });
 
+  it('lets the workflow role invoke exactly the functions its state machine definition calls', () => {
+    for (const s of regional()) {
+      const machines = resourcesOfType(s.stack.json, 'aws_sfn_state_machine');
+      expect(machines).toHaveLength(1);
+      const [machine] = machines;
+      const called = sorted([...String(machine.body.definition).matchAll(/\$\{(aws_lambda_function\.[^.}]+)\.arn\}/g)].map((m) => m[1]));
+      expect(called.length).toBeGreaterThanOrEqual(5);
+      const roleRef = /^\$\{(aws_iam_role\.[^.}]+)\.arn\}$/.exec(String(machine.body.role_arn))?.[1];
+      const allows = allowsOf(s, roleRef ?? '(none)');
+      const invoked = sorted(allows.filter((r) => r.actions.includes('lambda:InvokeFunction')).flatMap((r) => r.rawResources.map((x) => /^\$\{(aws_lambda_function\.[^.}]+)\.arn\}(:\*)?$/.exec(x)?.[1] ?? x)));
+      expect({ stack: s.stack.name, invoked }).toEqual({ stack: s.stack.name, invoked: called });
+      const others = sorted(allows.flatMap((r) => r.actions)).filter((a) => a !== 'lambda:InvokeFunction');
+      // Besides invoking its steps: traces, vended log delivery, and its data key.
+      expect(others.filter((a) => !/^(xray|logs):/.test(a) && !['kms:Decrypt', 'kms:GenerateDataKey'].includes(a))).toEqual([]);
+    }
+  });
+
   it('scopes every object-level S3 grant to a key prefix, never a whole bucket', () => {
     for (const s of regional()) {
       for (const row of s.rows.filter((r) => r.kind === 'identity' && r.effect === 'Allow' && r.actions.some((a) => /^s3:(Get|Put|Delete)Object/.test(a)))) {
