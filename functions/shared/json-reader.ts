@@ -591,6 +591,12 @@ export class JsonReader extends ChunkedReader {
           message: `JSON object is longer than ${MAX_ELEMENT_CHARS} characters; skipped`,
         });
       }
+    } else if (this.elemStart >= 0 && end - this.elemStart > MAX_ELEMENT_CHARS) {
+      sink.rejects.push({
+        line: this.elemLine,
+        reason: 'MALFORMED',
+        message: `JSON element is longer than ${MAX_ELEMENT_CHARS} characters; skipped`,
+      });
     } else if (this.elemStart >= 0) {
       this.emit(s, this.elemStart, end, this.elemLine, sink, this.elementCount);
     }
