@@ -72,7 +72,8 @@ export function runCheckov(stacks: readonly SynthesizedStack[], options: RunChec
     cwd,
     encoding: 'utf8',
     maxBuffer: 512 * 1024 * 1024,
-    env: { ...process.env, BC_SKIP_MAPPING: 'TRUE', LOG_LEVEL: 'ERROR', CHECKOV_RUN_SCA_PACKAGE_SCAN_V2: 'false' },
+    // Warnings would interleave with nothing useful: the JSON report is the output.
+    env: { ...process.env, LOG_LEVEL: 'ERROR' },
   });
   if (run.error) throw new CheckovRunError(`cannot run ${bin}: ${run.error.message}`);
   // Exit 1 means "some check failed": a normal outcome here, judged by the caller.
