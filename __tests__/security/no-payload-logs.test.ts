@@ -1,7 +1,8 @@
 /**
  * Logs carry ids, keys and counts, never record payloads: the handlers that touch records run
  * at DEBUG level, on success and on failure paths, and every byte they write to stdout/stderr is
- * searched for the prices, sizes and derived values of the records they handled.
+ * searched for the prices, sizes and derived values of the records they handled, and for their
+ * symbol (allowed only where symbol + minute name the bar that failed).
  */
 import './support/debug-logs';
 import './support/handler-env';
@@ -104,7 +105,8 @@ beforeEach(() => {
   s3.on(PutObjectCommand).resolves({});
 });
 
-const SCENARIOS: ReadonlyArray<readonly [string, () => Promise<unknown>]> = [
+/** [name, run, whether the symbol may appear: only where symbol + minute are the id of a bar]. */
+const SCENARIOS: ReadonlyArray<readonly [string, () => Promise<unknown>, boolean?]> = [
   ['api-ingest accepting records', () => apiIngest(apiEvent({ body: JSON.stringify([{ ...tradeRecord, tradeId: 'API-1' }, quoteRecord, { symbol: 'ZQXW', timestamp: TS, price: '-7373.7373', size: 11 }]) }), lambdaContext)],
   [
     'api-ingest when the bus refuses the records',
@@ -143,6 +145,7 @@ const SCENARIOS: ReadonlyArray<readonly [string, () => Promise<unknown>]> = [
       ddb.on(PutItemCommand).rejects(new Error('ConditionalCheckFailed'));
       return bars({ Records: [streamInsert(recordItem(tradeRecord) as Record<string, unknown>)] }, lambdaContext);
     },
+    true,
   ],
 ];
 
@@ -158,7 +161,7 @@ describe('no payload data in logs', () => {
     expect(output).toContain('"accepted":2');
   });
 
-  it.each(SCENARIOS)('%s: no price, size or derived value in any log line', async (_name, run) => {
+  it.each(SCENARIOS)('%s: no price, size or derived value in any log line', async (_name, run, symbolAsId = false) => {
     const output = await captureOutput(async () => {
       try {
         await run();
@@ -167,5 +170,6 @@ describe('no payload data in logs', () => {
       }
     });
     for (const value of FORBIDDEN) expect({ value, found: output.includes(value) }).toEqual({ value, found: false });
+    if (!symbolAsId) expect({ symbol: 'ZQXW', found: output.includes('ZQXW') }).toEqual({ symbol: 'ZQXW', found: false });
   });
 });
