@@ -161,7 +161,8 @@ describe('no payload data in logs', () => {
     expect(output).toContain('"accepted":2');
   });
 
-  it.each(SCENARIOS)('%s: no price, size or derived value in any log line', async (_name, run, symbolAsId = false) => {
+  const cases = SCENARIOS.map(([name, run, symbolAsId]): [string, () => Promise<unknown>, boolean] => [name, run, symbolAsId ?? false]);
+  it.each(cases)('%s: no price, size or derived value in any log line', async (_name, run, symbolAsId) => {
     const output = await captureOutput(async () => {
       try {
         await run();
