@@ -24,7 +24,8 @@ export function formatMatrix(stack: string, rows: readonly PermissionRow[]): str
   const out = [`== ${stack}: ${rows.length} statements ==`];
   const byPrincipal = new Map<string, PermissionRow[]>();
   for (const row of rows) {
-    const key = `${row.kind === 'identity' || row.kind === 'managed' ? '' : `[${row.kind}] `}${row.principal}${row.target ? ` -> ${row.target}` : ''}`;
+    const anyone = row.principal.split(', ').includes('*') ? '  [* any principal]' : '';
+    const key = `${row.kind === 'identity' || row.kind === 'managed' ? '' : `[${row.kind}] `}${row.principal}${row.target ? ` -> ${row.target}` : ''}${anyone}`;
     byPrincipal.set(key, [...(byPrincipal.get(key) ?? []), row]);
   }
   for (const [principal, group] of byPrincipal) {
