@@ -6,6 +6,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { parseCheckovReport, type CheckovResult } from '../../scripts/security/checkov';
 import { missingEnvironments, runGate, type GateRun } from '../../scripts/security/gate';
 import { applySkipList, InvalidSkipListError, loadSkipList, SKIP_LIST_PATH, validateSkipList, type CheckovSkip } from '../../scripts/security/skip-list';
@@ -162,4 +163,31 @@ describe('checkov report parsing', () => {
     const report = { check_type: 'terraform_json', results: { failed_checks: [{ check_id: 'CKV_AWS_1', check_name: 'x', file_path: '/elsewhere.json', resource: 'aws_s3_bucket.b' }] } };
     expect(() => parseCheckovReport(JSON.stringify(report), [], '/')).toThrow(/not scanned/);
   });
+});
+
+describe('checkov gate CLI', () => {
+  it('prints counts per stack, lists the failures and exits 1 when a check fails; --json reports unmatched skips', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'checkov-cli-'));
+    try {
+      // A bucket with none of the protections: public access, TLS, versioning... all fail.
+      const stack = { resource: { aws_s3_bucket: { Bare_1: { bucket: 'bare-bucket-for-the-gate-test' } } } };
+      for (const name of ['global-dev', 'global-prod']) {
+        mkdirSync(join(dir, 'stacks', name), { recursive: true });
+        writeFileSync(join(dir, 'stacks', name, 'cdk.tf.json'), JSON.stringify(stack, null, 2));
+      }
+      const root = join(__dirname, '..', '..');
+      const gate = (...args: string[]) => spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'scripts', 'checkov-gate.ts'), '--outdir', dir, '--no-synth', ...args], { encoding: 'utf8' });
+      const run = gate();
+      expect(run.status).toBe(1);
+      expect(run.stdout).toMatch(/^global-dev\s+\d+\s+[1-9]\d*\s+\d+$/m);
+      expect(run.stdout).toContain('CKV2_AWS_6  aws_s3_bucket.Bare_1');
+      expect(run.stdout).toContain('checkov gate: FAIL');
+      const json = JSON.parse(gate('--json').stdout) as { ok: boolean; failures: Array<{ checkId: string }>; staleSkips: unknown[] };
+      expect(json.ok).toBe(false);
+      expect(json.failures.length).toBeGreaterThan(0);
+      expect(json.staleSkips.length).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
