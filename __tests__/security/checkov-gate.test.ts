@@ -166,7 +166,7 @@ describe('checkov report parsing', () => {
 });
 
 describe('checkov gate CLI', () => {
-  it('prints counts per stack, lists the failures and exits 1 when a check fails; --json reports unmatched skips', () => {
+  it('prints counts per stack, lists the failures and unmatched skips, and exits 1 when a check fails', () => {
     const dir = mkdtempSync(join(tmpdir(), 'checkov-cli-'));
     try {
       // A bucket with none of the protections: public access, TLS, versioning... all fail.
@@ -182,10 +182,8 @@ describe('checkov gate CLI', () => {
       expect(run.stdout).toMatch(/^global-dev\s+\d+\s+[1-9]\d*\s+\d+$/m);
       expect(run.stdout).toContain('CKV2_AWS_6  aws_s3_bucket.Bare_1');
       expect(run.stdout).toContain('checkov gate: FAIL');
-      const json = JSON.parse(gate('--json').stdout) as { ok: boolean; failures: Array<{ checkId: string }>; staleSkips: unknown[] };
-      expect(json.ok).toBe(false);
-      expect(json.failures.length).toBeGreaterThan(0);
-      expect(json.staleSkips.length).toBeGreaterThan(0);
+      // Skips that cover nothing here (no functions, no state machine) are reported, not fatal.
+      expect(run.stdout).toContain('SKIPS THAT MATCHED NOTHING IN THIS SCAN');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
