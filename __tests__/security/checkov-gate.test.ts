@@ -130,6 +130,8 @@ describe('skip list semantics', () => {
     expect(() => validateSkipList([ok, ok])).toThrow(/listed twice/);
     expect(() => validateSkipList([{ ...ok, reason: 'two\nlines of reason' }])).toThrow(/one line/);
     expect(() => validateSkipList([{ ...ok, check: 'not-an-id' }])).toThrow(/checkov id/);
+    expect(() => validateSkipList([{ ...ok, stacks: ['*-dev'] }])).toThrow(/unknown key\(s\) stacks/);
+    expect(() => validateSkipList([{ ...ok, scopes: [{ stack: ['x'] }] }])).toThrow(/stacks and\/or resources only/);
   });
 
   it('ships a skip list that validates', () => {

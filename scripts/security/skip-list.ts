@@ -62,6 +62,8 @@ export function validateSkipList(entries: readonly unknown[]): CheckovSkip[] {
     if (!Array.isArray(entry.resourceTypes) || entry.resourceTypes.length === 0 || !entry.resourceTypes.every((t) => typeof t === 'string' && t.length > 0)) {
       problems.push(`${label}: resourceTypes must list the resource types it applies to`);
     }
+    const unknown = Object.keys(entry).filter((k) => !['check', 'reason', 'resourceTypes', 'scopes'].includes(k));
+    if (unknown.length > 0) problems.push(`${label}: unknown key(s) ${unknown.join(', ')} (allowed: check, reason, resourceTypes, scopes)`);
     if (entry.scopes !== undefined) {
       if (!Array.isArray(entry.scopes) || entry.scopes.length === 0) problems.push(`${label}: scopes must be a non-empty list`);
       else
