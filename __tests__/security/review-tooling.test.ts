@@ -4,7 +4,7 @@
  * the IAM actions AWS documents, and the CLI prints and exits as documented.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { arnService, platformActions, deployedFunctions } from '../../scripts/security/function-wiring';
@@ -14,6 +14,7 @@ import { privilegeViolations } from '../../scripts/security/least-privilege';
 import { parsePolicyDocument, UnreadablePolicyError } from '../../scripts/security/policy-document';
 import { formatMatrix, renderTable } from '../../scripts/security/report';
 import { iamActionsOf, UnmappedCommandError, type SdkCall } from '../../scripts/security/sdk-usage';
+import { isSynthFresh, sourceFingerprint } from '../../scripts/security/synth';
 import { describeValue, parseReference, type SynthesizedStack, type TerraformJson } from '../../scripts/security/terraform-json';
 
 const doc = (...Statement: unknown[]): string => JSON.stringify({ Version: '2012-10-17', Statement });
@@ -207,4 +208,29 @@ describe('review CLI', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 30_000);
+});
+
+describe('synth freshness', () => {
+  it('re-synthesizes when any source is newer than the output, and keys the cache by configuration', () => {
+    const root = mkdtempSync(join(tmpdir(), 'synth-fresh-'));
+    try {
+      mkdirSync(join(root, 'stacks'));
+      mkdirSync(join(root, 'cdktf.out', 'stacks'), { recursive: true });
+      writeFileSync(join(root, 'main.ts'), '');
+      writeFileSync(join(root, 'stacks', 'a.ts'), '');
+      writeFileSync(join(root, 'cdktf.out', 'manifest.json'), '{}');
+      const at = (path: string, seconds: number): void => utimesSync(join(root, path), seconds, seconds);
+      at('main.ts', 1000);
+      at('stacks/a.ts', 1000);
+      at('cdktf.out/manifest.json', 2000);
+      expect(isSynthFresh(join(root, 'cdktf.out'), root)).toBe(true);
+      at('stacks/a.ts', 3000);
+      expect(isSynthFresh(join(root, 'cdktf.out'), root)).toBe(false);
+      expect(isSynthFresh(join(root, 'missing.out'), root)).toBe(false);
+      expect(sourceFingerprint({ PIPELINE_VPC: 'true' }, root)).not.toBe(sourceFingerprint({}, root));
+      expect(sourceFingerprint({}, root)).toBe(sourceFingerprint({}, root));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });
