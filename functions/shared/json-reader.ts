@@ -77,6 +77,8 @@ function skipNested(s: string, i: number, end: number): number {
 }
 
 const KEY_TABLE_SIZE = 256;
+/** (FIELD_COUNT + 2) previous-key states × 128 first characters. */
+const GUESS_TABLE_SIZE = (FIELDS.length + 2) * 128;
 
 /**
  * Reads one flat JSON object into {@link RowSlots}. Producers repeat a handful of keys millions
@@ -87,6 +89,11 @@ export class FlatObjectParser {
   private readonly keys: string[] = new Array<string>(KEY_TABLE_SIZE).fill('');
   private readonly keyHashes = new Int32Array(KEY_TABLE_SIZE);
   private readonly keySlots = new Int32Array(KEY_TABLE_SIZE);
+  /** Key expected after a given previous key and first character, with its slot. */
+  private readonly guessKeys: string[] = new Array<string>(GUESS_TABLE_SIZE).fill('');
+  private readonly guessSlots = new Int32Array(GUESS_TABLE_SIZE);
+  /** The key string last resolved by `keySlot`. */
+  private lastKey = '';
 
   /** Parses `s[start, end)`; problems are recorded as `slots.malformed`. */
   parse(s: string, start: number, end: number, slots: RowSlots): void {
@@ -101,36 +108,53 @@ export class FlatObjectParser {
       this.expectEnd(s, i + 1, end, slots);
       return;
     }
-    for (let k = 0; ; k++) {
+    // 0 before the first key, then slot + 2 of the previous key (unknown keys are -1 → 1).
+    let previous = 0;
+    for (;;) {
       // Key.
       if (i >= end || s.charCodeAt(i) !== QUOTE) {
         slots.malformed = i >= end ? 'truncated JSON object' : 'invalid JSON: expected a quoted key (trailing comma?)';
         return;
       }
-      // Scan the key, hashing it on the way; a backslash sends it down the decoding path.
+      // Producers write keys in a fixed order, so the key after the previous one (told apart by
+      // its first character) is guessed and compared in a single pass.
+      const guessAt = previous * 128 + (s.charCodeAt(i + 1) & 127);
+      const guess = this.guessKeys[guessAt];
+      const guessLen = guess.length;
       let q = i + 1;
-      let hash = 0;
-      for (; q < end; q++) {
-        const kc = s.charCodeAt(q);
-        if (kc === QUOTE || kc === BACKSLASH) break;
-        hash = (Math.imul(hash, 31) + kc) | 0;
-      }
-      if (q >= end) {
-        slots.malformed = 'truncated JSON object (unterminated key)';
-        return;
-      }
+      let m = 0;
+      while (m < guessLen && s.charCodeAt(q + m) === guess.charCodeAt(m)) m++;
       let slot: number;
-      if (s.charCodeAt(q) === BACKSLASH) {
-        q = closingQuote(s, i + 1, end);
-        const key = q < 0 ? undefined : decodeJsonString(s, i, q + 1);
-        if (key === undefined) {
-          slots.malformed = 'invalid JSON string in key';
+      if (guessLen > 0 && m === guessLen && s.charCodeAt(q + m) === QUOTE && q + m < end) {
+        q += m;
+        slot = this.guessSlots[guessAt];
+      } else {
+        // Scan the key, hashing it on the way; a backslash sends it down the decoding path.
+        let hash = 0;
+        for (; q < end; q++) {
+          const kc = s.charCodeAt(q);
+          if (kc === QUOTE || kc === BACKSLASH) break;
+          hash = (Math.imul(hash, 31) + kc) | 0;
+        }
+        if (q >= end) {
+          slots.malformed = 'truncated JSON object (unterminated key)';
           return;
         }
-        slot = resolveField(key);
-      } else {
-        slot = this.keySlot(s, i + 1, q, hash);
+        if (s.charCodeAt(q) === BACKSLASH) {
+          q = closingQuote(s, i + 1, end);
+          const key = q < 0 ? undefined : decodeJsonString(s, i, q + 1);
+          if (key === undefined) {
+            slots.malformed = 'invalid JSON string in key';
+            return;
+          }
+          slot = resolveField(key);
+        } else {
+          slot = this.keySlot(s, i + 1, q, hash);
+          this.guessKeys[guessAt] = this.lastKey;
+          this.guessSlots[guessAt] = slot;
+        }
       }
+      previous = slot + 2;
       i = q + 1;
       if (s.charCodeAt(i) !== COLON) i = skipWs(s, i, end);
       if (s.charCodeAt(i) !== COLON || i >= end) {
@@ -239,13 +263,17 @@ export class FlatObjectParser {
     if (cached.length === len && this.keyHashes[index] === hash) {
       let k = 0;
       while (k < len && cached.charCodeAt(k) === s.charCodeAt(from + k)) k++;
-      if (k === len) return this.keySlots[index];
+      if (k === len) {
+        this.lastKey = cached;
+        return this.keySlots[index];
+      }
     }
     const key = s.slice(from, to);
     const slot = resolveField(key);
     this.keys[index] = key;
     this.keyHashes[index] = hash;
     this.keySlots[index] = slot;
+    this.lastKey = key;
     return slot;
   }
 }

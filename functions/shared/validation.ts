@@ -212,25 +212,32 @@ const INTERN_SLOTS = 256;
 class StringInterner {
   private readonly values: string[] = new Array<string>(INTERN_SLOTS).fill('');
 
-  /** `src[start, end)`, reused when seen before. */
-  get(src: string, start: number, end: number): string {
+  /** The remembered string equal to `src[start, end)`, if any. */
+  find(src: string, start: number, end: number): string | undefined {
     const len = end - start;
-    const slot = (len * 31 + src.charCodeAt(start) * 7 + src.charCodeAt(end - 1) * 3 + src.charCodeAt(start + (len >> 1))) & (INTERN_SLOTS - 1);
-    const cached = this.values[slot];
-    if (cached.length === len) {
-      let same = true;
-      for (let k = 0; k < len; k++) {
-        if (cached.charCodeAt(k) !== src.charCodeAt(start + k)) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return cached;
-    }
+    if (len <= 0) return undefined;
+    const cached = this.values[slotOf(src, start, end)];
+    if (cached.length !== len) return undefined;
+    for (let k = 0; k < len; k++) if (cached.charCodeAt(k) !== src.charCodeAt(start + k)) return undefined;
+    return cached;
+  }
+
+  /** Remembers `src[start, end)` (replacing whatever shared its slot) and returns it. */
+  add(src: string, start: number, end: number): string {
     const value = src.slice(start, end);
-    this.values[slot] = value;
+    this.values[slotOf(src, start, end)] = value;
     return value;
   }
+
+  /** `src[start, end)`, reused when seen before. */
+  get(src: string, start: number, end: number): string {
+    return this.find(src, start, end) ?? this.add(src, start, end);
+  }
+}
+
+function slotOf(src: string, start: number, end: number): number {
+  const len = end - start;
+  return (len * 31 + src.charCodeAt(start) * 7 + src.charCodeAt(end - 1) * 3 + src.charCodeAt(start + (len >> 1))) & (INTERN_SLOTS - 1);
 }
 
 function isSymbolStart(c: number): boolean {
@@ -332,29 +339,32 @@ export class RecordNormaliser {
       }
     }
 
-    // Symbol.
+    // Symbol. Only valid upper-case symbols enter the interner, so a hit needs no re-validation.
     const symSrc = src[F_SYMBOL];
     const symStart = start[F_SYMBOL];
     const symEnd = end[F_SYMBOL];
-    const symLen = symEnd - symStart;
-    let lower = false;
-    let symbolOk = kind[F_SYMBOL] === SlotKind.Text && symLen <= 12 && isSymbolStart(symSrc.charCodeAt(symStart));
-    for (let i = symStart; symbolOk && i < symEnd; i++) {
-      const c = symSrc.charCodeAt(i);
-      if (!isSymbolChar(c)) symbolOk = false;
-      else if (c >= 97) lower = true;
+    let symbol = kind[F_SYMBOL] === SlotKind.Text ? this.symbols.find(symSrc, symStart, symEnd) : undefined;
+    if (symbol === undefined) {
+      const symLen = symEnd - symStart;
+      let lower = false;
+      let symbolOk = kind[F_SYMBOL] === SlotKind.Text && symLen <= 12 && isSymbolStart(symSrc.charCodeAt(symStart));
+      for (let i = symStart; symbolOk && i < symEnd; i++) {
+        const c = symSrc.charCodeAt(i);
+        if (!isSymbolChar(c)) symbolOk = false;
+        else if (c >= 97) lower = true;
+      }
+      if (!symbolOk) {
+        return this.reject(
+          sink,
+          line,
+          'INVALID_SYMBOL',
+          kind[F_SYMBOL] !== SlotKind.Text
+            ? `symbol must be text, got ${kindName(kind[F_SYMBOL])}`
+            : `symbol ${previewValue(symSrc, symStart, symEnd)} must be a letter followed by up to 11 letters, digits, '.' or '-'`,
+        );
+      }
+      symbol = lower ? symSrc.slice(symStart, symEnd).toUpperCase() : this.symbols.add(symSrc, symStart, symEnd);
     }
-    if (!symbolOk) {
-      return this.reject(
-        sink,
-        line,
-        'INVALID_SYMBOL',
-        kind[F_SYMBOL] !== SlotKind.Text
-          ? `symbol must be text, got ${kindName(kind[F_SYMBOL])}`
-          : `symbol ${previewValue(symSrc, symStart, symEnd)} must be a letter followed by up to 11 letters, digits, '.' or '-'`,
-      );
-    }
-    const symbol = lower ? symSrc.slice(symStart, symEnd).toUpperCase() : this.symbols.get(symSrc, symStart, symEnd);
 
     // Timestamp.
     const tsKind = kind[F_TIMESTAMP];
