@@ -33,6 +33,7 @@ const CR = 13;
 /** Outcome of the slow (quoted) row path. */
 const NEED_MORE = -1;
 
+/** Streaming CSV reader: `feed` text chunks, then `finish`; rows go to the normaliser. */
 export class CsvReader {
   private readonly slots = new RowSlots();
   private carry = '';
@@ -47,8 +48,10 @@ export class CsvReader {
   // Cached positions of the next `"` and U+FFFD in the current text, so each is searched once.
   private nextQuote = 0;
   private nextBad = 0;
-  // Output of the slow path.
+  /** Slow path output: physical lines the last quoted row spanned. */
   private rowLines = 0;
+  /** Slow path output: the cells of a quoted header row. */
+  private headerCells: string[] | undefined;
 
   constructor(private readonly normaliser: RecordNormaliser) {}
 
@@ -57,7 +60,7 @@ export class CsvReader {
     const carry = this.carry;
     if (carry.length === 0) return this.run(text, 0, false, sink);
     // The row left over from the last chunk is finished on a small joined string, and the rest
-    // is read from \`text\` itself: a long concatenated (cons) string would make every
+    // is read from `text` itself: a long concatenated (cons) string would make every
     // charCodeAt on the hot path take V8's slow, non-flat string route.
     const nl = text.indexOf('\n');
     if (nl < 0) return this.run(carry + text, 0, false, sink);
@@ -179,8 +182,6 @@ export class CsvReader {
     }
     if (col !== columns) slots.malformed = `row has ${col} fields, header has ${columns}`;
   }
-
-  private headerCells: string[] | undefined;
 
   /**
    * Slow path: reads one row that contains a quote starting at `start`, filling slots (or

@@ -328,7 +328,7 @@ export class NdjsonReader extends ChunkedReader {
     const carry = this.carry;
     if (carry.length === 0) return this.run(text, 0, false, sink);
     // The row left over from the last chunk is finished on a small joined string, and the rest
-    // is read from \`text\` itself: a long concatenated (cons) string would make every
+    // is read from `text` itself: a long concatenated (cons) string would make every
     // charCodeAt on the hot path take V8's slow, non-flat string route.
     const nl = text.indexOf('\n');
     if (nl < 0) return this.run(carry + text, 0, false, sink);
@@ -423,6 +423,8 @@ export class JsonReader extends ChunkedReader {
   private elemPrimitive = false;
   /** The current element was too long: its end is still tracked, its text is not kept. */
   private elemDropped = false;
+  /** The dropped element's reject was already reported. */
+  private elemReported = false;
   private stringStart = -1;
   private lastKeyIsRecords = false;
   /** Index in `carry` where scanning resumes. */
@@ -552,8 +554,6 @@ export class JsonReader extends ChunkedReader {
       this.scanFrom = 0;
     }
   }
-
-  private elemReported = false;
 
   private scanArrayChar(s: string, i: number, c: number, sink: ResultSink): void {
     if (this.depth > this.arrayDepth) {

@@ -39,6 +39,7 @@ const tradeNotionalHot = tradeNotional;
 const quoteMetricsHot = quoteMetrics;
 const compareScannedHot = compareScanned;
 const isVerbatimTradeIdHot = isVerbatimTradeId;
+const lineRecordIdHot = lineRecordId;
 
 /** How far ahead of `now` a timestamp may be before it is FUTURE_TIMESTAMP. */
 export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
@@ -410,7 +411,7 @@ export class RecordNormaliser {
       tradeId = s.slice(a, b);
       recordId = isVerbatimTradeIdHot(s, a, b) ? `t-${symbol}-${tradeId}` : tradeRecordId(symbol, tradeId);
     } else {
-      recordId = element < 0 ? lineRecordId(this.idPrefix, line) : elementRecordId(this.idPrefix, element);
+      recordId = element < 0 ? lineRecordIdHot(this.idPrefix, line) : elementRecordId(this.idPrefix, element);
     }
 
     const minute = this.minutes.get(epochMs);
