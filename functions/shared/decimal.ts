@@ -244,7 +244,13 @@ function scanUnsigned(src: string, start: number, end: number, out: ScannedPrice
   // Leading zeros are not significant.
   while (i < end && src.charCodeAt(i) === 48) i++;
   const intStart = i;
-  while (i < end && isDigit(src.charCodeAt(i))) i++;
+  // Digits are accumulated while scanning; `units` is only used when they fit (≤ 15 digits).
+  let units = 0;
+  let d = 0;
+  while (i < end && (d = src.charCodeAt(i) - 48) >= 0 && d <= 9) {
+    units = units * 10 + d;
+    i++;
+  }
   const intEnd = i;
   let fracStart = i;
   let fracEnd = i;
@@ -252,7 +258,10 @@ function scanUnsigned(src: string, start: number, end: number, out: ScannedPrice
   if (i < end && src.charCodeAt(i) === 46) {
     hasDot = true;
     fracStart = ++i;
-    while (i < end && isDigit(src.charCodeAt(i))) i++;
+    while (i < end && (d = src.charCodeAt(i) - 48) >= 0 && d <= 9) {
+      units = units * 10 + d;
+      i++;
+    }
     fracEnd = i;
   }
   if (i !== end) return classifyNonNumeric(src, start, end, i);
@@ -272,10 +281,9 @@ function scanUnsigned(src: string, start: number, end: number, out: ScannedPrice
   }
   if (scale > PRICE_MAX_SCALE) return PriceScan.ScaleTooLarge;
 
-  if (intDigits + scale <= 15) {
-    let units = 0;
-    for (let k = intStart; k < intEnd; k++) units = units * 10 + (src.charCodeAt(k) - 48);
-    for (let k = fracStart; k < fracSig; k++) units = units * 10 + (src.charCodeAt(k) - 48);
+  if (intDigits + (fracEnd - fracStart) <= 15) {
+    // Drop the trailing zeros that were accumulated (exact: still below 10^15).
+    for (let z = fracEnd - fracSig; z > 0; z--) units /= 10;
     out.units = units;
   } else {
     out.units = -1;

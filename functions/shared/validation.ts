@@ -39,7 +39,6 @@ const tradeNotionalHot = tradeNotional;
 const quoteMetricsHot = quoteMetrics;
 const compareScannedHot = compareScanned;
 const isVerbatimTradeIdHot = isVerbatimTradeId;
-const lineRecordIdHot = lineRecordId;
 
 /** How far ahead of `now` a timestamp may be before it is FUTURE_TIMESTAMP. */
 export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
@@ -255,6 +254,7 @@ function isSymbolChar(c: number): boolean {
  */
 export class RecordNormaliser {
   private readonly idPrefix: string;
+  private readonly idPrefixDash: string;
   private readonly kind: 's3' | 'api';
   private readonly uri: string;
   private readonly versionId: string | undefined;
@@ -271,6 +271,8 @@ export class RecordNormaliser {
 
   constructor(ctx: NormaliserContext) {
     this.idPrefix = sourceIdPrefix(ctx.source);
+    // lineRecordId(prefix, line) without re-concatenating the dash on every row.
+    this.idPrefixDash = lineRecordId(this.idPrefix, 0).slice(0, -1);
     this.kind = ctx.source.kind;
     this.uri = ctx.source.uri;
     this.versionId = ctx.source.versionId;
@@ -335,8 +337,10 @@ export class RecordNormaliser {
       if (kind[F_PRICE] === SlotKind.Absent) return this.reject(sink, line, 'MISSING_FIELD', 'missing price (trade)');
       if (kind[F_SIZE] === SlotKind.Absent) return this.reject(sink, line, 'MISSING_FIELD', 'missing size (trade)');
     } else {
-      for (const f of QUOTE_FIELDS) {
-        if (kind[f] === SlotKind.Absent) return this.reject(sink, line, 'MISSING_FIELD', `missing ${FIELD_NAMES[f]} (quote)`);
+      if (kind[F_BID] === SlotKind.Absent || kind[F_ASK] === SlotKind.Absent || kind[F_BID_SIZE] === SlotKind.Absent || kind[F_ASK_SIZE] === SlotKind.Absent) {
+        for (const f of QUOTE_FIELDS) {
+          if (kind[f] === SlotKind.Absent) return this.reject(sink, line, 'MISSING_FIELD', `missing ${FIELD_NAMES[f]} (quote)`);
+        }
       }
     }
 
@@ -411,7 +415,7 @@ export class RecordNormaliser {
       tradeId = s.slice(a, b);
       recordId = isVerbatimTradeIdHot(s, a, b) ? `t-${symbol}-${tradeId}` : tradeRecordId(symbol, tradeId);
     } else {
-      recordId = element < 0 ? lineRecordIdHot(this.idPrefix, line) : elementRecordId(this.idPrefix, element);
+      recordId = element < 0 ? this.idPrefixDash + line : elementRecordId(this.idPrefix, element);
     }
 
     const minute = this.minutes.get(epochMs);
@@ -493,6 +497,9 @@ export class RecordNormaliser {
     const s = slots.src[f];
     const a = slots.start[f];
     const b = slots.end[f];
+    // Only valid upper-case exchanges enter the interner, so a hit needs no re-validation.
+    const known = this.exchanges.find(s, a, b);
+    if (known !== undefined) return known;
     if (b - a > 16) return undefined;
     let lower = false;
     for (let i = a; i < b; i++) {
@@ -500,7 +507,7 @@ export class RecordNormaliser {
       if (c >= 97 && c <= 122) lower = true;
       else if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 45 || c === 95)) return undefined;
     }
-    return lower ? s.slice(a, b).toUpperCase() : this.exchanges.get(s, a, b);
+    return lower ? s.slice(a, b).toUpperCase() : this.exchanges.add(s, a, b);
   }
 }
 
