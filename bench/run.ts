@@ -104,7 +104,7 @@ export async function runBench(args: BenchArgs): Promise<BenchReport> {
   const bundles = selected.has('bundles')
     ? await runSection(
         'bundles',
-        async () => (await import('./bundles')).measureBundles({ ...common, runs: Math.max(5, args.runs) }),
+        async () => (await import('./bundles')).measureBundles(common),
         (r) => (r.missing.length > 0 ? `no entry functions/<name>/index.ts for ${r.missing.join(', ')}` : undefined),
       )
     : skip;
