@@ -11,6 +11,7 @@
  * for await (const chunk of body) handle(processor.push(chunk));
  * handle(processor.end());
  */
+import { StringDecoder } from 'node:string_decoder';
 import { CsvReader } from './csv-reader';
 import { DataPathUsageError } from './errors';
 import { resolveField } from './fields';
@@ -75,7 +76,9 @@ function normaliserFor(opts: Omit<DataPathOptions, 'format'>): RecordNormaliser 
  */
 export class RowProcessor {
   private readonly reader: Reader;
-  private readonly decoder = new TextDecoder('utf-8');
+  // Node's StringDecoder: same streaming semantics as TextDecoder (split sequences carried over,
+  // invalid bytes become U+FFFD) at a fraction of the cost per chunk; it does not drop a BOM.
+  private readonly decoder = new StringDecoder('utf8');
   private started = false;
   private ended = false;
 
@@ -90,14 +93,13 @@ export class RowProcessor {
   /** Processes `chunk`; returns the records and rejects of the rows it completed. */
   push(chunk: Uint8Array | string): ValidationResult {
     if (this.ended) throw new DataPathUsageError('push() after end()');
-    let text: string;
-    if (typeof chunk === 'string') {
-      // TextDecoder drops a leading BOM for bytes; do the same for text.
-      text = !this.started && chunk.charCodeAt(0) === 0xfeff ? chunk.slice(1) : chunk;
-    } else {
-      text = this.decoder.decode(chunk, { stream: true });
+    let text =
+      typeof chunk === 'string' ? chunk : this.decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    if (!this.started && text.length > 0) {
+      // A UTF-8 byte order mark at the very start is not data.
+      this.started = true;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
-    this.started = this.started || chunk.length > 0;
     const sink = newResultSink();
     if (text.length > 0) this.reader.feed(text, sink);
     return sink;
@@ -108,8 +110,8 @@ export class RowProcessor {
     if (this.ended) throw new DataPathUsageError('end() called twice');
     this.ended = true;
     const sink = newResultSink();
-    const rest = this.decoder.decode();
-    if (rest.length > 0) this.reader.feed(rest, sink);
+    const rest = this.decoder.end();
+    if (rest.length > 0) this.reader.feed(!this.started && rest.charCodeAt(0) === 0xfeff ? rest.slice(1) : rest, sink);
     this.reader.finish(sink);
     return sink;
   }

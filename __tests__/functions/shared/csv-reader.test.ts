@@ -91,6 +91,7 @@ describe('line endings, BOM and blank lines', () => {
     const text = `symbol,timestamp,price,size\nAAPL,${TS},1,1\n`;
     const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(text)]);
     expect(pushAll([bom])).toEqual(processText(text, OPTS));
+    expect(pushAll(Array.from(bom, (b) => new Uint8Array([b])))).toEqual(processText(text, OPTS));
     expect(processText(`\uFEFF${text}`, OPTS)).toEqual(processText(text, OPTS));
   });
 
