@@ -63,6 +63,15 @@ const CASES: readonly ParserCase[] = [
     rejects: [[2, 'INVALID_SYMBOL'], [3, 'INVALID_SYMBOL'], [4, 'INVALID_SYMBOL'], [5, 'INVALID_SYMBOL']],
     survivors: ['V1'],
   },
+  {
+    // The parser caches accepted symbols and exchanges; look-alikes that land in the same cache
+    // slot (same length, first, middle and last character) must still be validated.
+    name: 'look-alikes of an already accepted symbol and exchange',
+    format: 'csv',
+    input: HEADER + ok('V1') + csvRow('A\u0000PL', 'L1', '1', '1', 'XNAS') + csvRow('A\u0410PL', 'L2') + csvRow('AAPL', 'L3', '1', '1', 'X\u0000AS') + ok('V2'),
+    rejects: [[3, 'INVALID_SYMBOL'], [4, 'INVALID_SYMBOL'], [5, 'MALFORMED']],
+    survivors: ['V1', 'V2'],
+  },
   { name: 'lone surrogate escape in JSON', format: 'json', input: `[{"symbol":"A\\ud800","timestamp":"${TS}","price":"1","size":1},${okJson('V1')}]`, rejects: [[1, 'INVALID_SYMBOL']], survivors: ['V1'] },
   // Sizes.
   { name: '10 MB single CSV line (streamed)', format: 'csv', input: `${HEADER}AAPL,${TS},1,1,${'x'.repeat(10 * 1024 * 1024)},\n${ok('V1')}`, rejects: [[2, 'MALFORMED']], survivors: ['V1'], chunkBytes: 64 * 1024 },
