@@ -9,10 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleFunctions, findFunctionEntries } from '../modules/function-bundles';
-import { ENV, FUNCTION_NAMES } from '../functions/shared/contract';
-import { runMeasured } from './measured-process';
+import { FUNCTION_NAMES } from '../functions/shared/contract';
+import { lambdaLikeEnvironment } from './lambda-environment';
+import { lastLines, runMeasured } from './measured-process';
 import { summarize, type Summary } from './stats';
-import { lastLines } from './synth';
 
 /** One handler's figures. */
 export interface BundleFigures {
@@ -115,22 +115,6 @@ export async function measureBundles(opts: BundlesOptions): Promise<BundlesResul
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }
-}
-
-/** Environment a deployed function finds at init (values are placeholders, never used to call AWS). */
-export function lambdaLikeEnvironment(root: string): Record<string, string> {
-  return {
-    NODE_PATH: join(root, 'node_modules'),
-    AWS_REGION: 'us-east-1',
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_LAMBDA_FUNCTION_NAME: 'bench-init-probe',
-    [ENV.pipelineRegion]: 'us-east-1',
-    [ENV.tableName]: 'bench-table',
-    [ENV.eventBusName]: 'bench-bus',
-    [ENV.ingestBucket]: 'bench-ingest',
-    [ENV.archiveBucket]: 'bench-archive',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-  };
 }
 
 async function initOnce(probe: string, args: readonly string[], root: string): Promise<number> {

@@ -6,8 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { runMeasured } from './measured-process';
-import { lastLines } from './synth';
+import { lastLines, runMeasured } from './measured-process';
 import { ratioOf, type Summary } from './stats';
 
 /** A rate summary; `runs` only when bench/data-path.ts reports it. */

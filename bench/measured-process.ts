@@ -134,3 +134,8 @@ function readProc(path: string): string | undefined {
     return undefined;
   }
 }
+
+/** The tail of a failing command's output, enough to see why without flooding the report. */
+export function lastLines(text: string, count = 8): string {
+  return text.trim().split('\n').slice(-count).join('\n');
+}

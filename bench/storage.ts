@@ -4,10 +4,9 @@
  * (bench/storage-child.ts).
  */
 import { join } from 'node:path';
-import { lambdaLikeEnvironment } from './bundles';
-import { runMeasured } from './measured-process';
+import { lambdaLikeEnvironment } from './lambda-environment';
+import { lastLines, runMeasured } from './measured-process';
 import type { StorageChildResult } from './storage-child';
-import { lastLines } from './synth';
 
 /** Result of the storage section. */
 export type StorageResult = StorageChildResult;

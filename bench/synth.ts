@@ -12,7 +12,7 @@
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runMeasured, type MeasuredCommand, type MeasuredRun } from './measured-process';
+import { lastLines, runMeasured, type MeasuredCommand, type MeasuredRun } from './measured-process';
 import { ratioOf, summarize, type Summary } from './stats';
 
 /** Figures for one app. */
@@ -152,9 +152,4 @@ function figures(command: string, runs: MeasuredRun[], stacks: string[]): SynthF
     treePeakRssMb: summarize(runs.map((r) => r.treePeakRssMb)),
     stacks,
   };
-}
-
-/** The tail of a failing command's output, enough to see why without flooding the report. */
-export function lastLines(text: string, count = 8): string {
-  return text.trim().split('\n').slice(-count).join('\n');
 }

@@ -6,9 +6,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { GOALS } from './goals';
-import { runMeasured } from './measured-process';
+import { lastLines, runMeasured } from './measured-process';
 import { summarize, type Summary } from './stats';
-import { lastLines } from './synth';
 
 /** One test file's duration. */
 export interface FileTiming {

@@ -2,11 +2,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatThroughput, lastJsonLine } from '../../bench/data-path-pinned';
-import { runMeasured, sampleTree, statusField } from '../../bench/measured-process';
+import { lastLines, runMeasured, sampleTree, statusField } from '../../bench/measured-process';
 import { hotFunctions } from '../../bench/profile';
 import { parseBenchArgs } from '../../bench/run';
 import { parseMarkedResult } from '../../bench/storage';
-import { copyProject, lastLines, manifestStacks } from '../../bench/synth';
+import { copyProject, manifestStacks } from '../../bench/synth';
 import { slowestFiles, testsProblem } from '../../bench/tests';
 
 describe('command line', () => {
