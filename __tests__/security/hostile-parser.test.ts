@@ -72,6 +72,15 @@ const CASES: readonly ParserCase[] = [
     rejects: [[3, 'INVALID_SYMBOL'], [4, 'INVALID_SYMBOL'], [5, 'MALFORMED']],
     survivors: ['V1', 'V2'],
   },
+  {
+    // The JSON reader guesses each key from the previous object's layout; look-alike keys must
+    // not be taken for the field they resemble.
+    name: 'look-alike JSON keys after a normal object',
+    format: 'ndjson',
+    input: `${okJson('V1')}\n{"symbo1":"AAPL","timestamp":"${TS}","price":"1","size":1}\n{"symbol\\u0000":"AAPL","timestamp":"${TS}","price":"1","size":1}\n{"symbol":"AAPL","timestamp":"${TS}","prices":"1","size":1}\n${okJson('V2')}\n`,
+    rejects: [[2, 'MISSING_FIELD'], [3, 'MISSING_FIELD'], [4, 'MISSING_FIELD']],
+    survivors: ['V1', 'V2'],
+  },
   { name: 'lone surrogate escape in JSON', format: 'json', input: `[{"symbol":"A\\ud800","timestamp":"${TS}","price":"1","size":1},${okJson('V1')}]`, rejects: [[1, 'INVALID_SYMBOL']], survivors: ['V1'] },
   // Sizes.
   { name: '10 MB single CSV line (streamed)', format: 'csv', input: `${HEADER}AAPL,${TS},1,1,${'x'.repeat(10 * 1024 * 1024)},\n${ok('V1')}`, rejects: [[2, 'MALFORMED']], survivors: ['V1'], chunkBytes: 64 * 1024 },
