@@ -104,12 +104,15 @@ export function formatUnits(units: number, scale: number): string {
   const unit = TEN_POWERS[scale];
   const whole = Math.floor(units / unit);
   const fraction = units - whole * unit;
-  return `${whole}.${scale <= 3 ? FRACTION_DIGITS[scale][fraction] : ('' + fraction).padStart(scale, '0')}`;
+  return `${whole}.${scale <= 4 ? FRACTION_DIGITS[scale][fraction] : ('' + fraction).padStart(scale, '0')}`;
 }
 
 const TEN_POWERS = [1, 10, 100, 1000, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
-/** Zero-padded fraction digits by scale (1-3), so common prices format without padding calls. */
-const FRACTION_DIGITS: string[][] = [[], pad(10, 1), pad(100, 2), pad(1000, 3)];
+/**
+ * Zero-padded fraction digits by scale (1-4: cents, mids, spreads in bps), so the common cases
+ * format without number-to-string and padding allocations (~11k short strings, built once).
+ */
+const FRACTION_DIGITS: string[][] = [[], pad(10, 1), pad(100, 2), pad(1000, 3), pad(10000, 4)];
 function pad(count: number, width: number): string[] {
   return Array.from({ length: count }, (_, i) => `${i}`.padStart(width, '0'));
 }
