@@ -42,6 +42,10 @@ describe('JSON containers', () => {
     expect(rejects).toEqual([{ line: 3, reason: 'INVALID_PRICE', message: expect.any(String) }]);
   });
 
+  it('reads CRLF NDJSON like LF', () => {
+    expect(run('ndjson', ndjson.replace(/\n/g, '\r\n'))).toEqual(run('ndjson', ndjson));
+  });
+
   it.each([
     ['an array', array],
     ['{"records": [...]} with other keys', wrapper],
