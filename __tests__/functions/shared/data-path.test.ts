@@ -186,7 +186,6 @@ describe('bounded memory', () => {
     }
     records += processor.end().records.length;
     expect(records).toBe(rows.length * chunks);
-    if (process.env.H1_DEBUG) console.log("peak heap growth MB", peak / 1048576);
     expect(peak).toBeLessThan(64 * 1024 * 1024);
   });
 });
