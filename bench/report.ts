@@ -154,9 +154,9 @@ type Range = Pick<Summary, 'median' | 'min' | 'max'>;
 type Add = (section: string, metric: string, figure: Range | number | string, goalId?: string) => void;
 
 function synthRows(r: SynthResult, add: Add): void {
-  add('synth', `ours: wall ms (${r.ours.stacks.length} stacks, bundles built from scratch)`, r.ours.wallMs);
+  add('synth', `ours, \`${r.ours.command.replace(/ \(.*$/, '')}\`: wall ms (${r.ours.stacks.length} stacks, bundles built from scratch)`, r.ours.wallMs);
   add('synth', 'ours: wall ms (bundles reused, inputs unchanged)', r.oursWarm.wallMs);
-  add('synth', `baseline: wall ms (${r.baseline.stacks.length} stack, barrel import, ts-node)`, r.baseline.wallMs);
+  add('synth', `baseline, \`${r.baseline.command.replace(/ \(.*$/, '')}\`: wall ms (${r.baseline.stacks.length} stack, barrel import)`, r.baseline.wallMs);
   add('synth', 'wall time ratio ours (from scratch) / baseline', r.ratio.wallMs, GOALS.synthRatio.id);
   add('synth', 'wall time ratio ours (bundles reused) / baseline', r.warmRatio.wallMs);
   add('synth', 'ours: peak RSS MB (synth process)', r.ours.peakRssMb, GOALS.synthPeak.id);

@@ -17,7 +17,7 @@ import { ratioOf, summarize, type Summary } from './stats';
 
 /** Figures for one app. */
 export interface SynthFigures {
-  /** The command, as a user would type it. */
+  /** The command (the project's cdktf.json `app`). */
   readonly command: string;
   readonly wallMs: Summary;
   /** Largest single process (the one running the app). */
@@ -74,6 +74,8 @@ export async function measureSynth(opts: SynthOptions): Promise<SynthResult> {
   if (!existsSync(join(oursDir, 'main.ts'))) throw new Error('main.ts does not exist yet: nothing to synthesize');
   if (!existsSync(join(baselineDir, 'main.ts'))) throw new Error('bench/baseline-app/main.ts is missing');
 
+  const oursApp = appCommand(oursDir);
+  const baselineApp = appCommand(baselineDir);
   const cold: MeasuredRun[] = [];
   const warm: MeasuredRun[] = [];
   const baseline: MeasuredRun[] = [];
@@ -85,18 +87,18 @@ export async function measureSynth(opts: SynthOptions): Promise<SynthResult> {
     for (let run = 1; run <= opts.runs; run++) {
       opts.progress(`synth: ours, cold bundles, run ${run}/${opts.runs}`);
       rmSync(join(workspace, '.build'), { recursive: true, force: true });
-      cold.push(await synthOnce(workspace, ['tsx', 'main.ts'], coldStacks));
+      cold.push(await synthOnce(workspace, oursApp, coldStacks));
       opts.progress(`synth: ours, warm bundles, run ${run}/${opts.runs}`);
-      warm.push(await synthOnce(workspace, ['tsx', 'main.ts'], warmStacks));
+      warm.push(await synthOnce(workspace, oursApp, warmStacks));
       opts.progress(`synth: baseline run ${run}/${opts.runs}`);
-      baseline.push(await synthOnce(baselineDir, ['ts-node', 'main.ts'], baselineStacks));
+      baseline.push(await synthOnce(baselineDir, baselineApp, baselineStacks));
     }
   } finally {
     rmSync(workspace, { recursive: true, force: true });
   }
-  const oursFigures = figures('npx tsx main.ts (bundles built from scratch)', cold, coldStacks[0]);
-  const warmFigures = figures('npx tsx main.ts (bundles reused)', warm, warmStacks[0]);
-  const baselineFigures = figures('npx ts-node main.ts (bench/baseline-app)', baseline, baselineStacks[0]);
+  const oursFigures = figures(`${oursApp.join(' ')} (bundles built from scratch)`, cold, coldStacks[0]);
+  const warmFigures = figures(`${oursApp.join(' ')} (bundles reused)`, warm, warmStacks[0]);
+  const baselineFigures = figures(`${baselineApp.join(' ')} (bench/baseline-app)`, baseline, baselineStacks[0]);
   return {
     ours: oursFigures,
     oursWarm: warmFigures,
@@ -109,14 +111,28 @@ export async function measureSynth(opts: SynthOptions): Promise<SynthResult> {
   };
 }
 
+/**
+ * The app command of the project in `dir`, from its cdktf.json `app` (what `cdktf synth` runs),
+ * split into argv. Commands that need a shell (quotes, `&&`, variables) are refused.
+ */
+export function appCommand(dir: string): string[] {
+  const path = join(dir, 'cdktf.json');
+  if (!existsSync(path)) throw new Error(`${path} is missing`);
+  const app = (JSON.parse(readFileSync(path, 'utf8')) as { app?: unknown }).app;
+  if (typeof app !== 'string' || app.trim() === '') throw new Error(`${path} has no "app" command`);
+  if (/["'`$&|;<>]/.test(app)) throw new Error(`${path}: app command "${app}" needs a shell; the benchmark runs plain commands`);
+  return app.trim().split(/\s+/);
+}
+
 /** One synth into a fresh outdir; throws with the app's own output when it fails. */
-async function synthOnce(cwd: string, npxArgs: string[], stacksSeen: string[][]): Promise<MeasuredRun> {
+async function synthOnce(cwd: string, app: readonly string[], stacksSeen: string[][]): Promise<MeasuredRun> {
   const outdir = mkdtempSync(join(tmpdir(), 'bench-synth-'));
   const cmd: MeasuredCommand = {
-    command: 'npx',
-    args: ['--no-install', ...npxArgs],
+    command: app[0],
+    args: app.slice(1),
     cwd,
-    // CDKTF_OUTDIR is where cdktf's App writes when main.ts passes no outdir.
+    // CDKTF_OUTDIR is where cdktf's App writes when main.ts passes no outdir; cdktf synth sets
+    // CHECKPOINT_DISABLE in our scripts too.
     env: { CHECKPOINT_DISABLE: '1', CDKTF_OUTDIR: outdir },
     timeoutMs: 120_000,
   };
@@ -124,7 +140,7 @@ async function synthOnce(cwd: string, npxArgs: string[], stacksSeen: string[][])
     const run = await runMeasured(cmd);
     if (run.exitCode !== 0) {
       const reason = run.timedOut ? 'timed out' : `exited with ${run.exitCode ?? run.signal}`;
-      throw new Error(`\`npx ${npxArgs.join(' ')}\` in ${cwd} ${reason}: ${lastLines(run.stderr || run.stdout)}`);
+      throw new Error(`\`${app.join(' ')}\` in ${cwd} ${reason}: ${lastLines(run.stderr || run.stdout)}`);
     }
     stacksSeen.push(manifestStacks(outdir));
     return run;
@@ -132,7 +148,6 @@ async function synthOnce(cwd: string, npxArgs: string[], stacksSeen: string[][])
     rmSync(outdir, { recursive: true, force: true });
   }
 }
-
 
 /** Stack names in `<outdir>/manifest.json`; an app that wrote none did not synthesize. */
 export function manifestStacks(outdir: string): string[] {

@@ -6,7 +6,7 @@ import { lastLines, runMeasured, sampleTree, statusField } from '../../bench/mea
 import { hotFunctions } from '../../bench/profile';
 import { parseBenchArgs } from '../../bench/run';
 import { parseMarkedResult } from '../../bench/storage';
-import { copyProject, manifestStacks } from '../../bench/synth';
+import { appCommand, copyProject, manifestStacks } from '../../bench/synth';
 import { slowestFiles, testsProblem } from '../../bench/tests';
 
 describe('command line', () => {
@@ -69,6 +69,15 @@ describe('synth output and workspace', () => {
     expect(manifestStacks(dir)).toEqual(['global-dev', 'regional-dev']);
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ stacks: {} }));
     expect(() => manifestStacks(dir)).toThrow(/no stacks/);
+  });
+
+  it("runs the app command from the project's cdktf.json, and refuses one that needs a shell", () => {
+    writeFileSync(join(dir, 'cdktf.json'), JSON.stringify({ app: 'node --import tsx  main.ts' }));
+    expect(appCommand(dir)).toEqual(['node', '--import', 'tsx', 'main.ts']);
+    writeFileSync(join(dir, 'cdktf.json'), JSON.stringify({ app: 'npm run build && node main.js' }));
+    expect(() => appCommand(dir)).toThrow(/needs a shell/);
+    writeFileSync(join(dir, 'cdktf.json'), JSON.stringify({ language: 'typescript' }));
+    expect(() => appCommand(dir)).toThrow(/no "app"/);
   });
 
   it('copies the sources but not outputs or dependencies, and links node_modules', () => {
