@@ -152,6 +152,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   closeSync(logFd);
   let exited: string | undefined;
+  const exitedPromise = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.on('exit', (code, signal) => {
     exited = `exited with ${signal ?? `code ${code}`}`;
   });
@@ -178,8 +179,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     origin: 'started',
     pid,
     stop: async () => {
+      if (exited !== undefined) return;
       killGroup(pid);
-      for (let i = 0; i < 50 && (await isMotoHealthy(endpoint, 200)); i++) await sleep(100);
+      // A request still being served delays SIGTERM; one that runs on (a huge query) gets SIGKILL.
+      await Promise.race([exitedPromise, sleep(5000)]);
+      if (exited === undefined) killGroup(pid, 'SIGKILL');
     },
   };
 }
@@ -189,13 +193,13 @@ function pidFile(port: number): string {
 }
 
 /** Ends the emulator's process group (moto may fork a reloader); only ever a pid we started. */
-function killGroup(pid: number | undefined): void {
+function killGroup(pid: number | undefined, signal: NodeJS.Signals = 'SIGTERM'): void {
   if (!pid) return;
   try {
-    process.kill(-pid, 'SIGTERM');
+    process.kill(-pid, signal);
   } catch {
     try {
-      process.kill(pid, 'SIGTERM');
+      process.kill(pid, signal);
     } catch {
       // already gone
     }
