@@ -3,7 +3,8 @@
  * in one run. Progress goes to stderr; stdout gets the table, or with `--json` exactly one JSON
  * object (npm itself prints its `> script` banner first unless run as `npm run -s bench`), or
  * with `--markdown` the table for BENCHMARKS.md. The JSON report is also written to
- * bench/out/latest.json (git-ignored).
+ * bench/out/latest.json (git-ignored); `--from <report.json>` renders a saved report instead of
+ * running.
  * Exits 1 when any section failed (a missing piece is reported as that section's error, never
  * as a number) and 2 on bad arguments; goals not met do not change the exit code (BENCHMARKS.md
  * explains them).
@@ -25,6 +26,8 @@ const ROOT = join(__dirname, '..');
 export interface BenchArgs {
   readonly json: boolean;
   readonly markdown: boolean;
+  /** Render this saved JSON report instead of running (e.g. bench/out/latest.json). */
+  readonly from?: string;
   readonly runs: number;
   readonly only: readonly SectionName[];
 }
@@ -41,6 +44,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       markdown: { type: 'boolean', default: false },
       runs: { type: 'string', default: '3' },
       only: { type: 'string' },
+      from: { type: 'string' },
     },
   });
   if (values.json && values.markdown) throw new Error('--json and --markdown are exclusive');
@@ -49,7 +53,13 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   const only = values.only ? values.only.split(',').map((s) => s.trim()) : [...SECTION_NAMES];
   const unknown = only.filter((s) => !(SECTION_NAMES as readonly string[]).includes(s));
   if (unknown.length > 0) throw new Error(`--only: unknown section(s) ${unknown.join(', ')}; sections are ${SECTION_NAMES.join(', ')}`);
-  return { json: values.json ?? false, markdown: values.markdown ?? false, runs, only: only as SectionName[] };
+  return {
+    json: values.json ?? false,
+    markdown: values.markdown ?? false,
+    runs,
+    only: only as SectionName[],
+    ...(values.from ? { from: values.from } : {}),
+  };
 }
 
 /** CPU model, cores, memory and node version of this machine. */
@@ -145,16 +155,21 @@ async function main(): Promise<void> {
   try {
     args = parseBenchArgs(process.argv.slice(2));
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\nusage: npm run bench -- [--json | --markdown] [--runs N] [--only ${SECTION_NAMES.join(',')}]\n`);
+    process.stderr.write(`${(error as Error).message}\nusage: npm run bench -- [--json | --markdown] [--runs N] [--only ${SECTION_NAMES.join(',')}] [--from report.json]\n`);
     process.exitCode = 2;
     return;
   }
-  const report = await runBench(args);
+  let report: BenchReport;
+  if (args.from) {
+    report = JSON.parse(readFileSync(args.from, 'utf8')) as BenchReport;
+  } else {
+    report = await runBench(args);
+    const outDir = join(ROOT, 'bench', 'out');
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+    progress('report written to bench/out/latest.json');
+  }
   const json = `${JSON.stringify(report, null, 2)}\n`;
-  const outDir = join(ROOT, 'bench', 'out');
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'latest.json'), json);
-  progress(`report written to bench/out/latest.json`);
   process.stdout.write(args.json ? json : `${args.markdown ? renderMarkdown(report) : renderTable(report)}\n`);
   process.exitCode = report.ok ? 0 : 1;
 }

@@ -17,6 +17,7 @@ describe('command line', () => {
   it('reads --json, --runs and --only', () => {
     expect(parseBenchArgs(['--json', '--runs', '5', '--only', 'synth,tests'])).toEqual({ json: true, markdown: false, runs: 5, only: ['synth', 'tests'] });
     expect(parseBenchArgs(['--markdown']).markdown).toBe(true);
+    expect(parseBenchArgs(['--from', 'bench/out/latest.json', '--markdown'])).toMatchObject({ from: 'bench/out/latest.json', markdown: true });
   });
 
   it('rejects unknown sections and silly run counts with a message naming them', () => {
