@@ -32,6 +32,8 @@ import { summarize, type Summary } from './stats';
 /** Region the handlers run in (PIPELINE_REGION, set by the parent). */
 const REGION = process.env.PIPELINE_REGION ?? 'us-east-1';
 const BUCKET = 'bench-ingest';
+/** Stands in for the account id in ARNs the handlers only log (no real account is involved). */
+const ACCOUNT = 'bench-account';
 const FILE_ID = 'bench-file';
 
 /** Figures of the store path. */
@@ -87,7 +89,7 @@ function lambdaContext(name: string): Context {
     callbackWaitsForEmptyEventLoop: false,
     functionName: name,
     functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${REGION}:000000000000:function:${name}`,
+    invokedFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`,
     memoryLimitInMB: '512',
     awsRequestId: `bench-${name}`,
     logGroupName: `/aws/lambda/${name}`,
@@ -147,7 +149,7 @@ function insertRecord(item: Item, sequence: number): DynamoDBRecord {
       SizeBytes: itemBytes(item),
       StreamViewType: 'NEW_AND_OLD_IMAGES',
     },
-    eventSourceARN: `arn:aws:dynamodb:${REGION}:000000000000:table/bench/stream/bench`,
+    eventSourceARN: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/bench/stream/bench`,
   };
 }
 
