@@ -26,13 +26,6 @@ export function summarize(samples: readonly number[]): Summary {
   return { median, min: sorted[0], max: sorted[sorted.length - 1], runs: sorted.length };
 }
 
-/** Applies `fn` to the median, min and max (e.g. a unit conversion); `runs` is kept. */
-export function mapSummary(summary: Summary, fn: (value: number) => number): Summary {
-  const values = [fn(summary.median), fn(summary.min), fn(summary.max)];
-  // A decreasing fn (such as 1/x) swaps min and max; keep min ≤ max.
-  return { median: values[0], min: Math.min(values[1], values[2]), max: Math.max(values[1], values[2]), runs: summary.runs };
-}
-
 /**
  * Ratio of two medians, rounded to 3 decimals (more would claim precision that shared
  * machines do not have).
