@@ -44,6 +44,27 @@ describe('at-least-once delivery of files and S3 events is exactly-once in effec
     expect(await tableBars(pipeline)).toEqual(expectedBars(rows));
   });
 
+  it('adds nothing when the same bytes without trade ids are uploaded again as a new version', async () => {
+    const anonymous = generateTrades(12, { symbols: ['NVDA'], seed: 11 }).map((r) => ({ ...r, tradeId: undefined }));
+    const first = await pipeline.uploadFile('no-ids.csv', tradesCsv(anonymous));
+    await pipeline.drain();
+    const before = { stored: await storedRecords(pipeline), bars: await tableBars(pipeline) };
+    const second = await pipeline.uploadFile('no-ids.csv', tradesCsv(anonymous));
+    expect(second.versionId).not.toBe(first.versionId);
+    await pipeline.drain();
+    // Ids of rows without a trade id come from the object and line plus the bytes' ETag, not the version.
+    expect(await storedRecords(pipeline)).toBe(before.stored);
+    expect(await tableBars(pipeline)).toEqual(before.bars);
+  });
+
+  it('stores a changed file under the same key as new rows, without overwriting the earlier version', async () => {
+    const before = await storedRecords(pipeline);
+    const changed = generateTrades(3, { symbols: ['NVDA'], seed: 12 }).map((r) => ({ ...r, tradeId: undefined }));
+    await pipeline.uploadFile('no-ids.csv', tradesCsv(changed));
+    await pipeline.drain();
+    expect(await storedRecords(pipeline)).toBe(before + 3);
+  });
+
   it('does not notify for keys outside incoming/ or with another suffix', async () => {
     const ignored = await pipeline.uploadFile('notes.txt', 'symbol,timestamp\n');
     expect(ignored.event).toBeUndefined();

@@ -23,8 +23,11 @@ import type { InputFormat, MarketRecord, Reject, ValidationResult } from './type
 export interface DataPathOptions {
   /** Input format (see {@link detectFormat}). */
   format: InputFormat;
-  /** Where the rows come from: `s3://bucket/key` (+ version) for files, the request id for the API. */
-  source: { kind: 's3' | 'api'; uri: string; versionId?: string };
+  /**
+   * Where the rows come from: `s3://bucket/key` (+ version, + ETag as `contentTag`) for files, the
+   * request id for the API. Ids of rows without a trade id derive from uri + contentTag.
+   */
+  source: { kind: 's3' | 'api'; uri: string; versionId?: string; contentTag?: string };
   /** Region accepting the records; stamped on each as `originRegion`. */
   originRegion: string;
   /** "Now" for FUTURE_TIMESTAMP, epoch ms. Default `Date.now()` at construction. */

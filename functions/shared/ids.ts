@@ -6,8 +6,10 @@
  *   `[A-Za-z0-9._:-]`; otherwise `th-<SYMBOL>-<sha256(tradeId) first 24 hex>` (odd or over-long
  *   ids are hashed rather than rejected, and the `th-` prefix keeps both forms from colliding).
  *   Independent of the line, so the same trade in two files is one record.
- * - CSV and NDJSON files: `f-<sha256(uri + versionId) first 16 hex>-<line>`; the hash is
- *   computed once per file. JSON files (arrays, `{"records"}`): `f-<hash>-e<element>`, the 0-based
+ * - CSV and NDJSON files: `f-<sha256(uri + content tag) first 16 hex>-<line>`; the hash is
+ *   computed once per file. The content tag is the object's ETag (falling back to its version id),
+ *   so the same bytes uploaded again as a new version get the same ids and add no items, while a
+ *   changed file under the same key gets new ids (its rows never overwrite another version's). JSON files (arrays, `{"records"}`): `f-<hash>-e<element>`, the 0-based
  *   position of the value, since one line may hold many records.
  * - API requests: `a-<sha256(request id) first 16 hex>-<index>`.
  *
@@ -23,6 +25,8 @@ export interface SourceIdentity {
   readonly kind: 's3' | 'api';
   readonly uri: string;
   readonly versionId?: string;
+  /** Identity of the object's bytes (S3 ETag); preferred over `versionId` for ids. */
+  readonly contentTag?: string;
 }
 
 function sha256Hex(text: string): string {
@@ -31,7 +35,7 @@ function sha256Hex(text: string): string {
 
 /** Id prefix shared by every line-based record of one source (`f-…` or `a-…`); compute once per source. */
 export function sourceIdPrefix(source: SourceIdentity): string {
-  const basis = source.kind === 's3' ? `${source.uri}\n${source.versionId ?? ''}` : source.uri;
+  const basis = source.kind === 's3' ? `${source.uri}\n${source.contentTag ?? source.versionId ?? ''}` : source.uri;
   return `${source.kind === 's3' ? 'f' : 'a'}-${sha256Hex(basis).slice(0, 16)}`;
 }
 

@@ -27,6 +27,8 @@ export interface OpenedObject {
   readonly body: AsyncIterable<Uint8Array>;
   readonly size?: number;
   readonly contentType?: string;
+  /** The object's ETag: identifies its bytes (same upload again → same ETag). */
+  readonly etag?: string;
 }
 
 /**
@@ -37,7 +39,7 @@ export async function openObject(bucket: string, key: string, versionId?: string
   try {
     const result = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionParam(versionId) }));
     if (!result.Body) throw new FileNotFoundError(bucket, key, versionId);
-    return { body: result.Body as unknown as AsyncIterable<Uint8Array>, size: result.ContentLength, contentType: result.ContentType };
+    return { body: result.Body as unknown as AsyncIterable<Uint8Array>, size: result.ContentLength, contentType: result.ContentType, etag: result.ETag };
   } catch (error) {
     if (isNotFound(error)) throw new FileNotFoundError(bucket, key, versionId);
     throw error;
@@ -61,7 +63,8 @@ export async function readObjectText(bucket: string, key: string, client: S3Clie
 
 /** Writes `body` as an object (server-side encryption is the bucket default). */
 export async function putObject(bucket: string, key: string, body: string, contentType: string, client: S3Client = s3Client()): Promise<void> {
-  await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+  // An explicit length: for a '' body the SDK otherwise warns about a stream of unknown length.
+  await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ContentLength: Buffer.byteLength(body, 'utf8') }));
 }
 
 /** Version id and size of the current object at `key`, or undefined when there is none. */

@@ -53,7 +53,7 @@ export const handler = instrumented(async (input: FileWorkflowInput): Promise<Va
   const rejectLines: string[] = [];
   const reasons: Record<string, number> = {};
   let accepted = 0;
-  for await (const result of processStream(stream, { format, source: { kind: 's3', uri: sourceUri, versionId: input.versionId }, originRegion: region })) {
+  for await (const result of processStream(stream, { format, source: { kind: 's3', uri: sourceUri, versionId: input.versionId, contentTag: object.etag }, originRegion: region })) {
     accepted += result.records.length;
     await stager.add(result.records);
     for (const reject of result.rejects) {

@@ -10,6 +10,13 @@ describe('record ids', () => {
     expect(sourceIdPrefix({ ...file, uri: 's3://bucket/incoming/b.csv' })).not.toBe(sourceIdPrefix(file));
   });
 
+  it('keys file ids on the bytes (ETag) when known, so a re-upload of the same bytes keeps its ids', () => {
+    const tagged = { ...file, contentTag: '"etag-1"' };
+    expect(sourceIdPrefix({ ...tagged, versionId: 'v2' })).toBe(sourceIdPrefix(tagged));
+    expect(sourceIdPrefix({ ...tagged, contentTag: '"etag-2"' })).not.toBe(sourceIdPrefix(tagged));
+    expect(sourceIdPrefix({ ...tagged, uri: 's3://bucket/incoming/b.csv' })).not.toBe(sourceIdPrefix(tagged));
+  });
+
   it('distinguishes API requests from files', () => {
     expect(sourceIdPrefix({ kind: 'api', uri: 'req-1' })).toMatch(/^a-[0-9a-f]{16}$/);
   });
