@@ -2,7 +2,8 @@
 # `npm test`: everything CI checks, from a clean clone.
 #  1. project-local Python tools, pinned (moto server for integration tests, checkov for the policy gate)
 #  2. type-check (the app command itself never type-checks, so this is where types are enforced)
-#  3. jest: unit project (constructs, stacks, handlers, security gate) + integration project (emulator)
+#  3. jest, all three projects: unit (constructs, stacks, handlers, data path, tooling),
+#     security (checkov gate, IAM matrix, hostile input, memory bounds), integration (emulator)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CHECKPOINT_DISABLE=1
