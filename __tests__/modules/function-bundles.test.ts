@@ -76,7 +76,8 @@ describe('bundleFunctions', () => {
     expect(readFileSync(join(bundles.alpha.dir, 'index.js'), 'utf8')).toContain('//# sourceMappingURL=index.js.map');
   });
 
-  it('is deterministic: rebuilding the same sources gives the same zip bytes', () => {
+  it('is deterministic: rebuilding the same sources gives the same zip bytes, alone or with the other handlers', () => {
+    // `bundles` built alpha and beta in one esbuild run; this builds beta on its own.
     const first = readFileSync(bundles.beta.zipPath);
     const again = bundleFunctions({ functionsDir, outDir, names: ['beta'], force: true });
     expect(again.beta.rebuilt).toBe(true);
@@ -89,6 +90,14 @@ describe('bundleFunctions', () => {
     const rebuilt = bundleFunctions({ functionsDir, outDir, names: ['alpha'] }).alpha;
     expect(rebuilt.rebuilt).toBe(true);
     expect(readFileSync(join(rebuilt.dir, 'index.js'), 'utf8')).toContain('hi ');
+  });
+
+  it("rebuilds only the handler whose own inputs changed, not the others built with it", () => {
+    write(join(functionsDir, 'beta', 'index.ts'), 'export const handler = async (): Promise<number> => 43;\n');
+    const next = bundleFunctions({ functionsDir, outDir });
+    expect(next.beta.rebuilt).toBe(true);
+    expect(next.alpha.rebuilt).toBe(false);
+    expect(readFileSync(join(next.beta.dir, 'index.js'), 'utf8')).toContain('43');
   });
 
   it('fails with a message naming a function that has no entry', () => {
