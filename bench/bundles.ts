@@ -38,7 +38,7 @@ export interface InitReference {
 export const INIT_REFERENCES: readonly { name: string; modules: readonly string[] }[] = [
   { name: 'SDK: DynamoDB client alone', modules: ['@aws-sdk/client-dynamodb'] },
   {
-    name: 'SDK: the five clients functions/shared/aws-clients.ts imports',
+    name: 'SDK: all five clients the handlers use (DynamoDB, EventBridge, S3, SFN, SNS)',
     modules: ['@aws-sdk/client-dynamodb', '@aws-sdk/client-eventbridge', '@aws-sdk/client-s3', '@aws-sdk/client-sfn', '@aws-sdk/client-sns'],
   },
   { name: 'Powertools: logger + metrics + tracer', modules: ['@aws-lambda-powertools/logger', '@aws-lambda-powertools/metrics', '@aws-lambda-powertools/tracer'] },

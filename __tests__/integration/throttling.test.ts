@@ -1,5 +1,5 @@
 import type { BatchWriteItemCommandInput, BatchWriteItemCommandOutput, WriteRequest } from '@aws-sdk/client-dynamodb';
-import { dynamoClient } from '../../functions/shared/aws-clients';
+import { dynamoClient } from '../../functions/shared/clients/dynamodb';
 import type { LocalPipeline } from '../../scripts/local/local-pipeline';
 import { expectedBars, generateTrades, storedRecords, tableBars, testPipeline, tradesCsv } from './harness';
 

@@ -4,7 +4,7 @@
  * stream has delivered so far for that minute.
  */
 import { DeleteItemCommand, type DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { dynamoClient } from './aws-clients';
+import { dynamoClient } from './clients/dynamodb';
 import { TABLE } from './contract';
 import { type BarTrade, type Item, barFromItem, barHourPartition, barItem, barKey, barTradeFromItem, recordPartitionKey, SORT_PREFIX } from './items';
 import type { MinuteBar } from './types';

@@ -5,7 +5,7 @@
  * (Lambda + SQS, Step Functions) retries or dead-letters it.
  */
 import { BatchWriteItemCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
-import { dynamoClient } from './aws-clients';
+import { dynamoClient } from './clients/dynamodb';
 import { chunked, mapWithConcurrency } from './batching';
 import { type BackoffOptions, backoffDelay, isRetryableAwsError, resolveBackoff } from './retry';
 

@@ -5,7 +5,7 @@
  * returned by index so the caller can answer 503, fail a batch item, or throw; none is dropped.
  */
 import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { eventBridgeClient } from './aws-clients';
+import { eventBridgeClient } from './clients/eventbridge';
 import { mapWithConcurrency, packBySize } from './batching';
 import { EVENT_SOURCE } from './contract';
 import { type BackoffOptions, backoffDelay, isRetryableAwsError, resolveBackoff } from './retry';

@@ -3,7 +3,7 @@
  * COMPLETED or FAILED (index attributes removed, so the index only ever holds open runs).
  */
 import { type DynamoDBClient, PutItemCommand, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { dynamoClient } from './aws-clients';
+import { dynamoClient } from './clients/dynamodb';
 import { TABLE } from './contract';
 import { type FileRun, fileKey, processingFileItem } from './items';
 

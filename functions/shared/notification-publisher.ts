@@ -3,7 +3,7 @@
  * retried on throttling, and long messages split into parts below the 256 KB limit.
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { snsClient } from './aws-clients';
+import { snsClient } from './clients/sns';
 import { type BackoffOptions, withRetry } from './retry';
 
 /** Parts are kept under this many bytes (SNS allows 256 KB including attributes). */

@@ -4,7 +4,7 @@
  * later by another file survives; an already-deleted record is fine. Safe to run repeatedly.
  */
 import { type AttributeValue, DeleteItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { dynamoClient } from './aws-clients';
+import { dynamoClient } from './clients/dynamodb';
 import { mapWithConcurrency } from './batching';
 import { recordKey } from './items';
 import { type BackoffOptions, withRetry } from './retry';

@@ -3,7 +3,7 @@
  * bodies streamed (a file is never loaded whole).
  */
 import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { s3Client } from './aws-clients';
+import { s3Client } from './clients/s3';
 import { FileNotFoundError } from './workflow-errors';
 
 const NOT_FOUND = new Set(['NoSuchKey', 'NotFound', 'NoSuchVersion', 'NoSuchBucket']);

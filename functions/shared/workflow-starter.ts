@@ -5,7 +5,7 @@
  * when the input is identical).
  */
 import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { sfnClient } from './aws-clients';
+import { sfnClient } from './clients/sfn';
 import type { FileWorkflowInput } from './contract';
 import { executionArnFor } from './file-ids';
 import { withRetry } from './retry';
