@@ -28,8 +28,15 @@ const EXTERNAL_ATTRIBUTES = (0o100644 << 16) >>> 0;
 /** General-purpose flag bit 11: names are UTF-8. */
 const FLAG_UTF8 = 1 << 11;
 
+/** Options of {@link createZip}. */
+export interface ZipOptions {
+  /** Deflate level, 0-9. Default 9 (smallest). The output is deterministic at every level. */
+  readonly level?: number;
+}
+
 /** Builds the archive in memory (bundles are hundreds of KB, not GB). */
-export function createZip(entries: readonly ZipEntry[]): Buffer {
+export function createZip(entries: readonly ZipEntry[], options: ZipOptions = {}): Buffer {
+  const level = options.level ?? 9;
   const sorted = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const seen = new Set<string>();
   const locals: Buffer[] = [];
@@ -42,7 +49,7 @@ export function createZip(entries: readonly ZipEntry[]): Buffer {
     }
     seen.add(entry.name);
     const name = Buffer.from(entry.name, 'utf8');
-    const compressed = deflateRawSync(entry.data, { level: 9 });
+    const compressed = deflateRawSync(entry.data, { level });
     const crc = crc32(entry.data) >>> 0;
 
     const local = Buffer.alloc(30);

@@ -53,6 +53,15 @@ describe('createZip', () => {
     expect(a.equals(b)).toBe(false);
   });
 
+  it('honours a lower deflate level: same content back, same bytes on every run', () => {
+    const text = Buffer.from(Array.from({ length: 2000 }, (_, i) => `const v${i} = ${(i * 7919) % 1000};`).join('\n'));
+    const fast = createZip([{ name: 'index.js', data: text }], { level: 1 });
+    expect(readZip(fast)[0].data.equals(text)).toBe(true);
+    expect(createZip([{ name: 'index.js', data: text }], { level: 1 }).equals(fast)).toBe(true);
+    // Level 1 trades size for speed, so the default (9) gives a different, smaller archive.
+    expect(createZip([{ name: 'index.js', data: text }]).length).toBeLessThan(fast.length);
+  });
+
   it('refuses absolute, parent-relative and duplicate names', () => {
     expect(() => createZip([{ name: '/etc/passwd', data: js }])).toThrow(/relative/);
     expect(() => createZip([{ name: '../x.js', data: js }])).toThrow(/relative/);

@@ -100,6 +100,16 @@ describe('bundleFunctions', () => {
     expect(readFileSync(join(next.beta.dir, 'index.js'), 'utf8')).toContain('43');
   });
 
+  it('rebuilds a bundle recorded by a build made another way, even with unchanged inputs', () => {
+    expect(bundleFunctions({ functionsDir, outDir, names: ['beta'] }).beta.rebuilt).toBe(false);
+    // The manifest format of the per-handler builds: input hashes only, no build fingerprint.
+    const manifest = join(outDir, '.inputs', 'beta.json');
+    const { inputs } = JSON.parse(readFileSync(manifest, 'utf8')) as { inputs: Record<string, string> };
+    writeFileSync(manifest, JSON.stringify(inputs));
+    expect(bundleFunctions({ functionsDir, outDir, names: ['beta'] }).beta.rebuilt).toBe(true);
+    expect(bundleFunctions({ functionsDir, outDir, names: ['beta'] }).beta.rebuilt).toBe(false);
+  });
+
   it('fails with a message naming a function that has no entry', () => {
     expect(() => bundleFunctions({ functionsDir, outDir, names: ['no-entry'] })).toThrow(MissingFunctionEntryError);
     expect(() => requireBundle(bundles, 'validate-file')).toThrow(/functions\/validate-file\/index\.ts does not exist/);
