@@ -19,19 +19,10 @@ export interface SummaryWindow {
   readonly lastMinute: string;
 }
 
-/** One symbol over one window. */
-export interface FiveMinuteSummary {
-  readonly symbol: string;
+/** One symbol over one window: the bar fields rolled up over the window's minute bars. */
+export interface FiveMinuteSummary extends Omit<MinuteBar, 'minute'> {
   readonly windowStart: string;
   readonly windowEnd: string;
-  readonly open: string;
-  readonly high: string;
-  readonly low: string;
-  readonly close: string;
-  readonly volume: number;
-  readonly trades: number;
-  readonly notional: string;
-  readonly vwap: string;
   /** Minutes with at least one trade. */
   readonly minutes: number;
 }
