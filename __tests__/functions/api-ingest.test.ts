@@ -4,7 +4,8 @@ import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { handler, ingestKeyOf } from '../../functions/api-ingest';
+import { handler } from '../../functions/api-ingest';
+import { ingestKeyOf } from '../../functions/api-ingest/process-file';
 import { fileIdFor } from '../../functions/shared/file-ids';
 import { context } from './support/records';
 

@@ -4,6 +4,7 @@
  * (45–55 ms for DynamoDB or S3 alone); one shared module that imported every client made all
  * ten bundles load all five. Built with the stacks' own bundler and settings.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import { FUNCTION_NAMES, type FunctionName } from '../../functions/shared/contra
 
 /** The SDK client packages each handler calls, from what its code does. */
 const EXPECTED_CLIENTS: Readonly<Record<FunctionName, readonly string[]>> = {
-  'api-ingest': ['client-eventbridge', 'client-s3', 'client-sfn'],
+  'api-ingest': ['client-eventbridge', 'client-s3', 'client-sfn'], // s3 + sfn only on first POST /files (lazy)
   'archive-file': ['client-s3'],
   bars: ['client-dynamodb', 'client-eventbridge'],
   'compensate-file': ['client-dynamodb', 'client-s3'],
@@ -47,5 +48,19 @@ describe('SDK clients per bundle', () => {
 
   it.each(FUNCTION_NAMES)('%s requires only the SDK clients it calls', (name) => {
     expect(sdkRequires(join(bundles[name].dir, 'index.js'))).toEqual([...EXPECTED_CLIENTS[name]].sort());
+  });
+
+  it('api-ingest loads only the EventBridge client at cold start; S3 and SFN wait for the first POST /files', () => {
+    const script = `
+      process.env.AWS_REGION = 'us-east-1';
+      require(${JSON.stringify(join(bundles['api-ingest'].dir, 'index.js'))});
+      const loaded = Object.keys(require.cache).map((f) => (f.match(/@aws-sdk[\\/](client-[a-z0-9-]+)/) || [])[1]).filter(Boolean);
+      console.log(JSON.stringify([...new Set(loaded)].sort()));`;
+    const out = execFileSync(process.execPath, ['-e', script], {
+      env: { ...process.env, NODE_PATH: join(process.cwd(), 'node_modules') },
+      cwd: outDir,
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(out.trim().split('\n').pop() as string)).toEqual(['client-eventbridge']);
   });
 });
