@@ -101,6 +101,30 @@ describe('line endings, BOM and blank lines', () => {
   });
 });
 
+describe('timestamp column', () => {
+  it('splits a timestamp-shaped cell with a decimal comma at the comma, like any other cell', () => {
+    // The timestamp scanner accepts an ISO decimal comma, so a reader that scans timestamps while
+    // splitting the row must not take `…:00,000Z` as one cell.
+    const { records, rejects } = processText(`symbol,price,size,timestamp\nAAPL,1,2,2025-01-02T14:30:00,000Z\nAAPL,1,2,${TS}`, OPTS);
+    expect(rejects).toEqual([{ line: 2, reason: 'MALFORMED', message: 'row has 5 fields, header has 4' }]);
+    expect(records.map((r) => [r.timestamp, r.source.line])).toEqual([[TS, 3]]);
+  });
+
+  it('reads a canonical timestamp in the last column, followed by a comma, or with spaces', () => {
+    const { records, rejects } = processText(
+      `timestamp,symbol,price,size\n${TS},AAPL,1,1\n ${TS} ,AAPL,1,1\n2025-01-02T14:30:00.000+00:00,AAPL,1,1\n`,
+      OPTS,
+    );
+    expect(rejects).toEqual([]);
+    expect(records.map((r) => r.epochMs)).toEqual([Date.parse(TS), Date.parse(TS), Date.parse(TS)]);
+  });
+
+  it('reports an impossible canonical-looking timestamp as INVALID_TIMESTAMP', () => {
+    const { rejects } = processText(`symbol,timestamp,price,size\nAAPL,2025-01-02T24:30:00.000Z,1,1\n`, OPTS);
+    expect(rejects.map((r) => r.reason)).toEqual(['INVALID_TIMESTAMP']);
+  });
+});
+
 describe('streaming', () => {
   const text = [
     'Symbol,TS,type,px,qty,bid,ask,bid_size,ask_size,exchange,trade_id,notes',
