@@ -197,6 +197,8 @@ export function scanTimestamp(src: string, start: number, end: number, out: Scan
   let second = 0;
   let ms = 0;
   let fracDigits = 0;
+  /** The fraction was written with `.` (ISO-8601 also allows `,`, which is never stored verbatim). */
+  let decimalPoint = false;
   let hasSeconds = false;
   if (i < end && src.charCodeAt(i) === 58 /* : */) {
     second = digitsAt(src, i + 1, 2);
@@ -205,6 +207,7 @@ export function scanTimestamp(src: string, start: number, end: number, out: Scan
     i += 3;
     const dot = src.charCodeAt(i);
     if (i < end && (dot === 46 || dot === 44) /* . or , */) {
+      decimalPoint = dot === 46;
       i++;
       const fracStart = i;
       while (i < end) {
@@ -256,7 +259,7 @@ export function scanTimestamp(src: string, start: number, end: number, out: Scan
     daysFromCivil(year, month, day) * 86400000 + hour * 3600000 + minute * 60000 + second * 1000 + ms - offsetMinutes * 60000;
   if (epochMs < 0) return TimestampScan.OutOfRange;
   out.epochMs = epochMs;
-  out.canonical = zulu && len === 24 && hasSeconds && fracDigits === 3 && sep === 84 && z === 90;
+  out.canonical = zulu && len === 24 && hasSeconds && fracDigits === 3 && decimalPoint && sep === 84 && z === 90;
   return TimestampScan.Ok;
 }
 

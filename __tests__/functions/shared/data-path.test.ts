@@ -84,6 +84,15 @@ describe('RowProcessor', () => {
   });
 });
 
+describe('stored timestamps', () => {
+  it('normalises a decimal-comma timestamp to the canonical UTC form', () => {
+    const text = `{"symbol":"AAPL","timestamp":"2025-01-02T14:30:00,250Z","price":"1","size":1}\n`;
+    const { records, rejects } = processText(text, { ...OPTS, format: 'ndjson' });
+    expect(rejects).toEqual([]);
+    expect(records[0].timestamp).toBe('2025-01-02T14:30:00.250Z');
+  });
+});
+
 describe('processStream', () => {
   it('yields the same records as processText', async () => {
     async function* chunks() {

@@ -38,6 +38,9 @@ describe('ISO-8601 timestamps', () => {
     expect(scan('2024-03-11T14:30:00.123Z').canonical).toBe(true);
     expect(scan('2024-03-11T14:30:00.123+00:00').canonical).toBe(false);
     expect(scan('2024-03-11T14:30:00Z').canonical).toBe(false);
+    // ISO-8601 allows a decimal comma; it is read, but never stored verbatim.
+    expect(scan('2024-03-11T14:30:00,123Z').canonical).toBe(false);
+    expect(scan('2024-03-11T14:30:00,123Z').epochMs).toBe(Date.parse('2024-03-11T14:30:00.123Z'));
   });
 
   it.each([
