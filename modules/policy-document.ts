@@ -21,13 +21,29 @@ export interface PolicyStatement {
   readonly Condition?: PolicyConditions;
 }
 
+/** X-Ray actions of traced functions and state machines; X-Ray has no resource-level permissions. */
+export const TRACING_ACTIONS: readonly string[] = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'];
+
+/**
+ * CloudWatch Logs vended-log delivery actions (Step Functions and API Gateway logging to
+ * CloudWatch Logs). AWS documents them as not supporting resource-level permissions.
+ */
+export const LOG_DELIVERY_ACTIONS: readonly string[] = [
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+  'logs:DescribeLogGroups',
+];
+
 /**
  * Actions IAM cannot scope to a resource: only these may use `Resource: "*"` in an Allow.
  * Each is a documented AWS limitation (service authorization reference: "Resource types: none").
  */
 export const UNSCOPED_ACTIONS: ReadonlySet<string> = new Set([
-  'xray:PutTraceSegments',
-  'xray:PutTelemetryRecords',
   'dynamodb:ListStreams',
   'ec2:CreateNetworkInterface',
   'ec2:DescribeNetworkInterfaces',
@@ -37,18 +53,8 @@ export const UNSCOPED_ACTIONS: ReadonlySet<string> = new Set([
   'ec2:DescribeSubnets',
   'ec2:DescribeSecurityGroups',
   'ec2:DescribeVpcs',
-  // X-Ray sampling (traced state machines).
-  'xray:GetSamplingRules',
-  'xray:GetSamplingTargets',
-  // Vended-log delivery (Step Functions and API Gateway logging to CloudWatch Logs).
-  'logs:CreateLogDelivery',
-  'logs:GetLogDelivery',
-  'logs:UpdateLogDelivery',
-  'logs:DeleteLogDelivery',
-  'logs:ListLogDeliveries',
-  'logs:PutResourcePolicy',
-  'logs:DescribeResourcePolicies',
-  'logs:DescribeLogGroups',
+  ...TRACING_ACTIONS,
+  ...LOG_DELIVERY_ACTIONS,
 ]);
 
 /** Thrown when a statement would grant more than least privilege allows. */

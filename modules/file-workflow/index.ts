@@ -13,6 +13,7 @@ import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { Construct } from 'constructs';
 import { resourceName, stateMachineName, type PipelineConfig } from '../../config';
 import type { FunctionHandle } from '../types';
+import { LOG_DELIVERY_ACTIONS, TRACING_ACTIONS } from '../policy-document';
 import {
   DEFAULT_MAX_CONCURRENCY,
   FILE_WORKFLOW_STEP_FUNCTIONS,
@@ -48,23 +49,8 @@ export const FILE_WORKFLOW_LOG_LEVEL = 'ALL';
 /** Seconds added to a function's timeout for the Task's own `TimeoutSeconds` backstop. */
 const TASK_TIMEOUT_MARGIN_SECONDS = 60;
 
-/**
- * CloudWatch Logs delivery actions Step Functions needs to write vended logs. AWS documents them
- * as not supporting resource-level permissions, so they are the only `Resource: "*"` grants.
- */
-export const LOG_DELIVERY_ACTIONS = [
-  'logs:CreateLogDelivery',
-  'logs:GetLogDelivery',
-  'logs:UpdateLogDelivery',
-  'logs:DeleteLogDelivery',
-  'logs:ListLogDeliveries',
-  'logs:PutResourcePolicy',
-  'logs:DescribeResourcePolicies',
-  'logs:DescribeLogGroups',
-];
-
-/** X-Ray actions of a traced state machine; X-Ray has no resource-level permissions. */
-export const TRACING_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'];
+// The state machine's '*' grants are exactly these two lists (see policy-document.ts for why).
+export { LOG_DELIVERY_ACTIONS, TRACING_ACTIONS };
 
 /** The file workflow state machine with its role and log group. */
 export class FileWorkflow extends Construct {
