@@ -16,6 +16,7 @@
  * Memory: only the current incomplete row is kept between chunks.
  */
 import { resolveField, FIELDS } from './fields';
+import { LineChunkReader } from './line-chunk-reader';
 import { RowSlots, SlotKind, type RecordNormaliser, type ResultSink } from './validation';
 
 // Imported enum values copied once (CommonJS transpilers make each imported-binding use a getter call).
@@ -34,17 +35,14 @@ const CR = 13;
 const NEED_MORE = -1;
 
 /** Streaming CSV reader: `feed` text chunks, then `finish`; rows go to the normaliser. */
-export class CsvReader {
+export class CsvReader extends LineChunkReader {
   private readonly slots = new RowSlots();
-  private carry = '';
   /** Physical line (1-based) where the next row starts. */
   private line = 1;
   private headerDone = false;
   private headerProblem: string | undefined;
   private columnSlots = new Int32Array(0);
   private columnCount = 0;
-  /** After an over-long row: drop text up to the next line break. */
-  private skipping = false;
   // Cached positions of the next `"` and U+FFFD in the current text, so each is searched once.
   private nextQuote = 0;
   private nextBad = 0;
@@ -53,39 +51,11 @@ export class CsvReader {
   /** Slow path output: the cells of a quoted header row. */
   private headerCells: string[] | undefined;
 
-  constructor(private readonly normaliser: RecordNormaliser) {}
-
-  /** Reads every complete row of `text` (appended to what was left from earlier chunks). */
-  feed(text: string, sink: ResultSink): void {
-    const carry = this.carry;
-    if (carry.length === 0) return this.run(text, 0, false, sink);
-    // The row left over from the last chunk is finished on a small joined string, and the rest
-    // is read from `text` itself: a long concatenated (cons) string would make every
-    // charCodeAt on the hot path take V8's slow, non-flat string route.
-    const nl = text.indexOf('\n');
-    if (nl < 0) return this.run(carry + text, 0, false, sink);
-    this.carry = '';
-    this.run(carry + text.slice(0, nl + 1), 0, false, sink);
-    if (this.carry.length > 0) {
-      // The leftover row continues past that line (a quoted line break): join the rest too.
-      const rest = this.carry;
-      this.carry = '';
-      this.run(rest + text.slice(nl + 1), 0, false, sink);
-    } else {
-      // If that row overflowed, it was cut at this line break: resume right after it.
-      this.skipping = false;
-      this.run(text, nl + 1, false, sink);
-    }
+  constructor(private readonly normaliser: RecordNormaliser) {
+    super();
   }
 
-  /** Reads what is left as the final row(s). */
-  finish(sink: ResultSink): void {
-    const rest = this.carry;
-    this.carry = '';
-    if (rest.length > 0) this.run(rest, 0, true, sink);
-  }
-
-  private run(s: string, from: number, final: boolean, sink: ResultSink): void {
+  protected run(s: string, from: number, final: boolean, sink: ResultSink): void {
     let pos = from;
     const len = s.length;
     if (this.skipping) {

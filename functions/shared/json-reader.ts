@@ -18,6 +18,7 @@
  * MALFORMED.
  */
 import { FIELDS, resolveField } from './fields';
+import { LineChunkReader } from './line-chunk-reader';
 import { RowSlots, SlotKind, type RecordNormaliser, type ResultSink } from './validation';
 
 // Imported enum values copied once (CommonJS transpilers make each imported-binding use a getter call).
@@ -288,15 +289,16 @@ function decodeJsonString(s: string, from: number, to: number): string | undefin
   }
 }
 
-/** Shared chunk bookkeeping of both readers. */
-abstract class ChunkedReader {
+/** What both JSON readers share: the object parser, line and UTF-8 tracking, and emitting a row. */
+abstract class ChunkedReader extends LineChunkReader {
   protected readonly slots = new RowSlots();
   protected readonly parser = new FlatObjectParser();
-  protected carry = '';
   protected line = 1;
   protected nextBad = -1;
 
-  constructor(protected readonly normaliser: RecordNormaliser) {}
+  constructor(protected readonly normaliser: RecordNormaliser) {
+    super();
+  }
 
   /** True when `s[from, to)` contains U+FFFD (how invalid UTF-8 arrives after decoding). */
   protected hasReplacementChar(s: string, from: number, to: number): boolean {
@@ -321,39 +323,7 @@ abstract class ChunkedReader {
 
 /** Newline-delimited JSON: one object per line. */
 export class NdjsonReader extends ChunkedReader {
-  private skipping = false;
-
-  /** Reads every complete line of `text` (appended to the unfinished line of earlier chunks). */
-  feed(text: string, sink: ResultSink): void {
-    const carry = this.carry;
-    if (carry.length === 0) return this.run(text, 0, false, sink);
-    // The row left over from the last chunk is finished on a small joined string, and the rest
-    // is read from `text` itself: a long concatenated (cons) string would make every
-    // charCodeAt on the hot path take V8's slow, non-flat string route.
-    const nl = text.indexOf('\n');
-    if (nl < 0) return this.run(carry + text, 0, false, sink);
-    this.carry = '';
-    this.run(carry + text.slice(0, nl + 1), 0, false, sink);
-    if (this.carry.length > 0) {
-      // The leftover row continues past that line (a quoted line break): join the rest too.
-      const rest = this.carry;
-      this.carry = '';
-      this.run(rest + text.slice(nl + 1), 0, false, sink);
-    } else {
-      // If that row overflowed, it was cut at this line break: resume right after it.
-      this.skipping = false;
-      this.run(text, nl + 1, false, sink);
-    }
-  }
-
-  /** Reads the final line. */
-  finish(sink: ResultSink): void {
-    const rest = this.carry;
-    this.carry = '';
-    if (rest.length > 0) this.run(rest, 0, true, sink);
-  }
-
-  private run(s: string, from: number, final: boolean, sink: ResultSink): void {
+  protected run(s: string, from: number, final: boolean, sink: ResultSink): void {
     const len = s.length;
     let pos = from;
     this.nextBad = -1;
@@ -435,7 +405,7 @@ export class JsonReader extends ChunkedReader {
   /** Reads every complete element in `text` (appended to the unfinished element of earlier chunks). */
   feed(text: string, sink: ResultSink): void {
     const s = this.carry.length === 0 ? text : this.carry + text;
-    this.scan(s, sink);
+    this.run(s, this.scanFrom, false, sink);
   }
 
   /** Reports what the input left unfinished. */
@@ -455,10 +425,11 @@ export class JsonReader extends ChunkedReader {
     this.elemDropped = false;
   }
 
-  private scan(s: string, sink: ResultSink): void {
+  /** Scans `s` from `from` (where the previous chunk's scan stopped) for complete elements. */
+  protected run(s: string, from: number, _final: boolean, sink: ResultSink): void {
     const len = s.length;
     this.nextBad = -1;
-    let i = this.scanFrom;
+    let i = from;
     for (; i < len; i++) {
       const c = s.charCodeAt(i);
       if (c === LF) this.line++;

@@ -1,0 +1,49 @@
+/**
+ * Chunk bookkeeping shared by the streaming readers: text arrives in chunks that cut rows
+ * anywhere, so the unfinished row of one chunk is carried into the next. Line-oriented readers
+ * (CSV, NDJSON) use `feed`/`finish` as they are; the JSON-array reader brings its own.
+ */
+import type { ResultSink } from './validation';
+
+export abstract class LineChunkReader {
+  /** Text of the unfinished row (or element) left by earlier chunks. */
+  protected carry = '';
+  /** After an over-long row: drop text up to the next line break. */
+  protected skipping = false;
+
+  /** Reads every complete row of `text` (appended to what was left from earlier chunks). */
+  feed(text: string, sink: ResultSink): void {
+    const carry = this.carry;
+    if (carry.length === 0) return this.run(text, 0, false, sink);
+    // The row left over from the last chunk is finished on a small joined string, and the rest
+    // is read from `text` itself: a long concatenated (cons) string would make every
+    // charCodeAt on the hot path take V8's slow, non-flat string route.
+    const nl = text.indexOf('\n');
+    if (nl < 0) return this.run(carry + text, 0, false, sink);
+    this.carry = '';
+    this.run(carry + text.slice(0, nl + 1), 0, false, sink);
+    if (this.carry.length > 0) {
+      // The leftover row continues past that line (a quoted line break): join the rest too.
+      const rest = this.carry;
+      this.carry = '';
+      this.run(rest + text.slice(nl + 1), 0, false, sink);
+    } else {
+      // If that row overflowed, it was cut at this line break: resume right after it.
+      this.skipping = false;
+      this.run(text, nl + 1, false, sink);
+    }
+  }
+
+  /** Reads what is left as the final row(s). */
+  finish(sink: ResultSink): void {
+    const rest = this.carry;
+    this.carry = '';
+    if (rest.length > 0) this.run(rest, 0, true, sink);
+  }
+
+  /**
+   * Reads the rows of `s` from `from`; leaves an unfinished row in `carry` unless `final`
+   * (the end of input), where it is read as the last row.
+   */
+  protected abstract run(s: string, from: number, final: boolean, sink: ResultSink): void;
+}
