@@ -13,6 +13,7 @@
 import { parse as csvParse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { RowProcessor, type DataPathOptions } from '../functions/shared/data-path';
+import { mulberry32 } from './market-data';
 
 /** Rows per second over the runs. */
 export interface RateStats {
@@ -41,17 +42,6 @@ const EXCHANGES = ['XNAS', 'XNYS', 'ARCX', 'BATS', 'EDGX'];
 // What an S3 GetObject body stream typically yields per chunk.
 const CHUNK_BYTES = 64 * 1024;
 
-/** Deterministic PRNG (mulberry32), so every run measures the same bytes. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface GeneratedRow {
   symbol: string;
@@ -68,7 +58,7 @@ interface GeneratedRow {
 }
 
 function* generateRows(count: number): Generator<GeneratedRow> {
-  const random = prng(42);
+  const random = mulberry32(42);
   const prices = SYMBOLS.map((_, i) => 20 + i * 37.5);
   // A trading day starting 13:30 UTC (09:30 New York, EDT), a few ms between rows.
   let t = Date.parse('2024-06-03T13:30:00.000Z');

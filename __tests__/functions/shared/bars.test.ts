@@ -1,20 +1,10 @@
 import { computeBar, sameBar } from '../../../functions/shared/bars';
 import type { BarTrade } from '../../../functions/shared/items';
+import { mulberry32 } from '../../../bench/market-data';
 
 const MINUTE = '2024-03-01T14:30:00.000Z';
 const BASE = Date.parse(MINUTE);
 
-/** mulberry32: a tiny seeded PRNG so every run draws the same cases. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomTrades(random: () => number, count: number): BarTrade[] {
   return Array.from({ length: count }, (_, i) => {
@@ -116,7 +106,7 @@ describe('computeBar', () => {
   });
 
   it('gives the same bar for any arrival order and any duplication (seeded property test)', () => {
-    const random = prng(20240301);
+    const random = mulberry32(20240301);
     for (let round = 0; round < 150; round++) {
       const trades = randomTrades(random, 1 + Math.floor(random() * 40));
       const expected = referenceBar(trades);
