@@ -5,7 +5,7 @@
  */
 import { App } from 'cdktf';
 import { ConfigErrors, loadConfig, selectedEnvironments } from './config';
-import { MissingFunctionEntryError, bundleFunctions } from './modules/function-bundles';
+import { MissingFunctionEntryError, bundleFunctions } from './build/function-bundles';
 import { GlobalStack } from './stacks/global-stack';
 import { RegionalStack } from './stacks/regional-stack';
 

@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildApp } from '../main';
-import { ENV, FUNCTION_NAMES } from '../functions/shared/contract';
-import { bundleFunctions } from '../modules/function-bundles';
+import { ENV, FUNCTION_NAMES } from '../contract';
+import { bundleFunctions } from '../build/function-bundles';
 import { FUNCTION_ENVIRONMENT } from '../stacks/function-permissions';
 import type { TerraformJson } from './stacks/fixtures';
 
@@ -107,7 +107,7 @@ describe('the app (every environment)', () => {
     }
   });
 
-  it('sets on each function exactly the variables its bundled code reads (through functions/shared/environment `env`)', () => {
+  it('sets on each function exactly the variables its bundled code reads (through functions/lib/runtime/environment `env`)', () => {
     const bundles = bundleFunctions();
     for (const name of FUNCTION_NAMES) {
       const code = readFileSync(join(bundles[name].dir, 'index.js'), 'utf8');

@@ -1,6 +1,6 @@
 /**
  * `bundles`: every handler bundled exactly as the stacks bundle it (the bundler in
- * modules/function-bundles.ts, into a temporary folder), its minified size, and its module
+ * build/function-bundles.ts, into a temporary folder), its minified size, and its module
  * init time in a fresh node process: the part of a Lambda cold start our code controls.
  * `@aws-sdk/*` is external in the bundles (the runtime ships it), so NODE_PATH points node at
  * the project's node_modules and the SDK's load time is counted, as it is on Lambda.
@@ -8,8 +8,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleFunctions, findFunctionEntries } from '../modules/function-bundles';
-import { FUNCTION_NAMES } from '../functions/shared/contract';
+import { bundleFunctions, findFunctionEntries } from '../build/function-bundles';
+import { FUNCTION_NAMES } from '../contract';
 import { lambdaLikeEnvironment } from './lambda-environment';
 import { lastLines, runMeasured } from './measured-process';
 import { summarize, type Summary } from './stats';

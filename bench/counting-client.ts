@@ -6,7 +6,7 @@
  * unchanged. Condition expressions are assumed to pass (the benchmark writes fresh data).
  */
 import type { AttributeValue, WriteRequest } from '@aws-sdk/client-dynamodb';
-import { TABLE } from '../functions/shared/contract';
+import { TABLE } from '../contract';
 import { itemBytes, writeUnits, type Item } from './item-size';
 import { applyUpdateExpression } from './update-expression';
 
@@ -30,7 +30,7 @@ export interface TableDefinition {
 
 /**
  * The pipeline table as the contract names it; both indexes project ALL attributes, as
- * modules/pipeline-table.ts declares them.
+ * modules/storage/pipeline-table.ts declares them.
  */
 export const PIPELINE_TABLE: TableDefinition = {
   partitionKey: TABLE.partitionKey,

@@ -12,7 +12,7 @@
  */
 import { parse as csvParse } from 'csv-parse/sync';
 import { z } from 'zod';
-import { RowProcessor, type DataPathOptions } from '../functions/shared/data-path';
+import { RowProcessor, type DataPathOptions } from '../functions/lib/ingest/data-path';
 import { mulberry32 } from './market-data';
 
 /** Rows per second over the runs. */

@@ -3,7 +3,7 @@
  * Lambda. Values are placeholders: nothing here is used to call AWS.
  */
 import { join } from 'node:path';
-import { ENV } from '../functions/shared/contract';
+import { ENV } from '../contract';
 
 /** Lambda-like variables, with NODE_PATH at `root`/node_modules so external `@aws-sdk/*` resolve. */
 export function lambdaLikeEnvironment(root: string): Record<string, string> {

@@ -4,9 +4,9 @@
  * pipeline's own CSV reader and normaliser (so record ids, sizes and enrichment are the real
  * ones, and so is every stored byte).
  */
-import { CsvReader } from '../functions/shared/csv-reader';
-import { newResultSink, RecordNormaliser } from '../functions/shared/validation';
-import type { MarketRecord } from '../functions/shared/types';
+import { CsvReader } from '../functions/lib/ingest/csv-reader';
+import { newResultSink, RecordNormaliser } from '../functions/lib/ingest/validation';
+import type { MarketRecord } from '../functions/lib/domain/types';
 
 /** Shape of the generated data. */
 export interface MarketDataShape {

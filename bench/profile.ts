@@ -7,7 +7,7 @@
  */
 import { Session, type Profiler } from 'node:inspector';
 import { relative } from 'node:path';
-import { RowProcessor } from '../functions/shared/data-path';
+import { RowProcessor } from '../functions/lib/ingest/data-path';
 import { generateCsv, generateNdjson } from './data-path';
 
 /** Bytes per push, as bench/data-path.ts pushes them (an S3 stream delivers chunks of this order). */

@@ -1,4 +1,4 @@
-import type { FunctionName } from '../functions/shared/contract';
+import type { FunctionName } from '../contract';
 import type { FunctionSettings } from './types';
 
 /** Default sizing per function: long file work gets 5 minutes, request paths stay short. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FUNCTION_NAMES, type FunctionName } from '../functions/shared/contract';
+import { FUNCTION_NAMES, type FunctionName } from '../contract';
 import { DEFAULT_FUNCTION_SETTINGS, ENVIRONMENTS, LOG_RETENTION_DAYS, REGION_PATTERN } from './defaults';
 import { ConfigError, ConfigErrors } from './errors';
 import type { EnvironmentName, FunctionSettings, PipelineConfig } from './types';

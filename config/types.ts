@@ -1,4 +1,4 @@
-import type { FunctionName } from '../functions/shared/contract';
+import type { FunctionName } from '../contract';
 
 export type EnvironmentName = 'dev' | 'prod';
 export type ApiAuthMode = 'iam' | 'jwt';

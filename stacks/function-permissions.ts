@@ -1,10 +1,10 @@
 /**
  * Every grant and every environment variable of every function, in one place for review.
  * Each entry is what that handler's code calls (functions/<name>/index.ts and the
- * functions/shared modules it uses) and nothing more. Grants every function gets (its own log
+ * functions/lib modules it uses) and nothing more. Grants every function gets (its own log
  * group, X-Ray, the regional data key, its async failure queue) are added by PipelineFunction.
  */
-import { ARCHIVE_PREFIX, ENV, KEY_PREFIX, TABLE, type FunctionName } from '../functions/shared/contract';
+import { ARCHIVE_PREFIX, ENV, KEY_PREFIX, TABLE, type FunctionName } from '../contract';
 
 /** The resources the grants point at (Terraform references in one region). */
 export interface GrantTargets {

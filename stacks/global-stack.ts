@@ -6,8 +6,8 @@
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { PipelineConfig } from '../config';
-import { DataKey } from '../modules/data-key';
-import { PipelineTable } from '../modules/pipeline-table';
+import { DataKey } from '../modules/storage/data-key';
+import { PipelineTable } from '../modules/storage/pipeline-table';
 import { awsProvider, useS3Backend } from './foundation';
 
 /** Props of {@link GlobalStack}. */

@@ -22,23 +22,23 @@ import {
   tableName,
   type PipelineConfig,
 } from '../config';
-import { FUNCTION_NAMES, type FunctionName } from '../functions/shared/contract';
-import { AccessLogBucket } from '../modules/access-log-bucket';
-import { Alerts } from '../modules/alerts';
-import { ArchiveBucket } from '../modules/archive-bucket';
-import { Dashboard } from '../modules/dashboard';
-import { DestructiveActionGuard } from '../modules/destructive-actions';
-import { EventBus } from '../modules/event-bus';
-import { FailureQueue } from '../modules/failure-queue';
-import { FileWorkflow } from '../modules/file-workflow';
-import { requireBundle, type FunctionBundles } from '../modules/function-bundles';
-import { IngestApi } from '../modules/ingest-api';
-import { IngestBucket } from '../modules/ingest-bucket';
-import { Network } from '../modules/network';
-import { PipelineFunction } from '../modules/pipeline-function';
-import { ProcessingQueue } from '../modules/processing-queue';
-import { QueueConsumer } from '../modules/queue-consumer';
-import { StreamConsumer } from '../modules/stream-consumer';
+import { FUNCTION_NAMES, type FunctionName } from '../contract';
+import { AccessLogBucket } from '../modules/storage/access-log-bucket';
+import { Alerts } from '../modules/operations/alerts';
+import { ArchiveBucket } from '../modules/storage/archive-bucket';
+import { Dashboard } from '../modules/operations/dashboard';
+import { DestructiveActionGuard } from '../modules/iam/destructive-actions';
+import { EventBus } from '../modules/messaging/event-bus';
+import { FailureQueue } from '../modules/messaging/failure-queue';
+import { FileWorkflow } from '../modules/compute/file-workflow';
+import { requireBundle, type FunctionBundles } from '../build/function-bundles';
+import { IngestApi } from '../modules/compute/ingest-api';
+import { IngestBucket } from '../modules/storage/ingest-bucket';
+import { Network } from '../modules/network/network';
+import { PipelineFunction } from '../modules/compute/pipeline-function';
+import { ProcessingQueue } from '../modules/messaging/processing-queue';
+import { QueueConsumer } from '../modules/compute/queue-consumer';
+import { StreamConsumer } from '../modules/compute/stream-consumer';
 import { awsProvider, useS3Backend, type StateLocation } from './foundation';
 import { functionEnvironment, functionGrants } from './function-permissions';
 

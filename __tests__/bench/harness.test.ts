@@ -156,8 +156,8 @@ describe('CPU profile summary', () => {
     const profile = {
       nodes: [
         { id: 1, callFrame: frame('(root)') },
-        { id: 2, callFrame: frame('parse', 'file:///proj/functions/shared/csv-reader.ts') },
-        { id: 3, callFrame: frame('parse', 'file:///proj/functions/shared/csv-reader.ts') },
+        { id: 2, callFrame: frame('parse', 'file:///proj/functions/lib/ingest/csv-reader.ts') },
+        { id: 3, callFrame: frame('parse', 'file:///proj/functions/lib/ingest/csv-reader.ts') },
         { id: 4, callFrame: frame('(garbage collector)') },
       ],
       startTime: 0,
@@ -166,7 +166,7 @@ describe('CPU profile summary', () => {
       timeDeltas: [1000, 2000, 3000, 4000],
     };
     expect(hotFunctions(profile, '/proj', 2)).toEqual([
-      { where: 'parse (functions/shared/csv-reader.ts)', selfMs: 7, share: 0.7 },
+      { where: 'parse (functions/lib/ingest/csv-reader.ts)', selfMs: 7, share: 0.7 },
       { where: '(garbage collector)', selfMs: 3, share: 0.3 },
     ]);
   });

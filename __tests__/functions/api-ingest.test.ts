@@ -6,7 +6,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../functions/api-ingest';
 import { ingestKeyOf } from '../../functions/api-ingest/process-file';
-import { fileIdFor } from '../../functions/shared/file-ids';
+import { fileIdFor } from '../../functions/lib/store/file-ids';
 import { context } from './support/records';
 
 const eb = mockClient(EventBridgeClient);

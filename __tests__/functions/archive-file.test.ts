@@ -2,7 +2,7 @@ import './support/env';
 import { CopyObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../functions/archive-file';
-import type { FileWorkflowState } from '../../functions/shared/contract';
+import type { FileWorkflowState } from '../../contract';
 import { context } from './support/records';
 import { noSuchKey } from './support/s3';
 

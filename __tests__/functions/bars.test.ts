@@ -4,8 +4,8 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from 
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../functions/bars';
-import { barItem, recordItem } from '../../functions/shared/items';
-import type { MinuteBar } from '../../functions/shared/types';
+import { barItem, recordItem } from '../../functions/lib/store/items';
+import type { MinuteBar } from '../../functions/lib/domain/types';
 import { context, quote, trade } from './support/records';
 
 const ddb = mockClient(DynamoDBClient);

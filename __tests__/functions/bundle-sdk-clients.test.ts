@@ -8,8 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleFunctions, type FunctionBundles } from '../../modules/function-bundles';
-import { FUNCTION_NAMES, type FunctionName } from '../../functions/shared/contract';
+import { bundleFunctions, type FunctionBundles } from '../../build/function-bundles';
+import { FUNCTION_NAMES, type FunctionName } from '../../contract';
 
 /** The SDK client packages each handler calls, from what its code does. */
 const EXPECTED_CLIENTS: Readonly<Record<FunctionName, readonly string[]>> = {

@@ -3,7 +3,7 @@ import { DeleteItemCommand, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/c
 import { CopyObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../functions/compensate-file';
-import type { FileWorkflowState } from '../../functions/shared/contract';
+import type { FileWorkflowState } from '../../contract';
 import { context, trade } from './support/records';
 import { noSuchKey, s3Body } from './support/s3';
 

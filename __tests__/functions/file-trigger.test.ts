@@ -3,7 +3,7 @@ import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { S3Event } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../functions/file-trigger';
-import { fileIdFor } from '../../functions/shared/file-ids';
+import { fileIdFor } from '../../functions/lib/store/file-ids';
 import { context } from './support/records';
 
 const sfn = mockClient(SFNClient);

@@ -3,8 +3,8 @@ import { BatchWriteItemCommand, DynamoDBClient, type WriteRequest } from '@aws-s
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../functions/processor';
-import { recordItem } from '../../functions/shared/items';
-import type { MarketRecord } from '../../functions/shared/types';
+import { recordItem } from '../../functions/lib/store/items';
+import type { MarketRecord } from '../../functions/lib/domain/types';
 import { context, quote, trade } from './support/records';
 
 const ddb = mockClient(DynamoDBClient);

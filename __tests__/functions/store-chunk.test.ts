@@ -3,7 +3,7 @@ import { BatchWriteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../functions/store-chunk';
-import { recordItem } from '../../functions/shared/items';
+import { recordItem } from '../../functions/lib/store/items';
 import { context, trade } from './support/records';
 import { noSuchKey, s3Body } from './support/s3';
 

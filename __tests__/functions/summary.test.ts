@@ -5,9 +5,9 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { ScheduledEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler, notificationParts } from '../../functions/summary';
-import { barItem } from '../../functions/shared/items';
-import { type FiveMinuteSummary, lastCompletedWindow } from '../../functions/shared/summaries';
-import type { MinuteBar } from '../../functions/shared/types';
+import { barItem } from '../../functions/lib/store/items';
+import { type FiveMinuteSummary, lastCompletedWindow } from '../../functions/lib/domain/summaries';
+import type { MinuteBar } from '../../functions/lib/domain/types';
 import { context } from './support/records';
 
 const ddb = mockClient(DynamoDBClient);

@@ -3,9 +3,9 @@ import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { chunkSizeFor, handler } from '../../functions/validate-file';
-import type { FileWorkflowInput } from '../../functions/shared/contract';
-import { fileIdFor } from '../../functions/shared/file-ids';
-import { assertMarketRecord } from '../../functions/shared/record-guard';
+import type { FileWorkflowInput } from '../../contract';
+import { fileIdFor } from '../../functions/lib/store/file-ids';
+import { assertMarketRecord } from '../../functions/lib/domain/record-guard';
 import { context } from './support/records';
 import { noSuchKey, s3Body } from './support/s3';
 

@@ -1,5 +1,5 @@
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import type { LocalPipeline } from '../../scripts/local/local-pipeline';
+import type { LocalPipeline } from '../../local/local-pipeline';
 import { expectedBars, storedRecords, tableBars, testPipeline, type TradeRow } from './harness';
 
 /** A message body as EventBridge delivers it to the queue, captured from the first receive. */

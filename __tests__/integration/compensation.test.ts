@@ -1,6 +1,6 @@
-import { fileIdFor } from '../../functions/shared/file-ids';
-import { KEY_PREFIX, WORKFLOW_STEPS, type StoreChunkInput } from '../../functions/shared/contract';
-import type { LocalPipeline } from '../../scripts/local/local-pipeline';
+import { fileIdFor } from '../../functions/lib/store/file-ids';
+import { KEY_PREFIX, WORKFLOW_STEPS, type StoreChunkInput } from '../../contract';
+import type { LocalPipeline } from '../../local/local-pipeline';
 import { expectedBars, fileItem, generateTrades, listKeys, storedRecords, tableBars, testPipeline, tradesCsv } from './harness';
 
 /** An error no retrier lists: the run goes straight to compensation. */

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeStateMachineCommand } from '@aws-sdk/client-sfn';
-import { KEY_PREFIX, WORKFLOW_STEPS } from '../../functions/shared/contract';
-import { FILE_WORKFLOW_STEP_FUNCTIONS, fileWorkflowDefinition, type FileWorkflowStepArns } from '../../modules/file-workflow/definition';
-import { functionArn } from '../../scripts/local/provision';
-import type { LocalPipeline } from '../../scripts/local/local-pipeline';
+import { KEY_PREFIX, WORKFLOW_STEPS } from '../../contract';
+import { FILE_WORKFLOW_STEP_FUNCTIONS, fileWorkflowDefinition, type FileWorkflowStepArns } from '../../modules/compute/file-workflow/definition';
+import { functionArn } from '../../local/provision';
+import type { LocalPipeline } from '../../local/local-pipeline';
 import { expectedBars, fileItem, generateTrades, listKeys, readText, storedRecords, tableBars, testPipeline, tradesCsv } from './harness';
 
 describe('a file through the local pipeline, end to end', () => {

@@ -3,7 +3,7 @@
  * or uses AWS_ENDPOINT_URL). Never skips: when Python or moto cannot be provisioned the suite
  * fails with the message that says what to install.
  */
-import { EmulatorStartError, startEmulator, type EmulatorHandle } from '../../scripts/emulator';
+import { EmulatorStartError, startEmulator, type EmulatorHandle } from '../../local/emulator';
 
 /** Where global-teardown finds the handle (globalSetup and globalTeardown share one process). */
 export const EMULATOR_HANDLE_KEY = '__marketDataLocalAws__';

@@ -1,5 +1,5 @@
 /** Stops the emulator if global-setup started it; a reused or external one keeps running. */
-import type { EmulatorHandle } from '../../scripts/emulator';
+import type { EmulatorHandle } from '../../local/emulator';
 import { EMULATOR_HANDLE_KEY } from './global-setup';
 
 export default async function globalTeardown(): Promise<void> {

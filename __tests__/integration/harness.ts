@@ -6,10 +6,10 @@
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { loadConfig } from '../../config';
-import type { FaultInjector } from '../../scripts/local/lambda-runtime';
-import { LocalPipeline } from '../../scripts/local/local-pipeline';
-import { countStoredRecords, readBars } from '../../scripts/local/run-report';
-import type { MinuteBar } from '../../functions/shared/types';
+import type { FaultInjector } from '../../local/lambda-runtime';
+import { LocalPipeline } from '../../local/local-pipeline';
+import { countStoredRecords, readBars } from '../../local/run-report';
+import type { MinuteBar } from '../../functions/lib/domain/types';
 
 /** A fresh pipeline named `it-<name>` in the emulator started by global-setup. */
 export async function testPipeline(name: string, options: { fault?: FaultInjector; chunkSize?: number } = {}): Promise<LocalPipeline> {

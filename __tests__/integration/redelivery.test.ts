@@ -1,5 +1,5 @@
 import type { S3Event } from 'aws-lambda';
-import type { LocalPipeline } from '../../scripts/local/local-pipeline';
+import type { LocalPipeline } from '../../local/local-pipeline';
 import { expectedBars, generateTrades, storedRecords, tableBars, testPipeline, tradesCsv } from './harness';
 
 describe('at-least-once delivery of files and S3 events is exactly-once in effect', () => {

@@ -1,6 +1,6 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import type { LocalPipeline } from '../../scripts/local/local-pipeline';
+import type { LocalPipeline } from '../../local/local-pipeline';
 import { expectedBars, generateTrades, tableBars, testPipeline, tradesCsv } from './harness';
 
 describe('DynamoDB stream → bars', () => {

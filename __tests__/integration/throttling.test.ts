@@ -1,6 +1,6 @@
 import type { BatchWriteItemCommandInput, BatchWriteItemCommandOutput, WriteRequest } from '@aws-sdk/client-dynamodb';
-import { dynamoClient } from '../../functions/shared/clients/dynamodb';
-import type { LocalPipeline } from '../../scripts/local/local-pipeline';
+import { dynamoClient } from '../../functions/lib/aws/clients/dynamodb';
+import type { LocalPipeline } from '../../local/local-pipeline';
 import { expectedBars, generateTrades, storedRecords, tableBars, testPipeline, tradesCsv } from './harness';
 
 /**

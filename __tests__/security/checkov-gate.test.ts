@@ -7,10 +7,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { parseCheckovReport, type CheckovResult } from '../../scripts/security/checkov';
-import { missingEnvironments, runGate, type GateRun } from '../../scripts/security/gate';
-import { applySkipList, InvalidSkipListError, loadSkipList, SKIP_LIST_PATH, validateSkipList, type CheckovSkip } from '../../scripts/security/skip-list';
-import type { SynthesizedStack } from '../../scripts/security/terraform-json';
+import { parseCheckovReport, type CheckovResult } from '../../security/checkov';
+import { missingEnvironments, runGate, type GateRun } from '../../security/gate';
+import { applySkipList, InvalidSkipListError, loadSkipList, SKIP_LIST_PATH, validateSkipList, type CheckovSkip } from '../../security/skip-list';
+import type { SynthesizedStack } from '../../security/terraform-json';
 import { stacksOf, SYNTH_TIMEOUT_MS } from './support/synthesized';
 
 const describeResult = (r: CheckovResult): string => `${r.stack} ${r.checkId} ${r.resource} (${r.checkName})`;
@@ -178,7 +178,7 @@ describe('checkov gate CLI', () => {
         writeFileSync(join(dir, 'stacks', name, 'cdk.tf.json'), JSON.stringify(stack, null, 2));
       }
       const root = join(__dirname, '..', '..');
-      const gate = (...args: string[]) => spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'scripts', 'checkov-gate.ts'), '--outdir', dir, '--no-synth', ...args], { encoding: 'utf8' });
+      const gate = (...args: string[]) => spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'security', 'checkov-gate.ts'), '--outdir', dir, '--no-synth', ...args], { encoding: 'utf8' });
       const run = gate();
       expect(run.status).toBe(1);
       expect(run.stdout).toMatch(/^global-dev\s+\d+\s+[1-9]\d*\s+\d+$/m);

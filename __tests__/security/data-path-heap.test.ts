@@ -4,7 +4,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { RowProcessor, type DataPathOptions } from '../../functions/shared/data-path';
+import { RowProcessor, type DataPathOptions } from '../../functions/lib/ingest/data-path';
 
 const OPTS: DataPathOptions = {
   format: 'csv',

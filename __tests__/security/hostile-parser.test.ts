@@ -1,5 +1,5 @@
 /**
- * Hostile-input corpus for the file parser (functions/shared/data-path.ts): every case ends in
+ * Hostile-input corpus for the file parser (functions/lib/ingest/data-path.ts): every case ends in
  * records plus per-row rejects with the right codes, never a throw or a lost valid row; small
  * inputs give the same result whole and split into 7-byte chunks; and a large streamed file
  * keeps the parser's memory bounded.
@@ -7,8 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { processStream, processText, RowProcessor } from '../../functions/shared/data-path';
-import { REASON_CODES, type InputFormat, type ValidationResult } from '../../functions/shared/types';
+import { processStream, processText, RowProcessor } from '../../functions/lib/ingest/data-path';
+import { REASON_CODES, type InputFormat, type ValidationResult } from '../../functions/lib/domain/types';
 
 const NOW = Date.parse('2024-03-01T15:00:00Z');
 const TS = '2024-03-01T14:30:00Z';
@@ -212,7 +212,7 @@ describe('parser memory on a large streamed file', () => {
   const MB = 200;
   it(`keeps peak memory bounded for a ${MB} MB CSV streamed in 64 KB chunks`, () => {
     const root = join(__dirname, '..', '..');
-    const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(root, 'scripts', 'parser-memory.ts'), '--mb', String(MB), '--json'], { cwd: root, encoding: 'utf8', timeout: 170_000 });
+    const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(root, 'bench', 'parser-memory.ts'), '--mb', String(MB), '--json'], { cwd: root, encoding: 'utf8', timeout: 170_000 });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const report = JSON.parse(run.stdout) as { bytes: number; rows: number; records: number; rejects: number; expectedRejects: number; heapGrowthMb: number; rssGrowthMb: number; retainedHeapMb: number | null };

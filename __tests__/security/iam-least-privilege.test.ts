@@ -5,15 +5,15 @@
  * stacks/function-permissions.ts, and every role carries the explicit deny of destructive actions.
  */
 import { loadConfig, readCdktfContext, ingestBucketName, archiveBucketName, tableName, stateMachineName, notificationsTopicName, eventBusName, processingQueueName } from '../../config';
-import { FUNCTION_NAMES, type FunctionName } from '../../functions/shared/contract';
-import { UNSCOPED_ACTIONS } from '../../modules/policy-document';
+import { FUNCTION_NAMES, type FunctionName } from '../../contract';
+import { UNSCOPED_ACTIONS } from '../../modules/iam/policy-document';
 import { functionGrants, type GrantTargets } from '../../stacks/function-permissions';
-import { canonicalResource, deployedFunctions, platformActions, type DeployedFunction } from '../../scripts/security/function-wiring';
-import { buildPermissionMatrix, type PermissionRow } from '../../scripts/security/iam-matrix';
-import { privilegeViolations } from '../../scripts/security/least-privilege';
-import { iamActionsOf, sdkCallsByFunction, type SdkCall } from '../../scripts/security/sdk-usage';
-import { resourcesOfType, type SynthesizedStack } from '../../scripts/security/terraform-json';
-import { UNSCOPED_ACTION_REASONS } from '../../scripts/security/unscoped-actions';
+import { canonicalResource, deployedFunctions, platformActions, type DeployedFunction } from '../../security/function-wiring';
+import { buildPermissionMatrix, type PermissionRow } from '../../security/iam-matrix';
+import { privilegeViolations } from '../../security/least-privilege';
+import { iamActionsOf, sdkCallsByFunction, type SdkCall } from '../../security/sdk-usage';
+import { resourcesOfType, type SynthesizedStack } from '../../security/terraform-json';
+import { UNSCOPED_ACTION_REASONS } from '../../security/unscoped-actions';
 import { stacksOf, SYNTH_TIMEOUT_MS, VARIANTS, type VariantName } from './support/synthesized';
 
 /** Sids PipelineFunction adds to every role; the rest come from stacks/function-permissions.ts. */

@@ -17,9 +17,9 @@ import { handler as bars } from '../../functions/bars';
 import { handler as processor } from '../../functions/processor';
 import { handler as storeChunk } from '../../functions/store-chunk';
 import { handler as validateFile } from '../../functions/validate-file';
-import { processText } from '../../functions/shared/data-path';
-import { recordItem } from '../../functions/shared/items';
-import type { QuoteRecord, TradeRecord } from '../../functions/shared/types';
+import { processText } from '../../functions/lib/ingest/data-path';
+import { recordItem } from '../../functions/lib/store/items';
+import type { QuoteRecord, TradeRecord } from '../../functions/lib/domain/types';
 import { apiEvent, lambdaContext } from './support/api-events';
 
 const ddb = mockClient(DynamoDBClient);

@@ -7,15 +7,15 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { arnService, platformActions, deployedFunctions } from '../../scripts/security/function-wiring';
-import { parseHclExpression } from '../../scripts/security/hcl-expression';
-import { buildPermissionMatrix } from '../../scripts/security/iam-matrix';
-import { privilegeViolations } from '../../scripts/security/least-privilege';
-import { parsePolicyDocument, UnreadablePolicyError } from '../../scripts/security/policy-document';
-import { formatMatrix, renderTable } from '../../scripts/security/report';
-import { iamActionsOf, UnmappedCommandError, type SdkCall } from '../../scripts/security/sdk-usage';
-import { isSynthFresh, sourceFingerprint } from '../../scripts/security/synth';
-import { describeValue, parseReference, type SynthesizedStack, type TerraformJson } from '../../scripts/security/terraform-json';
+import { arnService, platformActions, deployedFunctions } from '../../security/function-wiring';
+import { parseHclExpression } from '../../security/hcl-expression';
+import { buildPermissionMatrix } from '../../security/iam-matrix';
+import { privilegeViolations } from '../../security/least-privilege';
+import { parsePolicyDocument, UnreadablePolicyError } from '../../security/policy-document';
+import { formatMatrix, renderTable } from '../../security/report';
+import { iamActionsOf, UnmappedCommandError, type SdkCall } from '../../security/sdk-usage';
+import { isSynthFresh, sourceFingerprint } from '../../security/synth';
+import { describeValue, parseReference, type SynthesizedStack, type TerraformJson } from '../../security/terraform-json';
 
 const doc = (...Statement: unknown[]): string => JSON.stringify({ Version: '2012-10-17', Statement });
 
@@ -195,7 +195,7 @@ describe('review CLI', () => {
       mkdirSync(join(dir, 'stacks', stack.name), { recursive: true });
       writeFileSync(join(dir, 'stacks', stack.name, 'cdk.tf.json'), JSON.stringify(STACK, null, 2));
       const tsx = join(__dirname, '..', '..', 'node_modules', '.bin', 'tsx');
-      const script = join(__dirname, '..', '..', 'scripts', 'review.ts');
+      const script = join(__dirname, '..', '..', 'security', 'review.ts');
       const text = spawnSync(tsx, [script, '--outdir', dir, '--no-synth'], { encoding: 'utf8' });
       expect(text.status).toBe(1);
       expect(text.stdout).toContain(`== ${stack.name}:`);

@@ -5,11 +5,11 @@
  * throttling, access logs and the body-size limit wired; no secrets in function environments.
  */
 import { loadConfig, readCdktfContext } from '../../config';
-import { API_ROUTES, ENV, type FunctionName } from '../../functions/shared/contract';
+import { API_ROUTES, ENV, type FunctionName } from '../../contract';
 import { FUNCTION_ENVIRONMENT } from '../../stacks/function-permissions';
-import { deployedFunctions } from '../../scripts/security/function-wiring';
-import { parsePolicyDocument, type PolicyStatement } from '../../scripts/security/policy-document';
-import { allResources, parseReference, resourcesOfType, type AddressedBlock, type SynthesizedStack, type TerraformJson } from '../../scripts/security/terraform-json';
+import { deployedFunctions } from '../../security/function-wiring';
+import { parsePolicyDocument, type PolicyStatement } from '../../security/policy-document';
+import { allResources, parseReference, resourcesOfType, type AddressedBlock, type SynthesizedStack, type TerraformJson } from '../../security/terraform-json';
 import { stacksOf, SYNTH_TIMEOUT_MS, VARIANTS, type VariantName } from './support/synthesized';
 
 interface Scanned {

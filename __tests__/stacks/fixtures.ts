@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformStack, Testing, type App } from 'cdktf';
 import { loadConfig, type EnvironmentName, type PipelineConfig, type RawContext } from '../../config';
-import { FUNCTION_NAMES } from '../../functions/shared/contract';
-import { createZip } from '../../modules/deterministic-zip';
-import type { FunctionBundles } from '../../modules/function-bundles';
-import type { FunctionHandle } from '../../modules/types';
+import { FUNCTION_NAMES } from '../../contract';
+import { createZip } from '../../build/deterministic-zip';
+import type { FunctionBundles } from '../../build/function-bundles';
+import type { FunctionHandle } from '../../modules/compute/function-handle';
 
 /** Config of `env` from `context` only (process env vars are ignored so a developer's shell cannot change results). */
 export function testConfig(context: RawContext = {}, env: EnvironmentName = 'dev'): PipelineConfig {

@@ -1,6 +1,6 @@
-import { FUNCTION_NAMES } from '../../functions/shared/contract';
+import { FUNCTION_NAMES } from '../../contract';
 import { FUNCTION_ENVIRONMENT, functionEnvironment, functionGrants, type GrantTargets } from '../../stacks/function-permissions';
-import { UNSCOPED_ACTIONS } from '../../modules/policy-document';
+import { UNSCOPED_ACTIONS } from '../../modules/iam/policy-document';
 
 const targets: GrantTargets = {
   tableArn: 'arn:table',

@@ -1,7 +1,7 @@
 import { Testing } from 'cdktf';
 import type { RawContext } from '../../config';
-import { ENV, FUNCTION_NAMES, streamFilterPatterns } from '../../functions/shared/contract';
-import { UNSCOPED_ACTIONS } from '../../modules/policy-document';
+import { ENV, FUNCTION_NAMES, streamFilterPatterns } from '../../contract';
+import { UNSCOPED_ACTIONS } from '../../modules/iam/policy-document';
 import { GlobalStack } from '../../stacks/global-stack';
 import { FUNCTION_ENVIRONMENT } from '../../stacks/function-permissions';
 import { RegionalStack, regionalStateLocation } from '../../stacks/regional-stack';

@@ -5,13 +5,13 @@
  * naming the problem; anything unexpected is a 500 carrying only the request id.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ApiError, badRequest } from '../shared/api-errors';
-import { API_ROUTES, DETAIL_TYPES } from '../shared/contract';
-import { validateObjects } from '../shared/data-path';
-import { env, pipelineRegion } from '../shared/environment';
-import { putEvents } from '../shared/event-publisher';
-import { bodyText, errorResponse, header, jsonResponse, parseJson, requireMediaType } from '../shared/http';
-import { count, instrumented, logger, METRIC } from '../shared/observability';
+import { ApiError, badRequest } from '../lib/runtime/api-errors';
+import { API_ROUTES, DETAIL_TYPES } from '../../contract';
+import { validateObjects } from '../lib/ingest/data-path';
+import { env, pipelineRegion } from '../lib/runtime/environment';
+import { putEvents } from '../lib/aws/event-publisher';
+import { bodyText, errorResponse, header, jsonResponse, parseJson, requireMediaType } from '../lib/runtime/http';
+import { count, instrumented, logger, METRIC } from '../lib/runtime/observability';
 
 /** Most records one request may carry (more → 413: split the request). */
 export const MAX_RECORDS_PER_REQUEST = 1000;

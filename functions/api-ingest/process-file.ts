@@ -4,14 +4,14 @@
  * Step Functions clients (the handler imports this module on first use).
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ApiError, badRequest } from '../shared/api-errors';
-import { type FileWorkflowInput, INGEST_SUFFIXES, KEY_PREFIX, PROCESSING_TYPES, type ProcessingType } from '../shared/contract';
-import { env } from '../shared/environment';
-import { fileIdFor, requestedExecutionName } from '../shared/file-ids';
-import { bodyText, jsonResponse, parseJson, requireMediaType } from '../shared/http';
-import { count, logger, METRIC } from '../shared/observability';
-import { headObject } from '../shared/s3-objects';
-import { startFileExecution } from '../shared/workflow-starter';
+import { ApiError, badRequest } from '../lib/runtime/api-errors';
+import { type FileWorkflowInput, INGEST_SUFFIXES, KEY_PREFIX, PROCESSING_TYPES, type ProcessingType } from '../../contract';
+import { env } from '../lib/runtime/environment';
+import { fileIdFor, requestedExecutionName } from '../lib/store/file-ids';
+import { bodyText, jsonResponse, parseJson, requireMediaType } from '../lib/runtime/http';
+import { count, logger, METRIC } from '../lib/runtime/observability';
+import { headObject } from '../lib/store/s3-objects';
+import { startFileExecution } from '../lib/aws/workflow-starter';
 
 const JSON_TYPES = ['application/json'] as const;
 const FILE_NAME_MAX_BYTES = 1024;

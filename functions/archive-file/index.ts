@@ -3,11 +3,11 @@
  * bucket and a lineage document records where it came from and what became of it. Both
  * writes are deterministic in key, so a retry overwrites rather than duplicates.
  */
-import { ARCHIVE_PREFIX, type ArchiveOutput, type FileWorkflowState } from '../shared/contract';
-import { env } from '../shared/environment';
-import { fileIdFor } from '../shared/file-ids';
-import { instrumented, logger } from '../shared/observability';
-import { copyObject, putObject } from '../shared/s3-objects';
+import { ARCHIVE_PREFIX, type ArchiveOutput, type FileWorkflowState } from '../../contract';
+import { env } from '../lib/runtime/environment';
+import { fileIdFor } from '../lib/store/file-ids';
+import { instrumented, logger } from '../lib/runtime/observability';
+import { copyObject, putObject } from '../lib/store/s3-objects';
 
 /** The lineage document of a file run. */
 export interface FileLineage {

@@ -8,14 +8,14 @@
  * rest in AWS; this re-check keeps the local run and a misconfigured filter honest).
  */
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { type MinuteBarChange, computeBar, sameBar } from '../shared/bars';
-import { deleteBar, loadTrades, putBar, readBar } from '../shared/bar-store';
-import { mapWithConcurrency } from '../shared/batching';
-import { DETAIL_TYPES, TABLE } from '../shared/contract';
-import { env, pipelineRegion } from '../shared/environment';
-import { putEvents } from '../shared/event-publisher';
-import { SORT_PREFIX, parseRecordPartitionKey } from '../shared/items';
-import { count, instrumented, logger, METRIC } from '../shared/observability';
+import { type MinuteBarChange, computeBar, sameBar } from '../lib/domain/bars';
+import { deleteBar, loadTrades, putBar, readBar } from '../lib/store/bar-store';
+import { mapWithConcurrency } from '../lib/aws/batching';
+import { DETAIL_TYPES, TABLE } from '../../contract';
+import { env, pipelineRegion } from '../lib/runtime/environment';
+import { putEvents } from '../lib/aws/event-publisher';
+import { SORT_PREFIX, parseRecordPartitionKey } from '../lib/store/items';
+import { count, instrumented, logger, METRIC } from '../lib/runtime/observability';
 
 /** Minutes recomputed at once (each is a Query + GetItem + maybe a PutItem). */
 const MINUTE_CONCURRENCY = 8;

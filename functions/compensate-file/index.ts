@@ -4,15 +4,15 @@
  * can be retried or re-run: deletes are conditional on the source, the quarantine copy has a
  * fixed key, and marking FAILED is a plain overwrite.
  */
-import { type FileWorkflowState, KEY_PREFIX } from '../shared/contract';
-import { env, pipelineRegion } from '../shared/environment';
-import { fileIdFor } from '../shared/file-ids';
-import { markFileFailed } from '../shared/file-store';
-import { count, instrumented, logger, METRIC } from '../shared/observability';
-import { type CompensationOutput, deleteOwnRecords } from '../shared/record-compensation';
-import { copyObject } from '../shared/s3-objects';
-import { readStagedChunk } from '../shared/staged-chunks';
-import { FileNotFoundError } from '../shared/workflow-errors';
+import { type FileWorkflowState, KEY_PREFIX } from '../../contract';
+import { env, pipelineRegion } from '../lib/runtime/environment';
+import { fileIdFor } from '../lib/store/file-ids';
+import { markFileFailed } from '../lib/store/file-store';
+import { count, instrumented, logger, METRIC } from '../lib/runtime/observability';
+import { type CompensationOutput, deleteOwnRecords } from '../lib/store/record-compensation';
+import { copyObject } from '../lib/store/s3-objects';
+import { readStagedChunk } from '../lib/store/staged-chunks';
+import { FileNotFoundError } from '../lib/runtime/workflow-errors';
 
 /** Compensate step: undo this file's writes, quarantine it, mark it FAILED (`$.compensation`). */
 export const handler = instrumented(async (state: FileWorkflowState): Promise<CompensationOutput> => {

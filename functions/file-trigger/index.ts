@@ -4,11 +4,11 @@
  * duplicate into a no-op that is counted, not an error.
  */
 import type { S3Event, S3EventRecord } from 'aws-lambda';
-import { type FileWorkflowInput, INGEST_SUFFIXES, KEY_PREFIX } from '../shared/contract';
-import { env } from '../shared/environment';
-import { fileIdFor } from '../shared/file-ids';
-import { count, instrumented, logger, METRIC } from '../shared/observability';
-import { startFileExecution } from '../shared/workflow-starter';
+import { type FileWorkflowInput, INGEST_SUFFIXES, KEY_PREFIX } from '../../contract';
+import { env } from '../lib/runtime/environment';
+import { fileIdFor } from '../lib/store/file-ids';
+import { count, instrumented, logger, METRIC } from '../lib/runtime/observability';
+import { startFileExecution } from '../lib/aws/workflow-starter';
 
 /** What one invocation did. */
 export interface FileTriggerResult {

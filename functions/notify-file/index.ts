@@ -3,14 +3,14 @@
  * index), tell people (SNS) and systems (FileProcessed on the bus). `batch` runs are bulk
  * back-fills: their successes go to the bus only, failures to both.
  */
-import { DETAIL_TYPES, type FileWorkflowState } from '../shared/contract';
-import { env, pipelineRegion } from '../shared/environment';
-import { publishAll } from '../shared/event-publisher';
-import { fileIdFor } from '../shared/file-ids';
-import { markFileCompleted, markFileFailed } from '../shared/file-store';
-import { publishNotification } from '../shared/notification-publisher';
-import { count, instrumented, logger, METRIC } from '../shared/observability';
-import type { CompensationOutput } from '../shared/record-compensation';
+import { DETAIL_TYPES, type FileWorkflowState } from '../../contract';
+import { env, pipelineRegion } from '../lib/runtime/environment';
+import { publishAll } from '../lib/aws/event-publisher';
+import { fileIdFor } from '../lib/store/file-ids';
+import { markFileCompleted, markFileFailed } from '../lib/store/file-store';
+import { publishNotification } from '../lib/aws/notification-publisher';
+import { count, instrumented, logger, METRIC } from '../lib/runtime/observability';
+import type { CompensationOutput } from '../lib/store/record-compensation';
 
 /** Detail of the FileProcessed event (also the notification body). */
 export interface FileProcessedDetail {

@@ -8,12 +8,12 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { WriteRequest } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { writeBatches, writeRequestKey } from '../shared/batch-writer';
-import { env, pipelineRegion } from '../shared/environment';
-import { recordItem } from '../shared/items';
-import { count, instrumented, logger, METRIC } from '../shared/observability';
-import { assertMarketRecord } from '../shared/record-guard';
-import type { MarketRecord } from '../shared/types';
+import { writeBatches, writeRequestKey } from '../lib/store/batch-writer';
+import { env, pipelineRegion } from '../lib/runtime/environment';
+import { recordItem } from '../lib/store/items';
+import { count, instrumented, logger, METRIC } from '../lib/runtime/observability';
+import { assertMarketRecord } from '../lib/domain/record-guard';
+import type { MarketRecord } from '../lib/domain/types';
 
 /** A message whose body is not an envelope carrying a valid MarketRecord. */
 export class MalformedMessageError extends Error {

@@ -4,12 +4,12 @@
  * ingest-time attribute, so a retried chunk rewrites identical items.
  */
 import type { WriteRequest } from '@aws-sdk/client-dynamodb';
-import { writeAll } from '../shared/batch-writer';
-import type { StoreChunkInput, StoreChunkOutput } from '../shared/contract';
-import { env } from '../shared/environment';
-import { recordItem } from '../shared/items';
-import { count, instrumented, logger, METRIC } from '../shared/observability';
-import { readStagedChunk } from '../shared/staged-chunks';
+import { writeAll } from '../lib/store/batch-writer';
+import type { StoreChunkInput, StoreChunkOutput } from '../../contract';
+import { env } from '../lib/runtime/environment';
+import { recordItem } from '../lib/store/items';
+import { count, instrumented, logger, METRIC } from '../lib/runtime/observability';
+import { readStagedChunk } from '../lib/store/staged-chunks';
 
 /** The staged chunk holds a different number of records than Validate wrote (truncated or replaced). */
 export class StagedChunkMismatchError extends Error {

@@ -5,14 +5,14 @@
  * retried invocation summarises the same window.
  */
 import type { ScheduledEvent } from 'aws-lambda';
-import { packBySize } from '../shared/batching';
-import { queryBars } from '../shared/bar-store';
-import { DETAIL_TYPES } from '../shared/contract';
-import { env } from '../shared/environment';
-import { publishAll } from '../shared/event-publisher';
-import { NOTIFICATION_PART_BYTES, publishNotification } from '../shared/notification-publisher';
-import { count, instrumented, logger, METRIC } from '../shared/observability';
-import { type FiveMinuteSummary, type SummaryWindow, lastCompletedWindow, summarize } from '../shared/summaries';
+import { packBySize } from '../lib/aws/batching';
+import { queryBars } from '../lib/store/bar-store';
+import { DETAIL_TYPES } from '../../contract';
+import { env } from '../lib/runtime/environment';
+import { publishAll } from '../lib/aws/event-publisher';
+import { NOTIFICATION_PART_BYTES, publishNotification } from '../lib/aws/notification-publisher';
+import { count, instrumented, logger, METRIC } from '../lib/runtime/observability';
+import { type FiveMinuteSummary, type SummaryWindow, lastCompletedWindow, summarize } from '../lib/domain/summaries';
 
 /** What one invocation published. */
 export interface SummaryResult {

@@ -5,16 +5,16 @@
  * chunks. Only a missing, unsupported or oversized object fails (non-retryable: the run
  * compensates).
  */
-import { type FileWorkflowInput, KEY_PREFIX, type ProcessingType, type ValidationOutput } from '../shared/contract';
-import { detectFormat, processStream } from '../shared/data-path';
-import { env, pipelineRegion } from '../shared/environment';
-import { fileIdFor } from '../shared/file-ids';
-import { markFileProcessing } from '../shared/file-store';
-import { count, instrumented, logger, METRIC } from '../shared/observability';
-import { openObject, putObject } from '../shared/s3-objects';
-import { ChunkStager } from '../shared/staged-chunks';
-import { peekStream } from '../shared/stream-peek';
-import { FileTooLargeError, UnsupportedFileError } from '../shared/workflow-errors';
+import { type FileWorkflowInput, KEY_PREFIX, type ProcessingType, type ValidationOutput } from '../../contract';
+import { detectFormat, processStream } from '../lib/ingest/data-path';
+import { env, pipelineRegion } from '../lib/runtime/environment';
+import { fileIdFor } from '../lib/store/file-ids';
+import { markFileProcessing } from '../lib/store/file-store';
+import { count, instrumented, logger, METRIC } from '../lib/runtime/observability';
+import { openObject, putObject } from '../lib/store/s3-objects';
+import { ChunkStager } from '../lib/store/staged-chunks';
+import { peekStream } from '../lib/ingest/stream-peek';
+import { FileTooLargeError, UnsupportedFileError } from '../lib/runtime/workflow-errors';
 
 /** Largest file one run takes: the archive step copies it with a single CopyObject (5 GiB). */
 export const MAX_FILE_BYTES = 5 * 1024 ** 3;

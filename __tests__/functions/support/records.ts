@@ -1,5 +1,5 @@
 /** MarketRecord builders for handler and storage tests. */
-import type { QuoteRecord, TradeRecord } from '../../../functions/shared/types';
+import type { QuoteRecord, TradeRecord } from '../../../functions/lib/domain/types';
 
 /** A valid trade; override any field. */
 export function trade(overrides: Partial<TradeRecord> = {}): TradeRecord {

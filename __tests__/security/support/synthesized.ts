@@ -1,10 +1,10 @@
 /**
  * The configurations the security suites scan, each synthesized once per source change (cached
- * across suites, see scripts/security/synth.ts): the default (both environments), the VPC
+ * across suites, see security/synth.ts): the default (both environments), the VPC
  * variant (exercises the network checks) and the JWT variant (the other API auth mode).
  */
-import { cachedSynth } from '../../../scripts/security/synth';
-import { listSynthesizedStacks, type SynthesizedStack } from '../../../scripts/security/terraform-json';
+import { cachedSynth } from '../../../security/synth';
+import { listSynthesizedStacks, type SynthesizedStack } from '../../../security/terraform-json';
 
 /** Configuration variants: name → `PIPELINE_*` variables. */
 export const VARIANTS = {

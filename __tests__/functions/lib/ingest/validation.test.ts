@@ -1,0 +1,155 @@
+import { processText, RowProcessor, type DataPathOptions } from '../../../../functions/lib/ingest/data-path';
+import type { ReasonCode, ValidationResult } from '../../../../functions/lib/domain/types';
+
+const NOW = Date.parse('2025-01-02T15:00:00Z');
+const OPTS: Omit<DataPathOptions, 'format'> = {
+  source: { kind: 's3', uri: 's3://bucket/incoming/t.csv', versionId: 'v1' },
+  originRegion: 'us-east-1',
+  now: NOW,
+};
+const HEADER = 'symbol,timestamp,type,price,size,bid,ask,bid_size,ask_size,exchange,trade_id';
+const TS = '2025-01-02T14:30:00.000Z';
+const trade = (symbol: string, price: string, size: string, ts = TS) => `${symbol},${ts},trade,${price},${size},,,,,,`;
+const quote = (bid: string, ask: string, bidSize = '100', askSize = '200') => `MSFT,${TS},quote,,,${bid},${ask},${bidSize},${askSize},,`;
+const json = (fields: Record<string, unknown>) => JSON.stringify({ symbol: 'AAPL', timestamp: TS, type: 'trade', price: '10.5', size: 100, ...fields });
+
+type Input = { format: 'csv' | 'ndjson' | 'json'; text: string } | { format: 'csv'; bytes: Uint8Array };
+const csv = (...rows: string[]): Input => ({ format: 'csv', text: [HEADER, ...rows].join('\n') });
+const ndjson = (...lines: string[]): Input => ({ format: 'ndjson', text: lines.join('\n') });
+const jsonFile = (text: string): Input => ({ format: 'json', text });
+
+function run(input: Input): ValidationResult {
+  if ('bytes' in input) {
+    const processor = new RowProcessor({ ...OPTS, format: input.format });
+    const a = processor.push(input.bytes);
+    const b = processor.end();
+    return { records: [...a.records, ...b.records], rejects: [...a.rejects, ...b.rejects] };
+  }
+  return processText(input.text, { ...OPTS, format: input.format });
+}
+
+const utf8 = (s: string) => new TextEncoder().encode(s);
+const invalidUtf8 = new Uint8Array([...utf8(`${HEADER}\n`), ...utf8('AA'), 0xff, 0xfe, ...utf8(`PL,${TS},trade,1,1,,,,,,\n`)]);
+
+/** Malformed and borderline inputs, each mapped to what must happen to its row. */
+/** [case, input, outcome of the bad row, records expected from the good rows around it (default 0)] */
+const TABLE: [string, Input, ReasonCode | 'accepted', number?][] = [
+  ['unterminated quote', csv(`"AAPL,${TS},trade,1,1,,,,,,`), 'MALFORMED'],
+  ['text after a closing quote', csv(`"AAPL"x,${TS},trade,1,1,,,,,,`), 'MALFORMED'],
+  ['quote inside an unquoted field', csv(`AA"PL,${TS},trade,1,1,,,,,,`), 'MALFORMED'],
+  ['ragged row, too few fields', csv(`AAPL,${TS},trade,1,1`), 'MALFORMED'],
+  ['ragged row, too many fields', csv(`${trade('AAPL', '1', '1')},extra`), 'MALFORMED'],
+  ['missing header', { format: 'csv', text: `${trade('AAPL', '1', '1')}\n${trade('MSFT', '2', '2')}` }, 'MALFORMED'],
+  ['two columns for one field', { format: 'csv', text: `symbol,timestamp,price,px,size\nAAPL,${TS},1,1,1` }, 'MALFORMED'],
+  ['BOM before the header', { format: 'csv', text: `\uFEFF${HEADER}\n${trade('AAPL', '1', '1')}` }, 'accepted'],
+  ['huge line', csv(trade('AAPL', '1', '1') + ' '.repeat(70 * 1024)), 'MALFORMED'],
+  ['invalid UTF-8', { format: 'csv', bytes: invalidUtf8 }, 'MALFORMED'],
+  ['NaN price', csv(trade('AAPL', 'NaN', '1')), 'INVALID_PRICE'],
+  ['Infinity price', csv(trade('AAPL', 'Infinity', '1')), 'INVALID_PRICE'],
+  ['negative price', csv(trade('AAPL', '-1.5', '1')), 'INVALID_PRICE'],
+  ['zero price', csv(trade('AAPL', '0.00', '1')), 'INVALID_PRICE'],
+  ['exponent notation', csv(trade('AAPL', '1.5e2', '1')), 'INVALID_PRICE'],
+  ['1e400', csv(trade('AAPL', '1e400', '1')), 'INVALID_PRICE'],
+  ['more than 8 decimals', csv(trade('AAPL', '1.123456789', '1')), 'INVALID_PRICE'],
+  ['more than 18 significant digits', csv(trade('AAPL', '1234567890.123456789', '1')), 'INVALID_PRICE'],
+  ['decimal comma', csv(trade('AAPL', '"1,5"', '1')), 'INVALID_PRICE'],
+  ['lowercase symbol (upper-cased and accepted)', csv(trade('aapl', '1', '1')), 'accepted'],
+  ['symbol starting with a digit', csv(trade('1ABC', '1', '1')), 'INVALID_SYMBOL'],
+  ['symbol longer than 12', csv(trade('ABCDEFGHIJKLM', '1', '1')), 'INVALID_SYMBOL'],
+  ['control character in symbol', csv(trade('AA\u0007PL', '1', '1')), 'INVALID_SYMBOL'],
+  ['formula injection in symbol', csv(trade('=CMD()', '1', '1')), 'INVALID_SYMBOL'],
+  ['formula injection in exchange', csv(`AAPL,${TS},trade,1,1,,,,,=HYPERLINK(),`), 'MALFORMED'],
+  ['timestamp without zone', csv(trade('AAPL', '1', '1', '2025-01-02T14:30:00')), 'INVALID_TIMESTAMP'],
+  ['epoch seconds', csv(trade('AAPL', '1', '1', '1735828200')), 'INVALID_TIMESTAMP'],
+  ['epoch milliseconds', csv(trade('AAPL', '1', '1', '1735828200000')), 'accepted'],
+  ['leap second 23:59:60', csv(trade('AAPL', '1', '1', '2024-12-31T23:59:60Z')), 'INVALID_TIMESTAMP'],
+  ['February 30th', csv(trade('AAPL', '1', '1', '2024-02-30T10:00:00Z')), 'INVALID_TIMESTAMP'],
+  ['10 minutes in the future', csv(trade('AAPL', '1', '1', new Date(NOW + 600000).toISOString())), 'FUTURE_TIMESTAMP'],
+  ['4 minutes in the future', csv(trade('AAPL', '1', '1', new Date(NOW + 240000).toISOString())), 'accepted'],
+  ['bid above ask', csv(quote('10.02', '10.01')), 'CROSSED_QUOTE'],
+  ['bid equal to ask', csv(quote('10.01', '10.010')), 'accepted'],
+  ['trade size 0', csv(trade('AAPL', '1', '0')), 'INVALID_SIZE'],
+  ['fractional size', csv(trade('AAPL', '1', '1.5')), 'INVALID_SIZE'],
+  ['negative quote size', csv(quote('1', '2', '-1')), 'INVALID_SIZE'],
+  ['quote size 0', csv(quote('1', '2', '0', '0')), 'accepted'],
+  ['size beyond 2^53', csv(trade('AAPL', '1', '9007199254740993')), 'INVALID_SIZE'],
+  ['unknown type', csv(`AAPL,${TS},order,1,1,,,,,,`), 'UNKNOWN_TYPE'],
+  ['no type, trade and quote fields', csv(`AAPL,${TS},,1,1,1,2,1,1,,`), 'UNKNOWN_TYPE'],
+  ['missing symbol', csv(trade('', '1', '1')), 'MISSING_FIELD'],
+  ['missing timestamp', csv(`AAPL,,trade,1,1,,,,,,`), 'MISSING_FIELD'],
+  ['quote without ask', csv(`MSFT,${TS},quote,,,1,,1,1,,`), 'MISSING_FIELD'],
+  ['truncated JSON line', ndjson(json({}).slice(0, 30)), 'MALFORMED'],
+  ['trailing comma in an object', ndjson(json({}).replace(/}$/, ',}')), 'MALFORMED'],
+  ['trailing comma in an array', jsonFile(`[${json({})},]`), 'MALFORMED', 1],
+  ['truncated JSON array', jsonFile(`[${json({})},${json({}).slice(0, 20)}`), 'MALFORMED', 1],
+  ['nested array as price', ndjson(json({ price: ['1'] })), 'MALFORMED'],
+  ['nested object as symbol', ndjson(json({ symbol: { s: 'AAPL' } })), 'MALFORMED'],
+  ['bare NaN in JSON', ndjson(json({}).replace('"10.5"', 'NaN')), 'MALFORMED'],
+  ['JSON boolean price', ndjson(json({ price: true })), 'INVALID_PRICE'],
+  ['JSON number symbol', ndjson(json({ symbol: 123 })), 'INVALID_SYMBOL'],
+  ['price given twice via an alias', ndjson(json({ px: '10.5' })), 'MALFORMED'],
+  ['JSON exponent price', ndjson(json({}).replace('"10.5"', '1e400')), 'INVALID_PRICE'],
+  ['__proto__ key (ignored)', ndjson(json({}).replace('{', '{"__proto__":{"polluted":true},"constructor":1,')), 'accepted'],
+];
+
+describe('malformed and borderline rows', () => {
+  it('covers at least 35 cases', () => {
+    expect(TABLE.length).toBeGreaterThanOrEqual(35);
+  });
+
+  it.each(TABLE)('%s → %s', (_name, input, expected, goodRows = 0) => {
+    const result = run(input);
+    if (expected === 'accepted') {
+      expect(result.rejects).toEqual([]);
+      expect(result.records).toHaveLength(1);
+    } else {
+      expect(result.records).toHaveLength(goodRows);
+      expect(result.rejects.map((r) => r.reason)).toContain(expected);
+      for (const reject of result.rejects) expect(reject.message.length).toBeGreaterThan(5);
+    }
+  });
+});
+
+describe('field rules', () => {
+  it('upper-cases lowercase symbols', () => {
+    expect(run(csv(trade('brk.b', '1', '1'))).records[0].symbol).toBe('BRK.B');
+  });
+
+  it('does not let __proto__ keys pollute anything', () => {
+    run(ndjson('{"__proto__":{"polluted":true},"symbol":"A","timestamp":"2025-01-02T14:30:00Z","price":"1","size":1}'));
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('infers the type from the fields present', () => {
+    const result = run(ndjson('{"symbol":"A","ts":"2025-01-02T14:30:00Z","px":"1","qty":2}', '{"symbol":"B","ts":"2025-01-02T14:30:00Z","bid":"1","ask":"2","bid_size":1,"ask_size":2}'));
+    expect(result.records.map((r) => r.type)).toEqual(['trade', 'quote']);
+  });
+
+  it('reports the first failing check in the documented order', () => {
+    // bad symbol and bad price: the symbol is checked first
+    expect(run(csv(trade('=X', 'NaN', '1'))).rejects[0].reason).toBe('INVALID_SYMBOL');
+    // bad timestamp and crossed quote: the timestamp first
+    expect(run(csv(`MSFT,nope,quote,,,2,1,1,1,,`)).rejects[0].reason).toBe('INVALID_TIMESTAMP');
+  });
+
+  it('names the field and shows the value in messages, safely quoted', () => {
+    const reject = run(csv(trade('AAPL', '1e5', '1'))).rejects[0];
+    expect(reject.message).toContain('price "1e5"');
+    expect(run(csv(trade('AA\u0007PL', '1', '1'))).rejects[0].message).toContain('\\u0007');
+  });
+
+  it('says when a timestamp looks like epoch seconds', () => {
+    expect(run(csv(trade('AAPL', '1', '1', '1735828200'))).rejects[0].message).toContain('looks like epoch seconds');
+  });
+
+  it('keeps exchange (upper-cased) and trade id only when present', () => {
+    const [withBoth, without] = run(csv(`AAPL,${TS},trade,1,1,,,,,xnas,T-1`, trade('AAPL', '1', '1'))).records;
+    expect(withBoth).toMatchObject({ exchange: 'XNAS', tradeId: 'T-1', recordId: 't-AAPL-T-1' });
+    expect(Object.keys(without)).not.toContain('exchange');
+    expect(Object.keys(without)).not.toContain('tradeId');
+  });
+
+  it('rejects control characters in trade ids', () => {
+    expect(run(csv(`AAPL,${TS},trade,1,1,,,,,,"T\u00011"`)).rejects[0].reason).toBe('MALFORMED');
+  });
+});

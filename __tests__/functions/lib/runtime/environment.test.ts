@@ -1,0 +1,31 @@
+import { MissingEnvironmentError, env, pipelineRegion, positiveIntEnv, requireEnv } from '../../../../functions/lib/runtime/environment';
+
+describe('environment', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  it('names the missing variable', () => {
+    delete process.env.TABLE_NAME;
+    expect(() => env.tableName()).toThrow(new MissingEnvironmentError('TABLE_NAME'));
+    expect(() => requireEnv('NOPE_NOT_SET')).toThrow('Environment variable NOPE_NOT_SET is not set on this function');
+  });
+
+  it('stamps PIPELINE_REGION, falling back to the runtime region', () => {
+    process.env.PIPELINE_REGION = 'us-west-2';
+    process.env.AWS_REGION = 'us-east-1';
+    expect(pipelineRegion()).toBe('us-west-2');
+    delete process.env.PIPELINE_REGION;
+    expect(pipelineRegion()).toBe('us-east-1');
+  });
+
+  it('reads positive integers with defaults and refuses anything else', () => {
+    delete process.env.CHUNK_SIZE;
+    expect(env.chunkSize()).toBe(1000);
+    process.env.CHUNK_SIZE = '250';
+    expect(env.chunkSize()).toBe(250);
+    process.env.X_INT = '0';
+    expect(() => positiveIntEnv('X_INT', 1)).toThrow(/X_INT="0" is invalid; allowed: a positive integer/);
+  });
+});

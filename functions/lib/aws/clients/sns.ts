@@ -1,0 +1,16 @@
+/**
+ * The SNS client, one per execution environment, created on first use and reused across
+ * invocations. A module of its own so only handlers that send notifications load its SDK
+ * package at cold start (see ./dynamodb.ts). The endpoint comes from AWS_ENDPOINT_URL /
+ * AWS_ENDPOINT_URL_SNS, read by the SDK itself.
+ */
+import { SNSClient } from '@aws-sdk/client-sns';
+import { tracer } from '../../runtime/observability';
+
+let client: SNSClient | undefined;
+
+/** The SNS client (traced). */
+export function snsClient(): SNSClient {
+  client ??= tracer.captureAWSv3Client(new SNSClient({}));
+  return client;
+}

@@ -1,0 +1,71 @@
+/**
+ * Environment variables of the handlers, read lazily: a handler that never touches the bus
+ * does not need EVENT_BUS_NAME, and a missing variable fails the invocation that needs it with
+ * a message naming it (instead of a cold-start crash with `undefined` somewhere downstream).
+ */
+import { ENV } from '../../../contract';
+
+/** A required environment variable is not set on the function. */
+export class MissingEnvironmentError extends Error {
+  constructor(readonly variable: string) {
+    super(`Environment variable ${variable} is not set on this function`);
+    this.name = 'MissingEnvironmentError';
+  }
+}
+
+/** An environment variable is set but its value is not usable. */
+export class InvalidEnvironmentError extends Error {
+  constructor(
+    readonly variable: string,
+    readonly value: string,
+    readonly allowed: string,
+  ) {
+    super(`Environment variable ${variable}=${JSON.stringify(value)} is invalid; allowed: ${allowed}`);
+    this.name = 'InvalidEnvironmentError';
+  }
+}
+
+/**
+ * The value of `name`.
+ * @throws MissingEnvironmentError when it is unset or empty.
+ */
+export function requireEnv(name: string): string {
+  const value = process.env[name];
+  if (value === undefined || value === '') throw new MissingEnvironmentError(name);
+  return value;
+}
+
+/**
+ * A positive integer from `name`, or `fallback` when unset.
+ * @throws InvalidEnvironmentError when set to anything but a positive integer.
+ */
+export function positiveIntEnv(name: string, fallback: number): number {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidEnvironmentError(name, value, 'a positive integer');
+  return Number(value);
+}
+
+/**
+ * The region this copy of the pipeline runs in (stamped on records as `originRegion`):
+ * PIPELINE_REGION, else the Lambda runtime's AWS_REGION.
+ */
+export function pipelineRegion(): string {
+  const value = process.env[ENV.pipelineRegion] || process.env.AWS_REGION;
+  if (!value) throw new MissingEnvironmentError(ENV.pipelineRegion);
+  return value;
+}
+
+/** Typed accessors for the variables in `ENV` (each read when called). */
+export const env = {
+  tableName: (): string => requireEnv(ENV.tableName),
+  eventBusName: (): string => requireEnv(ENV.eventBusName),
+  ingestBucket: (): string => requireEnv(ENV.ingestBucket),
+  archiveBucket: (): string => requireEnv(ENV.archiveBucket),
+  stateMachineArn: (): string => requireEnv(ENV.stateMachineArn),
+  notificationsTopicArn: (): string => requireEnv(ENV.notificationsTopicArn),
+  /** Largest accepted API body in bytes; default 1 MiB (the config default). */
+  maxBodyBytes: (): number => positiveIntEnv(ENV.maxBodyBytes, 1024 * 1024),
+  /** Records per staged chunk; default 1000 (the config default). */
+  chunkSize: (): number => positiveIntEnv(ENV.chunkSize, 1000),
+};

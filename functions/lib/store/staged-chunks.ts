@@ -1,0 +1,63 @@
+/**
+ * Staged chunks: validated, normalised records written by Validate as NDJSON under
+ * `staged/<fileId>/`, read back by StoreChunk and Compensate. Staging keeps the Step Functions
+ * payloads small (only chunk keys travel) and makes every later step re-runnable.
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import { KEY_PREFIX, type StagedChunk } from '../../../contract';
+import { assertMarketRecord } from '../domain/record-guard';
+import { putObject, readObjectText } from './s3-objects';
+import type { MarketRecord } from '../domain/types';
+
+/** Key of chunk `index` of `fileId` (zero-padded so listings sort in order). */
+export function stagedChunkKey(fileId: string, index: number): string {
+  return `${KEY_PREFIX.staged}${fileId}/${String(index).padStart(5, '0')}.ndjson`;
+}
+
+/** Buffers records and writes a chunk object every `chunkSize` records. */
+export class ChunkStager {
+  private readonly buffer: MarketRecord[] = [];
+  private readonly written: StagedChunk[] = [];
+
+  constructor(
+    private readonly bucket: string,
+    private readonly fileId: string,
+    private readonly chunkSize: number,
+    private readonly client?: S3Client,
+  ) {}
+
+  /** Adds records; writes full chunks as they fill. */
+  async add(records: readonly MarketRecord[]): Promise<void> {
+    for (const record of records) {
+      this.buffer.push(record);
+      if (this.buffer.length >= this.chunkSize) await this.flush();
+    }
+  }
+
+  /** Writes the last partial chunk and returns every chunk written. */
+  async finish(): Promise<StagedChunk[]> {
+    await this.flush();
+    return [...this.written];
+  }
+
+  private async flush(): Promise<void> {
+    if (this.buffer.length === 0) return;
+    const key = stagedChunkKey(this.fileId, this.written.length);
+    const body = this.buffer.map((r) => JSON.stringify(r)).join('\n') + '\n';
+    await putObject(this.bucket, key, body, 'application/x-ndjson', this.client);
+    this.written.push({ key, records: this.buffer.length });
+    this.buffer.length = 0;
+  }
+}
+
+/**
+ * Reads a staged chunk back.
+ * @throws FileNotFoundError when the chunk does not exist.
+ */
+export async function readStagedChunk(bucket: string, key: string, client?: S3Client): Promise<MarketRecord[]> {
+  const text = await readObjectText(bucket, key, client);
+  return text
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .map((line) => assertMarketRecord(JSON.parse(line)));
+}

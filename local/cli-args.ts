@@ -1,0 +1,66 @@
+/** Command line of `npm run local`. */
+import { ENVIRONMENTS, type EnvironmentName } from '../config';
+
+/** Parsed options. */
+export interface LocalRunArgs {
+  readonly json: boolean;
+  readonly env: EnvironmentName;
+  readonly paths: readonly string[];
+  readonly verbose: boolean;
+  readonly help: boolean;
+}
+
+/** A command line that cannot be run; the CLI prints the message and the usage. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** The text `--help` prints. */
+export const USAGE = `Usage: npm run local -- [--json] [--env <env>] [--verbose] [paths...]
+
+Runs the whole pipeline on your machine against the project's local AWS emulator (moto server,
+started on 127.0.0.1:\${LOCAL_AWS_PORT:-4599} and stopped again unless it was already running;
+set AWS_ENDPOINT_URL to use another emulator such as LocalStack).
+
+  paths        files or folders to ingest (folders: their .csv and .json files). Default: samples/
+  --json       print exactly one JSON object on stdout:
+               {"files":[{"key","accepted","rejected","reasons"}],"accepted","rejected","stored",
+                "rejects":[{"file","line","reason"}],"bars":[{"symbol","minute","open","high","low",
+                "close","volume","trades","vwap","notional"}]}
+  --env <env>  configuration environment (${ENVIRONMENTS.join(' | ')}). Default: dev
+  --verbose    include the handlers' INFO logs in the progress log (stderr)
+  --help       print this text
+
+Progress goes to stderr, the summary to stdout. Exit status 0 when the run completed (rejected
+rows are not an error), 1 when the emulator cannot start or a pipeline step fails, 2 on a bad
+command line.`;
+
+/**
+ * Parses `argv` (without node and script).
+ * @throws UsageError on an unknown option or a missing/invalid value.
+ */
+export function parseLocalRunArgs(argv: readonly string[]): LocalRunArgs {
+  let json = false;
+  let verbose = false;
+  let help = false;
+  let env: EnvironmentName = 'dev';
+  const paths: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--json') json = true;
+    else if (arg === '--verbose') verbose = true;
+    else if (arg === '--help' || arg === '-h') help = true;
+    else if (arg === '--env' || arg.startsWith('--env=')) {
+      const value = arg === '--env' ? argv[++i] : arg.slice('--env='.length);
+      if (!value) throw new UsageError('--env needs a value');
+      if (!(ENVIRONMENTS as readonly string[]).includes(value)) throw new UsageError(`--env must be one of ${ENVIRONMENTS.join(', ')}, got ${JSON.stringify(value)}`);
+      env = value as EnvironmentName;
+    } else if (arg === '--') continue;
+    else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
+    else paths.push(arg);
+  }
+  return { json, env, paths, verbose, help };
+}

@@ -1,0 +1,208 @@
+/**
+ * One regional copy of the pipeline running against the emulator: resources provisioned from
+ * the constructs, the real handlers in-process, and the wiring AWS provides (S3 notifications,
+ * Step Functions, EventBridge → SQS, SQS and stream event source mappings) driven locally.
+ * Used by `npm run local` and by the integration tests.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, S3Event } from 'aws-lambda';
+import type { PipelineConfig } from '../config';
+import { KEY_PREFIX } from '../contract';
+import { type FaultInjector, LocalFunctions } from './lambda-runtime';
+import { type ProvisionedPipeline, provisionPipeline } from './provision';
+import { QueuePoller } from './queue-poller';
+import { pipelineResourceSpec } from './resource-spec';
+import { matchingNotification, objectCreatedRecord, s3Event } from './s3-event';
+import { StreamPoller } from './stream-poller';
+import { WorkflowRunner } from './workflow-runner';
+import { readRunReport, type LocalRunReport } from './run-report';
+
+/** Options of {@link LocalPipeline.create}. */
+export interface LocalPipelineOptions {
+  readonly config: PipelineConfig;
+  /** Region this copy runs in. Default: the config's primary region. */
+  readonly region?: string;
+  /** Delete what an earlier run left under the same names. Default true. */
+  readonly fresh?: boolean;
+  /** Runs before every handler invocation; throwing fails it (tests inject faults here). */
+  readonly fault?: FaultInjector;
+  /** Scales the workflow's retry delays. Default 0 (retry at once). */
+  readonly retryDelayScale?: number;
+  /** How long nothing may happen before the pipeline counts as idle. Default 300 ms. */
+  readonly quietMs?: number;
+  /** Progress messages. */
+  readonly log?: (message: string) => void;
+}
+
+/** What one {@link LocalPipeline.drain} did. */
+export interface DrainStats {
+  readonly executions: number;
+  readonly messages: number;
+  readonly streamRecords: number;
+}
+
+/** The pipeline did not become idle, or something ended where it must not. */
+export class PipelineStepError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PipelineStepError';
+  }
+}
+
+/** An uploaded file and the notification S3 would send for it. */
+export interface UploadedFile {
+  readonly key: string;
+  readonly versionId?: string;
+  /** The notification event (undefined when the key matches no notification filter). */
+  readonly event?: S3Event;
+}
+
+/** A regional pipeline in the emulator. */
+export class LocalPipeline {
+  readonly workflows: WorkflowRunner;
+  readonly queue: QueuePoller;
+  readonly stream: StreamPoller;
+
+  private constructor(
+    readonly config: PipelineConfig,
+    readonly resources: ProvisionedPipeline,
+    readonly functions: LocalFunctions,
+    readonly clients: { dynamodb: DynamoDBClient; s3: S3Client; sqs: SQSClient; sfn: SFNClient; streams: DynamoDBStreamsClient },
+    private readonly options: LocalPipelineOptions,
+  ) {
+    const log = options.log;
+    this.workflows = new WorkflowRunner({ pipeline: resources, sfn: clients.sfn, functions, retryDelayScale: options.retryDelayScale, log });
+    this.queue = new QueuePoller({ pipeline: resources, sqs: clients.sqs, functions, log });
+    this.stream = new StreamPoller({ pipeline: resources, streams: clients.streams, functions, log });
+  }
+
+  /**
+   * Provisions the pipeline in the emulator named by `AWS_ENDPOINT_URL` and loads the handlers.
+   * @throws ResourceSpecError when a construct no longer synthesizes what the local run needs.
+   */
+  static async create(options: LocalPipelineOptions): Promise<LocalPipeline> {
+    const region = options.region ?? options.config.primaryRegion;
+    const clientConfig = { region };
+    const clients = {
+      dynamodb: new DynamoDBClient(clientConfig),
+      s3: new S3Client({ ...clientConfig, forcePathStyle: true }),
+      sqs: new SQSClient(clientConfig),
+      sfn: new SFNClient(clientConfig),
+      streams: new DynamoDBStreamsClient(clientConfig),
+    };
+    const spec = pipelineResourceSpec(options.config, region);
+    options.log?.(`provisioning ${spec.table.name}, ${spec.ingestBucket.name}, ${spec.eventBus.name}, ${spec.processingQueue.name}, ${spec.stateMachineName}`);
+    const resources = await provisionPipeline(
+      spec,
+      { ...clients, eventBridge: new EventBridgeClient(clientConfig), sns: new SNSClient(clientConfig) },
+      { fresh: options.fresh ?? true },
+    );
+    const functions = new LocalFunctions({ pipeline: resources, config: options.config, fault: options.fault });
+    return new LocalPipeline(options.config, resources, functions, clients, options);
+  }
+
+  /**
+   * Puts `body` into the ingest bucket under `incoming/<name>` and delivers the S3 notification
+   * to the file-trigger function when the key matches the bucket's notification filters.
+   */
+  async uploadFile(name: string, body: string | Buffer): Promise<UploadedFile> {
+    const key = name.startsWith(KEY_PREFIX.incoming) ? name : `${KEY_PREFIX.incoming}${name}`;
+    const bucket = this.resources.ingestBucket;
+    const put = await this.clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+    const head = await this.clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: put.VersionId }));
+    const notification = matchingNotification(this.resources.spec.ingestBucket.notifications, key);
+    if (!notification) {
+      this.options.log?.(`uploaded ${key}: no notification (outside ${KEY_PREFIX.incoming} or unsupported suffix)`);
+      return { key, versionId: put.VersionId };
+    }
+    const event = s3Event(
+      objectCreatedRecord(
+        { region: this.resources.spec.region, bucket, key, size: Number(head.ContentLength ?? 0), eTag: put.ETag ?? '', versionId: put.VersionId },
+        notification.id,
+      ),
+    );
+    await this.deliverS3Event(event);
+    this.options.log?.(`uploaded ${key} (version ${put.VersionId ?? 'null'})`);
+    return { key, versionId: put.VersionId, event };
+  }
+
+  /** Delivers an S3 notification to the file-trigger function (again, to simulate at-least-once delivery). */
+  async deliverS3Event(event: S3Event): Promise<unknown> {
+    return this.functions.invoke('file-trigger', event);
+  }
+
+  /** Sends an HTTP request to the api-ingest function as API Gateway (HTTP API, payload 2.0) would. */
+  async apiRequest(body: unknown, options: { routeKey?: string; path?: string; headers?: Record<string, string> } = {}): Promise<APIGatewayProxyStructuredResultV2> {
+    const routeKey = options.routeKey ?? 'POST /ingest';
+    const [method, path] = routeKey.split(' ');
+    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    const now = new Date();
+    const requestId = `local-${now.getTime().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    const event: APIGatewayProxyEventV2 = {
+      version: '2.0',
+      routeKey,
+      rawPath: options.path ?? path,
+      rawQueryString: '',
+      headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...options.headers },
+      requestContext: {
+        accountId: this.resources.accountId,
+        apiId: 'local',
+        domainName: 'localhost',
+        domainPrefix: 'localhost',
+        http: { method, path: options.path ?? path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'local-run' },
+        requestId,
+        routeKey,
+        stage: 'prod',
+        time: now.toUTCString(),
+        timeEpoch: now.getTime(),
+      },
+      body: text,
+      isBase64Encoded: false,
+    };
+    return this.functions.invoke<APIGatewayProxyStructuredResultV2>('api-ingest', event);
+  }
+
+  /**
+   * Runs executions, queue and stream until nothing happens for the quiet period.
+   * @throws PipelineStepError when it is still busy after `timeoutMs`.
+   */
+  async drain(timeoutMs = 120_000): Promise<DrainStats> {
+    const quietMs = this.options.quietMs ?? 300;
+    const deadline = Date.now() + timeoutMs;
+    const stats = { executions: 0, messages: 0, streamRecords: 0 };
+    let quietSince: number | undefined;
+    while (Date.now() < deadline) {
+      const executions = await this.workflows.runPending();
+      const messages = await this.queue.pollOnce();
+      const streamRecords = await this.stream.pollOnce();
+      stats.executions += executions;
+      stats.messages += messages;
+      stats.streamRecords += streamRecords;
+      if (executions + messages + streamRecords > 0) {
+        quietSince = undefined;
+        continue;
+      }
+      // Messages in flight are invisible, not gone: idle only when the queue is really empty.
+      const { queued } = await this.queue.depth();
+      if (queued > 0) {
+        quietSince = undefined;
+      } else {
+        quietSince ??= Date.now();
+        if (Date.now() - quietSince >= quietMs) return stats;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new PipelineStepError(`the pipeline was still busy after ${timeoutMs} ms`);
+  }
+
+  /** Reads the run's outcome back from the emulator (table items and rejects reports). */
+  async report(): Promise<LocalRunReport> {
+    return readRunReport(this.resources, this.clients);
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * The outcome of a local run, read back from the emulator (never from the driver's memory):
+ * file items and minute bars from the table, the number of stored record items, and the
+ * rejects reports the Validate step wrote to the ingest bucket.
+ */
+import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { KEY_PREFIX, TABLE } from '../contract';
+import { barFromItem } from '../functions/lib/store/items';
+import type { MinuteBar } from '../functions/lib/domain/types';
+import type { ProvisionedPipeline } from './provision';
+
+/** One processed file. */
+export interface FileReport {
+  readonly key: string;
+  readonly accepted: number;
+  readonly rejected: number;
+  readonly reasons: Record<string, number>;
+  /** COMPLETED, FAILED or PROCESSING (an addition to the documented shape). */
+  readonly status: string;
+}
+
+/** One rejected row. */
+export interface RejectReport {
+  readonly file: string;
+  readonly line: number;
+  readonly reason: string;
+}
+
+/** The `--json` document of `npm run local`. */
+export interface LocalRunReport {
+  readonly files: FileReport[];
+  readonly accepted: number;
+  readonly rejected: number;
+  /** Market-record items in the table. */
+  readonly stored: number;
+  readonly rejects: RejectReport[];
+  /** Sorted by symbol, then minute. */
+  readonly bars: MinuteBar[];
+}
+
+type Item = Record<string, AttributeValue>;
+
+/** Every item whose partition key starts with `prefix` (paginated scan). */
+export async function scanByPrefix(dynamodb: DynamoDBClient, tableName: string, prefix: string, countOnly = false): Promise<{ items: Item[]; count: number }> {
+  const items: Item[] = [];
+  let count = 0;
+  let startKey: Item | undefined;
+  do {
+    const page = await dynamodb.send(
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression: 'begins_with(#pk, :prefix)',
+        ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+        ExpressionAttributeValues: { ':prefix': { S: prefix } },
+        ExclusiveStartKey: startKey,
+        ...(countOnly ? { Select: 'COUNT' as const } : {}),
+      }),
+    );
+    if (!countOnly) items.push(...(page.Items ?? []));
+    count += page.Count ?? 0;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return { items, count };
+}
+
+/** Market-record items currently in the table. */
+export async function countStoredRecords(dynamodb: DynamoDBClient, tableName: string): Promise<number> {
+  return (await scanByPrefix(dynamodb, tableName, TABLE.recordKeyPrefix, true)).count;
+}
+
+/** Every minute bar in the table, sorted by symbol then minute. */
+export async function readBars(dynamodb: DynamoDBClient, tableName: string): Promise<MinuteBar[]> {
+  const { items } = await scanByPrefix(dynamodb, tableName, 'BAR#');
+  return items.map((item) => barFromItem(item)).sort((a, b) => (a.symbol === b.symbol ? a.minute.localeCompare(b.minute) : a.symbol < b.symbol ? -1 : 1));
+}
+
+/** Parses one line of a rejects report (`{line|index, reason|code, ...}`). */
+export function parseRejectLine(text: string): { line: number; reason: string } | undefined {
+  if (!text.trim()) return undefined;
+  const row = JSON.parse(text) as Record<string, unknown>;
+  const line = Number(row.line ?? row.index);
+  const reason = String(row.reason ?? row.code ?? '');
+  return Number.isFinite(line) && reason ? { line, reason } : undefined;
+}
+
+/**
+ * The processed file a rejects report belongs to: the report is `rejected/<name>.jsonl`, where
+ * `<name>` is the file's key with or without the `incoming/` prefix.
+ */
+export function fileOfRejectsReport(reportKey: string, fileKeys: readonly string[]): string {
+  const name = reportKey.replace(new RegExp(`^${KEY_PREFIX.rejected}`), '').replace(/\.jsonl$/, '');
+  return fileKeys.find((key) => key === name || key === `${KEY_PREFIX.incoming}${name}`) ?? fileKeys.find((key) => key.endsWith(`/${name}`)) ?? reportKey;
+}
+
+/** Reads files, stored count, rejects and bars of `pipeline` from the emulator. */
+export async function readRunReport(pipeline: ProvisionedPipeline, clients: { dynamodb: DynamoDBClient; s3: S3Client }): Promise<LocalRunReport> {
+  const { dynamodb, s3 } = clients;
+  const fileItems = (await scanByPrefix(dynamodb, pipeline.tableName, 'FILE#')).items;
+  const num = (value: AttributeValue | undefined): number => Number(value?.N ?? 0);
+  const files: FileReport[] = fileItems
+    .map((item) => ({
+      key: item.key?.S ?? '',
+      accepted: num(item.accepted),
+      rejected: num(item.rejected),
+      reasons: Object.fromEntries(Object.entries(item.reasons?.M ?? {}).map(([code, value]) => [code, num(value)])),
+      status: item.status?.S ?? 'UNKNOWN',
+    }))
+    .sort((a, b) => a.key.localeCompare(b.key));
+
+  const rejects: RejectReport[] = [];
+  let token: string | undefined;
+  const reportKeys: string[] = [];
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: pipeline.ingestBucket, Prefix: KEY_PREFIX.rejected, ContinuationToken: token }));
+    reportKeys.push(...(page.Contents ?? []).map((o) => o.Key as string));
+    token = page.NextContinuationToken;
+  } while (token);
+  for (const reportKey of reportKeys.sort()) {
+    const file = fileOfRejectsReport(reportKey, files.map((f) => f.key));
+    const body = await s3.send(new GetObjectCommand({ Bucket: pipeline.ingestBucket, Key: reportKey }));
+    const text = (await body.Body?.transformToString('utf8')) ?? '';
+    for (const line of text.split('\n')) {
+      const parsed = parseRejectLine(line);
+      if (parsed) rejects.push({ file, ...parsed });
+    }
+  }
+  rejects.sort((a, b) => (a.file === b.file ? a.line - b.line : a.file.localeCompare(b.file)));
+
+  return {
+    files,
+    accepted: files.reduce((sum, f) => sum + f.accepted, 0),
+    rejected: files.reduce((sum, f) => sum + f.rejected, 0),
+    stored: await countStoredRecords(dynamodb, pipeline.tableName),
+    rejects,
+    bars: await readBars(dynamodb, pipeline.tableName),
+  };
+}

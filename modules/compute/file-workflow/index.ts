@@ -1,0 +1,181 @@
+/**
+ * The file workflow: a STANDARD Step Functions state machine running
+ * {@link fileWorkflowDefinition} with the real function ARNs, its own least-privilege role,
+ * logging without execution data (market data never reaches CloudWatch Logs), X-Ray tracing
+ * and, when a key is given, encryption with the customer-managed KMS key.
+ */
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
+import { Construct } from 'constructs';
+import { resourceName, stateMachineName, type PipelineConfig } from '../../../config';
+import type { FunctionHandle } from '../function-handle';
+import { LOG_DELIVERY_ACTIONS, TRACING_ACTIONS } from '../../iam/policy-document';
+import {
+  DEFAULT_MAX_CONCURRENCY,
+  FILE_WORKFLOW_STEP_FUNCTIONS,
+  fileWorkflowDefinition,
+  type FileWorkflowStep,
+} from './definition';
+
+export * from './asl';
+export * from './definition';
+
+/** Props of {@link FileWorkflow}. */
+export interface FileWorkflowProps {
+  /** Resolved configuration: names, log retention, function timeouts and concurrency. */
+  readonly config: PipelineConfig;
+  /** Region this copy of the workflow runs in (part of the role name: IAM is global). */
+  readonly region: string;
+  /** The five functions the workflow calls, one per step. */
+  readonly steps: Readonly<Record<FileWorkflowStep, FunctionHandle>>;
+  /**
+   * KMS key ARN encrypting the state machine's data and its log group. Its key policy must let
+   * CloudWatch Logs (`logs.<region>.amazonaws.com`) use it. Default: AWS-owned keys.
+   */
+  readonly kmsKeyArn?: string;
+}
+
+/**
+ * `ALL` records every state transition (handy to see where a file stopped); with execution
+ * data excluded the events carry state names and errors only, and one execution per file keeps
+ * the volume small.
+ */
+export const FILE_WORKFLOW_LOG_LEVEL = 'ALL';
+
+/** Seconds added to a function's timeout for the Task's own `TimeoutSeconds` backstop. */
+const TASK_TIMEOUT_MARGIN_SECONDS = 60;
+
+// The state machine's '*' grants are exactly these two lists (see policy-document.ts for why).
+export { LOG_DELIVERY_ACTIONS, TRACING_ACTIONS };
+
+/** The file workflow state machine with its role and log group. */
+export class FileWorkflow extends Construct {
+  /** ARN of the state machine (the trigger function starts executions on it). */
+  readonly stateMachineArn: string;
+  /** Name of the state machine. */
+  readonly stateMachineName: string;
+  /** Name of the log group receiving execution events (`/aws/vendedlogs/states/<name>`). */
+  readonly logGroupName: string;
+  /** ARN of the state machine's role. */
+  readonly roleArn: string;
+
+  constructor(scope: Construct, id: string, props: FileWorkflowProps) {
+    super(scope, id);
+    const { config, region, steps, kmsKeyArn } = props;
+    const name = stateMachineName(config);
+
+    const logGroup = new CloudwatchLogGroup(this, 'LogGroup', {
+      // The /aws/vendedlogs/ prefix keeps the log delivery resource policy small (AWS advice).
+      name: `/aws/vendedlogs/states/${name}`,
+      retentionInDays: config.logRetentionDays,
+      kmsKeyId: kmsKeyArn,
+    });
+
+    // The ARN is built rather than read from the state machine: the role must exist first.
+    const identity = new DataAwsCallerIdentity(this, 'Account');
+    const partition = new DataAwsPartition(this, 'Partition');
+    const ownArn = `arn:${partition.partition}:states:${region}:${identity.accountId}:stateMachine:${name}`;
+
+    const role = new IamRole(this, 'Role', {
+      // IAM is global: the region in the name keeps the primary and DR roles apart.
+      name: resourceName(config, 'file-workflow', region),
+      description: `Execution role of the ${name} state machine in ${region}`,
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'states.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            // Confused-deputy guard: only this account's state machine of this name (or one of
+            // its versions/aliases, `<arn>:<qualifier>`) may assume it.
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': identity.accountId },
+              ArnLike: { 'aws:SourceArn': [ownArn, `${ownArn}:*`] },
+            },
+          },
+        ],
+      }),
+    });
+    this.roleArn = role.arn;
+
+    const functionArns = Object.values(steps).map((step) => step.arn);
+    const statements: Record<string, unknown>[] = [
+      {
+        Sid: 'InvokeStepFunctions',
+        Effect: 'Allow',
+        Action: ['lambda:InvokeFunction'],
+        // Qualified ARNs too, so pointing a step at a version or alias needs no policy change.
+        Resource: functionArns.flatMap((arn) => [arn, `${arn}:*`]),
+      },
+      { Sid: 'PutTraces', Effect: 'Allow', Action: TRACING_ACTIONS, Resource: ['*'] },
+      { Sid: 'DeliverLogs', Effect: 'Allow', Action: LOG_DELIVERY_ACTIONS, Resource: ['*'] },
+    ];
+    if (kmsKeyArn) {
+      statements.push({
+        Sid: 'UseStateMachineKey',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: [kmsKeyArn],
+        Condition: { StringEquals: { 'kms:EncryptionContext:aws:states:stateMachineArn': ownArn } },
+      });
+    }
+    const policy = new IamRolePolicy(this, 'Policy', {
+      name: 'least-privilege',
+      role: role.id,
+      policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
+    });
+
+    const storeChunkConcurrency = config.functions[FILE_WORKFLOW_STEP_FUNCTIONS.storeChunk].reservedConcurrency;
+    const definition = fileWorkflowDefinition(
+      {
+        validate: steps.validate.arn,
+        storeChunk: steps.storeChunk.arn,
+        archive: steps.archive.arn,
+        compensate: steps.compensate.arn,
+        notify: steps.notify.arn,
+      },
+      {
+        // Never ask for more chunks at once than store-chunk may run (0 = disabled, -1 = unreserved).
+        maxConcurrency: storeChunkConcurrency > 0 ? Math.min(DEFAULT_MAX_CONCURRENCY, storeChunkConcurrency) : DEFAULT_MAX_CONCURRENCY,
+        timeoutSeconds: taskTimeouts(config),
+      },
+    );
+
+    const machine = new SfnStateMachine(this, 'StateMachine', {
+      name,
+      type: 'STANDARD',
+      roleArn: role.arn,
+      // Token strings inside the JSON synthesize as ${aws_lambda_function.<x>.arn} interpolations.
+      definition: JSON.stringify(definition),
+      loggingConfiguration: {
+        logDestination: `${logGroup.arn}:*`,
+        level: FILE_WORKFLOW_LOG_LEVEL,
+        includeExecutionData: false,
+      },
+      tracingConfiguration: { enabled: true },
+      encryptionConfiguration: kmsKeyArn
+        ? { type: 'CUSTOMER_MANAGED_KMS_KEY', kmsKeyId: kmsKeyArn, kmsDataKeyReusePeriodSeconds: 300 }
+        : { type: 'AWS_OWNED_KEY' },
+      // Creating the machine validates its logging and invoke permissions against the role.
+      dependsOn: [policy],
+    });
+
+    this.stateMachineArn = machine.arn;
+    this.stateMachineName = machine.name;
+    this.logGroupName = logGroup.name;
+  }
+}
+
+/** Each step's TimeoutSeconds: its function's configured timeout plus a margin. */
+function taskTimeouts(config: PipelineConfig): Record<FileWorkflowStep, number> {
+  const entries = Object.entries(FILE_WORKFLOW_STEP_FUNCTIONS).map(([step, fn]) => [
+    step,
+    config.functions[fn].timeoutSeconds + TASK_TIMEOUT_MARGIN_SECONDS,
+  ]);
+  return Object.fromEntries(entries) as Record<FileWorkflowStep, number>;
+}

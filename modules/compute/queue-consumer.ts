@@ -1,0 +1,42 @@
+/**
+ * SQS → Lambda event source mapping with partial batch responses: a failed record is retried
+ * alone (and ends in the DLQ after the queue's maxReceiveCount), the rest of the batch is deleted.
+ */
+import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
+import { Construct } from 'constructs';
+import { PROCESSOR_BATCH_SIZE } from '../../contract';
+import type { FunctionHandle } from './function-handle';
+
+/** Props of {@link QueueConsumer}. */
+export interface QueueConsumerProps {
+  readonly queueArn: string;
+  readonly consumer: FunctionHandle;
+  /** Messages per invocation. Default PROCESSOR_BATCH_SIZE (10). */
+  readonly batchSize?: number;
+  /** Seconds to wait for a fuller batch. Default 5. */
+  readonly maximumBatchingWindowSeconds?: number;
+  /** Concurrent invocations the mapping may drive (2-1000); keep ≤ the function's reserved concurrency. Default 10. */
+  readonly maximumConcurrency?: number;
+}
+
+/**
+ * Polls a queue into a function. The poller uses the function's role: it needs
+ * sqs:ReceiveMessage/DeleteMessage/GetQueueAttributes on the queue
+ * (granted in stacks/function-permissions.ts with the rest of the function's grants).
+ */
+export class QueueConsumer extends Construct {
+  readonly mappingUuid: string;
+
+  constructor(scope: Construct, id: string, props: QueueConsumerProps) {
+    super(scope, id);
+    const mapping = new LambdaEventSourceMapping(this, 'Mapping', {
+      eventSourceArn: props.queueArn,
+      functionName: props.consumer.arn,
+      batchSize: props.batchSize ?? PROCESSOR_BATCH_SIZE,
+      maximumBatchingWindowInSeconds: props.maximumBatchingWindowSeconds ?? 5,
+      functionResponseTypes: ['ReportBatchItemFailures'],
+      scalingConfig: { maximumConcurrency: Math.max(2, props.maximumConcurrency ?? 10) },
+    });
+    this.mappingUuid = mapping.uuid;
+  }
+}
