@@ -9,10 +9,26 @@ import { FUNCTION_ENVIRONMENT } from '../stacks/function-permissions';
 import type { TerraformJson } from './stacks/fixtures';
 
 const projectRoot = resolve(__dirname, '..');
-const STACKS = ['global-dev', 'global-prod', 'regional-dev-us-east-1', 'regional-dev-us-west-2', 'regional-prod-us-east-1', 'regional-prod-us-west-2'];
+const STACKS = [
+  'global-dev',
+  'global-prod',
+  'regional-dev-us-east-1',
+  'regional-dev-us-west-2',
+  'regional-prod-us-east-1',
+  'regional-prod-us-west-2',
+];
 const REGIONAL_OUTPUTS = [
-  'api_url', 'ingest_bucket_name', 'archive_bucket_name', 'table_name', 'table_arn', 'event_bus_name',
-  'alerts_topic_arn', 'notifications_topic_arn', 'state_machine_arn', 'processing_queue_url', 'dlq_url',
+  'api_url',
+  'ingest_bucket_name',
+  'archive_bucket_name',
+  'table_name',
+  'table_arn',
+  'event_bus_name',
+  'alerts_topic_arn',
+  'notifications_topic_arn',
+  'state_machine_arn',
+  'processing_queue_url',
+  'dlq_url',
 ];
 
 /** The app reads PIPELINE_* variables; a developer's shell must not change what the tests see. */
@@ -39,7 +55,8 @@ function synthInto(outdir: string, env?: string): void {
 
 const outdir = mkdtempSync(join(tmpdir(), 'pipeline-synth-'));
 let manifest: { stacks: Record<string, { dependencies: string[]; synthesizedStackPath: string }> };
-const stackJson = (name: string): TerraformJson => JSON.parse(readFileSync(join(outdir, manifest.stacks[name].synthesizedStackPath), 'utf8')) as TerraformJson;
+const stackJson = (name: string): TerraformJson =>
+  JSON.parse(readFileSync(join(outdir, manifest.stacks[name].synthesizedStackPath), 'utf8')) as TerraformJson;
 
 beforeAll(() => {
   synthInto(outdir);
@@ -54,7 +71,8 @@ describe('the app (every environment)', () => {
 
   it('deploys regional stacks after their environment’s global stack', () => {
     for (const env of ['dev', 'prod']) {
-      for (const region of ['us-east-1', 'us-west-2']) expect(manifest.stacks[`regional-${env}-${region}`].dependencies).toEqual([`global-${env}`]);
+      for (const region of ['us-east-1', 'us-west-2'])
+        expect(manifest.stacks[`regional-${env}-${region}`].dependencies).toEqual([`global-${env}`]);
     }
   });
 
@@ -72,7 +90,9 @@ describe('the app (every environment)', () => {
       const env = name.includes('prod') ? 'prod' : 'dev';
       const json = stackJson(name);
       for (const provider of json.provider?.aws ?? []) {
-        expect(provider.default_tags).toEqual([{ tags: expect.objectContaining({ Environment: env, Project: 'market-data-pipeline' }) }]);
+        expect(provider.default_tags).toEqual([
+          { tags: expect.objectContaining({ Environment: env, Project: 'market-data-pipeline' }) },
+        ]);
       }
       // No resource overrides the default tags with other values.
       for (const byName of Object.values(json.resource ?? {})) {
@@ -88,12 +108,17 @@ describe('the app (every environment)', () => {
     for (const name of STACKS.filter((s) => s.startsWith('regional'))) {
       expect(Object.keys(stackJson(name).output ?? {})).toEqual(expect.arrayContaining(REGIONAL_OUTPUTS));
     }
-    expect(Object.keys(stackJson('global-prod').output ?? {})).toEqual(expect.arrayContaining(['table_name', 'table_arn', 'primary_stream_arn', 'dr_stream_arn']));
+    expect(Object.keys(stackJson('global-prod').output ?? {})).toEqual(
+      expect.arrayContaining(['table_name', 'table_arn', 'primary_stream_arn', 'dr_stream_arn']),
+    );
   });
 
   it('DR stack never reads primary state, also after full synthesis', () => {
     for (const env of ['dev', 'prod']) {
-      const text = readFileSync(join(outdir, manifest.stacks[`regional-${env}-us-west-2`].synthesizedStackPath), 'utf8');
+      const text = readFileSync(
+        join(outdir, manifest.stacks[`regional-${env}-us-west-2`].synthesizedStackPath),
+        'utf8',
+      );
       expect(text).not.toContain('terraform_remote_state');
       expect(text).not.toContain('us-east-1');
     }
@@ -112,13 +137,16 @@ describe('the app (every environment)', () => {
     for (const name of FUNCTION_NAMES) {
       const code = readFileSync(join(bundles[name].dir, 'index.js'), 'utf8');
       // Accessor names survive minification as property names: `env.tableName()` → `.tableName()`.
-      const read = (Object.keys(ENV) as (keyof typeof ENV)[]).filter((key) => key !== 'pipelineRegion' && code.includes(`.${key}()`));
+      const read = (Object.keys(ENV) as (keyof typeof ENV)[]).filter(
+        (key) => key !== 'pipelineRegion' && code.includes(`.${key}()`),
+      );
       expect({ name, read: read.sort() }).toEqual({ name, read: [...FUNCTION_ENVIRONMENT[name]].sort() });
     }
   });
 
   it('prod encrypts the buckets with the data key (cdktf.json sets s3Encryption: kms), dev uses SSE-S3', () => {
-    const rules = (name: string): string => JSON.stringify(stackJson(name).resource?.aws_s3_bucket_server_side_encryption_configuration);
+    const rules = (name: string): string =>
+      JSON.stringify(stackJson(name).resource?.aws_s3_bucket_server_side_encryption_configuration);
     expect(rules('regional-prod-us-east-1')).toContain('aws:kms');
     expect(rules('regional-dev-us-east-1')).not.toContain('aws:kms');
   });

@@ -39,9 +39,18 @@ export const INIT_REFERENCES: readonly { name: string; modules: readonly string[
   { name: 'SDK: DynamoDB client alone', modules: ['@aws-sdk/client-dynamodb'] },
   {
     name: 'SDK: all five clients the handlers use (DynamoDB, EventBridge, S3, SFN, SNS)',
-    modules: ['@aws-sdk/client-dynamodb', '@aws-sdk/client-eventbridge', '@aws-sdk/client-s3', '@aws-sdk/client-sfn', '@aws-sdk/client-sns'],
+    modules: [
+      '@aws-sdk/client-dynamodb',
+      '@aws-sdk/client-eventbridge',
+      '@aws-sdk/client-s3',
+      '@aws-sdk/client-sfn',
+      '@aws-sdk/client-sns',
+    ],
   },
-  { name: 'Powertools: logger + metrics + tracer', modules: ['@aws-lambda-powertools/logger', '@aws-lambda-powertools/metrics', '@aws-lambda-powertools/tracer'] },
+  {
+    name: 'Powertools: logger + metrics + tracer',
+    modules: ['@aws-lambda-powertools/logger', '@aws-lambda-powertools/metrics', '@aws-lambda-powertools/tracer'],
+  },
 ];
 
 /** Result of the bundles section. */

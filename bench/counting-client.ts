@@ -36,8 +36,18 @@ export const PIPELINE_TABLE: TableDefinition = {
   partitionKey: TABLE.partitionKey,
   sortKey: TABLE.sortKey,
   indexes: [
-    { name: TABLE.statusIndex.name, partitionKey: TABLE.statusIndex.partitionKey, sortKey: TABLE.statusIndex.sortKey, projection: 'ALL' },
-    { name: TABLE.timeSeriesIndex.name, partitionKey: TABLE.timeSeriesIndex.partitionKey, sortKey: TABLE.timeSeriesIndex.sortKey, projection: 'ALL' },
+    {
+      name: TABLE.statusIndex.name,
+      partitionKey: TABLE.statusIndex.partitionKey,
+      sortKey: TABLE.statusIndex.sortKey,
+      projection: 'ALL',
+    },
+    {
+      name: TABLE.timeSeriesIndex.name,
+      partitionKey: TABLE.timeSeriesIndex.partitionKey,
+      sortKey: TABLE.timeSeriesIndex.sortKey,
+      projection: 'ALL',
+    },
   ],
 };
 
@@ -171,7 +181,8 @@ export class CountingDynamoClient {
     const tables = Object.keys(requestItems);
     if (tables.length !== 1) throw new Error(`BatchWriteItem to ${tables.length} tables; the benchmark models one`);
     const requests = requestItems[tables[0]];
-    if (requests.length === 0 || requests.length > 25) throw new Error(`BatchWriteItem with ${requests.length} requests (DynamoDB allows 1-25)`);
+    if (requests.length === 0 || requests.length > 25)
+      throw new Error(`BatchWriteItem with ${requests.length} requests (DynamoDB allows 1-25)`);
     const seen = new Set<string>();
     for (const request of requests) {
       const key = this.keyOf((request.PutRequest?.Item ?? request.DeleteRequest?.Key) as Item).join('\u0000');
@@ -189,14 +200,28 @@ export class CountingDynamoClient {
   private put(operation: string, item: Item, multiplier: number): void {
     const before = this.get(item);
     this.store(item);
-    this.record(operation, 'put', item, Math.max(itemBytes(item), before ? itemBytes(before) : 0), multiplier, this.indexUnits(before, item));
+    this.record(
+      operation,
+      'put',
+      item,
+      Math.max(itemBytes(item), before ? itemBytes(before) : 0),
+      multiplier,
+      this.indexUnits(before, item),
+    );
   }
 
   private delete(operation: string, keyItem: Item, multiplier: number): void {
     const before = this.get(keyItem);
     const [pk, sk] = this.keyOf(keyItem);
     this.partitions.get(pk)?.delete(sk);
-    this.record(operation, 'delete', keyItem, before ? itemBytes(before) : 0, multiplier, this.indexUnits(before, undefined));
+    this.record(
+      operation,
+      'delete',
+      keyItem,
+      before ? itemBytes(before) : 0,
+      multiplier,
+      this.indexUnits(before, undefined),
+    );
   }
 
   private update(operation: string, input: CommandInput, multiplier: number): Item {
@@ -206,11 +231,25 @@ export class CountingDynamoClient {
       values: input.ExpressionAttributeValues,
     });
     this.store(after);
-    this.record(operation, 'update', after, Math.max(itemBytes(after), before ? itemBytes(before) : 0), multiplier, this.indexUnits(before, after));
+    this.record(
+      operation,
+      'update',
+      after,
+      Math.max(itemBytes(after), before ? itemBytes(before) : 0),
+      multiplier,
+      this.indexUnits(before, after),
+    );
     return after;
   }
 
-  private record(operation: string, kind: ItemWrite['kind'], item: Item, bytes: number, multiplier: number, indexUnits: Record<string, number>): void {
+  private record(
+    operation: string,
+    kind: ItemWrite['kind'],
+    item: Item,
+    bytes: number,
+    multiplier: number,
+    indexUnits: Record<string, number>,
+  ): void {
     const scaled: Record<string, number> = {};
     for (const [name, units] of Object.entries(indexUnits)) scaled[name] = units * multiplier;
     this.writes.push({
@@ -252,7 +291,11 @@ export class CountingDynamoClient {
   /** The index entry: table key + index key + projected attributes. */
   private projected(index: IndexDefinition, item: Item): Item {
     if (index.projection === 'ALL') return item;
-    const keys = [this.table.partitionKey, ...(this.table.sortKey ? [this.table.sortKey] : []), ...indexKeyNames(index)];
+    const keys = [
+      this.table.partitionKey,
+      ...(this.table.sortKey ? [this.table.sortKey] : []),
+      ...indexKeyNames(index),
+    ];
     const extra = index.projection === 'KEYS_ONLY' ? [] : index.projection.include;
     return pick(item, [...keys, ...extra]);
   }
@@ -271,15 +314,21 @@ export class CountingDynamoClient {
     if (input.IndexName && !index) throw new Error(`Query on unknown index ${input.IndexName}`);
     const pkName = index ? index.partitionKey : this.table.partitionKey;
     const skName = index ? index.sortKey : this.table.sortKey;
-    const condition = parseKeyCondition(String(input.KeyConditionExpression ?? ''), input.ExpressionAttributeNames ?? {});
+    const condition = parseKeyCondition(
+      String(input.KeyConditionExpression ?? ''),
+      input.ExpressionAttributeNames ?? {},
+    );
     const value = (placeholder: string): AttributeValue => {
       const v = (input.ExpressionAttributeValues ?? {})[placeholder] as AttributeValue | undefined;
       if (!v) throw new Error(`Query: ${placeholder} is not in ExpressionAttributeValues`);
       return v;
     };
-    if (condition.partition.name !== pkName) throw new Error(`Query: ${condition.partition.name} is not the partition key ${pkName}`);
+    if (condition.partition.name !== pkName)
+      throw new Error(`Query: ${condition.partition.name} is not the partition key ${pkName}`);
     const pkValue = keyText(value(condition.partition.value));
-    const candidates = index ? [...this.partitions.values()].flatMap((p) => [...p.values()]) : [...(this.partitions.get(pkValue)?.values() ?? [])];
+    const candidates = index
+      ? [...this.partitions.values()].flatMap((p) => [...p.values()])
+      : [...(this.partitions.get(pkValue)?.values() ?? [])];
     let matches = candidates.filter((item) => item[pkName] !== undefined && keyText(item[pkName]) === pkValue);
     if (condition.sort) {
       const { name, op, values } = condition.sort;
@@ -292,14 +341,20 @@ export class CountingDynamoClient {
     if (input.ScanIndexForward === false) matches.reverse();
     if (input.ExclusiveStartKey) {
       const startKey = canonical(pick(input.ExclusiveStartKey as Item, Object.keys(input.ExclusiveStartKey as Item)));
-      const at = matches.findIndex((m) => canonical(pick(m, Object.keys(input.ExclusiveStartKey as Item))) === startKey);
+      const at = matches.findIndex(
+        (m) => canonical(pick(m, Object.keys(input.ExclusiveStartKey as Item))) === startKey,
+      );
       matches = matches.slice(at + 1);
     }
     const limit = typeof input.Limit === 'number' ? input.Limit : Infinity;
     const page = matches.slice(0, limit);
     const more = matches.length > page.length;
     const last = page[page.length - 1];
-    const lastKeyNames = [this.table.partitionKey, ...(this.table.sortKey ? [this.table.sortKey] : []), ...(index ? indexKeyNames(index) : [])];
+    const lastKeyNames = [
+      this.table.partitionKey,
+      ...(this.table.sortKey ? [this.table.sortKey] : []),
+      ...(index ? indexKeyNames(index) : []),
+    ];
     return {
       Items: input.Select === 'COUNT' ? undefined : page,
       Count: page.length,
@@ -344,7 +399,8 @@ export function parseKeyCondition(expression: string, names: Record<string, stri
   const fail = (why: string): never => {
     throw new Error(`Query: cannot model KeyConditionExpression "${expression}": ${why}`);
   };
-  const m = /^\s*([#\w]+)\s*=\s*(:\w+)\s*(?:AND\s+(.+))?$/is.exec(expression) ?? fail('expected "<pk> = :value [AND ...]"');
+  const m =
+    /^\s*([#\w]+)\s*=\s*(:\w+)\s*(?:AND\s+(.+))?$/is.exec(expression) ?? fail('expected "<pk> = :value [AND ...]"');
   const partition = { name: name(m[1]), value: m[2] };
   if (!m[3]) return { partition };
   const rest = m[3].trim();
@@ -374,7 +430,11 @@ function pick(item: Item, names: readonly string[]): Item {
 
 /** Order-independent text of an item, for equality. */
 function canonical(item: Item): string {
-  return JSON.stringify(Object.keys(item).sort().map((k) => [k, item[k]]));
+  return JSON.stringify(
+    Object.keys(item)
+      .sort()
+      .map((k) => [k, item[k]]),
+  );
 }
 
 function keyText(value: AttributeValue | undefined): string {

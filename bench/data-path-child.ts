@@ -27,7 +27,8 @@ async function main(): Promise<void> {
   } catch (error) {
     throw new Error(`cannot load bench/data-path.ts: ${(error as Error).message.split('\n')[0]}`);
   }
-  if (typeof mod.measureDataPath !== 'function') throw new Error('bench/data-path.ts does not export measureDataPath()');
+  if (typeof mod.measureDataPath !== 'function')
+    throw new Error('bench/data-path.ts does not export measureDataPath()');
   const result: unknown = await (mod.measureDataPath as (o: DataPathOptions) => unknown)(opts);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

@@ -62,12 +62,17 @@ export async function measureDataPathPinned(opts: DataPathOptions): Promise<Data
   childArgs.push('--rows', String(opts.rows ?? DEFAULT_ROWS));
   if (opts.runs !== undefined) childArgs.push('--runs', String(opts.runs));
   const pinnedCore = existsSync(TASKSET) ? 0 : null;
-  const [command, args] = pinnedCore === null ? [childArgs[0], childArgs.slice(1)] : [TASKSET, ['-c', String(pinnedCore), ...childArgs]];
+  const [command, args] =
+    pinnedCore === null ? [childArgs[0], childArgs.slice(1)] : [TASKSET, ['-c', String(pinnedCore), ...childArgs]];
 
-  opts.progress(`dataPath: measuring CSV and NDJSON${pinnedCore === null ? ' (taskset missing: not pinned)' : ` pinned to core ${pinnedCore}`}`);
+  opts.progress(
+    `dataPath: measuring CSV and NDJSON${pinnedCore === null ? ' (taskset missing: not pinned)' : ` pinned to core ${pinnedCore}`}`,
+  );
   const run = await runMeasured({ command, args, cwd: opts.root, timeoutMs: 150_000 });
   if (run.exitCode !== 0) {
-    throw new Error(`data-path child ${run.timedOut ? 'timed out' : `exited with ${run.exitCode ?? run.signal}`}: ${lastLines(run.stderr)}`);
+    throw new Error(
+      `data-path child ${run.timedOut ? 'timed out' : `exited with ${run.exitCode ?? run.signal}`}: ${lastLines(run.stderr)}`,
+    );
   }
   const raw = lastJsonLine(run.stdout);
   return {
@@ -122,7 +127,9 @@ function field(value: unknown, key: string, path: string): unknown {
 
 function asSummary(value: unknown, path: string): RateSummary {
   const candidate =
-    value !== null && typeof value === 'object' && 'rowsPerSec' in value ? (value as { rowsPerSec: unknown }).rowsPerSec : value;
+    value !== null && typeof value === 'object' && 'rowsPerSec' in value
+      ? (value as { rowsPerSec: unknown }).rowsPerSec
+      : value;
   const v = candidate as Partial<Record<'median' | 'min' | 'max' | 'runs', unknown>>;
   for (const key of ['median', 'min', 'max'] as const) {
     if (typeof v?.[key] !== 'number' || !Number.isFinite(v[key]) || (v[key] as number) <= 0) {

@@ -37,11 +37,27 @@ export interface DataPathMeasurement {
   ndjson: FormatMeasurement;
 }
 
-const SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'GOOGL', 'META', 'TSLA', 'BRK.B', 'JPM', 'V', 'XOM', 'UNH', 'SPY', 'QQQ', 'IWM', 'AMD'];
+const SYMBOLS = [
+  'AAPL',
+  'MSFT',
+  'NVDA',
+  'AMZN',
+  'GOOGL',
+  'META',
+  'TSLA',
+  'BRK.B',
+  'JPM',
+  'V',
+  'XOM',
+  'UNH',
+  'SPY',
+  'QQQ',
+  'IWM',
+  'AMD',
+];
 const EXCHANGES = ['XNAS', 'XNYS', 'ARCX', 'BATS', 'EDGX'];
 // What an S3 GetObject body stream typically yields per chunk.
 const CHUNK_BYTES = 64 * 1024;
-
 
 interface GeneratedRow {
   symbol: string;
@@ -105,8 +121,25 @@ export function generateNdjson(rows: number): string {
     lines.push(
       JSON.stringify(
         r.trade
-          ? { symbol: r.symbol, timestamp: r.timestamp, type: 'trade', price: r.price, size: r.size, exchange: r.exchange, ...(r.tradeId ? { tradeId: r.tradeId } : {}) }
-          : { symbol: r.symbol, timestamp: r.timestamp, type: 'quote', bid: r.bid, ask: r.ask, bidSize: r.bidSize, askSize: r.askSize, exchange: r.exchange },
+          ? {
+              symbol: r.symbol,
+              timestamp: r.timestamp,
+              type: 'trade',
+              price: r.price,
+              size: r.size,
+              exchange: r.exchange,
+              ...(r.tradeId ? { tradeId: r.tradeId } : {}),
+            }
+          : {
+              symbol: r.symbol,
+              timestamp: r.timestamp,
+              type: 'quote',
+              bid: r.bid,
+              ask: r.ask,
+              bidSize: r.bidSize,
+              askSize: r.askSize,
+              exchange: r.exchange,
+            },
       ),
     );
   }
@@ -148,7 +181,10 @@ function floorNdjson(bytes: Uint8Array): number {
 const decimalString = z.string().regex(/^\d+(\.\d+)?$/);
 const intLike = z.coerce.number().int().nonnegative();
 const naiveSchema = z.object({
-  symbol: z.string().transform((s) => s.toUpperCase()).pipe(z.string().regex(/^[A-Z][A-Z0-9.-]{0,11}$/)),
+  symbol: z
+    .string()
+    .transform((s) => s.toUpperCase())
+    .pipe(z.string().regex(/^[A-Z][A-Z0-9.-]{0,11}$/)),
   timestamp: z.string().min(1),
   type: z.enum(['trade', 'quote']),
   price: z.union([decimalString, z.number()]).optional(),
@@ -161,7 +197,13 @@ const naiveSchema = z.object({
   tradeId: z.string().optional(),
 });
 
-const nyParts = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hour12: false, weekday: 'short', hour: '2-digit', minute: '2-digit' });
+const nyParts = new Intl.DateTimeFormat('en-US', {
+  timeZone: 'America/New_York',
+  hour12: false,
+  weekday: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+});
 
 function naiveRecord(input: Record<string, unknown>, line: number): unknown {
   const parsed = naiveSchema.safeParse(input);
@@ -175,8 +217,26 @@ function naiveRecord(input: Record<string, unknown>, line: number): unknown {
   const minute = Number(parts.find((p) => p.type === 'minute')?.value);
   const weekday = parts.find((p) => p.type === 'weekday')?.value;
   const m = hour * 60 + minute;
-  const session = weekday === 'Sat' || weekday === 'Sun' ? 'closed' : m >= 240 && m < 570 ? 'pre' : m < 960 && m >= 570 ? 'regular' : m >= 960 && m < 1200 ? 'post' : 'closed';
-  const base = { recordId: v.tradeId ? `t-${v.symbol}-${v.tradeId}` : `f-bench-${line}`, symbol: v.symbol, timestamp: iso, epochMs: date.getTime(), minute: `${iso.slice(0, 16)}:00.000Z`, session, source: { kind: 's3', uri: OPTIONS.source.uri, line }, originRegion: OPTIONS.originRegion };
+  const session =
+    weekday === 'Sat' || weekday === 'Sun'
+      ? 'closed'
+      : m >= 240 && m < 570
+        ? 'pre'
+        : m < 960 && m >= 570
+          ? 'regular'
+          : m >= 960 && m < 1200
+            ? 'post'
+            : 'closed';
+  const base = {
+    recordId: v.tradeId ? `t-${v.symbol}-${v.tradeId}` : `f-bench-${line}`,
+    symbol: v.symbol,
+    timestamp: iso,
+    epochMs: date.getTime(),
+    minute: `${iso.slice(0, 16)}:00.000Z`,
+    session,
+    source: { kind: 's3', uri: OPTIONS.source.uri, line },
+    originRegion: OPTIONS.originRegion,
+  };
   if (v.type === 'trade') {
     const price = Number(v.price);
     return { ...base, type: 'trade', price: String(price), size: v.size, notional: String(price * (v.size ?? 0)) };
@@ -184,7 +244,17 @@ function naiveRecord(input: Record<string, unknown>, line: number): unknown {
   const bid = Number(v.bid);
   const ask = Number(v.ask);
   const mid = (bid + ask) / 2;
-  return { ...base, type: 'quote', bid: String(bid), ask: String(ask), bidSize: v.bidSize, askSize: v.askSize, mid: String(mid), spread: String(ask - bid), spreadBps: ((ask - bid) / mid * 10000).toFixed(4) };
+  return {
+    ...base,
+    type: 'quote',
+    bid: String(bid),
+    ask: String(ask),
+    bidSize: v.bidSize,
+    askSize: v.askSize,
+    mid: String(mid),
+    spread: String(ask - bid),
+    spreadBps: (((ask - bid) / mid) * 10000).toFixed(4),
+  };
 }
 
 function naiveCsv(bytes: Uint8Array): number {
@@ -192,7 +262,13 @@ function naiveCsv(bytes: Uint8Array): number {
   let n = 0;
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
-    const input: Record<string, unknown> = { symbol: r.symbol, timestamp: r.timestamp, type: r.type, exchange: r.exchange || undefined, tradeId: r.trade_id || undefined };
+    const input: Record<string, unknown> = {
+      symbol: r.symbol,
+      timestamp: r.timestamp,
+      type: r.type,
+      exchange: r.exchange || undefined,
+      tradeId: r.trade_id || undefined,
+    };
     if (r.price) input.price = r.price;
     if (r.size) input.size = r.size;
     if (r.bid) input.bid = r.bid;
@@ -270,11 +346,16 @@ if (require.main === module) {
   const runs = Number(process.argv[3] ?? 5);
   void measureDataPath({ rows, runs }).then((m) => {
     console.log(`rows per run: ${rows}, runs: ${runs} (median [min-max])`);
-    console.log('format  ours                         floor                        naive                        ours/floor  ours/naive');
-    for (const [name, f] of [['csv', m.csv], ['ndjson', m.ndjson]] as const) {
+    console.log(
+      'format  ours                         floor                        naive                        ours/floor  ours/naive',
+    );
+    for (const [name, f] of [
+      ['csv', m.csv],
+      ['ndjson', m.ndjson],
+    ] as const) {
       const cell = (s: RateStats) => `${fmt(s.median)} [${fmt(s.min)}-${fmt(s.max)}]`.padEnd(29);
       console.log(
-        `${name.padEnd(8)}${cell(f.rowsPerSec)}${cell(f.floor)}${cell(f.naive)}${(f.rowsPerSec.median / f.floor.median * 100).toFixed(0).padStart(9)}%  ${(f.rowsPerSec.median / f.naive.median).toFixed(1).padStart(8)}x`,
+        `${name.padEnd(8)}${cell(f.rowsPerSec)}${cell(f.floor)}${cell(f.naive)}${((f.rowsPerSec.median / f.floor.median) * 100).toFixed(0).padStart(9)}%  ${(f.rowsPerSec.median / f.naive.median).toFixed(1).padStart(8)}x`,
       );
     }
   });

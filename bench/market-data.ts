@@ -69,7 +69,9 @@ export function generateCsv(shape: MarketDataShape): string {
     } else {
       const bid = (mids[s] - 0.01).toFixed(2);
       const ask = (mids[s] + 0.01).toFixed(2);
-      lines.push(`${symbols[s]},${ts},quote,,,${bid},${ask},${100 * (1 + Math.floor(random() * 9))},${100 * (1 + Math.floor(random() * 9))},${exchange},`);
+      lines.push(
+        `${symbols[s]},${ts},quote,,,${bid},${ask},${100 * (1 + Math.floor(random() * 9))},${100 * (1 + Math.floor(random() * 9))},${exchange},`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;
@@ -80,14 +82,20 @@ export function generateCsv(shape: MarketDataShape): string {
  * `uri`. Throws when any row is rejected: generated data must be entirely valid.
  */
 export function readMarketRecords(csv: string, uri: string, region: string): MarketRecord[] {
-  const normaliser = new RecordNormaliser({ source: { kind: 's3', uri, versionId: 'bench-v1' }, originRegion: region, now: Date.now() });
+  const normaliser = new RecordNormaliser({
+    source: { kind: 's3', uri, versionId: 'bench-v1' },
+    originRegion: region,
+    now: Date.now(),
+  });
   const reader = new CsvReader(normaliser);
   const sink = newResultSink();
   reader.feed(csv, sink);
   reader.finish(sink);
   if (sink.rejects.length > 0) {
     const first = sink.rejects[0];
-    throw new Error(`generated data rejected by the data path: ${sink.rejects.length} rows, first line ${first.line} ${first.reason}: ${first.message}`);
+    throw new Error(
+      `generated data rejected by the data path: ${sink.rejects.length} rows, first line ${first.line} ${first.reason}: ${first.message}`,
+    );
   }
   return sink.records;
 }

@@ -45,11 +45,18 @@ function row(format: InputFormat, i: number): string {
   const cents = i % 5000;
   const price = i % 1000 === 999 ? '-1.00' : `${100 + Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
   const size = 1 + (i % 500);
-  return format === 'csv' ? `${symbol},${ts},${price},${size},T${i}\n` : `{"symbol":"${symbol}","timestamp":"${ts}","price":"${price}","size":${size},"tradeId":"T${i}"}\n`;
+  return format === 'csv'
+    ? `${symbol},${ts},${price},${size},T${i}\n`
+    : `{"symbol":"${symbol}","timestamp":"${ts}","price":"${price}","size":${size},"tradeId":"T${i}"}\n`;
 }
 
 /** Generates about `totalBytes` of input in chunks of about `chunkBytes`, counting rows as it goes. */
-async function* generate(format: InputFormat, totalBytes: number, chunkBytes: number, counter: { rows: number; bytes: number }): AsyncGenerator<Uint8Array> {
+async function* generate(
+  format: InputFormat,
+  totalBytes: number,
+  chunkBytes: number,
+  counter: { rows: number; bytes: number },
+): AsyncGenerator<Uint8Array> {
   if (format === 'csv') {
     const header = Buffer.from('symbol,timestamp,price,size,tradeId\n');
     counter.bytes += header.length;
@@ -73,7 +80,11 @@ async function* generate(format: InputFormat, totalBytes: number, chunkBytes: nu
 }
 
 /** Streams `mb` megabytes of generated `format` input through the parser and measures memory. */
-export async function measureParserMemory(mb: number, format: InputFormat = 'csv', chunkKb = 64): Promise<ParserMemoryReport> {
+export async function measureParserMemory(
+  mb: number,
+  format: InputFormat = 'csv',
+  chunkKb = 64,
+): Promise<ParserMemoryReport> {
   const toMb = (n: number): number => Math.round((n / 1024 / 1024) * 10) / 10;
   (globalThis as { gc?: () => void }).gc?.();
   const baseline = process.memoryUsage();
@@ -85,7 +96,12 @@ export async function measureParserMemory(mb: number, format: InputFormat = 'csv
   let batches = 0;
   const started = process.hrtime.bigint();
   const source = generate(format, mb * 1024 * 1024, chunkKb * 1024, counter);
-  for await (const result of processStream(source, { format, source: { kind: 's3', uri: 's3://memory-test/incoming/big' }, originRegion: 'us-east-1', now: BASE_MS + 3_600_000 })) {
+  for await (const result of processStream(source, {
+    format,
+    source: { kind: 's3', uri: 's3://memory-test/incoming/big' },
+    originRegion: 'us-east-1',
+    now: BASE_MS + 3_600_000,
+  })) {
     // The consumer drops each batch after counting, as the validate step does after staging it.
     records += result.records.length;
     rejects += result.rejects.length;
@@ -130,7 +146,13 @@ async function main(): Promise<void> {
   const mb = Number(value('--mb', '1024'));
   const format = value('--format', 'csv') as InputFormat;
   const chunkKb = Number(value('--chunk-kb', '64'));
-  if (!Number.isFinite(mb) || mb <= 0 || !['csv', 'ndjson'].includes(format) || !Number.isFinite(chunkKb) || chunkKb <= 0) {
+  if (
+    !Number.isFinite(mb) ||
+    mb <= 0 ||
+    !['csv', 'ndjson'].includes(format) ||
+    !Number.isFinite(chunkKb) ||
+    chunkKb <= 0
+  ) {
     throw new Error('usage: parser-memory [--mb N] [--format csv|ndjson] [--chunk-kb N] [--json]');
   }
   const report = await measureParserMemory(mb, format, chunkKb);

@@ -59,9 +59,15 @@ async function main(): Promise<void> {
   const seconds = Number(process.argv[4] ?? 5);
   const bytes = new TextEncoder().encode(format === 'csv' ? generateCsv(rows) : generateNdjson(rows));
   const pass = (): number => {
-    const processor = new RowProcessor({ source: { kind: 's3', uri: 's3://bench/incoming/x', versionId: 'v1' }, originRegion: 'us-east-1', now: Date.parse('2030-01-01T00:00:00Z'), format });
+    const processor = new RowProcessor({
+      source: { kind: 's3', uri: 's3://bench/incoming/x', versionId: 'v1' },
+      originRegion: 'us-east-1',
+      now: Date.parse('2030-01-01T00:00:00Z'),
+      format,
+    });
     let n = 0;
-    for (let off = 0; off < bytes.length; off += CHUNK_BYTES) n += processor.push(bytes.subarray(off, off + CHUNK_BYTES)).records.length;
+    for (let off = 0; off < bytes.length; off += CHUNK_BYTES)
+      n += processor.push(bytes.subarray(off, off + CHUNK_BYTES)).records.length;
     return n + processor.end().records.length;
   };
   pass(); // JIT warm-up, not profiled
@@ -81,7 +87,9 @@ async function main(): Promise<void> {
   const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
   const { profile } = await post<{ profile: Profiler.Profile }>(session, 'Profiler.stop');
   session.disconnect();
-  console.log(`${format}: ${passes} passes of ${rows} rows, ${(records / elapsed / 1e6).toFixed(2)} M records/s while profiled`);
+  console.log(
+    `${format}: ${passes} passes of ${rows} rows, ${(records / elapsed / 1e6).toFixed(2)} M records/s while profiled`,
+  );
   for (const hot of hotFunctions(profile, process.cwd())) {
     console.log(`${(hot.share * 100).toFixed(1).padStart(5)}%  ${hot.selfMs.toFixed(0).padStart(6)} ms  ${hot.where}`);
   }

@@ -50,7 +50,12 @@ export interface BenchReport {
   readonly machine: MachineInfo;
   readonly sections: Sections;
   readonly goals: readonly GoalCheck[];
-  readonly summary: { readonly goals: number; readonly met: number; readonly notMet: number; readonly notMeasured: number };
+  readonly summary: {
+    readonly goals: number;
+    readonly met: number;
+    readonly notMet: number;
+    readonly notMeasured: number;
+  };
   /** False when any section failed (the process then exits non-zero). */
   readonly ok: boolean;
 }
@@ -119,9 +124,23 @@ export function tableRows(report: Pick<BenchReport, 'sections' | 'goals'>): Tabl
   const add = (section: string, metric: string, figure: Range | number | string, goalId?: string): void => {
     const [goal, status] = goalText(goalId ? goals.get(goalId) : undefined);
     if (typeof figure === 'object') {
-      rows.push({ section, metric, median: formatNumber(figure.median), range: `${formatNumber(figure.min)} – ${formatNumber(figure.max)}`, goal, status });
+      rows.push({
+        section,
+        metric,
+        median: formatNumber(figure.median),
+        range: `${formatNumber(figure.min)} – ${formatNumber(figure.max)}`,
+        goal,
+        status,
+      });
     } else {
-      rows.push({ section, metric, median: typeof figure === 'number' ? formatNumber(figure) : figure, range: '', goal, status });
+      rows.push({
+        section,
+        metric,
+        median: typeof figure === 'number' ? formatNumber(figure) : figure,
+        range: '',
+        goal,
+        status,
+      });
     }
   };
   const s = report.sections;
@@ -145,7 +164,11 @@ export function tableRows(report: Pick<BenchReport, 'sections' | 'goals'>): Tabl
 
 /** An error message on one line, shortened for the table (the JSON keeps it whole). */
 export function oneLine(message: string, max = 200): string {
-  const flat = message.split('\n').map((l) => l.trim()).filter(Boolean).join(' · ');
+  const flat = message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' · ');
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
@@ -154,9 +177,17 @@ type Range = Pick<Summary, 'median' | 'min' | 'max'>;
 type Add = (section: string, metric: string, figure: Range | number | string, goalId?: string) => void;
 
 function synthRows(r: SynthResult, add: Add): void {
-  add('synth', `ours, \`${r.ours.command.replace(/ \(.*$/, '')}\`: wall ms (${r.ours.stacks.length} stacks, bundles built from scratch)`, r.ours.wallMs);
+  add(
+    'synth',
+    `ours, \`${r.ours.command.replace(/ \(.*$/, '')}\`: wall ms (${r.ours.stacks.length} stacks, bundles built from scratch)`,
+    r.ours.wallMs,
+  );
   add('synth', 'ours: wall ms (bundles reused, inputs unchanged)', r.oursWarm.wallMs);
-  add('synth', `baseline, \`${r.baseline.command.replace(/ \(.*$/, '')}\`: wall ms (${r.baseline.stacks.length} stack, barrel import)`, r.baseline.wallMs);
+  add(
+    'synth',
+    `baseline, \`${r.baseline.command.replace(/ \(.*$/, '')}\`: wall ms (${r.baseline.stacks.length} stack, barrel import)`,
+    r.baseline.wallMs,
+  );
   add('synth', 'wall time ratio ours (from scratch) / baseline', r.ratio.wallMs, GOALS.synthRatio.id);
   add('synth', 'wall time ratio ours (bundles reused) / baseline', r.warmRatio.wallMs);
   add('synth', 'ours: peak RSS MB (synth process)', r.ours.peakRssMb, GOALS.synthPeak.id);
@@ -177,7 +208,12 @@ function dataPathRows(r: DataPathResult, add: Add): void {
   const pinned = r.pinnedCore === null ? 'not pinned' : `core ${r.pinnedCore}`;
   const format = (name: 'csv' | 'ndjson', f: FormatThroughput): void => {
     const upper = name.toUpperCase();
-    add('dataPath', `${upper} rows/s, ours (${pinned})`, f.rowsPerSec, name === 'csv' ? GOALS.csvRate.id : GOALS.ndjsonRate.id);
+    add(
+      'dataPath',
+      `${upper} rows/s, ours (${pinned})`,
+      f.rowsPerSec,
+      name === 'csv' ? GOALS.csvRate.id : GOALS.ndjsonRate.id,
+    );
     add('dataPath', `${upper} rows/s, tokenizing floor`, f.floor);
     add('dataPath', `${upper} rows/s, naive pipeline`, f.naive);
     add('dataPath', `${upper} ours / naive`, f.vsNaive, name === 'csv' ? GOALS.csvVsNaive.id : GOALS.ndjsonVsNaive.id);
@@ -188,11 +224,21 @@ function dataPathRows(r: DataPathResult, add: Add): void {
 }
 
 function storageRows(r: StorageResult, add: Add): void {
-  add('storage', `store: write requests per 1,000 records (${formatNumber(r.store.records)} records)`, r.store.writeRequestsPer1000, GOALS.storeRequests.id);
+  add(
+    'storage',
+    `store: write requests per 1,000 records (${formatNumber(r.store.records)} records)`,
+    r.store.writeRequestsPer1000,
+    GOALS.storeRequests.id,
+  );
   add('storage', 'store: write units per stored record', r.store.writeUnitsPerRecord, GOALS.storeUnits.id);
   add('storage', 'store: index write units (total)', r.store.indexWriteUnits);
   add('storage', 'store: stored item bytes', r.store.itemBytes);
-  add('storage', `bars: writes per (symbol, minute) per batch (${r.bars.batches} batches)`, r.bars.writesPerMinute, GOALS.barsWrites.id);
+  add(
+    'storage',
+    `bars: writes per (symbol, minute) per batch (${r.bars.batches} batches)`,
+    r.bars.writesPerMinute,
+    GOALS.barsWrites.id,
+  );
   add('storage', 'bars: same, batches delivered again', r.bars.redeliveryWritesPerMinute);
   add('storage', 'bars: write units per (symbol, minute), time-series index included', r.bars.writeUnitsPerMinute);
   add('storage', 'bars: (symbol, minute) pairs per batch', r.bars.minutesPerBatch);
@@ -219,11 +265,21 @@ export function renderTable(report: BenchReport): string {
     `load ${m.loadAverage.start.toFixed(2)} → ${m.loadAverage.end.toFixed(2)} · ${report.runs} runs per figure · ${report.durationSeconds.toFixed(0)} s`;
   const rows = tableRows(report);
   const columns: (keyof TableRow)[] = ['section', 'metric', 'median', 'range', 'goal', 'status'];
-  const titles: TableRow = { section: 'section', metric: 'metric', median: 'median', range: 'min – max', goal: 'goal', status: 'status' };
+  const titles: TableRow = {
+    section: 'section',
+    metric: 'metric',
+    median: 'median',
+    range: 'min – max',
+    goal: 'goal',
+    status: 'status',
+  };
   const widths = columns.map((c) => Math.max(titles[c].length, ...rows.map((r) => r[c].length)));
   const right = new Set<keyof TableRow>(['median', 'range']);
   const line = (r: TableRow): string =>
-    columns.map((c, i) => (right.has(c) ? r[c].padStart(widths[i]) : r[c].padEnd(widths[i]))).join('  ').trimEnd();
+    columns
+      .map((c, i) => (right.has(c) ? r[c].padStart(widths[i]) : r[c].padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   const summary = report.summary;
   const footer = `goals: ${summary.met} met, ${summary.notMet} not met, ${summary.notMeasured} not measured, of ${summary.goals}${report.ok ? '' : ' · SOME SECTIONS FAILED'}`;
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
@@ -241,7 +297,9 @@ export function renderMarkdown(report: BenchReport): string {
     '',
     '| section | metric | median | min – max | goal | status |',
     '|---|---|--:|--:|---|---|',
-    ...tableRows(report).map((r) => `| ${[r.section, r.metric.trim(), r.median, r.range, r.goal, r.status].map(escape).join(' | ')} |`),
+    ...tableRows(report).map(
+      (r) => `| ${[r.section, r.metric.trim(), r.median, r.range, r.goal, r.status].map(escape).join(' | ')} |`,
+    ),
     '',
     `Goals: ${report.summary.met} met, ${report.summary.notMet} not met, ${report.summary.notMeasured} not measured, of ${report.summary.goals}.` +
       (report.ok ? '' : ' Some sections failed.'),

@@ -17,7 +17,17 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkGoals, renderMarkdown, renderTable, SECTION_NAMES, type BenchReport, type MachineInfo, type SectionName, type SectionOutcome, type Sections } from './report';
+import {
+  checkGoals,
+  renderMarkdown,
+  renderTable,
+  SECTION_NAMES,
+  type BenchReport,
+  type MachineInfo,
+  type SectionName,
+  type SectionOutcome,
+  type Sections,
+} from './report';
 import { round } from './stats';
 
 const ROOT = join(__dirname, '..');
@@ -49,10 +59,12 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   });
   if (values.json && values.markdown) throw new Error('--json and --markdown are exclusive');
   const runs = Number(values.runs);
-  if (!Number.isInteger(runs) || runs < 1 || runs > 20) throw new Error(`--runs must be an integer from 1 to 20, got "${values.runs}"`);
+  if (!Number.isInteger(runs) || runs < 1 || runs > 20)
+    throw new Error(`--runs must be an integer from 1 to 20, got "${values.runs}"`);
   const only = values.only ? values.only.split(',').map((s) => s.trim()) : [...SECTION_NAMES];
   const unknown = only.filter((s) => !(SECTION_NAMES as readonly string[]).includes(s));
-  if (unknown.length > 0) throw new Error(`--only: unknown section(s) ${unknown.join(', ')}; sections are ${SECTION_NAMES.join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`--only: unknown section(s) ${unknown.join(', ')}; sections are ${SECTION_NAMES.join(', ')}`);
   return {
     json: values.json ?? false,
     markdown: values.markdown ?? false,
@@ -85,7 +97,11 @@ const progress = (message: string): void => {
 };
 
 /** Runs one section; any exception becomes that section's error. */
-async function runSection<T>(name: SectionName, measure: () => Promise<T>, incomplete?: (result: T) => string | undefined): Promise<SectionOutcome<T>> {
+async function runSection<T>(
+  name: SectionName,
+  measure: () => Promise<T>,
+  incomplete?: (result: T) => string | undefined,
+): Promise<SectionOutcome<T>> {
   const started = Date.now();
   progress(`${name}: start`);
   try {
@@ -110,7 +126,9 @@ export async function runBench(args: BenchArgs): Promise<BenchReport> {
   const skip = { status: 'skipped' } as const;
   const common = { root: ROOT, runs: args.runs, progress };
 
-  const storage = selected.has('storage') ? await runSection('storage', async () => (await import('./storage')).measureStorage(common)) : skip;
+  const storage = selected.has('storage')
+    ? await runSection('storage', async () => (await import('./storage')).measureStorage(common))
+    : skip;
   const bundles = selected.has('bundles')
     ? await runSection(
         'bundles',
@@ -119,9 +137,17 @@ export async function runBench(args: BenchArgs): Promise<BenchReport> {
       )
     : skip;
   const dataPath = selected.has('dataPath')
-    ? await runSection('dataPath', async () => (await import('./data-path-pinned')).measureDataPathPinned({ root: ROOT, runs: Math.max(5, args.runs), progress }))
+    ? await runSection('dataPath', async () =>
+        (await import('./data-path-pinned')).measureDataPathPinned({
+          root: ROOT,
+          runs: Math.max(5, args.runs),
+          progress,
+        }),
+      )
     : skip;
-  const synth = selected.has('synth') ? await runSection('synth', async () => (await import('./synth')).measureSynth(common)) : skip;
+  const synth = selected.has('synth')
+    ? await runSection('synth', async () => (await import('./synth')).measureSynth(common))
+    : skip;
   let testsModule: typeof import('./tests') | undefined;
   const tests = selected.has('tests')
     ? await runSection(
@@ -155,7 +181,9 @@ async function main(): Promise<void> {
   try {
     args = parseBenchArgs(process.argv.slice(2));
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\nusage: npm run bench -- [--json | --markdown] [--runs N] [--only ${SECTION_NAMES.join(',')}] [--from report.json]\n`);
+    process.stderr.write(
+      `${(error as Error).message}\nusage: npm run bench -- [--json | --markdown] [--runs N] [--only ${SECTION_NAMES.join(',')}] [--from report.json]\n`,
+    );
     process.exitCode = 2;
     return;
   }

@@ -75,7 +75,10 @@ export interface StorageChildResult {
 }
 
 /** Replaces `send` on a client class's prototype; returns the function that restores it. */
-function replaceSend(clientClass: { prototype: { send: unknown } }, send: (command: { input: unknown }) => Promise<unknown>): () => void {
+function replaceSend(
+  clientClass: { prototype: { send: unknown } },
+  send: (command: { input: unknown }) => Promise<unknown>,
+): () => void {
   const original = clientClass.prototype.send;
   clientClass.prototype.send = send;
   return () => {
@@ -102,7 +105,10 @@ function lambdaContext(name: string): Context {
 }
 
 /** The store path, once, on a fresh table. */
-async function storeOnce(records: readonly MarketRecord[], chunkSize: number): Promise<{ totals: WriteTotals; sizes: number[] }> {
+async function storeOnce(
+  records: readonly MarketRecord[],
+  chunkSize: number,
+): Promise<{ totals: WriteTotals; sizes: number[] }> {
   const table = new CountingDynamoClient();
   const chunks = new Map<string, string>();
   const inputs: StoreChunkInput[] = [];
@@ -117,7 +123,9 @@ async function storeOnce(records: readonly MarketRecord[], chunkSize: number): P
     const input = command.input as { Bucket?: string; Key?: string };
     const body = input.Bucket === BUCKET && input.Key ? chunks.get(input.Key) : undefined;
     if (command.constructor.name !== 'GetObjectCommand' || body === undefined) {
-      throw Object.assign(new Error(`bench S3 stub: no ${command.constructor.name} for ${input.Key}`), { name: 'NoSuchKey' });
+      throw Object.assign(new Error(`bench S3 stub: no ${command.constructor.name} for ${input.Key}`), {
+        name: 'NoSuchKey',
+      });
     }
     return { Body: { transformToString: async () => body }, ContentLength: Buffer.byteLength(body) };
   });
@@ -173,16 +181,24 @@ async function barsRun(records: readonly MarketRecord[]): Promise<BarsFigures> {
   const again: number[] = [];
   try {
     let sequence = 0;
-    const deliver = async (batch: Item[]): Promise<{ writes: number; units: number; reads: number; events: number }> => {
+    const deliver = async (
+      batch: Item[],
+    ): Promise<{ writes: number; units: number; reads: number; events: number }> => {
       table.resetCounts();
       const eventsBefore = events;
       const event: DynamoDBStreamEvent = { Records: batch.map((item) => insertRecord(item, sequence++)) };
       const response = await barsHandler(event, lambdaContext('bars'));
-      if (response.batchItemFailures.length > 0) throw new Error(`bars handler reported ${response.batchItemFailures.length} failed records`);
+      if (response.batchItemFailures.length > 0)
+        throw new Error(`bars handler reported ${response.batchItemFailures.length} failed records`);
       const nonBarWrites = table.writes.filter((w) => !w.pk.startsWith('BAR#'));
       if (nonBarWrites.length > 0) throw new Error(`bars handler wrote non-bar items, e.g. ${nonBarWrites[0].pk}`);
       const totals = table.totals();
-      return { writes: totals.itemWrites, units: totals.writeUnits, reads: totals.readRequests, events: events - eventsBefore };
+      return {
+        writes: totals.itemWrites,
+        units: totals.writeUnits,
+        reads: totals.readRequests,
+        events: events - eventsBefore,
+      };
     };
     for (const batch of batches) {
       // The stream follows the table: a batch's items are in the table when it is delivered.
@@ -211,7 +227,9 @@ async function barsRun(records: readonly MarketRecord[]): Promise<BarsFigures> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { rows: { type: 'string' }, runs: { type: 'string' }, 'chunk-size': { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { rows: { type: 'string' }, runs: { type: 'string' }, 'chunk-size': { type: 'string' } },
+  });
   const rows = Number(values.rows ?? 10_000);
   const runs = Number(values.runs ?? 3);
   const chunkSize = Number(values['chunk-size'] ?? process.env.CHUNK_SIZE ?? 1000);

@@ -30,11 +30,17 @@ export async function measureStorage(opts: StorageOptions): Promise<StorageResul
     command: join(opts.root, 'node_modules', '.bin', 'tsx'),
     args: [join('bench', 'storage-child.ts'), '--rows', String(rows), '--runs', String(opts.runs)],
     cwd: opts.root,
-    env: { ...lambdaLikeEnvironment(opts.root), POWERTOOLS_TRACE_ENABLED: 'false', POWERTOOLS_METRICS_DISABLED: 'true' },
+    env: {
+      ...lambdaLikeEnvironment(opts.root),
+      POWERTOOLS_TRACE_ENABLED: 'false',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+    },
     timeoutMs: 120_000,
   });
   if (run.exitCode !== 0) {
-    throw new Error(`storage child ${run.timedOut ? 'timed out' : `exited with ${run.exitCode ?? run.signal}`}: ${lastLines(run.stderr)}`);
+    throw new Error(
+      `storage child ${run.timedOut ? 'timed out' : `exited with ${run.exitCode ?? run.signal}`}: ${lastLines(run.stderr)}`,
+    );
   }
   return parseMarkedResult<StorageResult>(run.stdout);
 }

@@ -42,7 +42,17 @@ export interface SynthResult {
 }
 
 /** Top-level entries never copied into the synth workspace (dependencies, outputs, VCS). */
-const NOT_COPIED = new Set(['node_modules', '.git', '.build', 'cdktf.out', '.venv', '.gen', 'coverage', '.local-run', 'bench']);
+const NOT_COPIED = new Set([
+  'node_modules',
+  '.git',
+  '.build',
+  'cdktf.out',
+  '.venv',
+  '.gen',
+  'coverage',
+  '.local-run',
+  'bench',
+]);
 
 /**
  * Copies the project's sources to a temporary folder with node_modules linked, so the app
@@ -120,7 +130,8 @@ export function appCommand(dir: string): string[] {
   if (!existsSync(path)) throw new Error(`${path} is missing`);
   const app = (JSON.parse(readFileSync(path, 'utf8')) as { app?: unknown }).app;
   if (typeof app !== 'string' || app.trim() === '') throw new Error(`${path} has no "app" command`);
-  if (/["'`$&|;<>]/.test(app)) throw new Error(`${path}: app command "${app}" needs a shell; the benchmark runs plain commands`);
+  if (/["'`$&|;<>]/.test(app))
+    throw new Error(`${path}: app command "${app}" needs a shell; the benchmark runs plain commands`);
   return app.trim().split(/\s+/);
 }
 
@@ -152,7 +163,8 @@ async function synthOnce(cwd: string, app: readonly string[], stacksSeen: string
 /** Stack names in `<outdir>/manifest.json`; an app that wrote none did not synthesize. */
 export function manifestStacks(outdir: string): string[] {
   const manifestPath = join(outdir, 'manifest.json');
-  if (!existsSync(manifestPath)) throw new Error(`the app wrote no ${manifestPath} (does main.ts call app.synth() without a fixed outdir?)`);
+  if (!existsSync(manifestPath))
+    throw new Error(`the app wrote no ${manifestPath} (does main.ts call app.synth() without a fixed outdir?)`);
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { stacks?: Record<string, unknown> };
   const stacks = Object.keys(manifest.stacks ?? {});
   if (stacks.length === 0) throw new Error(`${manifestPath} lists no stacks`);

@@ -113,7 +113,9 @@ async function jestOnce(root: string): Promise<{ wallMs: number; json: JestJson 
     try {
       json = JSON.parse(readFileSync(resultsFile, 'utf8')) as JestJson;
     } catch {
-      throw new Error(`jest wrote no results (exit ${measured.exitCode}${measured.timedOut ? ', timed out' : ''}): ${lastLines(measured.stderr)}`);
+      throw new Error(
+        `jest wrote no results (exit ${measured.exitCode}${measured.timedOut ? ', timed out' : ''}): ${lastLines(measured.stderr)}`,
+      );
     }
     if (json.numTotalTestSuites === 0) throw new Error('the unit project found no test files');
     return { wallMs: measured.wallMs, json };

@@ -46,7 +46,10 @@ function splitClauses(expression: string): { keyword: string; body: string }[] {
   }
   return marks.map((mark, i) => ({
     keyword: mark[1].toUpperCase(),
-    body: expression.slice((mark.index as number) + mark[0].length, i + 1 < marks.length ? marks[i + 1].index : undefined),
+    body: expression.slice(
+      (mark.index as number) + mark[0].length,
+      i + 1 < marks.length ? marks[i + 1].index : undefined,
+    ),
   }));
 }
 
@@ -72,7 +75,8 @@ function operand(item: Item, text: string, expression: string, ctx: ExpressionCo
   }
   if (trimmed.startsWith(':')) {
     const value = ctx.values?.[trimmed];
-    if (value === undefined) throw new UnsupportedExpressionError(expression, `${trimmed} is not in ExpressionAttributeValues`);
+    if (value === undefined)
+      throw new UnsupportedExpressionError(expression, `${trimmed} is not in ExpressionAttributeValues`);
     return value;
   }
   const existing = item[resolvePath(trimmed, expression, ctx)];
@@ -80,7 +84,13 @@ function operand(item: Item, text: string, expression: string, ctx: ExpressionCo
   return existing;
 }
 
-function applyAddOrDelete(item: Item, keyword: string, action: string, expression: string, ctx: ExpressionContext): void {
+function applyAddOrDelete(
+  item: Item,
+  keyword: string,
+  action: string,
+  expression: string,
+  ctx: ExpressionContext,
+): void {
   const [pathText, valueText] = action.trim().split(/\s+/);
   const target = resolvePath(pathText, expression, ctx);
   const value = operand(item, valueText ?? '', expression, ctx);
@@ -102,10 +112,12 @@ function applyAddOrDelete(item: Item, keyword: string, action: string, expressio
 
 function resolvePath(text: string, expression: string, ctx: ExpressionContext): string {
   const path = text.trim();
-  if (!/^#?[A-Za-z0-9_]+$/.test(path)) throw new UnsupportedExpressionError(expression, `"${path}" is not a top-level attribute`);
+  if (!/^#?[A-Za-z0-9_]+$/.test(path))
+    throw new UnsupportedExpressionError(expression, `"${path}" is not a top-level attribute`);
   if (!path.startsWith('#')) return path;
   const name = ctx.names?.[path];
-  if (name === undefined) throw new UnsupportedExpressionError(expression, `${path} is not in ExpressionAttributeNames`);
+  if (name === undefined)
+    throw new UnsupportedExpressionError(expression, `${path} is not in ExpressionAttributeNames`);
   return name;
 }
 

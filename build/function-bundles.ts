@@ -89,7 +89,9 @@ export const LIBRARY_FOLDERS: ReadonlySet<string> = new Set(['lib']);
 export function findFunctionEntries(functionsDir: string = join(PROJECT_ROOT, 'functions')): string[] {
   if (!existsSync(functionsDir)) return [];
   return readdirSync(functionsDir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && !LIBRARY_FOLDERS.has(d.name) && existsSync(join(functionsDir, d.name, 'index.ts')))
+    .filter(
+      (d) => d.isDirectory() && !LIBRARY_FOLDERS.has(d.name) && existsSync(join(functionsDir, d.name, 'index.ts')),
+    )
     .map((d) => d.name)
     .sort();
 }
@@ -169,7 +171,10 @@ function buildTargets(targets: readonly BundleTarget[], outDir: string, manifest
     const files = readdirSync(dir).map((file) => ({ name: file, data: readFileSync(join(dir, file)) }));
     writeFileSync(zipPath, createZip(files, { level: BUNDLE_ZIP_LEVEL }));
     // Written last: a build interrupted before this point is redone on the next run.
-    const record: InputManifest = { build: BUILD_FINGERPRINT, inputs: inputHashes(reachableInputs(built.metafile, entryInput)) };
+    const record: InputManifest = {
+      build: BUILD_FINGERPRINT,
+      inputs: inputHashes(reachableInputs(built.metafile, entryInput)),
+    };
     writeFileSync(manifest, JSON.stringify(record, null, 1));
   }
 }
@@ -227,13 +232,21 @@ interface InputManifest {
  * fresh clone would build, and the asset hash does not depend on what `.build/` held.
  */
 const BUILD_FINGERPRINT = createHash('sha256')
-  .update(JSON.stringify({ esbuild: esbuildVersion, settings: BUNDLE_SETTINGS, layout: 'outdir/<name>/index', zipLevel: BUNDLE_ZIP_LEVEL }))
+  .update(
+    JSON.stringify({
+      esbuild: esbuildVersion,
+      settings: BUNDLE_SETTINGS,
+      layout: 'outdir/<name>/index',
+      zipLevel: BUNDLE_ZIP_LEVEL,
+    }),
+  )
   .digest('hex');
 
 function inputsUnchanged(manifest: string): boolean {
   if (!existsSync(manifest)) return false;
   const recorded = JSON.parse(readFileSync(manifest, 'utf8')) as Partial<InputManifest>;
-  if (recorded.build !== BUILD_FINGERPRINT || typeof recorded.inputs !== 'object' || recorded.inputs === null) return false;
+  if (recorded.build !== BUILD_FINGERPRINT || typeof recorded.inputs !== 'object' || recorded.inputs === null)
+    return false;
   const inputs = Object.entries(recorded.inputs);
   // A new file imported by a changed input changes that input's hash, so this set is enough.
   return inputs.length > 0 && inputs.every(([input, hash]) => hashFile(join(PROJECT_ROOT, input)) === hash);
@@ -243,4 +256,3 @@ function hashFile(path: string): string {
   if (!existsSync(path)) return 'missing';
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
-

@@ -75,7 +75,10 @@ export function loadConfig(
   const errors: ConfigError[] = [];
   const perEnv = asRecord(asRecord(context.environments)[env]);
 
-  for (const [scope, block] of [['context', context], [`context.environments.${env}`, perEnv]] as const) {
+  for (const [scope, block] of [
+    ['context', context],
+    [`context.environments.${env}`, perEnv],
+  ] as const) {
     for (const key of Object.keys(block)) {
       if (!(key in CONFIG_KEYS) && !(scope === 'context' && STRUCTURAL_KEYS.has(key))) {
         errors.push(new ConfigError(key, block[key], `one of ${Object.keys(CONFIG_KEYS).join(', ')}`, scope));
@@ -134,12 +137,25 @@ export function loadConfig(
     return fail(key, found, 'true | false') ?? fallback;
   };
 
-  const namePrefix = str('namePrefix', 'market-data', /^[a-z][a-z0-9-]{1,23}[a-z0-9]$/, 'lower-case letters, digits and hyphens, 3-25 characters, starting with a letter');
-  const region = (key: Key, fallback: string): string => str(key, fallback, REGION_PATTERN, 'an AWS region name such as us-east-1');
+  const namePrefix = str(
+    'namePrefix',
+    'market-data',
+    /^[a-z][a-z0-9-]{1,23}[a-z0-9]$/,
+    'lower-case letters, digits and hyphens, 3-25 characters, starting with a letter',
+  );
+  const region = (key: Key, fallback: string): string =>
+    str(key, fallback, REGION_PATTERN, 'an AWS region name such as us-east-1');
   const primaryRegion = region('primaryRegion', 'us-east-1');
   const drRegion = region('drRegion', 'us-west-2');
   if (primaryRegion === drRegion) {
-    errors.push(new ConfigError('drRegion', drRegion, `a region other than primaryRegion (${primaryRegion})`, lookup('drRegion')?.source ?? 'default'));
+    errors.push(
+      new ConfigError(
+        'drRegion',
+        drRegion,
+        `a region other than primaryRegion (${primaryRegion})`,
+        lookup('drRegion')?.source ?? 'default',
+      ),
+    );
   }
   const activeRegion = oneOf('activeRegion', primaryRegion, [primaryRegion, drRegion]);
   const bucketPattern = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -149,13 +165,26 @@ export function loadConfig(
   const jwtIssuer = optionalStr('jwtIssuer', /^https:\/\/[^\s/$.?#].[^\s]*$/, 'an https:// issuer URL');
   const jwtAudience = audienceList(lookup('jwtAudience'), errors);
   if (apiAuth === 'jwt') {
-    if (!jwtIssuer && !lookup('jwtIssuer')) errors.push(new ConfigError('jwtIssuer', undefined, 'an https:// issuer URL (required when apiAuth is jwt)', 'missing'));
-    if (jwtAudience.length === 0 && !lookup('jwtAudience')) errors.push(new ConfigError('jwtAudience', undefined, 'one or more audiences (required when apiAuth is jwt)', 'missing'));
+    if (!jwtIssuer && !lookup('jwtIssuer'))
+      errors.push(
+        new ConfigError('jwtIssuer', undefined, 'an https:// issuer URL (required when apiAuth is jwt)', 'missing'),
+      );
+    if (jwtAudience.length === 0 && !lookup('jwtAudience'))
+      errors.push(
+        new ConfigError('jwtAudience', undefined, 'one or more audiences (required when apiAuth is jwt)', 'missing'),
+      );
   }
 
   const logRetentionDays = int('logRetentionDays', 365, 1, 3653);
   if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
-    errors.push(new ConfigError('logRetentionDays', logRetentionDays, LOG_RETENTION_DAYS.join(' | '), lookup('logRetentionDays')?.source ?? 'default'));
+    errors.push(
+      new ConfigError(
+        'logRetentionDays',
+        logRetentionDays,
+        LOG_RETENTION_DAYS.join(' | '),
+        lookup('logRetentionDays')?.source ?? 'default',
+      ),
+    );
   }
 
   const config: PipelineConfig = {
@@ -194,8 +223,16 @@ function asRecord(value: unknown): Record<string, unknown> {
 function audienceList(found: Lookup | undefined, errors: ConfigError[]): string[] {
   if (!found) return [];
   const list = typeof found.value === 'string' ? found.value.split(',').map((s) => s.trim()) : found.value;
-  if (Array.isArray(list) && list.length > 0 && list.every((a) => typeof a === 'string' && a.length > 0)) return list as string[];
-  errors.push(new ConfigError('jwtAudience', found.value, 'a non-empty list of audiences (comma-separated in PIPELINE_JWT_AUDIENCE)', found.source));
+  if (Array.isArray(list) && list.length > 0 && list.every((a) => typeof a === 'string' && a.length > 0))
+    return list as string[];
+  errors.push(
+    new ConfigError(
+      'jwtAudience',
+      found.value,
+      'a non-empty list of audiences (comma-separated in PIPELINE_JWT_AUDIENCE)',
+      found.source,
+    ),
+  );
   return [];
 }
 
@@ -208,7 +245,9 @@ function functionSettings(found: Lookup | undefined, errors: ConfigError[]): Rec
     try {
       raw = JSON.parse(raw);
     } catch {
-      errors.push(new ConfigError('functions', found.value, 'a JSON object such as {"bars":{"memoryMb":1024}}', found.source));
+      errors.push(
+        new ConfigError('functions', found.value, 'a JSON object such as {"bars":{"memoryMb":1024}}', found.source),
+      );
       return result;
     }
   }
@@ -226,9 +265,18 @@ function functionSettings(found: Lookup | undefined, errors: ConfigError[]): Rec
     for (const [field, value] of Object.entries(asRecord(overrides))) {
       const range = limits[field as keyof FunctionSettings];
       if (!range) {
-        errors.push(new ConfigError(`functions.${name}.${field}`, value, Object.keys(limits).join(' | '), found.source));
+        errors.push(
+          new ConfigError(`functions.${name}.${field}`, value, Object.keys(limits).join(' | '), found.source),
+        );
       } else if (typeof value !== 'number' || !Number.isInteger(value) || value < range[0] || value > range[1]) {
-        errors.push(new ConfigError(`functions.${name}.${field}`, value, `an integer from ${range[0]} to ${range[1]}`, found.source));
+        errors.push(
+          new ConfigError(
+            `functions.${name}.${field}`,
+            value,
+            `an integer from ${range[0]} to ${range[1]}`,
+            found.source,
+          ),
+        );
       } else {
         merged[field] = value;
       }

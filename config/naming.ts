@@ -4,16 +4,24 @@ import type { PipelineConfig } from './types';
  * Resource names: `<namePrefix>-<resource>-<env>`; names that are global (S3 buckets) or must be
  * unique per account across regions (IAM roles) also carry the region.
  */
-export function resourceName(config: Pick<PipelineConfig, 'namePrefix' | 'env'>, resource: string, region?: string): string {
-  return region ? `${config.namePrefix}-${resource}-${config.env}-${region}` : `${config.namePrefix}-${resource}-${config.env}`;
+export function resourceName(
+  config: Pick<PipelineConfig, 'namePrefix' | 'env'>,
+  resource: string,
+  region?: string,
+): string {
+  return region
+    ? `${config.namePrefix}-${resource}-${config.env}-${region}`
+    : `${config.namePrefix}-${resource}-${config.env}`;
 }
 
 /** The table (one name in every region: it is a global table). */
 export const tableName = (config: PipelineConfig): string => resourceName(config, 'pipeline');
 /** Ingest bucket of `region`. */
-export const ingestBucketName = (config: PipelineConfig, region: string): string => resourceName(config, 'ingest', region);
+export const ingestBucketName = (config: PipelineConfig, region: string): string =>
+  resourceName(config, 'ingest', region);
 /** Archive/audit bucket of `region`. */
-export const archiveBucketName = (config: PipelineConfig, region: string): string => resourceName(config, 'archive', region);
+export const archiveBucketName = (config: PipelineConfig, region: string): string =>
+  resourceName(config, 'archive', region);
 /** Custom event bus (regional resource, same name per region). */
 export const eventBusName = (config: PipelineConfig): string => resourceName(config, 'events');
 /** Processing queue and its DLQ. */

@@ -112,7 +112,12 @@ export interface Graph {
 
 /** Context object (`$$`) of an execution. */
 interface ContextObject {
-  readonly Execution: { readonly Id: string; readonly Name: string; readonly Input: unknown; readonly StartTime: string };
+  readonly Execution: {
+    readonly Id: string;
+    readonly Name: string;
+    readonly Input: unknown;
+    readonly StartTime: string;
+  };
   readonly StateMachine: { readonly Id: string; readonly Name: string };
   readonly State?: { readonly Name: string; readonly EnteredTime: string; readonly RetryCount: number };
   readonly Map?: { readonly Item: { readonly Index: number; readonly Value: unknown } };
@@ -128,7 +133,10 @@ export interface ExecutionIdentity {
 /** Does an error name match a retrier/catcher's ErrorEquals list? */
 export function errorMatches(errorEquals: readonly string[], error: string): boolean {
   return errorEquals.some(
-    (candidate) => candidate === error || candidate === 'States.ALL' || (candidate === 'States.TaskFailed' && error !== 'States.Timeout'),
+    (candidate) =>
+      candidate === error ||
+      candidate === 'States.ALL' ||
+      (candidate === 'States.TaskFailed' && error !== 'States.Timeout'),
   );
 }
 
@@ -177,7 +185,13 @@ export class AslInterpreter {
   }
 
   /** Runs a graph from StartAt to a terminal state; throws StatesError when it fails. */
-  private async runGraph(graph: Graph, input: unknown, context: ContextObject, prefix: string, trace: TraceEvent[]): Promise<unknown> {
+  private async runGraph(
+    graph: Graph,
+    input: unknown,
+    context: ContextObject,
+    prefix: string,
+    trace: TraceEvent[],
+  ): Promise<unknown> {
     let name = graph.StartAt;
     let document = input;
     for (;;) {
@@ -185,7 +199,10 @@ export class AslInterpreter {
       if (!state) throw new StatesError('States.Runtime', `state ${JSON.stringify(name)} is not defined`);
       const qualified = `${prefix}${name}`;
       this.record(trace, { type: 'StateEntered', state: qualified });
-      const stateContext: ContextObject = { ...context, State: { Name: name, EnteredTime: new Date().toISOString(), RetryCount: 0 } };
+      const stateContext: ContextObject = {
+        ...context,
+        State: { Name: name, EnteredTime: new Date().toISOString(), RetryCount: 0 },
+      };
       let outcome: { output: unknown; next?: string };
       try {
         outcome = await this.runState(name, state, document, stateContext, `${qualified}/`, trace);
@@ -219,42 +236,74 @@ export class AslInterpreter {
     trace: TraceEvent[],
   ): Promise<{ output: unknown; next?: string }> {
     const next = state.End ? undefined : state.Next;
-    if (state.Type === 'Succeed') return { output: filterPath(state.OutputPath, filterPath(state.InputPath, rawInput, context), context) };
+    if (state.Type === 'Succeed')
+      return { output: filterPath(state.OutputPath, filterPath(state.InputPath, rawInput, context), context) };
     if (state.Type === 'Fail') throw new StatesError(state.Error ?? 'States.Fail', state.Cause);
-    if (!state.End && state.Next === undefined) throw new StatesError('States.Runtime', `state ${name} has neither Next nor End`);
+    if (!state.End && state.Next === undefined)
+      throw new StatesError('States.Runtime', `state ${name} has neither Next nor End`);
 
     const effectiveInput = filterPath(state.InputPath, rawInput, context);
     let result: unknown;
     switch (state.Type) {
       case 'Pass':
-        result = state.Result !== undefined ? state.Result : state.Parameters !== undefined ? resolveTemplate(state.Parameters, effectiveInput, context) : effectiveInput;
+        result =
+          state.Result !== undefined
+            ? state.Result
+            : state.Parameters !== undefined
+              ? resolveTemplate(state.Parameters, effectiveInput, context)
+              : effectiveInput;
         break;
       case 'Task':
-        result = await this.withRetries(state, trace, childPrefix.slice(0, -1), (retryCount) => this.runTask(name, state, effectiveInput, context, retryCount));
+        result = await this.withRetries(state, trace, childPrefix.slice(0, -1), (retryCount) =>
+          this.runTask(name, state, effectiveInput, context, retryCount),
+        );
         break;
       case 'Parallel':
-        result = await this.withRetries(state, trace, childPrefix.slice(0, -1), () => this.runParallel(state, parametersOf(state, effectiveInput, context), context, childPrefix, trace));
+        result = await this.withRetries(state, trace, childPrefix.slice(0, -1), () =>
+          this.runParallel(state, parametersOf(state, effectiveInput, context), context, childPrefix, trace),
+        );
         break;
       case 'Map':
-        result = await this.withRetries(state, trace, childPrefix.slice(0, -1), () => this.runMap(state, effectiveInput, context, childPrefix, trace));
+        result = await this.withRetries(state, trace, childPrefix.slice(0, -1), () =>
+          this.runMap(state, effectiveInput, context, childPrefix, trace),
+        );
         break;
       default:
-        throw new StatesError('States.Runtime', `state type ${state.Type} (state ${name}) is not supported by the local interpreter`);
+        throw new StatesError(
+          'States.Runtime',
+          `state type ${state.Type} (state ${name}) is not supported by the local interpreter`,
+        );
     }
     if (state.ResultSelector !== undefined) result = resolveTemplate(state.ResultSelector, result, context);
     const output = filterPath(state.OutputPath, applyResultPath(state.ResultPath, rawInput, result), context);
     return { output, next };
   }
 
-  private async runTask(name: string, state: State, input: unknown, context: ContextObject, retryCount: number): Promise<unknown> {
+  private async runTask(
+    name: string,
+    state: State,
+    input: unknown,
+    context: ContextObject,
+    retryCount: number,
+  ): Promise<unknown> {
     if (!state.Resource) throw new StatesError('States.Runtime', `Task ${name} has no Resource`);
-    const taskContext: ContextObject = { ...context, State: { ...(context.State as NonNullable<ContextObject['State']>), RetryCount: retryCount } };
+    const taskContext: ContextObject = {
+      ...context,
+      State: { ...(context.State as NonNullable<ContextObject['State']>), RetryCount: retryCount },
+    };
     const payload = parametersOf(state, input, taskContext);
-    const call = this.options.invoke(state.Resource, payload, { state: name, retryCount, execution: context.Execution.Name });
+    const call = this.options.invoke(state.Resource, payload, {
+      state: name,
+      retryCount,
+      execution: context.Execution.Name,
+    });
     if (!state.TimeoutSeconds) return call;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new StatesError('States.Timeout', `Task ${name} timed out after ${state.TimeoutSeconds} s`)), (state.TimeoutSeconds as number) * 1000);
+      timer = setTimeout(
+        () => reject(new StatesError('States.Timeout', `Task ${name} timed out after ${state.TimeoutSeconds} s`)),
+        (state.TimeoutSeconds as number) * 1000,
+      );
     });
     try {
       return await Promise.race([call, timeout]);
@@ -263,7 +312,13 @@ export class AslInterpreter {
     }
   }
 
-  private async runParallel(state: State, input: unknown, context: ContextObject, prefix: string, trace: TraceEvent[]): Promise<unknown[]> {
+  private async runParallel(
+    state: State,
+    input: unknown,
+    context: ContextObject,
+    prefix: string,
+    trace: TraceEvent[],
+  ): Promise<unknown[]> {
     const branches = state.Branches ?? [];
     let firstFailure: unknown;
     // Every branch runs to its end before the state fails: AWS stops the others, but their
@@ -280,9 +335,16 @@ export class AslInterpreter {
     return settled;
   }
 
-  private async runMap(state: State, input: unknown, context: ContextObject, prefix: string, trace: TraceEvent[]): Promise<unknown[]> {
+  private async runMap(
+    state: State,
+    input: unknown,
+    context: ContextObject,
+    prefix: string,
+    trace: TraceEvent[],
+  ): Promise<unknown[]> {
     const items = readPath(state.ItemsPath ?? '$', input, context);
-    if (!Array.isArray(items)) throw new StatesError('States.Runtime', `ItemsPath ${state.ItemsPath ?? '$'} is not an array`);
+    if (!Array.isArray(items))
+      throw new StatesError('States.Runtime', `ItemsPath ${state.ItemsPath ?? '$'} is not an array`);
     const processor = state.ItemProcessor ?? state.Iterator;
     if (!processor) throw new StatesError('States.Runtime', 'Map state has no ItemProcessor');
     const limit = state.MaxConcurrency && state.MaxConcurrency > 0 ? state.MaxConcurrency : items.length || 1;
@@ -309,7 +371,12 @@ export class AslInterpreter {
   }
 
   /** Re-runs `attempt` per the state's Retry list (each retrier counts its own attempts). */
-  private async withRetries<T>(state: State, trace: TraceEvent[], qualified: string, attempt: (retryCount: number) => Promise<T>): Promise<T> {
+  private async withRetries<T>(
+    state: State,
+    trace: TraceEvent[],
+    qualified: string,
+    attempt: (retryCount: number) => Promise<T>,
+  ): Promise<T> {
     const used = new Map<Retrier, number>();
     for (let retryCount = 0; ; retryCount++) {
       try {
@@ -366,7 +433,8 @@ export function stateOrder(graph: Graph, prefix = ''): string[] {
     if (seen.includes(`${prefix}${name}`)) return;
     seen.push(`${prefix}${name}`);
     const state = graph.States[name] as State;
-    for (const [index, branch] of (state.Branches ?? []).entries()) seen.push(...stateOrder(branch, `${prefix}${name}/${index}:`));
+    for (const [index, branch] of (state.Branches ?? []).entries())
+      seen.push(...stateOrder(branch, `${prefix}${name}/${index}:`));
     const processor = state.ItemProcessor ?? state.Iterator;
     if (processor) seen.push(...stateOrder(processor, `${prefix}${name}/`));
     if (state.Next) visit(state.Next);

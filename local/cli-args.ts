@@ -56,7 +56,8 @@ export function parseLocalRunArgs(argv: readonly string[]): LocalRunArgs {
     else if (arg === '--env' || arg.startsWith('--env=')) {
       const value = arg === '--env' ? argv[++i] : arg.slice('--env='.length);
       if (!value) throw new UsageError('--env needs a value');
-      if (!(ENVIRONMENTS as readonly string[]).includes(value)) throw new UsageError(`--env must be one of ${ENVIRONMENTS.join(', ')}, got ${JSON.stringify(value)}`);
+      if (!(ENVIRONMENTS as readonly string[]).includes(value))
+        throw new UsageError(`--env must be one of ${ENVIRONMENTS.join(', ')}, got ${JSON.stringify(value)}`);
       env = value as EnvironmentName;
     } else if (arg === '--') continue;
     else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);

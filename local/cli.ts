@@ -56,16 +56,30 @@ async function main(argv: readonly string[]): Promise<number> {
     for (const file of files) await pipeline.uploadFile(basename(file), readFileSync(file));
     // Generous: a large file's bars stage takes minutes in the emulator (see README, Measured).
     const stats = await pipeline.drain(30 * 60_000);
-    progress(`idle: ${stats.executions} workflow execution(s), ${stats.messages} queue message(s), ${stats.streamRecords} stream record(s)`);
+    progress(
+      `idle: ${stats.executions} workflow execution(s), ${stats.messages} queue message(s), ${stats.streamRecords} stream record(s)`,
+    );
 
     const report = await pipeline.report();
     const failedRuns = pipeline.workflows.finished.filter((run) => run.status === 'FAILED');
     const { deadLettered } = await pipeline.queue.depth();
     const seconds = (Date.now() - started) / 1000;
-    writeSummary(args.json ? `${JSON.stringify(report)}\n` : formatReport(report, { env: args.env, region: pipeline.resources.spec.region, endpoint: emulator.endpoint, seconds }));
+    writeSummary(
+      args.json
+        ? `${JSON.stringify(report)}\n`
+        : formatReport(report, {
+            env: args.env,
+            region: pipeline.resources.spec.region,
+            endpoint: emulator.endpoint,
+            seconds,
+          }),
+    );
 
     const problems = [
-      ...failedRuns.map((run) => `file workflow for ${(run.input as { key?: string }).key ?? run.name} FAILED: ${run.error}${run.cause ? ` (${run.cause})` : ''}`),
+      ...failedRuns.map(
+        (run) =>
+          `file workflow for ${(run.input as { key?: string }).key ?? run.name} FAILED: ${run.error}${run.cause ? ` (${run.cause})` : ''}`,
+      ),
       ...pipeline.stream.abandoned.map((batch) => `bars gave up on ${batch.records} stream record(s): ${batch.error}`),
       ...(deadLettered > 0 ? [`${deadLettered} message(s) ended in the processing DLQ`] : []),
     ];

@@ -91,11 +91,16 @@ async function answersHttp(endpoint: string, timeoutMs = 2000): Promise<boolean>
  * @throws EmulatorStartError naming what to install when Python, venv or pip is missing.
  */
 export function provisionEmulator(log: (message: string) => void = () => undefined): string {
-  const result = spawnSync('bash', [join(PROJECT_ROOT, 'scripts', 'setup-python.sh'), VENV_NAME, join(PROJECT_ROOT, REQUIREMENTS)], {
-    cwd: PROJECT_ROOT,
-    encoding: 'utf8',
-  });
-  if (result.error) throw new EmulatorStartError(`could not run bash scripts/setup-python.sh: ${result.error.message}. Install bash.`);
+  const result = spawnSync(
+    'bash',
+    [join(PROJECT_ROOT, 'scripts', 'setup-python.sh'), VENV_NAME, join(PROJECT_ROOT, REQUIREMENTS)],
+    {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+    },
+  );
+  if (result.error)
+    throw new EmulatorStartError(`could not run bash scripts/setup-python.sh: ${result.error.message}. Install bash.`);
   for (const line of (result.stderr ?? '').split('\n')) if (line.trim()) log(line.trim());
   if (result.status !== 0) {
     throw new EmulatorStartError(
@@ -106,7 +111,9 @@ export function provisionEmulator(log: (message: string) => void = () => undefin
   }
   const server = join(PROJECT_ROOT, '.venv', VENV_NAME, 'bin', 'moto_server');
   if (!existsSync(server)) {
-    throw new EmulatorStartError(`moto_server is missing from .venv/${VENV_NAME}; delete .venv/${VENV_NAME} and run: bash scripts/setup-python.sh ${VENV_NAME} ${REQUIREMENTS}`);
+    throw new EmulatorStartError(
+      `moto_server is missing from .venv/${VENV_NAME}; delete .venv/${VENV_NAME} and run: bash scripts/setup-python.sh ${VENV_NAME} ${REQUIREMENTS}`,
+    );
   }
   return server;
 }
@@ -122,7 +129,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const external = environ.AWS_ENDPOINT_URL;
   if (external) {
     if (!(await answersHttp(external))) {
-      throw new EmulatorStartError(`AWS_ENDPOINT_URL=${external} does not answer; start that emulator or unset AWS_ENDPOINT_URL to use the project's moto server`);
+      throw new EmulatorStartError(
+        `AWS_ENDPOINT_URL=${external} does not answer; start that emulator or unset AWS_ENDPOINT_URL to use the project's moto server`,
+      );
     }
     log(`using AWS_ENDPOINT_URL=${external}`);
     return { endpoint: external.replace(/\/+$/, ''), origin: 'external', stop: async () => undefined };
@@ -135,7 +144,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return { endpoint, origin: 'reused', stop: async () => undefined };
   }
   if (await answersHttp(endpoint, 500)) {
-    throw new EmulatorStartError(`port ${port} is in use by something that is not moto server; set LOCAL_AWS_PORT to a free port`);
+    throw new EmulatorStartError(
+      `port ${port} is in use by something that is not moto server; set LOCAL_AWS_PORT to a free port`,
+    );
   }
 
   const server = provisionEmulator(log);
@@ -167,7 +178,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (exited !== undefined || Date.now() > deadline) {
       if (exited === undefined) killGroup(child.pid);
       const tail = readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n');
-      throw new EmulatorStartError(`moto server did not start at ${endpoint} (${exited ?? 'timed out'}). Last log lines:\n${tail}`);
+      throw new EmulatorStartError(
+        `moto server did not start at ${endpoint} (${exited ?? 'timed out'}). Last log lines:\n${tail}`,
+      );
     }
     await sleep(100);
   }

@@ -29,7 +29,9 @@ export function matchesPattern(pattern: FilterPattern, event: unknown): boolean 
     } else if (expected !== null && typeof expected === 'object') {
       if (!present || !matchesPattern(expected as FilterPattern, actual)) return false;
     } else {
-      throw new FilterPatternError(`pattern value of ${JSON.stringify(key)} must be an array or an object, got ${JSON.stringify(expected)}`);
+      throw new FilterPatternError(
+        `pattern value of ${JSON.stringify(key)} must be an array or an object, got ${JSON.stringify(expected)}`,
+      );
     }
   }
   return true;
@@ -72,10 +74,22 @@ function matchesRule(rule: Record<string, unknown>, value: unknown): boolean {
 }
 
 function numericMatches(operand: unknown, value: number): boolean {
-  if (!Array.isArray(operand) || operand.length % 2 !== 0) throw new FilterPatternError(`numeric needs [op, n, ...], got ${JSON.stringify(operand)}`);
+  if (!Array.isArray(operand) || operand.length % 2 !== 0)
+    throw new FilterPatternError(`numeric needs [op, n, ...], got ${JSON.stringify(operand)}`);
   for (let i = 0; i < operand.length; i += 2) {
     const [op, bound] = [operand[i], Number(operand[i + 1])];
-    const ok = op === '=' ? value === bound : op === '<' ? value < bound : op === '<=' ? value <= bound : op === '>' ? value > bound : op === '>=' ? value >= bound : undefined;
+    const ok =
+      op === '='
+        ? value === bound
+        : op === '<'
+          ? value < bound
+          : op === '<='
+            ? value <= bound
+            : op === '>'
+              ? value > bound
+              : op === '>='
+                ? value >= bound
+                : undefined;
     if (ok === undefined) throw new FilterPatternError(`unsupported numeric operator ${JSON.stringify(op)}`);
     if (!ok) return false;
   }

@@ -67,7 +67,9 @@ export function readPath(path: string, input: unknown, context: unknown = {}): u
   let current: unknown = parsed.root === '$$' ? context : input;
   for (const segment of parsed.segments) {
     if (current === null || typeof current !== 'object' || !(segment in (current as object))) {
-      throw new JsonPathError(`path ${path} does not exist in the ${parsed.root === '$$' ? 'context object' : 'state input'}`);
+      throw new JsonPathError(
+        `path ${path} does not exist in the ${parsed.root === '$$' ? 'context object' : 'state input'}`,
+      );
     }
     current = (current as Record<string | number, unknown>)[segment];
   }
@@ -84,8 +86,11 @@ export function writePath(path: string, document: unknown, value: unknown): unkn
   if (parsed.segments.length === 0) return value;
   const write = (target: unknown, depth: number): unknown => {
     const segment = parsed.segments[depth];
-    const base: Record<string | number, unknown> =
-      Array.isArray(target) ? [...target] as unknown as Record<number, unknown> : target !== null && typeof target === 'object' ? { ...(target as object) } : {};
+    const base: Record<string | number, unknown> = Array.isArray(target)
+      ? ([...target] as unknown as Record<number, unknown>)
+      : target !== null && typeof target === 'object'
+        ? { ...(target as object) }
+        : {};
     base[segment] = depth === parsed.segments.length - 1 ? value : write(base[segment], depth + 1);
     return base;
   };

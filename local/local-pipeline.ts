@@ -73,11 +73,23 @@ export class LocalPipeline {
     readonly config: PipelineConfig,
     readonly resources: ProvisionedPipeline,
     readonly functions: LocalFunctions,
-    readonly clients: { dynamodb: DynamoDBClient; s3: S3Client; sqs: SQSClient; sfn: SFNClient; streams: DynamoDBStreamsClient },
+    readonly clients: {
+      dynamodb: DynamoDBClient;
+      s3: S3Client;
+      sqs: SQSClient;
+      sfn: SFNClient;
+      streams: DynamoDBStreamsClient;
+    },
     private readonly options: LocalPipelineOptions,
   ) {
     const log = options.log;
-    this.workflows = new WorkflowRunner({ pipeline: resources, sfn: clients.sfn, functions, retryDelayScale: options.retryDelayScale, log });
+    this.workflows = new WorkflowRunner({
+      pipeline: resources,
+      sfn: clients.sfn,
+      functions,
+      retryDelayScale: options.retryDelayScale,
+      log,
+    });
     this.queue = new QueuePoller({ pipeline: resources, sqs: clients.sqs, functions, log });
     this.stream = new StreamPoller({ pipeline: resources, streams: clients.streams, functions, log });
   }
@@ -97,7 +109,9 @@ export class LocalPipeline {
       streams: new DynamoDBStreamsClient(clientConfig),
     };
     const spec = pipelineResourceSpec(options.config, region);
-    options.log?.(`provisioning ${spec.table.name}, ${spec.ingestBucket.name}, ${spec.eventBus.name}, ${spec.processingQueue.name}, ${spec.stateMachineName}`);
+    options.log?.(
+      `provisioning ${spec.table.name}, ${spec.ingestBucket.name}, ${spec.eventBus.name}, ${spec.processingQueue.name}, ${spec.stateMachineName}`,
+    );
     const resources = await provisionPipeline(
       spec,
       { ...clients, eventBridge: new EventBridgeClient(clientConfig), sns: new SNSClient(clientConfig) },
@@ -115,7 +129,9 @@ export class LocalPipeline {
     const key = name.startsWith(KEY_PREFIX.incoming) ? name : `${KEY_PREFIX.incoming}${name}`;
     const bucket = this.resources.ingestBucket;
     const put = await this.clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
-    const head = await this.clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: put.VersionId }));
+    const head = await this.clients.s3.send(
+      new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: put.VersionId }),
+    );
     const notification = matchingNotification(this.resources.spec.ingestBucket.notifications, key);
     if (!notification) {
       this.options.log?.(`uploaded ${key}: no notification (outside ${KEY_PREFIX.incoming} or unsupported suffix)`);
@@ -123,7 +139,14 @@ export class LocalPipeline {
     }
     const event = s3Event(
       objectCreatedRecord(
-        { region: this.resources.spec.region, bucket, key, size: Number(head.ContentLength ?? 0), eTag: put.ETag ?? '', versionId: put.VersionId },
+        {
+          region: this.resources.spec.region,
+          bucket,
+          key,
+          size: Number(head.ContentLength ?? 0),
+          eTag: put.ETag ?? '',
+          versionId: put.VersionId,
+        },
         notification.id,
       ),
     );
@@ -138,7 +161,10 @@ export class LocalPipeline {
   }
 
   /** Sends an HTTP request to the api-ingest function as API Gateway (HTTP API, payload 2.0) would. */
-  async apiRequest(body: unknown, options: { routeKey?: string; path?: string; headers?: Record<string, string> } = {}): Promise<APIGatewayProxyStructuredResultV2> {
+  async apiRequest(
+    body: unknown,
+    options: { routeKey?: string; path?: string; headers?: Record<string, string> } = {},
+  ): Promise<APIGatewayProxyStructuredResultV2> {
     const routeKey = options.routeKey ?? 'POST /ingest';
     const [method, path] = routeKey.split(' ');
     const text = typeof body === 'string' ? body : JSON.stringify(body);
@@ -149,13 +175,23 @@ export class LocalPipeline {
       routeKey,
       rawPath: options.path ?? path,
       rawQueryString: '',
-      headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...options.headers },
+      headers: {
+        'content-type': 'application/json',
+        'content-length': String(Buffer.byteLength(text)),
+        ...options.headers,
+      },
       requestContext: {
         accountId: this.resources.accountId,
         apiId: 'local',
         domainName: 'localhost',
         domainPrefix: 'localhost',
-        http: { method, path: options.path ?? path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'local-run' },
+        http: {
+          method,
+          path: options.path ?? path,
+          protocol: 'HTTP/1.1',
+          sourceIp: '127.0.0.1',
+          userAgent: 'local-run',
+        },
         requestId,
         routeKey,
         stage: 'prod',

@@ -17,7 +17,16 @@ import {
   waitUntilTableExists,
   waitUntilTableNotExists,
 } from '@aws-sdk/client-dynamodb';
-import { CreateEventBusCommand, DeleteEventBusCommand, DeleteRuleCommand, type EventBridgeClient, ListTargetsByRuleCommand, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  CreateEventBusCommand,
+  DeleteEventBusCommand,
+  DeleteRuleCommand,
+  type EventBridgeClient,
+  ListTargetsByRuleCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+  RemoveTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
 import {
   CreateBucketCommand,
   DeleteBucketCommand,
@@ -26,10 +35,25 @@ import {
   PutBucketVersioningCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { CreateStateMachineCommand, DeleteStateMachineCommand, ListStateMachinesCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import {
+  CreateStateMachineCommand,
+  DeleteStateMachineCommand,
+  ListStateMachinesCommand,
+  type SFNClient,
+} from '@aws-sdk/client-sfn';
 import { CreateTopicCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { FILE_WORKFLOW_STEP_FUNCTIONS, fileWorkflowDefinition, type FileWorkflowStepArns } from '../modules/compute/file-workflow/definition';
+import {
+  CreateQueueCommand,
+  DeleteQueueCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import {
+  FILE_WORKFLOW_STEP_FUNCTIONS,
+  fileWorkflowDefinition,
+  type FileWorkflowStepArns,
+} from '../modules/compute/file-workflow/definition';
 import type { AslDefinition } from '../modules/compute/file-workflow/asl';
 import type { FunctionName } from '../contract';
 import type { LocalResourceSpec } from './resource-spec';
@@ -72,7 +96,14 @@ export interface ProvisionOptions {
 
 const isMissing = (error: unknown): boolean =>
   error instanceof ResourceNotFoundException ||
-  ['ResourceNotFoundException', 'NoSuchBucket', 'AWS.SimpleQueueService.NonExistentQueue', 'QueueDoesNotExist', 'StateMachineDoesNotExist', 'NotFound'].includes((error as Error).name);
+  [
+    'ResourceNotFoundException',
+    'NoSuchBucket',
+    'AWS.SimpleQueueService.NonExistentQueue',
+    'QueueDoesNotExist',
+    'StateMachineDoesNotExist',
+    'NotFound',
+  ].includes((error as Error).name);
 
 async function ignoreMissing(action: () => Promise<unknown>): Promise<void> {
   try {
@@ -88,12 +119,19 @@ export function functionArn(region: string, accountId: string, name: string): st
 }
 
 /** Creates (or re-creates, with `fresh`) every data-plane resource of `spec` in the emulator. */
-export async function provisionPipeline(spec: LocalResourceSpec, clients: ProvisionClients, options: ProvisionOptions = {}): Promise<ProvisionedPipeline> {
+export async function provisionPipeline(
+  spec: LocalResourceSpec,
+  clients: ProvisionClients,
+  options: ProvisionOptions = {},
+): Promise<ProvisionedPipeline> {
   if (options.fresh) await removePipeline(spec, clients);
 
   // Queues first: the account id of the emulator is read from the queue ARN (no STS needed).
   const dlq = await clients.sqs.send(
-    new CreateQueueCommand({ QueueName: spec.deadLetterQueue.name, Attributes: { MessageRetentionPeriod: String(spec.deadLetterQueue.messageRetentionSeconds) } }),
+    new CreateQueueCommand({
+      QueueName: spec.deadLetterQueue.name,
+      Attributes: { MessageRetentionPeriod: String(spec.deadLetterQueue.messageRetentionSeconds) },
+    }),
   );
   const dlqArn = await queueArn(clients.sqs, dlq.QueueUrl as string);
   const queue = await clients.sqs.send(
@@ -102,7 +140,10 @@ export async function provisionPipeline(spec: LocalResourceSpec, clients: Provis
       Attributes: {
         VisibilityTimeout: String(spec.processingQueue.visibilityTimeoutSeconds),
         MessageRetentionPeriod: String(spec.processingQueue.messageRetentionSeconds),
-        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: spec.processingQueue.maxReceiveCount }),
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: dlqArn,
+          maxReceiveCount: spec.processingQueue.maxReceiveCount,
+        }),
       },
     }),
   );
@@ -112,25 +153,50 @@ export async function provisionPipeline(spec: LocalResourceSpec, clients: Provis
   const streamArn = await createTable(spec, clients.dynamodb);
 
   for (const bucket of [spec.ingestBucket, spec.archiveBucket]) {
-    await clients.s3.send(new CreateBucketCommand({ Bucket: bucket.name, ...(spec.region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: spec.region as never } }) })).catch((error: Error) => {
-      if (error.name !== 'BucketAlreadyOwnedByYou') throw error;
-    });
-    if (bucket.versioned) await clients.s3.send(new PutBucketVersioningCommand({ Bucket: bucket.name, VersioningConfiguration: { Status: 'Enabled' } }));
+    await clients.s3
+      .send(
+        new CreateBucketCommand({
+          Bucket: bucket.name,
+          ...(spec.region === 'us-east-1'
+            ? {}
+            : { CreateBucketConfiguration: { LocationConstraint: spec.region as never } }),
+        }),
+      )
+      .catch((error: Error) => {
+        if (error.name !== 'BucketAlreadyOwnedByYou') throw error;
+      });
+    if (bucket.versioned)
+      await clients.s3.send(
+        new PutBucketVersioningCommand({ Bucket: bucket.name, VersioningConfiguration: { Status: 'Enabled' } }),
+      );
   }
 
   await clients.eventBridge.send(new CreateEventBusCommand({ Name: spec.eventBus.name })).catch((error: Error) => {
     if (error.name !== 'ResourceAlreadyExistsException') throw error;
   });
-  await clients.eventBridge.send(new PutRuleCommand({ Name: spec.eventBus.routingRule.name, EventBusName: spec.eventBus.name, EventPattern: spec.eventBus.routingRule.eventPattern }));
   await clients.eventBridge.send(
-    new PutTargetsCommand({ Rule: spec.eventBus.routingRule.name, EventBusName: spec.eventBus.name, Targets: [{ Id: 'processing-queue', Arn: processingArn }] }),
+    new PutRuleCommand({
+      Name: spec.eventBus.routingRule.name,
+      EventBusName: spec.eventBus.name,
+      EventPattern: spec.eventBus.routingRule.eventPattern,
+    }),
+  );
+  await clients.eventBridge.send(
+    new PutTargetsCommand({
+      Rule: spec.eventBus.routingRule.name,
+      EventBusName: spec.eventBus.name,
+      Targets: [{ Id: 'processing-queue', Arn: processingArn }],
+    }),
   );
 
   const topic = await clients.sns.send(new CreateTopicCommand({ Name: spec.notificationsTopicName }));
   await clients.sns.send(new CreateTopicCommand({ Name: spec.alertsTopicName }));
 
   const stepArns = Object.fromEntries(
-    Object.entries(FILE_WORKFLOW_STEP_FUNCTIONS).map(([step, fn]) => [step, functionArn(spec.region, accountId, spec.functionNames[fn])]),
+    Object.entries(FILE_WORKFLOW_STEP_FUNCTIONS).map(([step, fn]) => [
+      step,
+      functionArn(spec.region, accountId, spec.functionNames[fn]),
+    ]),
   ) as unknown as FileWorkflowStepArns;
   const definition = fileWorkflowDefinition(stepArns);
   const machine = await clients.sfn.send(
@@ -142,7 +208,10 @@ export async function provisionPipeline(spec: LocalResourceSpec, clients: Provis
     }),
   );
   const taskFunctions = Object.fromEntries(
-    Object.entries(FILE_WORKFLOW_STEP_FUNCTIONS).map(([step, fn]) => [stepArns[step as keyof FileWorkflowStepArns], fn]),
+    Object.entries(FILE_WORKFLOW_STEP_FUNCTIONS).map(([step, fn]) => [
+      stepArns[step as keyof FileWorkflowStepArns],
+      fn,
+    ]),
   ) as Record<string, FunctionName>;
 
   return {
@@ -183,7 +252,10 @@ async function createTable(spec: LocalResourceSpec, dynamodb: DynamoDBClient): P
         ],
         GlobalSecondaryIndexes: table.globalSecondaryIndexes.map((index) => ({
           IndexName: index.name,
-          KeySchema: [{ AttributeName: index.hashKey, KeyType: 'HASH' as const }, ...(index.rangeKey ? [{ AttributeName: index.rangeKey, KeyType: 'RANGE' as const }] : [])],
+          KeySchema: [
+            { AttributeName: index.hashKey, KeyType: 'HASH' as const },
+            ...(index.rangeKey ? [{ AttributeName: index.rangeKey, KeyType: 'RANGE' as const }] : []),
+          ],
           Projection: { ProjectionType: index.projectionType as 'ALL' },
         })),
         StreamSpecification: { StreamEnabled: true, StreamViewType: table.streamViewType as 'NEW_AND_OLD_IMAGES' },
@@ -191,7 +263,12 @@ async function createTable(spec: LocalResourceSpec, dynamodb: DynamoDBClient): P
     );
     await waitUntilTableExists({ client: dynamodb, maxWaitTime: 30, minDelay: 1 }, { TableName: table.name });
     if (table.ttlAttribute) {
-      await dynamodb.send(new UpdateTimeToLiveCommand({ TableName: table.name, TimeToLiveSpecification: { AttributeName: table.ttlAttribute, Enabled: true } }));
+      await dynamodb.send(
+        new UpdateTimeToLiveCommand({
+          TableName: table.name,
+          TimeToLiveSpecification: { AttributeName: table.ttlAttribute, Enabled: true },
+        }),
+      );
     }
   } catch (error) {
     if ((error as Error).name !== 'ResourceInUseException') throw error;
@@ -206,7 +283,10 @@ async function createTable(spec: LocalResourceSpec, dynamodb: DynamoDBClient): P
 export async function removePipeline(spec: LocalResourceSpec, clients: ProvisionClients): Promise<void> {
   await ignoreMissing(async () => {
     await clients.dynamodb.send(new DeleteTableCommand({ TableName: spec.table.name }));
-    await waitUntilTableNotExists({ client: clients.dynamodb, maxWaitTime: 30, minDelay: 1 }, { TableName: spec.table.name });
+    await waitUntilTableNotExists(
+      { client: clients.dynamodb, maxWaitTime: 30, minDelay: 1 },
+      { TableName: spec.table.name },
+    );
   });
   for (const bucket of [spec.ingestBucket.name, spec.archiveBucket.name]) {
     await ignoreMissing(async () => {
@@ -222,9 +302,14 @@ export async function removePipeline(spec: LocalResourceSpec, clients: Provision
   }
   await ignoreMissing(async () => {
     const rule = spec.eventBus.routingRule.name;
-    const targets = await clients.eventBridge.send(new ListTargetsByRuleCommand({ Rule: rule, EventBusName: spec.eventBus.name }));
+    const targets = await clients.eventBridge.send(
+      new ListTargetsByRuleCommand({ Rule: rule, EventBusName: spec.eventBus.name }),
+    );
     const ids = (targets.Targets ?? []).map((t) => t.Id as string);
-    if (ids.length > 0) await clients.eventBridge.send(new RemoveTargetsCommand({ Rule: rule, EventBusName: spec.eventBus.name, Ids: ids }));
+    if (ids.length > 0)
+      await clients.eventBridge.send(
+        new RemoveTargetsCommand({ Rule: rule, EventBusName: spec.eventBus.name, Ids: ids }),
+      );
     await clients.eventBridge.send(new DeleteRuleCommand({ Name: rule, EventBusName: spec.eventBus.name }));
     await clients.eventBridge.send(new DeleteEventBusCommand({ Name: spec.eventBus.name }));
   });
@@ -232,7 +317,9 @@ export async function removePipeline(spec: LocalResourceSpec, clients: Provision
   const machines = await clients.sfn.send(new ListStateMachinesCommand({}));
   for (const machine of machines.stateMachines ?? []) {
     if (machine.name === spec.stateMachineName) {
-      await ignoreMissing(() => clients.sfn.send(new DeleteStateMachineCommand({ stateMachineArn: machine.stateMachineArn })));
+      await ignoreMissing(() =>
+        clients.sfn.send(new DeleteStateMachineCommand({ stateMachineArn: machine.stateMachineArn })),
+      );
     }
   }
 }
@@ -240,7 +327,10 @@ export async function removePipeline(spec: LocalResourceSpec, clients: Provision
 async function emptyBucket(s3: S3Client, bucket: string): Promise<void> {
   for (;;) {
     const page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, MaxKeys: 1000 }));
-    const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({ Key: v.Key as string, VersionId: v.VersionId }));
+    const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({
+      Key: v.Key as string,
+      VersionId: v.VersionId,
+    }));
     if (objects.length === 0) return;
     await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } }));
   }

@@ -5,7 +5,14 @@
  * maxReceiveCount receives. Visibility timeouts are minutes in AWS; a failed message is made
  * visible again at once here so the local run does not wait them out.
  */
-import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  type Message,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { LocalFunctions } from './lambda-runtime';
 import type { ProvisionedPipeline } from './provision';
@@ -61,11 +68,17 @@ export class QueuePoller {
     );
     const messages = received.Messages ?? [];
     if (messages.length === 0) return 0;
-    const event: SQSEvent = { Records: messages.map((m) => sqsEventRecord(m, pipeline.queueArn, pipeline.spec.region)) };
+    const event: SQSEvent = {
+      Records: messages.map((m) => sqsEventRecord(m, pipeline.queueArn, pipeline.spec.region)),
+    };
     let failedIds: Set<string>;
     try {
       const response = await functions.invoke<SQSBatchResponse | undefined>('processor', event);
-      failedIds = new Set(pipeline.spec.queueMapping.reportBatchItemFailures ? (response?.batchItemFailures ?? []).map((f) => f.itemIdentifier) : []);
+      failedIds = new Set(
+        pipeline.spec.queueMapping.reportBatchItemFailures
+          ? (response?.batchItemFailures ?? []).map((f) => f.itemIdentifier)
+          : [],
+      );
     } catch (error) {
       // A thrown handler fails the whole batch: every message returns to the queue.
       log?.(`processor failed a batch of ${messages.length}: ${(error as Error).message}`);
@@ -74,7 +87,12 @@ export class QueuePoller {
     const succeeded = messages.filter((m) => !failedIds.has(m.MessageId as string));
     const failed = messages.filter((m) => failedIds.has(m.MessageId as string));
     if (succeeded.length > 0) {
-      await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: pipeline.queueUrl, Entries: succeeded.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
+      await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: pipeline.queueUrl,
+          Entries: succeeded.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+        }),
+      );
     }
     if (failed.length > 0) {
       await sqs.send(
@@ -94,9 +112,15 @@ export class QueuePoller {
     const { sqs, pipeline } = this.options;
     const count = async (url: string): Promise<number> => {
       const { Attributes } = await sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+        new GetQueueAttributesCommand({
+          QueueUrl: url,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
       );
-      return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+      return (
+        Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
+        Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
+      );
     };
     return { queued: await count(pipeline.queueUrl), deadLettered: await count(pipeline.deadLetterQueueUrl) };
   }

@@ -4,33 +4,68 @@ import type { LocalRunReport } from './run-report';
 /** Aligns columns: numbers to the right, text to the left. */
 function table(rows: string[][]): string[] {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  const numeric = rows[0].map((_, column) => rows.slice(1).every((row) => /^-?[\d.]+$/.test(row[column])) && rows.length > 1);
-  return rows.map((row) => row.map((cell, column) => (numeric[column] ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join('  ').trimEnd());
+  const numeric = rows[0].map(
+    (_, column) => rows.slice(1).every((row) => /^-?[\d.]+$/.test(row[column])) && rows.length > 1,
+  );
+  return rows.map((row) =>
+    row
+      .map((cell, column) => (numeric[column] ? cell.padStart(widths[column]) : cell.padEnd(widths[column])))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 /** Formats a report as text: files, totals, rejects and bars. */
-export function formatReport(report: LocalRunReport, context: { env: string; region: string; endpoint: string; seconds: number }): string {
+export function formatReport(
+  report: LocalRunReport,
+  context: { env: string; region: string; endpoint: string; seconds: number },
+): string {
   const lines: string[] = [];
-  lines.push(`Local run: env ${context.env}, region ${context.region}, emulator ${context.endpoint}, ${context.seconds.toFixed(1)} s`);
-  lines.push('');
-  lines.push('Files');
-  const reasons = (r: Record<string, number>): string => Object.entries(r).map(([code, n]) => `${code} ${n}`).join(', ');
   lines.push(
-    ...table([['key', 'status', 'accepted', 'rejected', 'reasons'], ...report.files.map((f) => [f.key, f.status, String(f.accepted), String(f.rejected), reasons(f.reasons) || '-'])]).map((l) => `  ${l}`),
+    `Local run: env ${context.env}, region ${context.region}, emulator ${context.endpoint}, ${context.seconds.toFixed(1)} s`,
   );
   lines.push('');
-  lines.push(`Totals: ${report.accepted} accepted, ${report.rejected} rejected, ${report.stored} record items stored in the table`);
+  lines.push('Files');
+  const reasons = (r: Record<string, number>): string =>
+    Object.entries(r)
+      .map(([code, n]) => `${code} ${n}`)
+      .join(', ');
+  lines.push(
+    ...table([
+      ['key', 'status', 'accepted', 'rejected', 'reasons'],
+      ...report.files.map((f) => [f.key, f.status, String(f.accepted), String(f.rejected), reasons(f.reasons) || '-']),
+    ]).map((l) => `  ${l}`),
+  );
+  lines.push('');
+  lines.push(
+    `Totals: ${report.accepted} accepted, ${report.rejected} rejected, ${report.stored} record items stored in the table`,
+  );
   if (report.rejects.length > 0) {
     lines.push('');
     lines.push('Rejected rows');
-    lines.push(...table([['file', 'line', 'reason'], ...report.rejects.map((r) => [r.file, String(r.line), r.reason])]).map((l) => `  ${l}`));
+    lines.push(
+      ...table([['file', 'line', 'reason'], ...report.rejects.map((r) => [r.file, String(r.line), r.reason])]).map(
+        (l) => `  ${l}`,
+      ),
+    );
   }
   lines.push('');
   lines.push(`Minute bars (${report.bars.length}, from the table)`);
   lines.push(
     ...table([
       ['symbol', 'minute', 'open', 'high', 'low', 'close', 'volume', 'trades', 'vwap', 'notional'],
-      ...report.bars.map((b) => [b.symbol, b.minute, b.open, b.high, b.low, b.close, String(b.volume), String(b.trades), b.vwap, b.notional]),
+      ...report.bars.map((b) => [
+        b.symbol,
+        b.minute,
+        b.open,
+        b.high,
+        b.low,
+        b.close,
+        String(b.volume),
+        String(b.trades),
+        b.vwap,
+        b.notional,
+      ]),
     ]).map((l) => `  ${l}`),
   );
   return `${lines.join('\n')}\n`;

@@ -37,7 +37,12 @@ export interface TableSpec {
   readonly hashKey: string;
   readonly rangeKey: string;
   readonly attributes: readonly { readonly name: string; readonly type: 'S' | 'N' | 'B' }[];
-  readonly globalSecondaryIndexes: readonly { readonly name: string; readonly hashKey: string; readonly rangeKey?: string; readonly projectionType: string }[];
+  readonly globalSecondaryIndexes: readonly {
+    readonly name: string;
+    readonly hashKey: string;
+    readonly rangeKey?: string;
+    readonly projectionType: string;
+  }[];
   readonly streamViewType: string;
   readonly ttlAttribute?: string;
 }
@@ -54,10 +59,22 @@ export interface NotificationFilterSpec {
 export interface LocalResourceSpec {
   readonly region: string;
   readonly table: TableSpec;
-  readonly ingestBucket: { readonly name: string; readonly versioned: boolean; readonly notifications: readonly NotificationFilterSpec[] };
+  readonly ingestBucket: {
+    readonly name: string;
+    readonly versioned: boolean;
+    readonly notifications: readonly NotificationFilterSpec[];
+  };
   readonly archiveBucket: { readonly name: string; readonly versioned: boolean };
-  readonly eventBus: { readonly name: string; readonly routingRule: { readonly name: string; readonly eventPattern: string } };
-  readonly processingQueue: { readonly name: string; readonly visibilityTimeoutSeconds: number; readonly messageRetentionSeconds: number; readonly maxReceiveCount: number };
+  readonly eventBus: {
+    readonly name: string;
+    readonly routingRule: { readonly name: string; readonly eventPattern: string };
+  };
+  readonly processingQueue: {
+    readonly name: string;
+    readonly visibilityTimeoutSeconds: number;
+    readonly messageRetentionSeconds: number;
+    readonly maxReceiveCount: number;
+  };
   readonly deadLetterQueue: { readonly name: string; readonly messageRetentionSeconds: number };
   /** SQS → processor mapping. */
   readonly queueMapping: { readonly batchSize: number; readonly reportBatchItemFailures: boolean };
@@ -98,7 +115,11 @@ function placeholderFunction(name: FunctionName, config: PipelineConfig): Functi
   };
 }
 
-function only(resources: TerraformResources, type: string, where: (r: Record<string, unknown>) => boolean = () => true): Record<string, unknown> {
+function only(
+  resources: TerraformResources,
+  type: string,
+  where: (r: Record<string, unknown>) => boolean = () => true,
+): Record<string, unknown> {
   const matches = Object.values(resources[type] ?? {}).filter(where);
   if (matches.length !== 1) throw new ResourceSpecError(`expected one ${type}, found ${matches.length}`);
   return matches[0];
@@ -122,9 +143,16 @@ export function pipelineResourceSpec(config: PipelineConfig, region: string): Lo
     new PipelineTable(scope, 'Table', {
       config,
       kmsKeyArn: 'local-kms-key',
-      replica: { region: region === config.primaryRegion ? config.drRegion : config.primaryRegion, kmsKeyArn: 'local-kms-key' },
+      replica: {
+        region: region === config.primaryRegion ? config.drRegion : config.primaryRegion,
+        kmsKeyArn: 'local-kms-key',
+      },
     });
-    new IngestBucket(scope, 'Ingest', { bucketName: ingest, accountId: '000000000000', trigger: placeholderFunction('file-trigger', config) });
+    new IngestBucket(scope, 'Ingest', {
+      bucketName: ingest,
+      accountId: '000000000000',
+      trigger: placeholderFunction('file-trigger', config),
+    });
     new ArchiveBucket(scope, 'Archive', { bucketName: archive });
     const processingQueue = new ProcessingQueue(scope, 'Processing', {
       queueName: processingQueueName(config),
@@ -136,27 +164,52 @@ export function pipelineResourceSpec(config: PipelineConfig, region: string): Lo
       region,
       processingQueue,
       summary: placeholderFunction('summary', config),
-      targetFailures: new FailureQueue(scope, 'TargetFailures', { queueName: resourceName(config, 'event-target-failures') }),
+      targetFailures: new FailureQueue(scope, 'TargetFailures', {
+        queueName: resourceName(config, 'event-target-failures'),
+      }),
     });
-    new QueueConsumer(scope, 'ProcessorMapping', { queueArn: 'local-queue', consumer: placeholderFunction('processor', config) });
-    new StreamConsumer(scope, 'BarsMapping', { region, streamArn: 'local-stream', consumer: placeholderFunction('bars', config), failureQueueArn: 'local-failures' });
+    new QueueConsumer(scope, 'ProcessorMapping', {
+      queueArn: 'local-queue',
+      consumer: placeholderFunction('processor', config),
+    });
+    new StreamConsumer(scope, 'BarsMapping', {
+      region,
+      streamArn: 'local-stream',
+      consumer: placeholderFunction('bars', config),
+      failureQueueArn: 'local-failures',
+    });
   });
   const resources = (JSON.parse(json) as { resource: TerraformResources }).resource;
 
   const table = only(resources, 'aws_dynamodb_table');
   const versioned = (bucket: string): boolean => {
     const id = logicalIdOf(resources, 'aws_s3_bucket', 'bucket', bucket);
-    const versioning = Object.values(resources.aws_s3_bucket_versioning ?? {}).find((r) => r.bucket === `\${aws_s3_bucket.${id}.id}`);
+    const versioning = Object.values(resources.aws_s3_bucket_versioning ?? {}).find(
+      (r) => r.bucket === `\${aws_s3_bucket.${id}.id}`,
+    );
     return (versioning?.versioning_configuration as { status?: string } | undefined)?.status === 'Enabled';
   };
   const ingestId = logicalIdOf(resources, 'aws_s3_bucket', 'bucket', ingest);
-  const notification = only(resources, 'aws_s3_bucket_notification', (r) => r.bucket === `\${aws_s3_bucket.${ingestId}.id}`);
+  const notification = only(
+    resources,
+    'aws_s3_bucket_notification',
+    (r) => r.bucket === `\${aws_s3_bucket.${ingestId}.id}`,
+  );
   const queue = only(resources, 'aws_sqs_queue', (r) => r.name === processingQueueName(config));
   const dlq = only(resources, 'aws_sqs_queue', (r) => r.name === processingDlqName(config));
-  const rule = only(resources, 'aws_cloudwatch_event_rule', (r) => r.name === resourceName(config, 'route-market-records'));
+  const rule = only(
+    resources,
+    'aws_cloudwatch_event_rule',
+    (r) => r.name === resourceName(config, 'route-market-records'),
+  );
   const queueMapping = only(resources, 'aws_lambda_event_source_mapping', (r) => r.event_source_arn === 'local-queue');
-  const streamMapping = only(resources, 'aws_lambda_event_source_mapping', (r) => r.event_source_arn === 'local-stream');
-  const reportsItemFailures = (mapping: Record<string, unknown>): boolean => ((mapping.function_response_types ?? []) as string[]).includes('ReportBatchItemFailures');
+  const streamMapping = only(
+    resources,
+    'aws_lambda_event_source_mapping',
+    (r) => r.event_source_arn === 'local-stream',
+  );
+  const reportsItemFailures = (mapping: Record<string, unknown>): boolean =>
+    ((mapping.function_response_types ?? []) as string[]).includes('ReportBatchItemFailures');
   const ttl = (table.ttl as { attribute_name?: string; enabled?: boolean } | undefined) ?? {};
 
   return {
@@ -165,8 +218,18 @@ export function pipelineResourceSpec(config: PipelineConfig, region: string): Lo
       name: String(table.name),
       hashKey: String(table.hash_key),
       rangeKey: String(table.range_key),
-      attributes: (table.attribute as { name: string; type: 'S' | 'N' | 'B' }[]).map(({ name, type }) => ({ name, type })),
-      globalSecondaryIndexes: ((table.global_secondary_index ?? []) as { name: string; hash_key: string; range_key?: string; projection_type: string }[]).map((index) => ({
+      attributes: (table.attribute as { name: string; type: 'S' | 'N' | 'B' }[]).map(({ name, type }) => ({
+        name,
+        type,
+      })),
+      globalSecondaryIndexes: (
+        (table.global_secondary_index ?? []) as {
+          name: string;
+          hash_key: string;
+          range_key?: string;
+          projection_type: string;
+        }[]
+      ).map((index) => ({
         name: index.name,
         hashKey: index.hash_key,
         rangeKey: index.range_key,
@@ -178,7 +241,14 @@ export function pipelineResourceSpec(config: PipelineConfig, region: string): Lo
     ingestBucket: {
       name: ingest,
       versioned: versioned(ingest),
-      notifications: ((notification.lambda_function ?? []) as { id: string; events: string[]; filter_prefix?: string; filter_suffix?: string }[]).map((n) => ({
+      notifications: (
+        (notification.lambda_function ?? []) as {
+          id: string;
+          events: string[];
+          filter_prefix?: string;
+          filter_suffix?: string;
+        }[]
+      ).map((n) => ({
         id: n.id,
         events: n.events,
         prefix: n.filter_prefix ?? '',
@@ -186,26 +256,40 @@ export function pipelineResourceSpec(config: PipelineConfig, region: string): Lo
       })),
     },
     archiveBucket: { name: archive, versioned: versioned(archive) },
-    eventBus: { name: eventBusName(config), routingRule: { name: String(rule.name), eventPattern: String(rule.event_pattern) } },
+    eventBus: {
+      name: eventBusName(config),
+      routingRule: { name: String(rule.name), eventPattern: String(rule.event_pattern) },
+    },
     processingQueue: {
       name: processingQueueName(config),
       visibilityTimeoutSeconds: Number(queue.visibility_timeout_seconds),
       messageRetentionSeconds: Number(queue.message_retention_seconds),
-      maxReceiveCount: Number((JSON.parse(String(queue.redrive_policy)) as { maxReceiveCount: number }).maxReceiveCount),
+      maxReceiveCount: Number(
+        (JSON.parse(String(queue.redrive_policy)) as { maxReceiveCount: number }).maxReceiveCount,
+      ),
     },
-    deadLetterQueue: { name: processingDlqName(config), messageRetentionSeconds: Number(dlq.message_retention_seconds) },
-    queueMapping: { batchSize: Number(queueMapping.batch_size), reportBatchItemFailures: reportsItemFailures(queueMapping) },
+    deadLetterQueue: {
+      name: processingDlqName(config),
+      messageRetentionSeconds: Number(dlq.message_retention_seconds),
+    },
+    queueMapping: {
+      batchSize: Number(queueMapping.batch_size),
+      reportBatchItemFailures: reportsItemFailures(queueMapping),
+    },
     streamMapping: {
       batchSize: Number(streamMapping.batch_size),
       maximumRetryAttempts: Number(streamMapping.maximum_retry_attempts ?? -1),
       reportBatchItemFailures: reportsItemFailures(streamMapping),
-      filterPatterns: ((streamMapping.filter_criteria as { filter?: { pattern: string }[] } | undefined)?.filter ?? []).map((f) => JSON.parse(f.pattern) as Record<string, unknown>),
+      filterPatterns: (
+        (streamMapping.filter_criteria as { filter?: { pattern: string }[] } | undefined)?.filter ?? []
+      ).map((f) => JSON.parse(f.pattern) as Record<string, unknown>),
     },
     notificationsTopicName: notificationsTopicName(config),
     alertsTopicName: alertsTopicName(config),
     stateMachineName: stateMachineName(config),
-    functionNames: Object.fromEntries(
-      FUNCTION_NAMES.map((fn) => [fn, functionName(config, fn)]),
-    ) as Record<FunctionName, string>,
+    functionNames: Object.fromEntries(FUNCTION_NAMES.map((fn) => [fn, functionName(config, fn)])) as Record<
+      FunctionName,
+      string
+    >,
   };
 }

@@ -42,7 +42,12 @@ export interface LocalRunReport {
 type Item = Record<string, AttributeValue>;
 
 /** Every item whose partition key starts with `prefix` (paginated scan). */
-export async function scanByPrefix(dynamodb: DynamoDBClient, tableName: string, prefix: string, countOnly = false): Promise<{ items: Item[]; count: number }> {
+export async function scanByPrefix(
+  dynamodb: DynamoDBClient,
+  tableName: string,
+  prefix: string,
+  countOnly = false,
+): Promise<{ items: Item[]; count: number }> {
   const items: Item[] = [];
   let count = 0;
   let startKey: Item | undefined;
@@ -72,7 +77,9 @@ export async function countStoredRecords(dynamodb: DynamoDBClient, tableName: st
 /** Every minute bar in the table, sorted by symbol then minute. */
 export async function readBars(dynamodb: DynamoDBClient, tableName: string): Promise<MinuteBar[]> {
   const { items } = await scanByPrefix(dynamodb, tableName, 'BAR#');
-  return items.map((item) => barFromItem(item)).sort((a, b) => (a.symbol === b.symbol ? a.minute.localeCompare(b.minute) : a.symbol < b.symbol ? -1 : 1));
+  return items
+    .map((item) => barFromItem(item))
+    .sort((a, b) => (a.symbol === b.symbol ? a.minute.localeCompare(b.minute) : a.symbol < b.symbol ? -1 : 1));
 }
 
 /** Parses one line of a rejects report (`{line|index, reason|code, ...}`). */
@@ -90,11 +97,18 @@ export function parseRejectLine(text: string): { line: number; reason: string } 
  */
 export function fileOfRejectsReport(reportKey: string, fileKeys: readonly string[]): string {
   const name = reportKey.replace(new RegExp(`^${KEY_PREFIX.rejected}`), '').replace(/\.jsonl$/, '');
-  return fileKeys.find((key) => key === name || key === `${KEY_PREFIX.incoming}${name}`) ?? fileKeys.find((key) => key.endsWith(`/${name}`)) ?? reportKey;
+  return (
+    fileKeys.find((key) => key === name || key === `${KEY_PREFIX.incoming}${name}`) ??
+    fileKeys.find((key) => key.endsWith(`/${name}`)) ??
+    reportKey
+  );
 }
 
 /** Reads files, stored count, rejects and bars of `pipeline` from the emulator. */
-export async function readRunReport(pipeline: ProvisionedPipeline, clients: { dynamodb: DynamoDBClient; s3: S3Client }): Promise<LocalRunReport> {
+export async function readRunReport(
+  pipeline: ProvisionedPipeline,
+  clients: { dynamodb: DynamoDBClient; s3: S3Client },
+): Promise<LocalRunReport> {
   const { dynamodb, s3 } = clients;
   const fileItems = (await scanByPrefix(dynamodb, pipeline.tableName, 'FILE#')).items;
   const num = (value: AttributeValue | undefined): number => Number(value?.N ?? 0);
@@ -112,12 +126,21 @@ export async function readRunReport(pipeline: ProvisionedPipeline, clients: { dy
   let token: string | undefined;
   const reportKeys: string[] = [];
   do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: pipeline.ingestBucket, Prefix: KEY_PREFIX.rejected, ContinuationToken: token }));
+    const page = await s3.send(
+      new ListObjectsV2Command({
+        Bucket: pipeline.ingestBucket,
+        Prefix: KEY_PREFIX.rejected,
+        ContinuationToken: token,
+      }),
+    );
     reportKeys.push(...(page.Contents ?? []).map((o) => o.Key as string));
     token = page.NextContinuationToken;
   } while (token);
   for (const reportKey of reportKeys.sort()) {
-    const file = fileOfRejectsReport(reportKey, files.map((f) => f.key));
+    const file = fileOfRejectsReport(
+      reportKey,
+      files.map((f) => f.key),
+    );
     const body = await s3.send(new GetObjectCommand({ Bucket: pipeline.ingestBucket, Key: reportKey }));
     const text = (await body.Body?.transformToString('utf8')) ?? '';
     for (const line of text.split('\n')) {

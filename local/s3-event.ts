@@ -42,12 +42,19 @@ function nextSequencer(): string {
  * The notification configuration that matches `key` (prefix and suffix filters, as S3
  * evaluates them: case-sensitive), or undefined when no notification fires.
  */
-export function matchingNotification(filters: readonly NotificationFilterSpec[], key: string, eventName = 'ObjectCreated:Put'): NotificationFilterSpec | undefined {
+export function matchingNotification(
+  filters: readonly NotificationFilterSpec[],
+  key: string,
+  eventName = 'ObjectCreated:Put',
+): NotificationFilterSpec | undefined {
   return filters.find(
     (filter) =>
       key.startsWith(filter.prefix) &&
       key.endsWith(filter.suffix) &&
-      filter.events.some((event) => event === `s3:${eventName}` || (event.endsWith(':*') && `s3:${eventName}`.startsWith(event.slice(0, -1)))),
+      filter.events.some(
+        (event) =>
+          event === `s3:${eventName}` || (event.endsWith(':*') && `s3:${eventName}`.startsWith(event.slice(0, -1))),
+      ),
   );
 }
 
@@ -66,7 +73,11 @@ export function objectCreatedRecord(object: CreatedObject, configurationId: stri
     s3: {
       s3SchemaVersion: '1.0',
       configurationId,
-      bucket: { name: object.bucket, ownerIdentity: { principalId: 'LOCALOWNER' }, arn: `arn:aws:s3:::${object.bucket}` },
+      bucket: {
+        name: object.bucket,
+        ownerIdentity: { principalId: 'LOCALOWNER' },
+        arn: `arn:aws:s3:::${object.bucket}`,
+      },
       object: {
         key: encodeS3EventKey(object.key),
         size: object.size,

@@ -6,7 +6,13 @@
  * honoured: the batch is retried from the first failed record, up to the mapping's retry limit,
  * after which the batch is reported as sent to the on-failure destination.
  */
-import { DescribeStreamCommand, type DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record } from '@aws-sdk/client-dynamodb-streams';
+import {
+  DescribeStreamCommand,
+  type DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record,
+} from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { matchesAnyPattern } from './filter-pattern';
 import type { LocalFunctions } from './lambda-runtime';
@@ -81,7 +87,13 @@ export class StreamPoller {
       const shardId = shard.ShardId as string;
       let state = this.shards.get(shardId);
       if (!state) {
-        const { ShardIterator } = await streams.send(new GetShardIteratorCommand({ StreamArn: pipeline.streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }));
+        const { ShardIterator } = await streams.send(
+          new GetShardIteratorCommand({
+            StreamArn: pipeline.streamArn,
+            ShardId: shardId,
+            ShardIteratorType: 'TRIM_HORIZON',
+          }),
+        );
         state = { iterator: ShardIterator, pending: [], attempts: 0 };
         this.shards.set(shardId, state);
       }

@@ -5,7 +5,12 @@
  * the emulator with StopExecution (moto's only way to close one), so a later StartExecution of
  * the same name fails with ExecutionAlreadyExists exactly as it would in AWS.
  */
-import { DescribeExecutionCommand, ListExecutionsCommand, type SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  ListExecutionsCommand,
+  type SFNClient,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { AslInterpreter, type ExecutionResult, type TraceEvent } from './asl-interpreter';
 import type { LocalFunctions } from './lambda-runtime';
 import type { ProvisionedPipeline } from './provision';
@@ -55,7 +60,9 @@ export class WorkflowRunner {
     const pending: string[] = [];
     let nextToken: string | undefined;
     do {
-      const page = await sfn.send(new ListExecutionsCommand({ stateMachineArn: pipeline.stateMachineArn, statusFilter: 'RUNNING', nextToken }));
+      const page = await sfn.send(
+        new ListExecutionsCommand({ stateMachineArn: pipeline.stateMachineArn, statusFilter: 'RUNNING', nextToken }),
+      );
       for (const execution of page.executions ?? []) {
         if (execution.executionArn && !this.handled.has(execution.executionArn)) pending.push(execution.executionArn);
       }
@@ -79,7 +86,11 @@ export class WorkflowRunner {
     const input = JSON.parse(described.input ?? '{}') as unknown;
     const key = (input as { key?: string }).key ?? name;
     log?.(`workflow ${key}: started (${name})`);
-    const result = await this.interpreter.execute(input, { executionArn, name, stateMachineArn: pipeline.stateMachineArn });
+    const result = await this.interpreter.execute(input, {
+      executionArn,
+      name,
+      stateMachineArn: pipeline.stateMachineArn,
+    });
     for (const event of result.trace) this.options.onEvent?.(name, event);
     await sfn.send(new StopExecutionCommand({ executionArn, cause: `local run finished: ${result.status}` }));
     this.finished.push({ ...result, name, executionArn, input });

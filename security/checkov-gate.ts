@@ -32,21 +32,27 @@ function parseArgs(argv: readonly string[]): GateArgs {
     else if (arg === '--no-synth') synth = false;
     else if (arg === '--strict') strict = true;
     else if (arg === '--outdir' && argv[i + 1]) outdir = resolve(argv[++i]);
-    else throw new Error(`unknown argument ${arg}; usage: checkov-gate [--outdir DIR] [--json] [--no-synth] [--strict]`);
+    else
+      throw new Error(`unknown argument ${arg}; usage: checkov-gate [--outdir DIR] [--json] [--no-synth] [--strict]`);
   }
   return { outdir, json, synth, strict };
 }
 
 function main(): number {
   const args = parseArgs(process.argv.slice(2));
-  if (args.synth && ensureFreshSynth(args.outdir)) process.stderr.write(`checkov-gate: synthesized into ${args.outdir}\n`);
+  if (args.synth && ensureFreshSynth(args.outdir))
+    process.stderr.write(`checkov-gate: synthesized into ${args.outdir}\n`);
   const stacks = listSynthesizedStacks(args.outdir);
   const run = runGate(stacks);
   if (args.json) {
     const { results: _results, ...verdict } = run;
-    process.stdout.write(`${JSON.stringify({ ...verdict, skipped: verdict.skipped.map((s) => ({ ...s.result, reason: s.skip.reason })) }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ ...verdict, skipped: verdict.skipped.map((s) => ({ ...s.result, reason: s.skip.reason })) }, null, 2)}\n`,
+    );
   } else {
-    process.stdout.write(`${formatVerdict(run)}\n(checkov ${(run.checkovMs / 1000).toFixed(1)} s over ${stacks.length} stacks)\n`);
+    process.stdout.write(
+      `${formatVerdict(run)}\n(checkov ${(run.checkovMs / 1000).toFixed(1)} s over ${stacks.length} stacks)\n`,
+    );
   }
   return run.ok && !(args.strict && run.staleSkips.length > 0) ? 0 : 1;
 }

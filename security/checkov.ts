@@ -38,12 +38,17 @@ export class CheckovRunError extends Error {
 export function ensureCheckov(root = PROJECT_ROOT, environ: NodeJS.ProcessEnv = process.env): string {
   if (environ.CHECKOV_BIN) return environ.CHECKOV_BIN;
   const bin = join(root, '.venv', 'checkov', 'bin', 'checkov');
-  const setup = spawnSync('bash', [join(root, 'scripts', 'setup-python.sh'), 'checkov', join(root, 'requirements', 'checkov.txt')], {
-    cwd: root,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  if (setup.status !== 0) throw new CheckovRunError(`could not set up .venv/checkov: ${(setup.stderr || setup.stdout || '').trim()}`);
+  const setup = spawnSync(
+    'bash',
+    [join(root, 'scripts', 'setup-python.sh'), 'checkov', join(root, 'requirements', 'checkov.txt')],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  if (setup.status !== 0)
+    throw new CheckovRunError(`could not set up .venv/checkov: ${(setup.stderr || setup.stdout || '').trim()}`);
   if (!existsSync(bin)) throw new CheckovRunError(`${bin} missing after setup`);
   return bin;
 }
@@ -67,7 +72,15 @@ export function runCheckov(stacks: readonly SynthesizedStack[], options: RunChec
   if (stacks.length === 0) throw new CheckovRunError('no stacks to scan');
   const cwd = options.cwd ?? PROJECT_ROOT;
   const bin = options.bin ?? ensureCheckov();
-  const args = ['--framework', 'terraform_json', '--compact', '-o', 'json', '--skip-download', ...stacks.flatMap((s) => ['-f', relative(cwd, s.file) || s.file])];
+  const args = [
+    '--framework',
+    'terraform_json',
+    '--compact',
+    '-o',
+    'json',
+    '--skip-download',
+    ...stacks.flatMap((s) => ['-f', relative(cwd, s.file) || s.file]),
+  ];
   const run = spawnSync(bin, args, {
     cwd,
     encoding: 'utf8',
@@ -77,7 +90,8 @@ export function runCheckov(stacks: readonly SynthesizedStack[], options: RunChec
   });
   if (run.error) throw new CheckovRunError(`cannot run ${bin}: ${run.error.message}`);
   // Exit 1 means "some check failed": a normal outcome here, judged by the caller.
-  if (run.status !== 0 && run.status !== 1) throw new CheckovRunError(`exit ${run.status}: ${(run.stderr || '').trim().slice(0, 2000)}`);
+  if (run.status !== 0 && run.status !== 1)
+    throw new CheckovRunError(`exit ${run.status}: ${(run.stderr || '').trim().slice(0, 2000)}`);
   return parseCheckovReport(run.stdout, stacks, cwd);
 }
 
@@ -92,11 +106,20 @@ interface RawCheck {
 
 interface RawReport {
   check_type: string;
-  results: { passed_checks?: RawCheck[]; failed_checks?: RawCheck[]; skipped_checks?: RawCheck[]; parsing_errors?: string[] };
+  results: {
+    passed_checks?: RawCheck[];
+    failed_checks?: RawCheck[];
+    skipped_checks?: RawCheck[];
+    parsing_errors?: string[];
+  };
 }
 
 /** Parses checkov's `-o json` output (one report object, or a list of them) into results per stack. */
-export function parseCheckovReport(stdout: string, stacks: readonly SynthesizedStack[], cwd = PROJECT_ROOT): CheckovResult[] {
+export function parseCheckovReport(
+  stdout: string,
+  stacks: readonly SynthesizedStack[],
+  cwd = PROJECT_ROOT,
+): CheckovResult[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(stdout);
@@ -104,13 +127,20 @@ export function parseCheckovReport(stdout: string, stacks: readonly SynthesizedS
     throw new CheckovRunError(`report is not JSON: ${stdout.slice(0, 500)}`);
   }
   // With no resources to scan checkov prints an empty summary object instead of a report.
-  const reports = (Array.isArray(parsed) ? parsed : [parsed]).filter((r): r is RawReport => typeof r === 'object' && r !== null && 'results' in r);
+  const reports = (Array.isArray(parsed) ? parsed : [parsed]).filter(
+    (r): r is RawReport => typeof r === 'object' && r !== null && 'results' in r,
+  );
   const byFile = new Map(stacks.map((s) => [resolve(s.file), s]));
   const lineIndex = new Map<string, Map<string, LineEntry[]>>();
   const results: CheckovResult[] = [];
   for (const report of reports) {
-    if ((report.results.parsing_errors ?? []).length > 0) throw new CheckovRunError(`could not parse ${report.results.parsing_errors!.join(', ')}`);
-    for (const [key, result] of [['passed_checks', 'passed'], ['failed_checks', 'failed'], ['skipped_checks', 'skipped']] as const) {
+    if ((report.results.parsing_errors ?? []).length > 0)
+      throw new CheckovRunError(`could not parse ${report.results.parsing_errors!.join(', ')}`);
+    for (const [key, result] of [
+      ['passed_checks', 'passed'],
+      ['failed_checks', 'failed'],
+      ['skipped_checks', 'skipped'],
+    ] as const) {
       for (const raw of report.results[key] ?? []) {
         const stack = stackOf(raw, byFile, cwd);
         if (!stack) throw new CheckovRunError(`result for a file that was not scanned: ${raw.file_path}`);
@@ -169,13 +199,20 @@ function indexResourceLines(stack: SynthesizedStack): Map<string, LineEntry[]> {
  * `<type>.<name>` when it reads Terraform JSON; this restores the type from the stack (by name,
  * then by start line when two types share a name) so skip entries can be written per type.
  */
-export function normaliseAddress(resource: string, startLine: number | undefined, index: Map<string, LineEntry[]>): string {
+export function normaliseAddress(
+  resource: string,
+  startLine: number | undefined,
+  index: Map<string, LineEntry[]>,
+): string {
   const parts = resource.split('.');
   const untyped = (parts[0] === 'resource' || parts[0] === 'data') && parts.length === 2;
   if (!untyped) return resource;
   const name = parts[1];
   const entries = index.get(resource) ?? [];
-  const entry = entries.length === 1 ? entries[0] : entries.find((e) => startLine !== undefined && Math.abs(e.line - startLine) <= 1);
+  const entry =
+    entries.length === 1
+      ? entries[0]
+      : entries.find((e) => startLine !== undefined && Math.abs(e.line - startLine) <= 1);
   return entry ? `${entry.type}.${name}` : resource;
 }
 

@@ -7,7 +7,13 @@
  */
 import { FUNCTION_NAMES, type FunctionName } from '../contract';
 import { rolesOf } from './iam-matrix';
-import { parseReference, resolveReference, resourcesOfType, type AddressedBlock, type TerraformJson } from './terraform-json';
+import {
+  parseReference,
+  resolveReference,
+  resourcesOfType,
+  type AddressedBlock,
+  type TerraformJson,
+} from './terraform-json';
 
 /** A Lambda function of a stack with its logical name and role. */
 export interface DeployedFunction {
@@ -24,7 +30,8 @@ export interface DeployedFunction {
 export function deployedFunctions(json: TerraformJson): DeployedFunction[] {
   const roles = rolesOf(json);
   return resourcesOfType(json, 'aws_lambda_function').map((fn) => {
-    const env = ((fn.body.environment as { variables?: Record<string, string> } | undefined)?.variables ?? {}) as Record<string, string>;
+    const env = ((fn.body.environment as { variables?: Record<string, string> } | undefined)?.variables ??
+      {}) as Record<string, string>;
     const functionName = String(fn.body.function_name);
     const name = (FUNCTION_NAMES as readonly string[]).includes(env.POWERTOOLS_SERVICE_NAME)
       ? (env.POWERTOOLS_SERVICE_NAME as FunctionName)
@@ -79,27 +86,46 @@ function resourcesTargeting(json: TerraformJson, type: string, fn: DeployedFunct
  */
 export function platformActions(json: TerraformJson, fn: DeployedFunction): Map<string, string> {
   const need = new Map<string, string>();
-  const add = (actions: string[], why: string): void => actions.forEach((a) => need.set(a, need.has(a) ? `${need.get(a)}; ${why}` : why));
+  const add = (actions: string[], why: string): void =>
+    actions.forEach((a) => need.set(a, need.has(a) ? `${need.get(a)}; ${why}` : why));
 
-  const ownLogGroup = resourcesOfType(json, 'aws_cloudwatch_log_group').some((g) => g.body.name === `/aws/lambda/${fn.functionName}`);
+  const ownLogGroup = resourcesOfType(json, 'aws_cloudwatch_log_group').some(
+    (g) => g.body.name === `/aws/lambda/${fn.functionName}`,
+  );
   // The log group is Terraform's, so the function never needs to create it.
-  add(ownLogGroup ? ['logs:CreateLogStream', 'logs:PutLogEvents'] : ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], 'Lambda writes the function logs');
+  add(
+    ownLogGroup
+      ? ['logs:CreateLogStream', 'logs:PutLogEvents']
+      : ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+    'Lambda writes the function logs',
+  );
   const tracing = fn.body.tracing_config as { mode?: string } | undefined;
   if (tracing?.mode === 'Active') add(['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], 'active X-Ray tracing');
   if (fn.body.vpc_config) {
     add(
-      ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+      [
+        'ec2:CreateNetworkInterface',
+        'ec2:DescribeNetworkInterfaces',
+        'ec2:DeleteNetworkInterface',
+        'ec2:AssignPrivateIpAddresses',
+        'ec2:UnassignPrivateIpAddresses',
+      ],
       'VPC interfaces (AWSLambdaVPCAccessExecutionRole)',
     );
   }
-  if (fn.body.kms_key_arn) add(['kms:Decrypt', 'kms:GenerateDataKey'], 'the data key encrypts its environment and the queues, topics, workflow (and in kms mode objects) it reads and writes');
+  if (fn.body.kms_key_arn)
+    add(
+      ['kms:Decrypt', 'kms:GenerateDataKey'],
+      'the data key encrypts its environment and the queues, topics, workflow (and in kms mode objects) it reads and writes',
+    );
   const dlq = (fn.body.dead_letter_config as { target_arn?: string } | undefined)?.target_arn;
   if (dlq) {
     const action = DELIVERY_ACTIONS[arnService(dlq) ?? ''];
     if (action) add([action], 'dead-letter queue of async invokes');
   }
   for (const cfg of resourcesTargeting(json, 'aws_lambda_function_event_invoke_config', fn)) {
-    const dest = cfg.body.destination_config as { on_failure?: { destination?: string }; on_success?: { destination?: string } } | undefined;
+    const dest = cfg.body.destination_config as
+      { on_failure?: { destination?: string }; on_success?: { destination?: string } } | undefined;
     for (const target of [dest?.on_failure?.destination, dest?.on_success?.destination]) {
       const action = target ? DELIVERY_ACTIONS[arnService(target) ?? ''] : undefined;
       if (action) add([action], 'async invoke destination');
@@ -107,10 +133,19 @@ export function platformActions(json: TerraformJson, fn: DeployedFunction): Map<
   }
   for (const mapping of resourcesTargeting(json, 'aws_lambda_event_source_mapping', fn)) {
     const source = arnService(mapping.body.event_source_arn);
-    if (source === 'sqs') add(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], 'SQS event source mapping (Lambda developer guide)');
-    else if (source === 'dynamodb-stream') add(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'], 'DynamoDB stream event source mapping');
+    if (source === 'sqs')
+      add(
+        ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+        'SQS event source mapping (Lambda developer guide)',
+      );
+    else if (source === 'dynamodb-stream')
+      add(
+        ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'],
+        'DynamoDB stream event source mapping',
+      );
     else throw new Error(`${mapping.address}: unsupported event source ${String(mapping.body.event_source_arn)}`);
-    const failure = (mapping.body.destination_config as { on_failure?: { destination_arn?: string } } | undefined)?.on_failure?.destination_arn;
+    const failure = (mapping.body.destination_config as { on_failure?: { destination_arn?: string } } | undefined)
+      ?.on_failure?.destination_arn;
     const action = failure ? DELIVERY_ACTIONS[arnService(failure) ?? ''] : undefined;
     if (action) add([action], 'event source mapping on-failure destination');
   }
@@ -127,7 +162,9 @@ export function canonicalResource(json: TerraformJson, value: string): string {
     const ref = parseReference(whole);
     const block = ref ? resolveReference(json, ref) : undefined;
     if (!ref || !block) return whole;
-    const literal = [block.body.bucket, block.body.name, block.body.function_name].find((v) => typeof v === 'string' && !v.includes('${')) as string | undefined;
+    const literal = [block.body.bucket, block.body.name, block.body.function_name].find(
+      (v) => typeof v === 'string' && !v.includes('${'),
+    ) as string | undefined;
     if (!literal) return whole;
     if (ref.type === 'aws_s3_bucket' && ref.attribute === 'arn') return `arn:aws:s3:::${literal}`;
     return `<${ref.type}:${literal}:${ref.attribute}>`;

@@ -17,7 +17,9 @@ export interface GateRun extends GateVerdict {
 /** Raised when the scanned stacks do not cover every environment. */
 export class MissingEnvironmentError extends Error {
   constructor(readonly missing: readonly string[]) {
-    super(`The synthesized output has no stack for environment(s) ${missing.join(', ')}: synthesize all environments (unset PIPELINE_ENV) before the gate`);
+    super(
+      `The synthesized output has no stack for environment(s) ${missing.join(', ')}: synthesize all environments (unset PIPELINE_ENV) before the gate`,
+    );
     this.name = 'MissingEnvironmentError';
   }
 }
@@ -31,12 +33,23 @@ export function missingEnvironments(stacks: readonly SynthesizedStack[]): string
  * Runs the gate over `stacks`.
  * @throws MissingEnvironmentError unless every environment has a stack.
  */
-export function runGate(stacks: readonly SynthesizedStack[], options: RunCheckovOptions & { skipListPath?: string } = {}): GateRun {
+export function runGate(
+  stacks: readonly SynthesizedStack[],
+  options: RunCheckovOptions & { skipListPath?: string } = {},
+): GateRun {
   const missing = missingEnvironments(stacks);
   if (missing.length > 0) throw new MissingEnvironmentError(missing);
   const skips = loadSkipList(options.skipListPath ?? SKIP_LIST_PATH);
   const started = Date.now();
   const results = runCheckov(stacks, options);
   const checkovMs = Date.now() - started;
-  return { ...applySkipList(results, skips, stacks.map((s) => s.name)), results, checkovMs };
+  return {
+    ...applySkipList(
+      results,
+      skips,
+      stacks.map((s) => s.name),
+    ),
+    results,
+    checkovMs,
+  };
 }

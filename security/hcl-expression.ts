@@ -39,7 +39,11 @@ class Reader {
   }
 
   fail(detail: string): never {
-    throw new HclExpressionError(this.where, this.pos, `${detail} near ${JSON.stringify(this.src.slice(this.pos, this.pos + 40))}`);
+    throw new HclExpressionError(
+      this.where,
+      this.pos,
+      `${detail} near ${JSON.stringify(this.src.slice(this.pos, this.pos + 40))}`,
+    );
   }
 
   skipSpace(): void {

@@ -74,7 +74,12 @@ export interface RoleInfo {
 export function rolesOf(json: TerraformJson): Map<string, RoleInfo> {
   const roles = new Map<string, { address: string; name: string; users: string[]; functions: string[] }>();
   for (const role of resourcesOfType(json, 'aws_iam_role')) {
-    roles.set(role.address, { address: role.address, name: literal(role.body.name) ?? role.address, users: [], functions: [] });
+    roles.set(role.address, {
+      address: role.address,
+      name: literal(role.body.name) ?? role.address,
+      users: [],
+      functions: [],
+    });
   }
   for (const res of allResources(json)) {
     if (res.type.startsWith('aws_iam_')) continue;
@@ -100,18 +105,34 @@ export function buildPermissionMatrix(stack: SynthesizedStack): PermissionRow[] 
     if (!role) return address;
     return role.users.length > 0 ? `role ${role.name} (${role.users.join(', ')})` : `role ${role.name}`;
   };
-  const addStatements = (kind: GrantKind, principal: string | undefined, source: string, policy: unknown, extra: { target?: string; roleAddress?: string } = {}): void => {
+  const addStatements = (
+    kind: GrantKind,
+    principal: string | undefined,
+    source: string,
+    policy: unknown,
+    extra: { target?: string; roleAddress?: string } = {},
+  ): void => {
     for (const st of parsePolicyDocument(policy, json, source)) {
       rows.push(rowOf(stack.name, json, kind, principal, source, st, extra));
     }
   };
 
   for (const role of resourcesOfType(json, 'aws_iam_role')) {
-    addStatements('trust', undefined, role.address, role.body.assume_role_policy, { target: roleLabel(role.address), roleAddress: role.address });
+    addStatements('trust', undefined, role.address, role.body.assume_role_policy, {
+      target: roleLabel(role.address),
+      roleAddress: role.address,
+    });
     for (const inline of asBlocks(role.body.inline_policy)) {
-      addStatements('identity', roleLabel(role.address), `${role.address}.inline_policy[${String(inline.name ?? '')}]`, inline.policy, { roleAddress: role.address });
+      addStatements(
+        'identity',
+        roleLabel(role.address),
+        `${role.address}.inline_policy[${String(inline.name ?? '')}]`,
+        inline.policy,
+        { roleAddress: role.address },
+      );
     }
-    for (const arn of asStrings(role.body.managed_policy_arns)) addAttachment(rows, stack, roleLabel(role.address), role.address, role.address, arn, addStatements);
+    for (const arn of asStrings(role.body.managed_policy_arns))
+      addAttachment(rows, stack, roleLabel(role.address), role.address, role.address, arn, addStatements);
   }
   for (const rp of resourcesOfType(json, 'aws_iam_role_policy')) {
     const roleAddress = findRole(json, roles, rp.body.role);
@@ -140,7 +161,12 @@ export function buildPermissionMatrix(stack: SynthesizedStack): PermissionRow[] 
   for (const perm of resourcesOfType(json, 'aws_lambda_permission')) {
     rows.push(invokeRow(stack.name, json, perm));
   }
-  return rows.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.principal.localeCompare(b.principal) || a.source.localeCompare(b.source));
+  return rows.sort(
+    (a, b) =>
+      KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
+      a.principal.localeCompare(b.principal) ||
+      a.source.localeCompare(b.source),
+  );
 }
 
 const KIND_ORDER: GrantKind[] = ['identity', 'managed', 'trust', 'resource', 'key', 'invoke'];
@@ -168,7 +194,13 @@ function addAttachment(
   roleAddress: string,
   source: string,
   policyArn: unknown,
-  addStatements: (kind: GrantKind, principal: string | undefined, source: string, policy: unknown, extra?: { roleAddress?: string }) => void,
+  addStatements: (
+    kind: GrantKind,
+    principal: string | undefined,
+    source: string,
+    policy: unknown,
+    extra?: { roleAddress?: string },
+  ) => void,
 ): void {
   const ref = parseReference(policyArn);
   const policy = ref ? resolveReference(stack.json, ref) : undefined;
@@ -208,7 +240,8 @@ function rowOf(
   return {
     stack,
     kind,
-    principal: principal ?? (st.principals.length > 0 ? st.principals.map((p) => describeValue(json, p)).join(', ') : '(none)'),
+    principal:
+      principal ?? (st.principals.length > 0 ? st.principals.map((p) => describeValue(json, p)).join(', ') : '(none)'),
     roleAddress: extra.roleAddress,
     source,
     target: extra.target,
@@ -217,7 +250,9 @@ function rowOf(
     actions,
     resources: rawResources.map((r) => describeValue(json, r)),
     rawResources,
-    conditions: st.conditions.map((c) => `${c.test} ${c.variable}=${c.values.map((v) => describeValue(json, v)).join('|')}`),
+    conditions: st.conditions.map(
+      (c) => `${c.test} ${c.variable}=${c.values.map((v) => describeValue(json, v)).join('|')}`,
+    ),
     wildcardActions: [...st.actions.filter((a) => a.includes('*')), ...st.notActions.map((a) => `NOT ${a}`)],
     wildcardResource: st.resources.includes('*') || st.notResources.length > 0,
   };
@@ -227,13 +262,19 @@ function invokeRow(stack: string, json: TerraformJson, perm: AddressedBlock): Pe
   const b = perm.body;
   const conditions: string[] = [];
   if (b.source_arn !== undefined) conditions.push(`ArnLike AWS:SourceArn=${describeValue(json, String(b.source_arn))}`);
-  if (b.source_account !== undefined) conditions.push(`StringEquals AWS:SourceAccount=${describeValue(json, String(b.source_account))}`);
+  if (b.source_account !== undefined)
+    conditions.push(`StringEquals AWS:SourceAccount=${describeValue(json, String(b.source_account))}`);
   const principal = String(b.principal ?? '(none)');
   const fn = String(b.function_name ?? '');
   return {
     stack,
     kind: 'invoke',
-    principal: principal === '*' ? '*' : principal.includes('.amazonaws.com') ? `service:${principal}` : describeValue(json, principal),
+    principal:
+      principal === '*'
+        ? '*'
+        : principal.includes('.amazonaws.com')
+          ? `service:${principal}`
+          : describeValue(json, principal),
     source: perm.address,
     target: describeValue(json, fn),
     effect: 'Allow',

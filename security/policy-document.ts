@@ -50,8 +50,10 @@ export function parsePolicyDocument(value: unknown, json: TerraformJson, where: 
   const ref = parseReference(value);
   if (ref) {
     const block = resolveReference(json, ref);
-    if (block && ref.mode === 'data' && ref.type === 'aws_iam_policy_document') return statementsOfDataSource(block.body, json, block.address);
-    if (block && ref.type === 'aws_iam_policy' && ref.attribute === 'policy') return parsePolicyDocument(block.body.policy, json, block.address);
+    if (block && ref.mode === 'data' && ref.type === 'aws_iam_policy_document')
+      return statementsOfDataSource(block.body, json, block.address);
+    if (block && ref.type === 'aws_iam_policy' && ref.attribute === 'policy')
+      return parsePolicyDocument(block.body.policy, json, block.address);
     throw new UnreadablePolicyError(where, `reference ${value} does not resolve to a policy document in this stack`);
   }
   const trimmed = value.trim();
@@ -67,14 +69,16 @@ export function parsePolicyDocument(value: unknown, json: TerraformJson, where: 
 
 /** Statements of a parsed JSON policy document (`{Version, Statement}`). */
 export function statementsOfDocument(doc: unknown, where: string): PolicyStatement[] {
-  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new UnreadablePolicyError(where, 'document is not an object');
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc))
+    throw new UnreadablePolicyError(where, 'document is not an object');
   const raw = (doc as Record<string, unknown>).Statement;
   const statements = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
   return statements.map((s, i) => {
     if (s === null || typeof s !== 'object') throw new UnreadablePolicyError(where, `statement ${i} is not an object`);
     const st = s as Record<string, unknown>;
     const effect = st.Effect;
-    if (effect !== 'Allow' && effect !== 'Deny') throw new UnreadablePolicyError(where, `statement ${i} has Effect ${JSON.stringify(effect)}`);
+    if (effect !== 'Allow' && effect !== 'Deny')
+      throw new UnreadablePolicyError(where, `statement ${i} has Effect ${JSON.stringify(effect)}`);
     return {
       sid: typeof st.Sid === 'string' ? st.Sid : undefined,
       effect,
@@ -90,8 +94,8 @@ export function statementsOfDocument(doc: unknown, where: string): PolicyStateme
 
 /** Statements of an `aws_iam_policy_document` data source (HCL-style blocks, snake_case). */
 function statementsOfDataSource(body: Block, json: TerraformJson, where: string): PolicyStatement[] {
-  const inherited = [...strings(body.source_policy_documents), ...strings(body.override_policy_documents)].flatMap((doc) =>
-    parsePolicyDocument(doc, json, where),
+  const inherited = [...strings(body.source_policy_documents), ...strings(body.override_policy_documents)].flatMap(
+    (doc) => parsePolicyDocument(doc, json, where),
   );
   const blocks = Array.isArray(body.statement) ? body.statement : body.statement ? [body.statement] : [];
   const own = blocks.map((b: Record<string, unknown>) => ({
@@ -112,7 +116,13 @@ function statementsOfDataSource(body: Block, json: TerraformJson, where: string)
 
 function principalBlock(p: Record<string, unknown>): string[] {
   const type = String(p.type);
-  return strings(p.identifiers).map((id) => (type === '*' || id === '*' ? (type === 'AWS' || type === '*' ? '*' : `${type.toLowerCase()}:*`) : `${type.toLowerCase()}:${id}`));
+  return strings(p.identifiers).map((id) =>
+    type === '*' || id === '*'
+      ? type === 'AWS' || type === '*'
+        ? '*'
+        : `${type.toLowerCase()}:*`
+      : `${type.toLowerCase()}:${id}`,
+  );
 }
 
 function principalsOf(value: unknown): string[] {

@@ -53,12 +53,21 @@ function main(): number {
         stack: m.stack,
         rows: m.rows.map(({ rawResources: _raw, ...row }) => row),
       })),
-      violations: violations.map((v) => ({ stack: v.row.stack, rule: v.rule, principal: v.row.principal, source: v.row.source, sid: v.row.sid, detail: v.detail })),
+      violations: violations.map((v) => ({
+        stack: v.row.stack,
+        rule: v.rule,
+        principal: v.row.principal,
+        source: v.row.source,
+        sid: v.row.sid,
+        detail: v.detail,
+      })),
     };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   } else {
     process.stdout.write(`${matrices.map((m) => formatMatrix(m.stack, m.rows)).join('\n\n')}\n`);
-    process.stdout.write(`\nreview: ${stacks.length} stacks, ${matrices.reduce((n, m) => n + m.rows.length, 0)} statements, ${violations.length} least-privilege violations\n`);
+    process.stdout.write(
+      `\nreview: ${stacks.length} stacks, ${matrices.reduce((n, m) => n + m.rows.length, 0)} statements, ${violations.length} least-privilege violations\n`,
+    );
   }
   return violations.length === 0 ? 0 : 1;
 }

@@ -25,7 +25,9 @@ export interface SdkCall {
 /** Raised when an SDK command has no reviewed IAM mapping yet. */
 export class UnmappedCommandError extends Error {
   constructor(readonly call: SdkCall) {
-    super(`No IAM mapping for ${call.client} ${call.command} (used at ${call.site}): add it to COMMAND_ACTIONS in security/sdk-usage.ts`);
+    super(
+      `No IAM mapping for ${call.client} ${call.command} (used at ${call.site}): add it to COMMAND_ACTIONS in security/sdk-usage.ts`,
+    );
     this.name = 'UnmappedCommandError';
   }
 }
@@ -63,7 +65,12 @@ function resolveAlias(checker: ts.TypeChecker, symbol: ts.Symbol): ts.Symbol {
   return symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
 }
 
-function reachableCalls(checker: ts.TypeChecker, start: readonly ts.Declaration[], functionsDir: string, root: string): SdkCall[] {
+function reachableCalls(
+  checker: ts.TypeChecker,
+  start: readonly ts.Declaration[],
+  functionsDir: string,
+  root: string,
+): SdkCall[] {
   const visited = new Set<ts.Node>();
   const queue: ts.Node[] = [...start];
   const calls = new Map<string, SdkCall>();
@@ -78,7 +85,11 @@ function reachableCalls(checker: ts.TypeChecker, start: readonly ts.Declaration[
       const sdk = /node_modules[\\/](@aws-sdk[\\/]client-[a-z0-9-]+)[\\/]/.exec(file);
       if (sdk) {
         const client = sdk[1].replace('\\', '/');
-        const command = target.name.endsWith('Command') ? target.name : /^paginate[A-Z]/.test(target.name) ? `${target.name.slice('paginate'.length)}Command` : undefined;
+        const command = target.name.endsWith('Command')
+          ? target.name
+          : /^paginate[A-Z]/.test(target.name)
+            ? `${target.name.slice('paginate'.length)}Command`
+            : undefined;
         if (command && command !== 'Command') {
           const inputKeys = inputKeysOf(id);
           const pos = id.getSourceFile().getLineAndCharacterOfPosition(id.getStart());
@@ -111,7 +122,9 @@ function inputKeysOf(id: ts.Identifier): string[] {
   if (!parent || !ts.isNewExpression(parent) || parent.expression !== id) return [];
   const arg = parent.arguments?.[0];
   if (!arg || !ts.isObjectLiteralExpression(arg)) return [];
-  return arg.properties.flatMap((p) => (p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) ? [p.name.text] : []));
+  return arg.properties.flatMap((p) =>
+    p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) ? [p.name.text] : [],
+  );
 }
 
 /** IAM service prefix of each SDK client package. */
@@ -137,7 +150,14 @@ const COMMAND_ACTIONS: Readonly<Record<string, { actions: string[]; versioned?: 
   // A copy reads the source version and, with the default TaggingDirective COPY, its tags, and
   // writes object and tags at the target. The pipeline always copies a given version.
   's3 CopyObjectCommand': {
-    actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging', 's3:GetObjectVersionTagging', 's3:PutObject', 's3:PutObjectTagging'],
+    actions: [
+      's3:GetObject',
+      's3:GetObjectVersion',
+      's3:GetObjectTagging',
+      's3:GetObjectVersionTagging',
+      's3:PutObject',
+      's3:PutObjectTagging',
+    ],
   },
   's3 DeleteObjectCommand': { actions: ['s3:DeleteObject'], versioned: ['s3:DeleteObjectVersion'] },
   's3 DeleteObjectsCommand': { actions: ['s3:DeleteObject'] },
@@ -154,7 +174,12 @@ const COMMAND_ACTIONS: Readonly<Record<string, { actions: string[]; versioned?: 
 };
 
 /** Commands needing per-item analysis (a transaction's actions depend on its items): refused. */
-const UNMAPPABLE = new Set(['dynamodb TransactWriteItemsCommand', 'dynamodb TransactGetItemsCommand', 'dynamodb ExecuteStatementCommand', 'dynamodb BatchExecuteStatementCommand']);
+const UNMAPPABLE = new Set([
+  'dynamodb TransactWriteItemsCommand',
+  'dynamodb TransactGetItemsCommand',
+  'dynamodb ExecuteStatementCommand',
+  'dynamodb BatchExecuteStatementCommand',
+]);
 
 /**
  * IAM actions one SDK call needs.
@@ -166,10 +191,16 @@ export function iamActionsOf(call: SdkCall): string[] {
   if (!prefix || UNMAPPABLE.has(key)) throw new UnmappedCommandError(call);
   if (key === 's3 CopyObjectCommand' && call.inputKeys.includes('TaggingDirective')) {
     // REPLACE: the source's tags are not read; the target gets tags only when `Tagging` is given.
-    return ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', ...(call.inputKeys.includes('Tagging') ? ['s3:PutObjectTagging'] : [])];
+    return [
+      's3:GetObject',
+      's3:GetObjectVersion',
+      's3:PutObject',
+      ...(call.inputKeys.includes('Tagging') ? ['s3:PutObjectTagging'] : []),
+    ];
   }
   const mapped = COMMAND_ACTIONS[key];
-  if (mapped) return [...mapped.actions, ...(mapped.versioned && call.inputKeys.includes('VersionId') ? mapped.versioned : [])];
+  if (mapped)
+    return [...mapped.actions, ...(mapped.versioned && call.inputKeys.includes('VersionId') ? mapped.versioned : [])];
   return [`${prefix}:${call.command.replace(/Command$/, '')}`];
 }
 

@@ -56,23 +56,36 @@ export function validateSkipList(entries: readonly unknown[]): CheckovSkip[] {
   entries.forEach((e, i) => {
     const entry = (e ?? {}) as Record<string, unknown>;
     const label = typeof entry.check === 'string' ? entry.check : `entry ${i}`;
-    if (typeof entry.check !== 'string' || !/^CKV2?_[A-Z0-9]+_\d+$/.test(entry.check)) problems.push(`${label}: check must be a checkov id such as CKV_AWS_117`);
-    if (typeof entry.reason !== 'string' || entry.reason.trim().length < 10) problems.push(`${label}: needs a reason (one line, at least 10 characters)`);
+    if (typeof entry.check !== 'string' || !/^CKV2?_[A-Z0-9]+_\d+$/.test(entry.check))
+      problems.push(`${label}: check must be a checkov id such as CKV_AWS_117`);
+    if (typeof entry.reason !== 'string' || entry.reason.trim().length < 10)
+      problems.push(`${label}: needs a reason (one line, at least 10 characters)`);
     else if (entry.reason.includes('\n')) problems.push(`${label}: reason must be one line`);
-    if (!Array.isArray(entry.resourceTypes) || entry.resourceTypes.length === 0 || !entry.resourceTypes.every((t) => typeof t === 'string' && t.length > 0)) {
+    if (
+      !Array.isArray(entry.resourceTypes) ||
+      entry.resourceTypes.length === 0 ||
+      !entry.resourceTypes.every((t) => typeof t === 'string' && t.length > 0)
+    ) {
       problems.push(`${label}: resourceTypes must list the resource types it applies to`);
     }
     const unknown = Object.keys(entry).filter((k) => !['check', 'reason', 'resourceTypes', 'scopes'].includes(k));
-    if (unknown.length > 0) problems.push(`${label}: unknown key(s) ${unknown.join(', ')} (allowed: check, reason, resourceTypes, scopes)`);
+    if (unknown.length > 0)
+      problems.push(`${label}: unknown key(s) ${unknown.join(', ')} (allowed: check, reason, resourceTypes, scopes)`);
     if (entry.scopes !== undefined) {
-      if (!Array.isArray(entry.scopes) || entry.scopes.length === 0) problems.push(`${label}: scopes must be a non-empty list`);
+      if (!Array.isArray(entry.scopes) || entry.scopes.length === 0)
+        problems.push(`${label}: scopes must be a non-empty list`);
       else
         entry.scopes.forEach((scope: Record<string, unknown>, j: number) => {
           const keys = Object.keys(scope ?? {});
-          if (keys.length === 0 || keys.some((k) => k !== 'stacks' && k !== 'resources')) problems.push(`${label}: scope ${j} must have stacks and/or resources only`);
+          if (keys.length === 0 || keys.some((k) => k !== 'stacks' && k !== 'resources'))
+            problems.push(`${label}: scope ${j} must have stacks and/or resources only`);
           for (const key of ['stacks', 'resources'] as const) {
             const v = scope?.[key];
-            if (v !== undefined && (!Array.isArray(v) || v.length === 0 || !v.every((g) => typeof g === 'string' && g.length > 0))) problems.push(`${label}: scope ${j} ${key} must be a non-empty list of globs`);
+            if (
+              v !== undefined &&
+              (!Array.isArray(v) || v.length === 0 || !v.every((g) => typeof g === 'string' && g.length > 0))
+            )
+              problems.push(`${label}: scope ${j} ${key} must be a non-empty list of globs`);
           }
         });
     }
@@ -87,7 +100,10 @@ export function validateSkipList(entries: readonly unknown[]): CheckovSkip[] {
 
 /** `*` matches any run of characters; everything else is literal. */
 export function globMatches(glob: string, value: string): boolean {
-  const pattern = glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  const pattern = glob
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
   return new RegExp(`^${pattern}$`).test(value);
 }
 
@@ -146,7 +162,11 @@ export interface GateVerdict {
  * types, scopes or globs covers none (the exception is wider than what actually fails).
  * @param stackNames every scanned stack, so a stack with no results still gets a row.
  */
-export function applySkipList(results: readonly CheckovResult[], skips: readonly CheckovSkip[], stackNames: readonly string[]): GateVerdict {
+export function applySkipList(
+  results: readonly CheckovResult[],
+  skips: readonly CheckovSkip[],
+  stackNames: readonly string[],
+): GateVerdict {
   const failures: CheckovResult[] = [];
   const skipped: Array<{ result: CheckovResult; skip: CheckovSkip }> = [];
   const counts = new Map(stackNames.map((s) => [s, { stack: s, passed: 0, failed: 0, skipped: 0 }]));
@@ -174,16 +194,32 @@ export function applySkipList(results: readonly CheckovResult[], skips: readonly
       continue;
     }
     for (const type of skip.resourceTypes) {
-      if (!covered.some((r) => r.resourceType === type)) staleSkips.push({ check: skip.check, detail: `resource type ${type} no longer fails: remove it from resourceTypes` });
+      if (!covered.some((r) => r.resourceType === type))
+        staleSkips.push({
+          check: skip.check,
+          detail: `resource type ${type} no longer fails: remove it from resourceTypes`,
+        });
     }
     (skip.scopes ?? []).forEach((scope, j) => {
       const inScope = covered.filter((r) => scopeCovers(scope, r));
-      if (inScope.length === 0) staleSkips.push({ check: skip.check, detail: `scope ${j} ${JSON.stringify(scope)} matches no failure: remove it` });
+      if (inScope.length === 0)
+        staleSkips.push({
+          check: skip.check,
+          detail: `scope ${j} ${JSON.stringify(scope)} matches no failure: remove it`,
+        });
       for (const glob of scope.stacks ?? []) {
-        if (!inScope.some((r) => globMatches(glob, r.stack))) staleSkips.push({ check: skip.check, detail: `scope ${j}: stack glob ${glob} matches no failure: remove it` });
+        if (!inScope.some((r) => globMatches(glob, r.stack)))
+          staleSkips.push({
+            check: skip.check,
+            detail: `scope ${j}: stack glob ${glob} matches no failure: remove it`,
+          });
       }
       for (const glob of scope.resources ?? []) {
-        if (!inScope.some((r) => globMatches(glob, resourceName(r)))) staleSkips.push({ check: skip.check, detail: `scope ${j}: resource glob ${glob} matches no failure: remove it` });
+        if (!inScope.some((r) => globMatches(glob, resourceName(r))))
+          staleSkips.push({
+            check: skip.check,
+            detail: `scope ${j}: resource glob ${glob} matches no failure: remove it`,
+          });
       }
     });
   }

@@ -45,7 +45,9 @@ export function newestSourceMtime(root = PROJECT_ROOT): number {
 /** True when `<outdir>/manifest.json` exists and is newer than every source. */
 export function isSynthFresh(outdir: string, root = PROJECT_ROOT): boolean {
   const manifest = join(outdir, 'manifest.json');
-  return existsSync(manifest) && existsSync(join(outdir, 'stacks')) && statSync(manifest).mtimeMs >= newestSourceMtime(root);
+  return (
+    existsSync(manifest) && existsSync(join(outdir, 'stacks')) && statSync(manifest).mtimeMs >= newestSourceMtime(root)
+  );
 }
 
 /**
@@ -54,9 +56,16 @@ export function isSynthFresh(outdir: string, root = PROJECT_ROOT): boolean {
  * so a test synthesizes exactly the configuration it names whatever the caller's shell has set.
  * @throws SynthError with the app's stderr when it exits non-zero.
  */
-export function synthesize(outdir: string, env: Record<string, string> = {}, root = PROJECT_ROOT, hermetic = false): void {
+export function synthesize(
+  outdir: string,
+  env: Record<string, string> = {},
+  root = PROJECT_ROOT,
+  hermetic = false,
+): void {
   const tsx = join(root, 'node_modules', '.bin', 'tsx');
-  const inherited = hermetic ? Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PIPELINE_'))) : process.env;
+  const inherited = hermetic
+    ? Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PIPELINE_')))
+    : process.env;
   const run = spawnSync(tsx, ['main.ts'], {
     cwd: root,
     encoding: 'utf8',
@@ -64,7 +73,8 @@ export function synthesize(outdir: string, env: Record<string, string> = {}, roo
     env: { ...inherited, CHECKPOINT_DISABLE: '1', CDKTF_OUTDIR: outdir, ...env },
   });
   if (run.error) throw new SynthError(run.error.message);
-  if (run.status !== 0) throw new SynthError(`exit ${run.status}\n${(run.stderr || run.stdout || '').trim().slice(-4000)}`);
+  if (run.status !== 0)
+    throw new SynthError(`exit ${run.status}\n${(run.stderr || run.stdout || '').trim().slice(-4000)}`);
 }
 
 /** Synthesizes into `outdir` unless it is already fresh; returns whether it synthesized. */

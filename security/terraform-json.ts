@@ -67,7 +67,12 @@ export function listSynthesizedStacks(outdir: string): SynthesizedStack[] {
 
 /** Resources of `type` in `json` (empty when there are none). */
 export function resourcesOfType(json: TerraformJson, type: string): AddressedBlock[] {
-  return Object.entries(json.resource?.[type] ?? {}).map(([name, body]) => ({ address: `${type}.${name}`, type, name, body }));
+  return Object.entries(json.resource?.[type] ?? {}).map(([name, body]) => ({
+    address: `${type}.${name}`,
+    type,
+    name,
+    body,
+  }));
 }
 
 /** Every resource in `json`. */
@@ -77,7 +82,12 @@ export function allResources(json: TerraformJson): AddressedBlock[] {
 
 /** Data sources of `type` in `json`. */
 export function dataSourcesOfType(json: TerraformJson, type: string): AddressedBlock[] {
-  return Object.entries(json.data?.[type] ?? {}).map(([name, body]) => ({ address: `data.${type}.${name}`, type, name, body }));
+  return Object.entries(json.data?.[type] ?? {}).map(([name, body]) => ({
+    address: `data.${type}.${name}`,
+    type,
+    name,
+    body,
+  }));
 }
 
 const WHOLE_REFERENCE = /^\$\{((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_\[\]."*-]+)?)\}$/;
@@ -103,7 +113,12 @@ export function resolveReference(json: TerraformJson, ref: Reference): Addressed
   const table = ref.mode === 'data' ? json.data : json.resource;
   const body = table?.[ref.type]?.[ref.name];
   if (!body) return undefined;
-  return { address: ref.mode === 'data' ? `data.${ref.type}.${ref.name}` : `${ref.type}.${ref.name}`, type: ref.type, name: ref.name, body };
+  return {
+    address: ref.mode === 'data' ? `data.${ref.type}.${ref.name}` : `${ref.type}.${ref.name}`,
+    type: ref.type,
+    name: ref.name,
+    body,
+  };
 }
 
 /**
@@ -124,7 +139,8 @@ export function describeValue(json: TerraformJson, value: string): string {
 /** Literal ARN/name of a resource when its attributes make it knowable before apply. */
 function literalArn(block: AddressedBlock, attribute: string): string | undefined {
   const { type, body } = block;
-  const str = (key: string): string | undefined => (typeof body[key] === 'string' && !String(body[key]).includes('${') ? (body[key] as string) : undefined);
+  const str = (key: string): string | undefined =>
+    typeof body[key] === 'string' && !String(body[key]).includes('${') ? (body[key] as string) : undefined;
   if (type === 'aws_s3_bucket' && (attribute === 'arn' || attribute === 'bucket' || attribute === 'id')) {
     const bucket = str('bucket');
     if (bucket) return attribute === 'arn' ? `arn:aws:s3:::${bucket}` : bucket;

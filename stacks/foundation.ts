@@ -25,6 +25,12 @@ export function useS3Backend(stack: TerraformStack, state: StateLocation): void 
 }
 
 /** AWS provider for `region` tagging every taggable resource with `defaultTags(config)`. */
-export function awsProvider(scope: Construct, id: string, config: PipelineConfig, region: string, alias?: string): AwsProvider {
+export function awsProvider(
+  scope: Construct,
+  id: string,
+  config: PipelineConfig,
+  region: string,
+  alias?: string,
+): AwsProvider {
   return new AwsProvider(scope, id, { region, alias, defaultTags: [{ tags: defaultTags(config) }] });
 }

@@ -35,7 +35,11 @@ export function functionGrants(t: GrantTargets): Record<FunctionName, Grant[]> {
   const rejected = `${t.ingestBucketArn}/${KEY_PREFIX.rejected}*`;
   const quarantine = `${t.ingestBucketArn}/${KEY_PREFIX.quarantine}*`;
   const putEvents: Grant = { sid: 'PutPipelineEvents', actions: ['events:PutEvents'], resources: [t.eventBusArn] };
-  const publishNotifications: Grant = { sid: 'PublishNotifications', actions: ['sns:Publish'], resources: [t.notificationsTopicArn] };
+  const publishNotifications: Grant = {
+    sid: 'PublishNotifications',
+    actions: ['sns:Publish'],
+    resources: [t.notificationsTopicArn],
+  };
   return {
     'file-trigger': [{ sid: 'StartFileWorkflow', actions: ['states:StartExecution'], resources: [t.stateMachineArn] }],
     'validate-file': [
@@ -56,7 +60,10 @@ export function functionGrants(t: GrantTargets): Record<FunctionName, Grant[]> {
       {
         sid: 'WriteArchive',
         actions: ['s3:PutObject', 's3:PutObjectTagging'],
-        resources: [`${t.archiveBucketArn}/${ARCHIVE_PREFIX.originals}*`, `${t.archiveBucketArn}/${ARCHIVE_PREFIX.lineage}*`],
+        resources: [
+          `${t.archiveBucketArn}/${ARCHIVE_PREFIX.originals}*`,
+          `${t.archiveBucketArn}/${ARCHIVE_PREFIX.lineage}*`,
+        ],
       },
     ],
     'compensate-file': [
@@ -91,15 +98,27 @@ export function functionGrants(t: GrantTargets): Record<FunctionName, Grant[]> {
       },
     ],
     bars: [
-      { sid: 'ReadTableStream', actions: ['dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:DescribeStream'], resources: [t.streamArn] },
+      {
+        sid: 'ReadTableStream',
+        actions: ['dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:DescribeStream'],
+        resources: [t.streamArn],
+      },
       // ListStreams has no resource type in IAM: '*' is the only possible resource.
       { sid: 'ListTableStreams', actions: ['dynamodb:ListStreams'], resources: ['*'] },
-      { sid: 'MaintainMinuteBars', actions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], resources: [t.tableArn] },
+      {
+        sid: 'MaintainMinuteBars',
+        actions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        resources: [t.tableArn],
+      },
       putEvents,
       { sid: 'SendStreamFailures', actions: ['sqs:SendMessage'], resources: [t.barsFailureQueueArn] },
     ],
     summary: [
-      { sid: 'QueryMinuteBars', actions: ['dynamodb:Query'], resources: [t.tableArn, `${t.tableArn}/index/${TABLE.timeSeriesIndex.name}`] },
+      {
+        sid: 'QueryMinuteBars',
+        actions: ['dynamodb:Query'],
+        resources: [t.tableArn, `${t.tableArn}/index/${TABLE.timeSeriesIndex.name}`],
+      },
       publishNotifications,
       putEvents,
     ],

@@ -40,12 +40,33 @@ export class GlobalStack extends TerraformStack {
       replica: { region: config.drRegion, kmsKeyArn: this.drKey.keyArn },
     });
 
-    new TerraformOutput(this, 'table_name', { value: this.table.tableName, description: 'Name of the global table (same in both regions)' });
-    new TerraformOutput(this, 'table_arn', { value: this.table.tableArn, description: `ARN of the table in ${config.primaryRegion}` });
-    new TerraformOutput(this, 'replica_table_arn', { value: this.table.replicaArn, description: `ARN of the replica in ${config.drRegion}` });
-    new TerraformOutput(this, 'primary_stream_arn', { value: this.table.streamArn, description: `Table stream in ${config.primaryRegion}` });
-    new TerraformOutput(this, 'dr_stream_arn', { value: this.table.replicaStreamArn, description: `Table stream in ${config.drRegion}` });
-    new TerraformOutput(this, 'primary_key_arn', { value: this.primaryKey.keyArn, description: `Data key in ${config.primaryRegion}` });
-    new TerraformOutput(this, 'dr_key_arn', { value: this.drKey.keyArn, description: `Data key in ${config.drRegion}` });
+    new TerraformOutput(this, 'table_name', {
+      value: this.table.tableName,
+      description: 'Name of the global table (same in both regions)',
+    });
+    new TerraformOutput(this, 'table_arn', {
+      value: this.table.tableArn,
+      description: `ARN of the table in ${config.primaryRegion}`,
+    });
+    new TerraformOutput(this, 'replica_table_arn', {
+      value: this.table.replicaArn,
+      description: `ARN of the replica in ${config.drRegion}`,
+    });
+    new TerraformOutput(this, 'primary_stream_arn', {
+      value: this.table.streamArn,
+      description: `Table stream in ${config.primaryRegion}`,
+    });
+    new TerraformOutput(this, 'dr_stream_arn', {
+      value: this.table.replicaStreamArn,
+      description: `Table stream in ${config.drRegion}`,
+    });
+    new TerraformOutput(this, 'primary_key_arn', {
+      value: this.primaryKey.keyArn,
+      description: `Data key in ${config.primaryRegion}`,
+    });
+    new TerraformOutput(this, 'dr_key_arn', {
+      value: this.drKey.keyArn,
+      description: `Data key in ${config.drRegion}`,
+    });
   }
 }

@@ -62,7 +62,9 @@ export function regionalStateLocation(config: PipelineConfig, region: string): S
   const key = `${config.env}/regional-${region}.tfstate`;
   if (region === config.primaryRegion) return { bucket: config.stateBucket, region: config.stateRegion, key };
   if (region === config.drRegion) return { bucket: config.drStateBucket, region: config.drStateRegion, key };
-  throw new Error(`Region ${region} is neither primaryRegion (${config.primaryRegion}) nor drRegion (${config.drRegion})`);
+  throw new Error(
+    `Region ${region} is neither primaryRegion (${config.primaryRegion}) nor drRegion (${config.drRegion})`,
+  );
 }
 
 /** Every resource of the pipeline in one region. */
@@ -86,7 +88,9 @@ export class RegionalStack extends TerraformStack {
 
     // --- Network (optional) ---------------------------------------------------------------------
     const network = config.vpc ? new Network(this, 'Network', { config, region, kmsKeyArn: keyArn }) : undefined;
-    const vpc = network ? { subnetIds: network.subnetIds, securityGroupIds: [network.functionSecurityGroupId] } : undefined;
+    const vpc = network
+      ? { subnetIds: network.subnetIds, securityGroupIds: [network.functionSecurityGroupId] }
+      : undefined;
 
     // --- Queues -----------------------------------------------------------------------------------
     const processingQueue = new ProcessingQueue(this, 'ProcessingQueue', {
@@ -95,9 +99,18 @@ export class RegionalStack extends TerraformStack {
       consumerTimeoutSeconds: config.functions.processor.timeoutSeconds,
       kmsKeyArn: keyArn,
     });
-    const barsFailures = new FailureQueue(this, 'BarsFailureQueue', { queueName: resourceName(config, 'bars-failures'), kmsKeyArn: keyArn });
-    const asyncFailures = new FailureQueue(this, 'AsyncFailureQueue', { queueName: resourceName(config, 'async-failures'), kmsKeyArn: keyArn });
-    const eventFailures = new FailureQueue(this, 'EventTargetFailureQueue', { queueName: resourceName(config, 'event-target-failures'), kmsKeyArn: keyArn });
+    const barsFailures = new FailureQueue(this, 'BarsFailureQueue', {
+      queueName: resourceName(config, 'bars-failures'),
+      kmsKeyArn: keyArn,
+    });
+    const asyncFailures = new FailureQueue(this, 'AsyncFailureQueue', {
+      queueName: resourceName(config, 'async-failures'),
+      kmsKeyArn: keyArn,
+    });
+    const eventFailures = new FailureQueue(this, 'EventTargetFailureQueue', {
+      queueName: resourceName(config, 'event-target-failures'),
+      kmsKeyArn: keyArn,
+    });
 
     // --- Functions ----------------------------------------------------------------------------------
     const functions = {} as Record<FunctionName, PipelineFunction>;
@@ -148,9 +161,17 @@ export class RegionalStack extends TerraformStack {
       queueArn: processingQueue.queueArn,
       consumer: functions.processor,
       // Never let the queue drive more than the processor may run (when it has a reservation).
-      maximumConcurrency: config.functions.processor.reservedConcurrency >= 2 ? config.functions.processor.reservedConcurrency : undefined,
+      maximumConcurrency:
+        config.functions.processor.reservedConcurrency >= 2
+          ? config.functions.processor.reservedConcurrency
+          : undefined,
     });
-    new StreamConsumer(this, 'BarsMapping', { region, streamArn: table.streamArn, consumer: functions.bars, failureQueueArn: barsFailures.queueArn });
+    new StreamConsumer(this, 'BarsMapping', {
+      region,
+      streamArn: table.streamArn,
+      consumer: functions.bars,
+      failureQueueArn: barsFailures.queueArn,
+    });
 
     // --- Operations ---------------------------------------------------------------------------------
     const alerts = new Alerts(this, 'Alerts', { config, accountId: account.accountId, kmsKeyArn: keyArn });
@@ -168,7 +189,12 @@ export class RegionalStack extends TerraformStack {
         notify: functions['notify-file'],
       },
     });
-    const api = new IngestApi(this, 'IngestApi', { config, region, handler: functions['api-ingest'], kmsKeyArn: keyArn });
+    const api = new IngestApi(this, 'IngestApi', {
+      config,
+      region,
+      handler: functions['api-ingest'],
+      kmsKeyArn: keyArn,
+    });
 
     // --- Grants and environment (stacks/function-permissions.ts) -------------------------------------
     const grants = functionGrants({
@@ -193,18 +219,25 @@ export class RegionalStack extends TerraformStack {
       maxBodyBytes: String(config.apiMaxBodyBytes),
       chunkSize: String(config.chunkSize),
     };
-    const protectedResources = { tableArns: [table.arn], bucketArns: [ingest.bucketArn, archive.bucketArn, accessLogs.bucketArn] };
+    const protectedResources = {
+      tableArns: [table.arn],
+      bucketArns: [ingest.bucketArn, archive.bucketArn, accessLogs.bucketArn],
+    };
     for (const name of FUNCTION_NAMES) {
       const fn = functions[name];
       for (const grant of grants[name]) fn.allow(grant.sid, grant.actions, grant.resources);
       fn.denyDestructiveActions(protectedResources);
-      for (const [variable, value] of Object.entries(functionEnvironment(name, environment))) fn.setEnvironment(variable, value);
+      for (const [variable, value] of Object.entries(functionEnvironment(name, environment)))
+        fn.setEnvironment(variable, value);
     }
 
     // Every other role of the stack (state machine, flow logs, ...) gets the same explicit Deny.
     for (const role of this.node.findAll().filter((c): c is IamRole => c instanceof IamRole)) {
       if (role.node.scope instanceof PipelineFunction) continue;
-      new DestructiveActionGuard(this, `DenyDestructive-${role.friendlyUniqueId}`, { roleName: role.id, ...protectedResources });
+      new DestructiveActionGuard(this, `DenyDestructive-${role.friendlyUniqueId}`, {
+        roleName: role.id,
+        ...protectedResources,
+      });
     }
 
     // --- Alarms and dashboard ---------------------------------------------------------------------
@@ -220,7 +253,13 @@ export class RegionalStack extends TerraformStack {
       region,
       functionNames: FUNCTION_NAMES.map((name) => functions[name].functionName),
       tableName: tableName(config),
-      queueNames: [processingQueue.queueName, processingQueue.deadLetterQueue.queueName, barsFailures.queueName, asyncFailures.queueName, eventFailures.queueName],
+      queueNames: [
+        processingQueue.queueName,
+        processingQueue.deadLetterQueue.queueName,
+        barsFailures.queueName,
+        asyncFailures.queueName,
+        eventFailures.queueName,
+      ],
       api: { apiId: api.apiId, stage: api.stageName },
       stateMachineArn: workflow.stateMachineArn,
     });
@@ -237,7 +276,11 @@ export class RegionalStack extends TerraformStack {
     output('table_arn', table.arn, 'ARN of the table in this region');
     output('event_bus_name', bus.busName, 'Custom event bus');
     output('alerts_topic_arn', alerts.alertsTopicArn, 'SNS topic receiving alarms');
-    output('notifications_topic_arn', alerts.notificationsTopicArn, 'SNS topic receiving file and summary notifications');
+    output(
+      'notifications_topic_arn',
+      alerts.notificationsTopicArn,
+      'SNS topic receiving file and summary notifications',
+    );
     output('state_machine_arn', workflow.stateMachineArn, 'File workflow state machine');
     output('processing_queue_url', processingQueue.queueUrl, 'Queue between the bus and the processor');
     output('dlq_url', processingQueue.deadLetterQueue.queueUrl, 'Dead-letter queue of the processing queue');

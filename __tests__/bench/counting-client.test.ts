@@ -21,7 +21,8 @@ const table: TableDefinition = {
 /** An item of exactly `bytes` bytes: 'pk'+'p'(3) + 'sk'+'s'(3) + 'pad'(3) + padding. */
 function itemOfSize(bytes: number, sk = 's', extra: Item = {}): Item {
   const base: Item = { pk: { S: 'p' }, sk: { S: sk }, ...extra };
-  const used = 3 + 2 + sk.length + 3 + Object.entries(extra).reduce((n, [k, v]) => n + k.length + (v.S?.length ?? 0), 0);
+  const used =
+    3 + 2 + sk.length + 3 + Object.entries(extra).reduce((n, [k, v]) => n + k.length + (v.S?.length ?? 0), 0);
   return { ...base, pad: { S: 'x'.repeat(bytes - used) } };
 }
 
@@ -53,7 +54,9 @@ describe('CountingDynamoClient writes', () => {
   it('adds an index write only for items that carry every key attribute of a sparse index', async () => {
     const client = new CountingDynamoClient(table);
     await client.send(new PutItemCommand({ TableName: 't', Item: itemOfSize(300, 'a', { g1pk: { S: 'x' } }) }));
-    await client.send(new PutItemCommand({ TableName: 't', Item: itemOfSize(300, 'b', { g1pk: { S: 'x' }, g1sk: { S: 'y' } }) }));
+    await client.send(
+      new PutItemCommand({ TableName: 't', Item: itemOfSize(300, 'b', { g1pk: { S: 'x' }, g1sk: { S: 'y' } }) }),
+    );
     expect(client.writes[0].indexUnits).toEqual({});
     expect(client.writes[1].indexUnits).toEqual({ all: 1 });
     expect(client.totals().writeUnits).toBe(3);
@@ -68,7 +71,9 @@ describe('CountingDynamoClient writes', () => {
   it('bills a delete and a put in the index when the index key changes', async () => {
     const client = new CountingDynamoClient(table);
     client.seed([itemOfSize(300, 's', { g1pk: { S: 'old' }, g1sk: { S: '1' } })]);
-    await client.send(new PutItemCommand({ TableName: 't', Item: itemOfSize(300, 's', { g1pk: { S: 'new' }, g1sk: { S: '1' } }) }));
+    await client.send(
+      new PutItemCommand({ TableName: 't', Item: itemOfSize(300, 's', { g1pk: { S: 'new' }, g1sk: { S: '1' } }) }),
+    );
     expect(client.writes[0].indexUnits).toEqual({ all: 2 });
   });
 
@@ -104,14 +109,18 @@ describe('CountingDynamoClient writes', () => {
 
   it('bills transactional writes twice', async () => {
     const client = new CountingDynamoClient(table);
-    await client.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: 't', Item: itemOfSize(100) } }] }));
+    await client.send(
+      new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: 't', Item: itemOfSize(100) } }] }),
+    );
     expect(client.totals()).toMatchObject({ requests: 1, writeUnits: 2 });
   });
 
   it('rejects a batch that names one key twice, as DynamoDB does', async () => {
     const client = new CountingDynamoClient(table);
     const put = { PutRequest: { Item: itemOfSize(100) } };
-    await expect(client.send(new BatchWriteItemCommand({ RequestItems: { t: [put, put] } }))).rejects.toThrow(/duplicates/);
+    await expect(client.send(new BatchWriteItemCommand({ RequestItems: { t: [put, put] } }))).rejects.toThrow(
+      /duplicates/,
+    );
   });
 });
 
@@ -161,6 +170,10 @@ describe('CountingDynamoClient reads', () => {
   it('refuses key conditions it cannot model', () => {
     expect(() => parseKeyCondition('pk = :a OR pk = :b', {})).toThrow(/cannot model/);
     expect(() => parseKeyCondition('#p = :a', {})).toThrow(/#p/);
-    expect(parseKeyCondition('pk = :a AND sk BETWEEN :x AND :y', {}).sort).toEqual({ name: 'sk', op: 'BETWEEN', values: [':x', ':y'] });
+    expect(parseKeyCondition('pk = :a AND sk BETWEEN :x AND :y', {}).sort).toEqual({
+      name: 'sk',
+      op: 'BETWEEN',
+      values: [':x', ':y'],
+    });
   });
 });

@@ -11,13 +11,26 @@ import { slowestFiles, testsProblem } from '../../bench/tests';
 
 describe('command line', () => {
   it('defaults to every section, three runs, the table', () => {
-    expect(parseBenchArgs([])).toEqual({ json: false, markdown: false, runs: 3, only: ['storage', 'bundles', 'dataPath', 'synth', 'tests'] });
+    expect(parseBenchArgs([])).toEqual({
+      json: false,
+      markdown: false,
+      runs: 3,
+      only: ['storage', 'bundles', 'dataPath', 'synth', 'tests'],
+    });
   });
 
   it('reads --json, --runs and --only', () => {
-    expect(parseBenchArgs(['--json', '--runs', '5', '--only', 'synth,tests'])).toEqual({ json: true, markdown: false, runs: 5, only: ['synth', 'tests'] });
+    expect(parseBenchArgs(['--json', '--runs', '5', '--only', 'synth,tests'])).toEqual({
+      json: true,
+      markdown: false,
+      runs: 5,
+      only: ['synth', 'tests'],
+    });
     expect(parseBenchArgs(['--markdown']).markdown).toBe(true);
-    expect(parseBenchArgs(['--from', 'bench/out/latest.json', '--markdown'])).toMatchObject({ from: 'bench/out/latest.json', markdown: true });
+    expect(parseBenchArgs(['--from', 'bench/out/latest.json', '--markdown'])).toMatchObject({
+      from: 'bench/out/latest.json',
+      markdown: true,
+    });
   });
 
   it('rejects unknown sections and silly run counts with a message naming them', () => {
@@ -29,15 +42,28 @@ describe('command line', () => {
 });
 
 describe('data-path result', () => {
-  const block = { rowsPerSec: { median: 2e6, min: 1.9e6, max: 2.1e6 }, floor: { median: 4e6, min: 4e6, max: 4e6 }, naive: { median: 1e5, min: 1e5, max: 1e5 }, rows: 100, bytes: 5000 };
+  const block = {
+    rowsPerSec: { median: 2e6, min: 1.9e6, max: 2.1e6 },
+    floor: { median: 4e6, min: 4e6, max: 4e6 },
+    naive: { median: 1e5, min: 1e5, max: 1e5 },
+    rows: 100,
+    bytes: 5000,
+  };
 
   it('derives the ratios to the naive pipeline and the floor from the medians', () => {
-    expect(formatThroughput({ csv: block }, 'csv')).toMatchObject({ vsNaive: 20, ofFloor: 0.5, rows: 100, bytes: 5000 });
+    expect(formatThroughput({ csv: block }, 'csv')).toMatchObject({
+      vsNaive: 20,
+      ofFloor: 0.5,
+      rows: 100,
+      bytes: 5000,
+    });
   });
 
   it('names the field that is missing or not a positive number', () => {
     expect(() => formatThroughput({ csv: block }, 'ndjson')).toThrow(/no ndjson/);
-    expect(() => formatThroughput({ csv: { ...block, naive: { median: 0, min: 0, max: 0 } } }, 'csv')).toThrow(/csv\.naive\.median/);
+    expect(() => formatThroughput({ csv: { ...block, naive: { median: 0, min: 0, max: 0 } } }, 'csv')).toThrow(
+      /csv\.naive\.median/,
+    );
   });
 
   it('takes the last JSON line of the child output', () => {
@@ -82,7 +108,8 @@ describe('synth output and workspace', () => {
   });
 
   it('copies the sources but not outputs or dependencies, and links node_modules', () => {
-    for (const sub of ['stacks', 'node_modules/pkg', '.build/functions', '.git']) mkdirSync(join(dir, sub), { recursive: true });
+    for (const sub of ['stacks', 'node_modules/pkg', '.build/functions', '.git'])
+      mkdirSync(join(dir, sub), { recursive: true });
     writeFileSync(join(dir, 'main.ts'), '// app');
     writeFileSync(join(dir, 'stacks', 'a.ts'), '// stack');
     writeFileSync(join(dir, '.build', 'functions', 'index.js'), '// bundle');
@@ -142,17 +169,32 @@ describe('process measurement', () => {
 });
 
 describe('unit suite verdict', () => {
-  const base = { command: 'jest', wallMs: { median: 1, min: 1, max: 1, runs: 1 }, suites: 2, tests: 10, slowest: [], filesTotalMs: 1 };
+  const base = {
+    command: 'jest',
+    wallMs: { median: 1, min: 1, max: 1, runs: 1 },
+    suites: 2,
+    tests: 10,
+    slowest: [],
+    filesTotalMs: 1,
+  };
 
   it('accepts a green suite and names the failing files of a red one', () => {
     expect(testsProblem({ ...base, failedTests: 0, failingFiles: [] })).toBeUndefined();
-    expect(testsProblem({ ...base, failedTests: 2, failingFiles: ['__tests__/a.test.ts'] })).toBe('unit suite is red: 2 failed tests in __tests__/a.test.ts');
+    expect(testsProblem({ ...base, failedTests: 2, failingFiles: ['__tests__/a.test.ts'] })).toBe(
+      'unit suite is red: 2 failed tests in __tests__/a.test.ts',
+    );
   });
 });
 
 describe('CPU profile summary', () => {
   it('sums self time per function across call sites, largest first', () => {
-    const frame = (functionName: string, url = '') => ({ functionName, url, scriptId: '0', lineNumber: 0, columnNumber: 0 });
+    const frame = (functionName: string, url = '') => ({
+      functionName,
+      url,
+      scriptId: '0',
+      lineNumber: 0,
+      columnNumber: 0,
+    });
     const profile = {
       nodes: [
         { id: 1, callFrame: frame('(root)') },

@@ -1,5 +1,14 @@
 import { checkGoal, GOALS } from '../../bench/goals';
-import { checkGoals, formatNumber, oneLine, renderMarkdown, renderTable, tableRows, type BenchReport, type Sections } from '../../bench/report';
+import {
+  checkGoals,
+  formatNumber,
+  oneLine,
+  renderMarkdown,
+  renderTable,
+  tableRows,
+  type BenchReport,
+  type Sections,
+} from '../../bench/report';
 import type { StorageResult } from '../../bench/storage';
 
 const summary = (median: number, min = median, max = median) => ({ median, min, max, runs: 3 });
@@ -65,7 +74,12 @@ describe('goal checks', () => {
         bundles: {
           status: 'ok',
           seconds: 1,
-          result: { functions: [{ name: 'bars', bytes: 310_000, initMs: summary(40) }], buildMs: 500, references: [], missing: [] },
+          result: {
+            functions: [{ name: 'bars', bytes: 310_000, initMs: summary(40) }],
+            buildMs: 500,
+            references: [],
+            missing: [],
+          },
         },
       }),
     );
@@ -82,7 +96,14 @@ describe('table', () => {
       startedAt: '2026-11-25T02:00:00.000Z',
       durationSeconds: 12,
       runs: 3,
-      machine: { cpuModel: 'Test CPU', cores: 2, memoryGb: 8, node: 'v20.0.0', platform: 'linux-x64', loadAverage: { start: 1, end: 2 } },
+      machine: {
+        cpuModel: 'Test CPU',
+        cores: 2,
+        memoryGb: 8,
+        node: 'v20.0.0',
+        platform: 'linux-x64',
+        loadAverage: { start: 1, end: 2 },
+      },
       sections: s,
       goals,
       summary: { goals: goals.length, met: 2, notMet: 1, notMeasured: goals.length - 3 },
@@ -120,7 +141,14 @@ describe('markdown', () => {
       startedAt: 't',
       durationSeconds: 1,
       runs: 3,
-      machine: { cpuModel: 'X', cores: 2, memoryGb: 8, node: 'v20', platform: 'linux-x64', loadAverage: { start: 0, end: 0 } },
+      machine: {
+        cpuModel: 'X',
+        cores: 2,
+        memoryGb: 8,
+        node: 'v20',
+        platform: 'linux-x64',
+        loadAverage: { start: 0, end: 0 },
+      },
       sections: s,
       goals,
       summary: { goals: goals.length, met: 0, notMet: 0, notMeasured: goals.length },

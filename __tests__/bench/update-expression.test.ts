@@ -13,9 +13,13 @@ describe('applyUpdateExpression', () => {
 
   it('keeps an existing value under if_not_exists and fills a missing one', () => {
     const before = { ...key, first: { S: 'kept' } };
-    const after = applyUpdateExpression(before, 'SET first = if_not_exists(first, :x), second = if_not_exists(second, :x)', {
-      values: { ':x': { S: 'new' } },
-    });
+    const after = applyUpdateExpression(
+      before,
+      'SET first = if_not_exists(first, :x), second = if_not_exists(second, :x)',
+      {
+        values: { ':x': { S: 'new' } },
+      },
+    );
     expect(after.first).toEqual({ S: 'kept' });
     expect(after.second).toEqual({ S: 'new' });
   });
@@ -46,7 +50,9 @@ describe('applyUpdateExpression', () => {
   });
 
   it('refuses nested paths and unknown placeholders instead of guessing', () => {
-    expect(() => applyUpdateExpression(key, 'SET a.b = :v', { values: { ':v': { N: '1' } } })).toThrow(UnsupportedExpressionError);
+    expect(() => applyUpdateExpression(key, 'SET a.b = :v', { values: { ':v': { N: '1' } } })).toThrow(
+      UnsupportedExpressionError,
+    );
     expect(() => applyUpdateExpression(key, 'SET a = :missing', { values: {} })).toThrow(/:missing/);
     expect(() => applyUpdateExpression(key, 'a = :v', {})).toThrow(UnsupportedExpressionError);
   });

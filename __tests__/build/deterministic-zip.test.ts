@@ -19,7 +19,13 @@ function readZip(zip: Buffer): { name: string; date: number; time: number; mode:
     const data = inflateRawSync(zip.subarray(dataStart, dataStart + compressedSize));
     expect(crc32(data) >>> 0).toBe(zip.readUInt32LE(at + 16));
     expect(data.length).toBe(zip.readUInt32LE(at + 24));
-    entries.push({ name, time: zip.readUInt16LE(at + 12), date: zip.readUInt16LE(at + 14), mode: zip.readUInt32LE(at + 38) >>> 16, data });
+    entries.push({
+      name,
+      time: zip.readUInt16LE(at + 12),
+      date: zip.readUInt16LE(at + 14),
+      mode: zip.readUInt32LE(at + 38) >>> 16,
+      data,
+    });
     at += 46 + nameLength;
   }
   return entries;
@@ -30,15 +36,26 @@ describe('createZip', () => {
   const map = Buffer.from('{"version":3,"sources":["../../../functions/x/index.ts"]}');
 
   it('round-trips every file with a valid CRC', () => {
-    const entries = readZip(createZip([{ name: 'index.js', data: js }, { name: 'index.js.map', data: map }]));
+    const entries = readZip(
+      createZip([
+        { name: 'index.js', data: js },
+        { name: 'index.js.map', data: map },
+      ]),
+    );
     expect(entries.map((e) => e.name)).toEqual(['index.js', 'index.js.map']);
     expect(entries[0].data.equals(js)).toBe(true);
     expect(entries[1].data.equals(map)).toBe(true);
   });
 
   it('gives the same bytes whatever the input order (no timestamps, sorted entries)', () => {
-    const a = createZip([{ name: 'index.js', data: js }, { name: 'index.js.map', data: map }]);
-    const b = createZip([{ name: 'index.js.map', data: map }, { name: 'index.js', data: js }]);
+    const a = createZip([
+      { name: 'index.js', data: js },
+      { name: 'index.js.map', data: map },
+    ]);
+    const b = createZip([
+      { name: 'index.js.map', data: map },
+      { name: 'index.js', data: js },
+    ]);
     expect(a.equals(b)).toBe(true);
     for (const entry of readZip(a)) {
       expect(entry.date).toBe(33); // 1980-01-01
@@ -65,6 +82,11 @@ describe('createZip', () => {
   it('refuses absolute, parent-relative and duplicate names', () => {
     expect(() => createZip([{ name: '/etc/passwd', data: js }])).toThrow(/relative/);
     expect(() => createZip([{ name: '../x.js', data: js }])).toThrow(/relative/);
-    expect(() => createZip([{ name: 'a.js', data: js }, { name: 'a.js', data: js }])).toThrow(/Duplicate/);
+    expect(() =>
+      createZip([
+        { name: 'a.js', data: js },
+        { name: 'a.js', data: js },
+      ]),
+    ).toThrow(/Duplicate/);
   });
 });

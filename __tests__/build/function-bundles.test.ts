@@ -25,7 +25,10 @@ function write(path: string, text: string): void {
 let bundles: FunctionBundles;
 
 beforeAll(() => {
-  write(join(functionsDir, 'lib', 'greeting.ts'), 'export const greeting = (name: string): string => `hello ${name}`;\n');
+  write(
+    join(functionsDir, 'lib', 'greeting.ts'),
+    'export const greeting = (name: string): string => `hello ${name}`;\n',
+  );
   // A library folder with an index.ts (re-exports) is not a handler.
   write(join(functionsDir, 'lib', 'index.ts'), "export * from './greeting';\n");
   write(
@@ -61,11 +64,20 @@ describe('bundleFunctions', () => {
     const code = readFileSync(join(bundles.alpha.dir, 'index.js'), 'utf8');
     expect(code).toContain('require("@aws-sdk/client-s3")');
     expect(code).toContain('hello ');
-    expect(BUNDLE_SETTINGS).toMatchObject({ platform: 'node', target: 'node22', format: 'cjs', minify: true, sourcemap: 'linked' });
+    expect(BUNDLE_SETTINGS).toMatchObject({
+      platform: 'node',
+      target: 'node22',
+      format: 'cjs',
+      minify: true,
+      sourcemap: 'linked',
+    });
   });
 
   it('writes an external source map with relative sources and no machine paths', () => {
-    const map = JSON.parse(readFileSync(join(bundles.alpha.dir, 'index.js.map'), 'utf8')) as { sources: string[]; sourcesContent?: unknown };
+    const map = JSON.parse(readFileSync(join(bundles.alpha.dir, 'index.js.map'), 'utf8')) as {
+      sources: string[];
+      sourcesContent?: unknown;
+    };
     expect(map.sources.length).toBeGreaterThanOrEqual(2);
     for (const source of map.sources) {
       expect(source.startsWith('/')).toBe(false);
@@ -86,13 +98,16 @@ describe('bundleFunctions', () => {
 
   it('reuses a bundle when no input changed and rebuilds when one did', () => {
     expect(bundleFunctions({ functionsDir, outDir, names: ['alpha'] }).alpha.rebuilt).toBe(false);
-    write(join(functionsDir, 'lib', 'greeting.ts'), 'export const greeting = (name: string): string => `hi ${name}`;\n');
+    write(
+      join(functionsDir, 'lib', 'greeting.ts'),
+      'export const greeting = (name: string): string => `hi ${name}`;\n',
+    );
     const rebuilt = bundleFunctions({ functionsDir, outDir, names: ['alpha'] }).alpha;
     expect(rebuilt.rebuilt).toBe(true);
     expect(readFileSync(join(rebuilt.dir, 'index.js'), 'utf8')).toContain('hi ');
   });
 
-  it("rebuilds only the handler whose own inputs changed, not the others built with it", () => {
+  it('rebuilds only the handler whose own inputs changed, not the others built with it', () => {
     write(join(functionsDir, 'beta', 'index.ts'), 'export const handler = async (): Promise<number> => 43;\n');
     const next = bundleFunctions({ functionsDir, outDir });
     expect(next.beta.rebuilt).toBe(true);

@@ -1,4 +1,12 @@
-import { ConfigError, ConfigErrors, DEFAULT_FUNCTION_SETTINGS, loadConfig, readCdktfContext, selectedEnvironments, type RawContext } from '../../config';
+import {
+  ConfigError,
+  ConfigErrors,
+  DEFAULT_FUNCTION_SETTINGS,
+  loadConfig,
+  readCdktfContext,
+  selectedEnvironments,
+  type RawContext,
+} from '../../config';
 
 /** The ConfigErrors a load throws (fails the test when it does not throw). */
 function errorsOf(context: RawContext, environ: NodeJS.ProcessEnv = {}, env: 'dev' | 'prod' = 'dev'): ConfigError[] {
@@ -56,11 +64,18 @@ describe('loadConfig defaults', () => {
   it('merges per-function overrides over the defaults', () => {
     const config = loadConfig('dev', { functions: { bars: { memoryMb: 2048 } } }, {});
     expect(config.functions.bars).toEqual({ ...DEFAULT_FUNCTION_SETTINGS.bars, memoryMb: 2048 });
-    expect(loadConfig('dev', {}, { PIPELINE_FUNCTIONS: '{"summary":{"timeoutSeconds":60}}' }).functions.summary.timeoutSeconds).toBe(60);
+    expect(
+      loadConfig('dev', {}, { PIPELINE_FUNCTIONS: '{"summary":{"timeoutSeconds":60}}' }).functions.summary
+        .timeoutSeconds,
+    ).toBe(60);
   });
 
   it('accepts JWT auth with an issuer and audiences', () => {
-    const config = loadConfig('dev', {}, { PIPELINE_API_AUTH: 'jwt', PIPELINE_JWT_ISSUER: 'https://issuer.example.com/', PIPELINE_JWT_AUDIENCE: 'a, b' });
+    const config = loadConfig(
+      'dev',
+      {},
+      { PIPELINE_API_AUTH: 'jwt', PIPELINE_JWT_ISSUER: 'https://issuer.example.com/', PIPELINE_JWT_AUDIENCE: 'a, b' },
+    );
     expect(config).toMatchObject({ apiAuth: 'jwt', jwtIssuer: 'https://issuer.example.com/', jwtAudience: ['a', 'b'] });
   });
 });
@@ -74,7 +89,9 @@ describe('invalid configuration names the key, the value, its source and what is
   });
 
   it('regions', () => {
-    expect(errorFor('primaryRegion', {}, { PIPELINE_PRIMARY_REGION: 'useast1' }).source).toBe('PIPELINE_PRIMARY_REGION');
+    expect(errorFor('primaryRegion', {}, { PIPELINE_PRIMARY_REGION: 'useast1' }).source).toBe(
+      'PIPELINE_PRIMARY_REGION',
+    );
     expect(errorFor('drRegion', { drRegion: 'us-east-1' }).allowed).toMatch(/other than primaryRegion/);
   });
 
@@ -90,7 +107,9 @@ describe('invalid configuration names the key, the value, its source and what is
     const errors = errorsOf({ apiAuth: 'jwt' });
     expect(errors.map((e) => e.key).sort()).toEqual(['jwtAudience', 'jwtIssuer']);
     expect(errors.find((e) => e.key === 'jwtIssuer')?.message).toMatch(/required when apiAuth is jwt/);
-    expect(errorFor('jwtIssuer', { apiAuth: 'jwt', jwtAudience: ['x'], jwtIssuer: 'http://insecure' }).allowed).toMatch(/https/);
+    expect(errorFor('jwtIssuer', { apiAuth: 'jwt', jwtAudience: ['x'], jwtIssuer: 'http://insecure' }).allowed).toMatch(
+      /https/,
+    );
   });
 
   it('s3Encryption', () => {
@@ -122,12 +141,18 @@ describe('invalid configuration names the key, the value, its source and what is
   });
 
   it('reports every invalid key at once', () => {
-    expect(errorsOf({ apiAuth: 'basic', s3Encryption: 'x', vpc: 'maybe' }).map((e) => e.key).sort()).toEqual(['apiAuth', 's3Encryption', 'vpc']);
+    expect(
+      errorsOf({ apiAuth: 'basic', s3Encryption: 'x', vpc: 'maybe' })
+        .map((e) => e.key)
+        .sort(),
+    ).toEqual(['apiAuth', 's3Encryption', 'vpc']);
   });
 
   it('PIPELINE_ENV', () => {
     expect(selectedEnvironments({})).toEqual(['dev', 'prod']);
     expect(selectedEnvironments({ PIPELINE_ENV: 'prod' })).toEqual(['prod']);
-    expect(() => selectedEnvironments({ PIPELINE_ENV: 'staging' })).toThrow(/PIPELINE_ENV = "staging" \(from environment\); allowed: dev \| prod/);
+    expect(() => selectedEnvironments({ PIPELINE_ENV: 'staging' })).toThrow(
+      /PIPELINE_ENV = "staging" \(from environment\); allowed: dev \| prod/,
+    );
   });
 });

@@ -14,7 +14,12 @@ const s3 = mockClient(S3Client);
 const sfn = mockClient(SFNClient);
 
 /** An HTTP API payload 2.0 event as API Gateway sends it. */
-function request(routeKey: string, body: string | undefined, headers: Record<string, string> = { 'content-type': 'application/json' }, isBase64Encoded = false): APIGatewayProxyEventV2 {
+function request(
+  routeKey: string,
+  body: string | undefined,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+  isBase64Encoded = false,
+): APIGatewayProxyEventV2 {
   const [method, path] = routeKey.split(' ');
   return {
     version: '2.0',
@@ -48,7 +53,10 @@ beforeEach(() => {
   eb.reset();
   s3.reset();
   sfn.reset();
-  eb.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => ({ FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: 'e' })) }));
+  eb.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => ({
+    FailedEntryCount: 0,
+    Entries: input.Entries.map(() => ({ EventId: 'e' })),
+  }));
   delete process.env.MAX_BODY_BYTES;
 });
 
@@ -57,26 +65,47 @@ describe('POST /ingest', () => {
     const response = await call(request('POST /ingest', JSON.stringify({ records: [goodTrade, badTrade] })));
     expect(response.statusCode).toBe(202);
     expect(response.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8' });
-    expect(json(response)).toEqual({ accepted: 1, rejected: 1, rejects: [{ index: 1, reason: 'INVALID_PRICE', message: expect.any(String) }] });
+    expect(json(response)).toEqual({
+      accepted: 1,
+      rejected: 1,
+      rejects: [{ index: 1, reason: 'INVALID_PRICE', message: expect.any(String) }],
+    });
     const entry = eb.commandCalls(PutEventsCommand)[0].args[0].input.Entries![0];
-    expect(entry).toMatchObject({ EventBusName: 'events-test', Source: 'market-data.pipeline', DetailType: 'MarketRecordAccepted' });
-    expect(JSON.parse(entry.Detail!)).toMatchObject({ type: 'trade', symbol: 'AAPL', price: '187.25', originRegion: 'us-east-1', source: { kind: 'api', uri: 'api://req-abc' } });
+    expect(entry).toMatchObject({
+      EventBusName: 'events-test',
+      Source: 'market-data.pipeline',
+      DetailType: 'MarketRecordAccepted',
+    });
+    expect(JSON.parse(entry.Detail!)).toMatchObject({
+      type: 'trade',
+      symbol: 'AAPL',
+      price: '187.25',
+      originRegion: 'us-east-1',
+      source: { kind: 'api', uri: 'api://req-abc' },
+    });
   });
 
   it('accepts one object, an array, base64 bodies and NDJSON', async () => {
     expect(json(await call(request('POST /ingest', JSON.stringify(goodTrade)))).accepted).toBe(1);
     expect(json(await call(request('POST /ingest', JSON.stringify([goodTrade, goodTrade])))).accepted).toBe(2);
     const b64 = Buffer.from(JSON.stringify([goodTrade])).toString('base64');
-    expect((await call(request('POST /ingest', b64, { 'content-type': 'application/json' }, true))).statusCode).toBe(202);
+    expect((await call(request('POST /ingest', b64, { 'content-type': 'application/json' }, true))).statusCode).toBe(
+      202,
+    );
     const ndjson = `${JSON.stringify(goodTrade)}\n${JSON.stringify(badTrade)}\n`;
-    expect(json(await call(request('POST /ingest', ndjson, { 'Content-Type': 'application/x-ndjson' })))).toMatchObject({ accepted: 1, rejected: 1 });
+    expect(json(await call(request('POST /ingest', ndjson, { 'Content-Type': 'application/x-ndjson' })))).toMatchObject(
+      { accepted: 1, rejected: 1 },
+    );
   });
 
   it('uses the Idempotency-Key as the source, so a retried request yields the same record ids', async () => {
     const noTradeId = { symbol: 'AAPL', timestamp: now, price: '1', size: 1 };
     const headers = { 'content-type': 'application/json', 'idempotency-key': 'client-42' };
     await call(request('POST /ingest', JSON.stringify([noTradeId]), headers));
-    await call({ ...request('POST /ingest', JSON.stringify([noTradeId]), headers), requestContext: { ...request('POST /ingest', '').requestContext, requestId: 'other' } });
+    await call({
+      ...request('POST /ingest', JSON.stringify([noTradeId]), headers),
+      requestContext: { ...request('POST /ingest', '').requestContext, requestId: 'other' },
+    });
     const ids = eb.commandCalls(PutEventsCommand).map((c) => JSON.parse(c.args[0].input.Entries![0].Detail!).recordId);
     expect(ids[0]).toBe(ids[1]);
   });
@@ -84,17 +113,37 @@ describe('POST /ingest', () => {
   it('answers 400 with the same body shape when nothing is valid', async () => {
     const response = await call(request('POST /ingest', JSON.stringify([badTrade])));
     expect(response.statusCode).toBe(400);
-    expect(json(response)).toMatchObject({ error: 'NoValidRecords', accepted: 0, rejected: 1, rejects: [{ index: 0, reason: 'INVALID_PRICE' }] });
+    expect(json(response)).toMatchObject({
+      error: 'NoValidRecords',
+      accepted: 0,
+      rejected: 1,
+      rejects: [{ index: 0, reason: 'INVALID_PRICE' }],
+    });
     expect(eb.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
 
   it.each([
-    ['415 for another media type', request('POST /ingest', 'a,b', { 'content-type': 'text/csv' }), 415, 'UnsupportedMediaType'],
+    [
+      '415 for another media type',
+      request('POST /ingest', 'a,b', { 'content-type': 'text/csv' }),
+      415,
+      'UnsupportedMediaType',
+    ],
     ['400 naming the JSON problem', request('POST /ingest', '{"records": [1,}'), 400, 'InvalidJson'],
     ['400 for an empty body', request('POST /ingest', ''), 400, 'EmptyBody'],
     ['400 for a scalar body', request('POST /ingest', '42'), 400, 'InvalidBody'],
-    ['413 for too many records', request('POST /ingest', JSON.stringify(Array.from({ length: 1001 }, () => goodTrade))), 413, 'TooManyRecords'],
-    ['400 for a bad Idempotency-Key', request('POST /ingest', '{}', { 'content-type': 'application/json', 'idempotency-key': 'a b' }), 400, 'InvalidIdempotencyKey'],
+    [
+      '413 for too many records',
+      request('POST /ingest', JSON.stringify(Array.from({ length: 1001 }, () => goodTrade))),
+      413,
+      'TooManyRecords',
+    ],
+    [
+      '400 for a bad Idempotency-Key',
+      request('POST /ingest', '{}', { 'content-type': 'application/json', 'idempotency-key': 'a b' }),
+      400,
+      'InvalidIdempotencyKey',
+    ],
     ['404 for an unknown route', request('POST /other', '{}'), 404, 'RouteNotFound'],
   ])('answers %s', async (_name, event, status, code) => {
     const response = await call(event);
@@ -106,7 +155,9 @@ describe('POST /ingest', () => {
     process.env.MAX_BODY_BYTES = '2048';
     const big = JSON.stringify(Array.from({ length: 30 }, () => goodTrade));
     expect((await call(request('POST /ingest', big))).statusCode).toBe(413);
-    expect((await call(request('POST /ingest', Buffer.from(big).toString('base64'), undefined, true))).statusCode).toBe(413);
+    expect((await call(request('POST /ingest', Buffer.from(big).toString('base64'), undefined, true))).statusCode).toBe(
+      413,
+    );
     expect(json(await call(request('POST /ingest', JSON.stringify(goodTrade)))).accepted).toBe(1);
   });
 
@@ -122,7 +173,9 @@ describe('POST /ingest', () => {
   });
 
   it('answers 503 (retry later), not 500, when the PutEvents call itself is refused', async () => {
-    eb.on(PutEventsCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } }));
+    eb.on(PutEventsCommand).rejects(
+      Object.assign(new Error('denied'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } }),
+    );
     const response = await call(request('POST /ingest', JSON.stringify(goodTrade)));
     expect(response.statusCode).toBe(503);
     expect(json(response)).toMatchObject({ error: 'EventsNotAccepted', failed: 1, queued: 0 });
@@ -132,43 +185,83 @@ describe('POST /ingest', () => {
     s3.on(HeadObjectCommand).rejects(new Error('secret detail'));
     const crash = await call(request('POST /files', JSON.stringify({ fileName: 'a.csv', processingType: 'standard' })));
     expect(crash.statusCode).toBe(500);
-    expect(json(crash)).toEqual({ error: 'InternalError', message: 'The request could not be processed', requestId: 'req-abc' });
+    expect(json(crash)).toEqual({
+      error: 'InternalError',
+      message: 'The request could not be processed',
+      requestId: 'req-abc',
+    });
   });
 });
 
 describe('POST /files', () => {
   beforeEach(() => {
     s3.on(HeadObjectCommand).resolves({ VersionId: 'v7', ContentLength: 321 });
-    sfn.on(StartExecutionCommand).callsFake((input: { name: string }) => ({ executionArn: `arn:exec:${input.name}`, startDate: new Date() }));
+    sfn
+      .on(StartExecutionCommand)
+      .callsFake((input: { name: string }) => ({ executionArn: `arn:exec:${input.name}`, startDate: new Date() }));
   });
 
   it('starts a run for the current version of the object with 202', async () => {
-    const response = await call(request('POST /files', JSON.stringify({ fileName: 'day 1/trades.csv', processingType: 'priority' })));
+    const response = await call(
+      request('POST /files', JSON.stringify({ fileName: 'day 1/trades.csv', processingType: 'priority' })),
+    );
     expect(response.statusCode).toBe(202);
     const fileId = fileIdFor('ingest-test', 'incoming/day 1/trades.csv', 'v7');
-    expect(json(response)).toEqual({ executionArn: `arn:exec:${fileId}-priority`, fileId, key: 'incoming/day 1/trades.csv', versionId: 'v7', processingType: 'priority', status: 'STARTED' });
-    expect(s3.commandCalls(HeadObjectCommand)[0].args[0].input).toEqual({ Bucket: 'ingest-test', Key: 'incoming/day 1/trades.csv' });
-    expect(JSON.parse(sfn.commandCalls(StartExecutionCommand)[0].args[0].input.input!)).toMatchObject({ bucket: 'ingest-test', key: 'incoming/day 1/trades.csv', versionId: 'v7', size: 321, processingType: 'priority' });
+    expect(json(response)).toEqual({
+      executionArn: `arn:exec:${fileId}-priority`,
+      fileId,
+      key: 'incoming/day 1/trades.csv',
+      versionId: 'v7',
+      processingType: 'priority',
+      status: 'STARTED',
+    });
+    expect(s3.commandCalls(HeadObjectCommand)[0].args[0].input).toEqual({
+      Bucket: 'ingest-test',
+      Key: 'incoming/day 1/trades.csv',
+    });
+    expect(JSON.parse(sfn.commandCalls(StartExecutionCommand)[0].args[0].input.input!)).toMatchObject({
+      bucket: 'ingest-test',
+      key: 'incoming/day 1/trades.csv',
+      versionId: 'v7',
+      size: 321,
+      processingType: 'priority',
+    });
   });
 
   it('answers 200 with the existing execution for an identical request', async () => {
     sfn.on(StartExecutionCommand).rejects(Object.assign(new Error('exists'), { name: 'ExecutionAlreadyExists' }));
-    const response = await call(request('POST /files', JSON.stringify({ fileName: 'incoming/a.csv', processingType: 'batch' })));
+    const response = await call(
+      request('POST /files', JSON.stringify({ fileName: 'incoming/a.csv', processingType: 'batch' })),
+    );
     expect(response.statusCode).toBe(200);
     const fileId = fileIdFor('ingest-test', 'incoming/a.csv', 'v7');
-    expect(json(response)).toMatchObject({ status: 'ALREADY_STARTED', executionArn: `arn:aws:states:us-east-1:000000000000:execution:file-workflow-test:${fileId}-batch` });
+    expect(json(response)).toMatchObject({
+      status: 'ALREADY_STARTED',
+      executionArn: `arn:aws:states:us-east-1:000000000000:execution:file-workflow-test:${fileId}-batch`,
+    });
   });
 
   it('answers 404 when the object does not exist', async () => {
-    s3.on(HeadObjectCommand).rejects(Object.assign(new Error('nf'), { name: 'NotFound', $metadata: { httpStatusCode: 404 } }));
-    const response = await call(request('POST /files', JSON.stringify({ fileName: 'missing.csv', processingType: 'standard' })));
+    s3.on(HeadObjectCommand).rejects(
+      Object.assign(new Error('nf'), { name: 'NotFound', $metadata: { httpStatusCode: 404 } }),
+    );
+    const response = await call(
+      request('POST /files', JSON.stringify({ fileName: 'missing.csv', processingType: 'standard' })),
+    );
     expect(response.statusCode).toBe(404);
-    expect(json(response)).toMatchObject({ error: 'FileNotFound', message: 'No object incoming/missing.csv in the ingest bucket' });
+    expect(json(response)).toMatchObject({
+      error: 'FileNotFound',
+      message: 'No object incoming/missing.csv in the ingest bucket',
+    });
   });
 
   it('answers 404 for the 403 S3 gives a missing key when the caller may not list the bucket', async () => {
-    s3.on(HeadObjectCommand).rejects(Object.assign(new Error('Forbidden'), { name: 'Forbidden', $metadata: { httpStatusCode: 403 } }));
-    const response = await call(request('POST /files', JSON.stringify({ fileName: 'missing.csv', processingType: 'standard' })));
+    s3.on(HeadObjectCommand).rejects(
+      Object.assign(new Error('Forbidden'), { name: 'Forbidden', $metadata: { httpStatusCode: 403 } }),
+    );
+    const response = await call(
+      request('POST /files', JSON.stringify({ fileName: 'missing.csv', processingType: 'standard' })),
+    );
     expect(response.statusCode).toBe(404);
   });
 

@@ -1,5 +1,11 @@
 import './support/env';
-import { DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+} from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -46,33 +52,63 @@ beforeEach(() => {
   eb.reset();
   storedTrades[`REC#AAPL#${MINUTE}`] = [recordItem(t1), recordItem(t2)];
   storedTrades[`REC#MSFT#${MINUTE}`] = [recordItem(msft)];
-  ddb.on(QueryCommand).callsFake((input: { ExpressionAttributeValues: Record<string, { S: string }> }) => ({ Items: storedTrades[input.ExpressionAttributeValues[':pk'].S] ?? [] }));
+  ddb
+    .on(QueryCommand)
+    .callsFake((input: { ExpressionAttributeValues: Record<string, { S: string }> }) => ({
+      Items: storedTrades[input.ExpressionAttributeValues[':pk'].S] ?? [],
+    }));
   ddb.on(GetItemCommand).resolves({});
   ddb.on(PutItemCommand).resolves({});
   ddb.on(DeleteItemCommand).resolves({});
-  eb.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => ({ FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: 'x' })) }));
+  eb.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => ({
+    FailedEntryCount: 0,
+    Entries: input.Entries.map(() => ({ EventId: 'x' })),
+  }));
 });
 
-const expectedAapl: MinuteBar = { symbol: 'AAPL', minute: MINUTE, open: '10', high: '12', low: '10', close: '12', volume: 4, trades: 2, notional: '46', vwap: '11.5' };
+const expectedAapl: MinuteBar = {
+  symbol: 'AAPL',
+  minute: MINUTE,
+  open: '10',
+  high: '12',
+  low: '10',
+  close: '12',
+  volume: 4,
+  trades: 2,
+  notional: '46',
+  vwap: '11.5',
+};
 
 describe('bars function', () => {
   it('recomputes each touched minute once from the stored trades and writes and announces the bar', async () => {
-    const result = await handler(event(streamRecord('INSERT', recordItem(t1)), streamRecord('INSERT', recordItem(t2))), context);
+    const result = await handler(
+      event(streamRecord('INSERT', recordItem(t1)), streamRecord('INSERT', recordItem(t2))),
+      context,
+    );
     expect(result).toEqual({ batchItemFailures: [] });
     expect(ddb.commandCalls(QueryCommand)).toHaveLength(1);
-    expect(ddb.commandCalls(QueryCommand)[0].args[0].input).toMatchObject({ ConsistentRead: true, ExpressionAttributeValues: { ':pk': { S: `REC#AAPL#${MINUTE}` }, ':trade': { S: 'T#' } } });
+    expect(ddb.commandCalls(QueryCommand)[0].args[0].input).toMatchObject({
+      ConsistentRead: true,
+      ExpressionAttributeValues: { ':pk': { S: `REC#AAPL#${MINUTE}` }, ':trade': { S: 'T#' } },
+    });
     const puts = ddb.commandCalls(PutItemCommand);
     expect(puts).toHaveLength(1);
     expect(puts[0].args[0].input.Item).toEqual(barItem(expectedAapl, 'us-east-1'));
     const entries = eb.commandCalls(PutEventsCommand)[0].args[0].input.Entries!;
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ DetailType: 'MinuteBarUpdated', Source: 'market-data.pipeline', EventBusName: 'events-test' });
+    expect(entries[0]).toMatchObject({
+      DetailType: 'MinuteBarUpdated',
+      Source: 'market-data.pipeline',
+      EventBusName: 'events-test',
+    });
     expect(JSON.parse(entries[0].Detail!)).toEqual(expectedAapl);
   });
 
   it('writes nothing and announces nothing when a replayed batch leaves the bar unchanged', async () => {
     ddb.on(GetItemCommand).resolves({ Item: barItem(expectedAapl, 'us-east-1') });
-    await expect(handler(event(streamRecord('MODIFY', recordItem(t2))), context)).resolves.toEqual({ batchItemFailures: [] });
+    await expect(handler(event(streamRecord('MODIFY', recordItem(t2))), context)).resolves.toEqual({
+      batchItemFailures: [],
+    });
     expect(ddb.commandCalls(PutItemCommand)).toHaveLength(0);
     expect(eb.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
@@ -80,20 +116,34 @@ describe('bars function', () => {
   it('keeps replicated writes, quotes and non-record items out of the bars', async () => {
     const replicated = recordItem(trade({ originRegion: 'us-west-2' }));
     const bar = barItem(expectedAapl, 'us-east-1');
-    await handler(event(streamRecord('INSERT', replicated), streamRecord('INSERT', recordItem(quote())), streamRecord('INSERT', bar)), context);
+    await handler(
+      event(
+        streamRecord('INSERT', replicated),
+        streamRecord('INSERT', recordItem(quote())),
+        streamRecord('INSERT', bar),
+      ),
+      context,
+    );
     expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
     expect(ddb.commandCalls(PutItemCommand)).toHaveLength(0);
   });
 
-  it('removes the bar when compensation deleted the minute\'s last trades (REMOVE events)', async () => {
+  it("removes the bar when compensation deleted the minute's last trades (REMOVE events)", async () => {
     storedTrades[`REC#AAPL#${MINUTE}`] = [];
     ddb.on(GetItemCommand).resolves({ Item: barItem(expectedAapl, 'us-east-1') });
-    await expect(handler(event(streamRecord('REMOVE', recordItem(t1))), context)).resolves.toEqual({ batchItemFailures: [] });
-    expect(ddb.commandCalls(DeleteItemCommand)[0].args[0].input.Key).toEqual({ pk: { S: 'BAR#AAPL' }, sk: { S: MINUTE } });
+    await expect(handler(event(streamRecord('REMOVE', recordItem(t1))), context)).resolves.toEqual({
+      batchItemFailures: [],
+    });
+    expect(ddb.commandCalls(DeleteItemCommand)[0].args[0].input.Key).toEqual({
+      pk: { S: 'BAR#AAPL' },
+      sk: { S: MINUTE },
+    });
   });
 
-  it('reports only the failed minute\'s records as batch item failures', async () => {
-    ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': { S: `REC#MSFT#${MINUTE}` }, ':trade': { S: 'T#' } } }).rejects(new Error('boom'));
+  it("reports only the failed minute's records as batch item failures", async () => {
+    ddb
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': { S: `REC#MSFT#${MINUTE}` }, ':trade': { S: 'T#' } } })
+      .rejects(new Error('boom'));
     const aapl = streamRecord('INSERT', recordItem(t1));
     const msftRecord = streamRecord('INSERT', recordItem(msft));
     const result = await handler(event(aapl, msftRecord), context);

@@ -10,7 +10,10 @@ import { noSuchKey, s3Body } from './support/s3';
 const ddb = mockClient(DynamoDBClient);
 const s3 = mockClient(S3Client);
 const source = { kind: 's3' as const, uri: 's3://ingest-test/incoming/a.csv', versionId: 'v1' };
-const chunk0 = [trade({ recordId: 'r1', source: { ...source, line: 2 } }), trade({ recordId: 'r2', source: { ...source, line: 3 } })];
+const chunk0 = [
+  trade({ recordId: 'r1', source: { ...source, line: 2 } }),
+  trade({ recordId: 'r2', source: { ...source, line: 3 } }),
+];
 const chunk1 = [trade({ recordId: 'r3', source: { ...source, line: 4 } })];
 const state: FileWorkflowState = {
   bucket: 'ingest-test',
@@ -46,9 +49,16 @@ beforeEach(() => {
 });
 
 describe('compensate-file', () => {
-  it('deletes exactly this file\'s records, each only if the stored item still comes from this file version', async () => {
+  it("deletes exactly this file's records, each only if the stored item still comes from this file version", async () => {
     const result = await handler(state, context);
-    expect(result).toEqual({ fileId: 'a-csv-0123456789abcdef', deleted: 3, kept: 0, missingChunks: 0, quarantineKey: 'quarantine/incoming/a.csv', errorName: 'UnprocessedItemsError' });
+    expect(result).toEqual({
+      fileId: 'a-csv-0123456789abcdef',
+      deleted: 3,
+      kept: 0,
+      missingChunks: 0,
+      quarantineKey: 'quarantine/incoming/a.csv',
+      errorName: 'UnprocessedItemsError',
+    });
     const deletes = ddb.commandCalls(DeleteItemCommand).map((c) => c.args[0].input);
     expect(deletes.map((d) => d.Key!.sk.S)).toEqual(['T#r1', 'T#r2', 'T#r3']);
     expect(deletes[0]).toMatchObject({
@@ -59,26 +69,42 @@ describe('compensate-file', () => {
   });
 
   it('keeps a record that another file has since written (ConditionalCheckFailed is fine)', async () => {
-    ddb.on(DeleteItemCommand, { Key: { pk: { S: 'REC#AAPL#2024-03-01T14:30:00.000Z' }, sk: { S: 'T#r2' } } }).rejects(
-      Object.assign(new Error('condition'), { name: 'ConditionalCheckFailedException', $metadata: { httpStatusCode: 400 } }),
-    );
+    ddb
+      .on(DeleteItemCommand, { Key: { pk: { S: 'REC#AAPL#2024-03-01T14:30:00.000Z' }, sk: { S: 'T#r2' } } })
+      .rejects(
+        Object.assign(new Error('condition'), {
+          name: 'ConditionalCheckFailedException',
+          $metadata: { httpStatusCode: 400 },
+        }),
+      );
     await expect(handler(state, context)).resolves.toMatchObject({ deleted: 2, kept: 1 });
   });
 
   it('quarantines the original version and marks the file FAILED out of the status index', async () => {
     await handler(state, context);
-    expect(s3.commandCalls(CopyObjectCommand)[0].args[0].input).toEqual({ CopySource: 'ingest-test/incoming/a.csv?versionId=v1', Bucket: 'ingest-test', Key: 'quarantine/incoming/a.csv' });
+    expect(s3.commandCalls(CopyObjectCommand)[0].args[0].input).toEqual({
+      CopySource: 'ingest-test/incoming/a.csv?versionId=v1',
+      Bucket: 'ingest-test',
+      Key: 'quarantine/incoming/a.csv',
+    });
     const update = ddb.commandCalls(UpdateItemCommand)[0].args[0].input;
     expect(update.Key).toEqual({ pk: { S: 'FILE#a-csv-0123456789abcdef' }, sk: { S: 'FILE' } });
     expect(update.UpdateExpression).toMatch(/REMOVE #gsi1pk, #gsi1sk$/);
-    expect(Object.values(update.ExpressionAttributeValues!)).toEqual(expect.arrayContaining([{ S: 'FAILED' }, { S: 'UnprocessedItemsError' }]));
+    expect(Object.values(update.ExpressionAttributeValues!)).toEqual(
+      expect.arrayContaining([{ S: 'FAILED' }, { S: 'UnprocessedItemsError' }]),
+    );
   });
 
   it('is safe to re-run after staged chunks or the original are gone (validation failed early)', async () => {
     s3.on(GetObjectCommand).rejects(noSuchKey());
     s3.on(CopyObjectCommand).rejects(noSuchKey());
     const early: FileWorkflowState = { ...state, validation: undefined, error: { Error: 'FileNotFoundError' } };
-    await expect(handler(early, context)).resolves.toMatchObject({ deleted: 0, kept: 0, missingChunks: 0, errorName: 'FileNotFoundError' });
+    await expect(handler(early, context)).resolves.toMatchObject({
+      deleted: 0,
+      kept: 0,
+      missingChunks: 0,
+      errorName: 'FileNotFoundError',
+    });
     await expect(handler(state, context)).resolves.toMatchObject({ deleted: 0, missingChunks: 2 });
     expect(ddb.commandCalls(UpdateItemCommand)).toHaveLength(2);
   });

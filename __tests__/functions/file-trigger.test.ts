@@ -31,7 +31,9 @@ const event = (...records: ReturnType<typeof s3Record>[]): S3Event => ({ Records
 
 beforeEach(() => {
   sfn.reset();
-  sfn.on(StartExecutionCommand).callsFake((input: { name: string }) => ({ executionArn: `arn:exec:${input.name}`, startDate: new Date() }));
+  sfn
+    .on(StartExecutionCommand)
+    .callsFake((input: { name: string }) => ({ executionArn: `arn:exec:${input.name}`, startDate: new Date() }));
 });
 
 describe('file-trigger', () => {
@@ -44,13 +46,23 @@ describe('file-trigger', () => {
     const inputs = sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input);
     expect(inputs[0].name).toBe(fileIdFor('ingest-test', 'incoming/day 1/trades+ü.csv', 'v1'));
     expect(inputs[0].stateMachineArn).toBe(process.env.STATE_MACHINE_ARN);
-    expect(JSON.parse(inputs[0].input!)).toMatchObject({ bucket: 'ingest-test', key: 'incoming/day 1/trades+ü.csv', versionId: 'v1', size: 1234, processingType: 'standard' });
+    expect(JSON.parse(inputs[0].input!)).toMatchObject({
+      bucket: 'ingest-test',
+      key: 'incoming/day 1/trades+ü.csv',
+      versionId: 'v1',
+      size: 1234,
+      processingType: 'standard',
+    });
     expect(JSON.parse(inputs[1].input!)).toMatchObject({ key: 'incoming/quotes.json', versionId: 'null' });
   });
 
   it('ignores objects outside incoming/, other suffixes and non-create events', async () => {
     const result = await handler(
-      event(s3Record('rejected/a.csv.jsonl', 'v'), s3Record('incoming/notes.txt', 'v'), s3Record('incoming/a.csv', 'v', 'ObjectRemoved:Delete')),
+      event(
+        s3Record('rejected/a.csv.jsonl', 'v'),
+        s3Record('incoming/notes.txt', 'v'),
+        s3Record('incoming/a.csv', 'v', 'ObjectRemoved:Delete'),
+      ),
       context,
     );
     expect(result).toEqual({ started: 0, duplicates: 0, skipped: 3 });
@@ -59,15 +71,23 @@ describe('file-trigger', () => {
 
   it('counts a duplicate notification (ExecutionAlreadyExists) instead of failing', async () => {
     sfn.on(StartExecutionCommand).rejects(Object.assign(new Error('exists'), { name: 'ExecutionAlreadyExists' }));
-    await expect(handler(event(s3Record('incoming/a.csv', 'v1')), context)).resolves.toEqual({ started: 0, duplicates: 1, skipped: 0 });
+    await expect(handler(event(s3Record('incoming/a.csv', 'v1')), context)).resolves.toEqual({
+      started: 0,
+      duplicates: 1,
+      skipped: 0,
+    });
   });
 
   it('throws after trying every record when a start fails, so the async invoke retries', async () => {
     sfn
       .on(StartExecutionCommand)
-      .rejectsOnce(Object.assign(new Error('denied'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } }))
+      .rejectsOnce(
+        Object.assign(new Error('denied'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } }),
+      )
       .resolves({ executionArn: 'arn:x', startDate: new Date() });
-    await expect(handler(event(s3Record('incoming/a.csv', 'v1'), s3Record('incoming/b.csv', 'v1')), context)).rejects.toMatchObject({ name: 'ExecutionStartError', failed: 1 });
+    await expect(
+      handler(event(s3Record('incoming/a.csv', 'v1'), s3Record('incoming/b.csv', 'v1')), context),
+    ).rejects.toMatchObject({ name: 'ExecutionStartError', failed: 1 });
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(2);
   });
 });

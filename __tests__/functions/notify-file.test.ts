@@ -23,11 +23,25 @@ const base: NotifyInput = {
     rejected: 2,
     reasons: { INVALID_PRICE: 1, MISSING_FIELD: 1 },
     rejectsKey: 'rejected/a.csv.jsonl',
-    chunks: [{ key: 'k0', records: 1000 }, { key: 'k1', records: 500 }],
+    chunks: [
+      { key: 'k0', records: 1000 },
+      { key: 'k1', records: 500 },
+    ],
   },
 };
-const completed: NotifyInput = { ...base, results: [[{ stored: 1000 }, { stored: 499 }], { archiveBucket: 'archive-test', originalKey: 'o', lineageKey: 'l' }], status: 'COMPLETED' };
-const failed: NotifyInput = { ...base, error: { Error: 'States.TaskFailed', Cause: '{"errorType":"UnprocessedItemsError","errorMessage":"3 writes unprocessed"}' }, status: 'FAILED' };
+const completed: NotifyInput = {
+  ...base,
+  results: [[{ stored: 1000 }, { stored: 499 }], { archiveBucket: 'archive-test', originalKey: 'o', lineageKey: 'l' }],
+  status: 'COMPLETED',
+};
+const failed: NotifyInput = {
+  ...base,
+  error: {
+    Error: 'States.TaskFailed',
+    Cause: '{"errorType":"UnprocessedItemsError","errorMessage":"3 writes unprocessed"}',
+  },
+  status: 'FAILED',
+};
 
 beforeEach(() => {
   ddb.reset();
@@ -41,13 +55,26 @@ beforeEach(() => {
 describe('notify-file', () => {
   it('marks a completed run COMPLETED with counts and announces it on SNS and the bus', async () => {
     const detail = await handler(completed, context);
-    expect(detail).toMatchObject({ status: 'COMPLETED', accepted: 1500, rejected: 2, stored: 1499, reasons: { INVALID_PRICE: 1, MISSING_FIELD: 1 } });
+    expect(detail).toMatchObject({
+      status: 'COMPLETED',
+      accepted: 1500,
+      rejected: 2,
+      stored: 1499,
+      reasons: { INVALID_PRICE: 1, MISSING_FIELD: 1 },
+    });
     const update = ddb.commandCalls(UpdateItemCommand)[0].args[0].input;
     expect(update.UpdateExpression).toContain('REMOVE #gsi1pk, #gsi1sk');
-    expect(Object.values(update.ExpressionAttributeValues!)).toEqual(expect.arrayContaining([{ S: 'COMPLETED' }, { N: '1499' }]));
+    expect(Object.values(update.ExpressionAttributeValues!)).toEqual(
+      expect.arrayContaining([{ S: 'COMPLETED' }, { N: '1499' }]),
+    );
     const publish = sns.commandCalls(PublishCommand)[0].args[0].input;
-    expect(publish).toMatchObject({ TopicArn: process.env.NOTIFICATIONS_TOPIC_ARN, Subject: 'File COMPLETED: incoming/a.csv' });
-    expect(JSON.parse(publish.Message!).summary).toBe('1500 accepted, 2 rejected (INVALID_PRICE=1, MISSING_FIELD=1), 1499 stored');
+    expect(publish).toMatchObject({
+      TopicArn: process.env.NOTIFICATIONS_TOPIC_ARN,
+      Subject: 'File COMPLETED: incoming/a.csv',
+    });
+    expect(JSON.parse(publish.Message!).summary).toBe(
+      '1500 accepted, 2 rejected (INVALID_PRICE=1, MISSING_FIELD=1), 1499 stored',
+    );
     const entry = eb.commandCalls(PutEventsCommand)[0].args[0].input.Entries![0];
     expect(entry.DetailType).toBe('FileProcessed');
     expect(JSON.parse(entry.Detail!)).toMatchObject({ fileId: 'a-csv-0123456789abcdef', status: 'COMPLETED' });
@@ -61,9 +88,15 @@ describe('notify-file', () => {
 
   it('announces failures (batch runs too) with the error, and marks the file FAILED', async () => {
     const detail = await handler({ ...failed, processingType: 'batch' }, context);
-    expect(detail).toMatchObject({ status: 'FAILED', stored: 0, error: { name: 'States.TaskFailed', message: '3 writes unprocessed' } });
+    expect(detail).toMatchObject({
+      status: 'FAILED',
+      stored: 0,
+      error: { name: 'States.TaskFailed', message: '3 writes unprocessed' },
+    });
     expect(sns.commandCalls(PublishCommand)[0].args[0].input.Subject).toBe('File FAILED: incoming/a.csv');
-    expect(Object.values(ddb.commandCalls(UpdateItemCommand)[0].args[0].input.ExpressionAttributeValues!)).toEqual(expect.arrayContaining([{ S: 'FAILED' }]));
+    expect(Object.values(ddb.commandCalls(UpdateItemCommand)[0].args[0].input.ExpressionAttributeValues!)).toEqual(
+      expect.arrayContaining([{ S: 'FAILED' }]),
+    );
   });
 
   it('keeps SNS subjects within what SNS accepts', async () => {

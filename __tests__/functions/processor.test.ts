@@ -27,7 +27,12 @@ function message(id: string, detail: unknown, body?: string): SQSRecord {
         resources: [],
         detail,
       }),
-    attributes: { ApproximateReceiveCount: '1', SentTimestamp: '1709303406000', SenderId: 'AIDA', ApproximateFirstReceiveTimestamp: '1709303406001' },
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: '1709303406000',
+      SenderId: 'AIDA',
+      ApproximateFirstReceiveTimestamp: '1709303406001',
+    },
     messageAttributes: {},
     md5OfBody: 'md5',
     eventSource: 'aws:sqs',
@@ -36,8 +41,10 @@ function message(id: string, detail: unknown, body?: string): SQSRecord {
   };
 }
 const event = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
-const written = (): WriteRequest[] => ddb.commandCalls(BatchWriteItemCommand).flatMap((c) => c.args[0].input.RequestItems!['pipeline-test']);
-const apiTrade = (id: string): MarketRecord => trade({ recordId: id, source: { kind: 'api', uri: 'api://req-1', line: 0 } });
+const written = (): WriteRequest[] =>
+  ddb.commandCalls(BatchWriteItemCommand).flatMap((c) => c.args[0].input.RequestItems!['pipeline-test']);
+const apiTrade = (id: string): MarketRecord =>
+  trade({ recordId: id, source: { kind: 'api', uri: 'api://req-1', line: 0 } });
 
 beforeEach(() => {
   ddb.reset();
@@ -46,15 +53,26 @@ beforeEach(() => {
 
 describe('processor', () => {
   it('writes the records of a batch together and reports no failures', async () => {
-    const result = await handler(event(message('m1', apiTrade('a')), message('m2', quote()), message('m3', apiTrade('b'))), context);
+    const result = await handler(
+      event(message('m1', apiTrade('a')), message('m2', quote()), message('m3', apiTrade('b'))),
+      context,
+    );
     expect(result).toEqual({ batchItemFailures: [] });
     expect(ddb.commandCalls(BatchWriteItemCommand)).toHaveLength(1);
-    expect(written()).toEqual([recordItem(apiTrade('a')), recordItem(quote()), recordItem(apiTrade('b'))].map((Item) => ({ PutRequest: { Item } })));
+    expect(written()).toEqual(
+      [recordItem(apiTrade('a')), recordItem(quote()), recordItem(apiTrade('b'))].map((Item) => ({
+        PutRequest: { Item },
+      })),
+    );
   });
 
   it('fails only malformed messages, so they reach the DLQ after maxReceiveCount', async () => {
     const result = await handler(
-      event(message('ok', apiTrade('a')), message('bad-json', null, '{not json'), message('bad-detail', { ...apiTrade('b'), price: 12.5 })),
+      event(
+        message('ok', apiTrade('a')),
+        message('bad-json', null, '{not json'),
+        message('bad-detail', { ...apiTrade('b'), price: 12.5 }),
+      ),
       context,
     );
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'bad-json' }, { itemIdentifier: 'bad-detail' }]);
@@ -66,7 +84,10 @@ describe('processor', () => {
     ddb.on(BatchWriteItemCommand).resolves({ UnprocessedItems: { 'pipeline-test': [stuck] } });
     jest.useFakeTimers({ advanceTimers: true });
     try {
-      const run = handler(event(message('m1', apiTrade('a')), message('m2', apiTrade('b')), message('m2-redelivered', apiTrade('b'))), context);
+      const run = handler(
+        event(message('m1', apiTrade('a')), message('m2', apiTrade('b')), message('m2-redelivered', apiTrade('b'))),
+        context,
+      );
       await jest.runAllTimersAsync();
       const result = await run;
       expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm2' }, { itemIdentifier: 'm2-redelivered' }]);
@@ -76,7 +97,10 @@ describe('processor', () => {
   });
 
   it('also takes a bare record body (a rule with InputPath $.detail)', async () => {
-    const result = await handler(event(message('bare', null, JSON.stringify(apiTrade('a'))), message('scalar', null, '42')), context);
+    const result = await handler(
+      event(message('bare', null, JSON.stringify(apiTrade('a'))), message('scalar', null, '42')),
+      context,
+    );
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'scalar' }]);
     expect(written()).toHaveLength(1);
   });

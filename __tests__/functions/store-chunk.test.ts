@@ -9,9 +9,18 @@ import { noSuchKey, s3Body } from './support/s3';
 
 const ddb = mockClient(DynamoDBClient);
 const s3 = mockClient(S3Client);
-const records = Array.from({ length: 30 }, (_, i) => trade({ recordId: `r${i}`, source: { kind: 's3', uri: 's3://ingest-test/incoming/a.csv', versionId: 'v1', line: i + 2 } }));
+const records = Array.from({ length: 30 }, (_, i) =>
+  trade({
+    recordId: `r${i}`,
+    source: { kind: 's3', uri: 's3://ingest-test/incoming/a.csv', versionId: 'v1', line: i + 2 },
+  }),
+);
 const ndjson = records.map((r) => JSON.stringify(r)).join('\n') + '\n';
-const input = { bucket: 'ingest-test', fileId: 'a-csv-0123456789abcdef', chunk: { key: 'staged/a-csv-0123456789abcdef/00000.ndjson', records: 30 } };
+const input = {
+  bucket: 'ingest-test',
+  fileId: 'a-csv-0123456789abcdef',
+  chunk: { key: 'staged/a-csv-0123456789abcdef/00000.ndjson', records: 30 },
+};
 
 beforeEach(() => {
   ddb.reset();
@@ -29,8 +38,17 @@ describe('store-chunk', () => {
   });
 
   it('fails (for the workflow to retry) when writes stay unprocessed', async () => {
-    s3.on(GetObjectCommand).resolves({ Body: s3Body(records.slice(0, 1).map((r) => JSON.stringify(r)).join('\n')) });
-    ddb.on(BatchWriteItemCommand).resolves({ UnprocessedItems: { 'pipeline-test': [{ PutRequest: { Item: recordItem(records[0]) } }] } });
+    s3.on(GetObjectCommand).resolves({
+      Body: s3Body(
+        records
+          .slice(0, 1)
+          .map((r) => JSON.stringify(r))
+          .join('\n'),
+      ),
+    });
+    ddb
+      .on(BatchWriteItemCommand)
+      .resolves({ UnprocessedItems: { 'pipeline-test': [{ PutRequest: { Item: recordItem(records[0]) } }] } });
     jest.useFakeTimers({ advanceTimers: true });
     try {
       const run = handler({ ...input, chunk: { ...input.chunk, records: 1 } }, context).catch((e: unknown) => e);
@@ -43,7 +61,9 @@ describe('store-chunk', () => {
 
   it('refuses a chunk whose record count differs from what Validate staged', async () => {
     s3.on(GetObjectCommand).resolves({ Body: s3Body(ndjson) });
-    await expect(handler({ ...input, chunk: { ...input.chunk, records: 31 } }, context)).rejects.toMatchObject({ name: 'StagedChunkMismatchError' });
+    await expect(handler({ ...input, chunk: { ...input.chunk, records: 31 } }, context)).rejects.toMatchObject({
+      name: 'StagedChunkMismatchError',
+    });
     expect(ddb.commandCalls(BatchWriteItemCommand)).toHaveLength(0);
   });
 

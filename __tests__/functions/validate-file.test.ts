@@ -11,7 +11,14 @@ import { noSuchKey, s3Body } from './support/s3';
 
 const ddb = mockClient(DynamoDBClient);
 const s3 = mockClient(S3Client);
-const input: FileWorkflowInput = { bucket: 'ingest-test', key: 'incoming/2024/trades.csv', versionId: 'v1', size: 300, processingType: 'standard', requestedAt: '2024-03-01T14:31:00.000Z' };
+const input: FileWorkflowInput = {
+  bucket: 'ingest-test',
+  key: 'incoming/2024/trades.csv',
+  versionId: 'v1',
+  size: 300,
+  processingType: 'standard',
+  requestedAt: '2024-03-01T14:31:00.000Z',
+};
 const fileId = fileIdFor('ingest-test', 'incoming/2024/trades.csv', 'v1');
 const csv = [
   'Symbol,Timestamp,Price,Size,TradeId',
@@ -49,16 +56,30 @@ describe('validate-file', () => {
         { key: `staged/${fileId}/00001.ndjson`, records: 1 },
       ],
     });
-    expect(s3.commandCalls(GetObjectCommand)[0].args[0].input).toEqual({ Bucket: 'ingest-test', Key: 'incoming/2024/trades.csv', VersionId: 'v1' });
+    expect(s3.commandCalls(GetObjectCommand)[0].args[0].input).toEqual({
+      Bucket: 'ingest-test',
+      Key: 'incoming/2024/trades.csv',
+      VersionId: 'v1',
+    });
     const staged = puts().filter((p) => p.Key!.startsWith('staged/'));
-    const records = staged.flatMap((p) => (p.Body as string).trim().split('\n').map((l) => assertMarketRecord(JSON.parse(l))));
+    const records = staged.flatMap((p) =>
+      (p.Body as string)
+        .trim()
+        .split('\n')
+        .map((l) => assertMarketRecord(JSON.parse(l))),
+    );
     expect(records.map((r) => [r.symbol, r.source.line, r.source.versionId, r.originRegion])).toEqual([
       ['AAPL', 2, 'v1', 'us-east-1'],
       ['AAPL', 4, 'v1', 'us-east-1'],
       ['MSFT', 6, 'v1', 'us-east-1'],
     ]);
     const report = puts().find((p) => p.Key === 'rejected/2024/trades.csv.jsonl')!;
-    expect((report.Body as string).trim().split('\n').map((l) => JSON.parse(l))).toEqual([
+    expect(
+      (report.Body as string)
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
       { line: 3, reason: 'INVALID_PRICE', message: expect.any(String) },
       { line: 5, reason: 'INVALID_TIMESTAMP', message: expect.any(String) },
     ]);
@@ -83,7 +104,12 @@ describe('validate-file', () => {
   });
 
   it('sizes chunks by processing type', () => {
-    expect([chunkSizeFor('standard', 1000), chunkSizeFor('priority', 1000), chunkSizeFor('batch', 1000), chunkSizeFor('priority', 2)]).toEqual([1000, 250, 4000, 1]);
+    expect([
+      chunkSizeFor('standard', 1000),
+      chunkSizeFor('priority', 1000),
+      chunkSizeFor('batch', 1000),
+      chunkSizeFor('priority', 2),
+    ]).toEqual([1000, 250, 4000, 1]);
   });
 
   it('fails with FileNotFoundError when the version does not exist', async () => {
@@ -93,7 +119,9 @@ describe('validate-file', () => {
 
   it('fails with UnsupportedFileError for other formats', async () => {
     s3.on(GetObjectCommand).resolves({ Body: s3Body('hello') });
-    await expect(handler({ ...input, key: 'incoming/readme.txt' }, context)).rejects.toMatchObject({ name: 'UnsupportedFileError' });
+    await expect(handler({ ...input, key: 'incoming/readme.txt' }, context)).rejects.toMatchObject({
+      name: 'UnsupportedFileError',
+    });
     expect(puts()).toHaveLength(0);
   });
 });

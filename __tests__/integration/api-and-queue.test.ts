@@ -13,7 +13,14 @@ describe('HTTP ingest → bus → queue → processor', () => {
     { symbol: 'AAPL', timestamp: '2026-03-10T14:30:31.500Z', price: '227.30', size: 50, tradeId: 'API2' },
     { symbol: 'AAPL', timestamp: '2026-03-10T14:30:59.999Z', price: '227.20', size: 25, tradeId: 'API3' },
   ];
-  const quote = { symbol: 'AAPL', timestamp: '2026-03-10T14:30:10.000Z', bid: '227.09', ask: '227.11', bidSize: 300, askSize: 200 };
+  const quote = {
+    symbol: 'AAPL',
+    timestamp: '2026-03-10T14:30:10.000Z',
+    bid: '227.09',
+    ask: '227.11',
+    bidSize: 300,
+    askSize: 200,
+  };
   const invalid = [
     { symbol: 'AAPL', timestamp: '2026-03-10T14:30:02.000Z', price: '0', size: 10 },
     { symbol: 'MSFT', timestamp: '2026-03-10T14:30:03.000Z', bid: '415.20', ask: '415.10', bidSize: 1, askSize: 1 },
@@ -40,7 +47,11 @@ describe('HTTP ingest → bus → queue → processor', () => {
 
   it('answers 202 with the index and reason of each rejected record', () => {
     expect(response.statusCode).toBe(202);
-    const body = JSON.parse(response.body as string) as { accepted: number; rejected: number; rejects: { index: number; reason: string }[] };
+    const body = JSON.parse(response.body as string) as {
+      accepted: number;
+      rejected: number;
+      rejects: { index: number; reason: string }[];
+    };
     expect(body.accepted).toBe(4);
     expect(body.rejected).toBe(3);
     expect(body.rejects.map((r) => [r.index, r.reason])).toEqual([
@@ -52,7 +63,11 @@ describe('HTTP ingest → bus → queue → processor', () => {
 
   it('routes accepted records through the bus rule to the queue and stores them, despite a crashed batch', async () => {
     expect(capturedBody).toBeDefined();
-    const envelope = JSON.parse(capturedBody as string) as { source: string; 'detail-type': string; detail: { type: string } };
+    const envelope = JSON.parse(capturedBody as string) as {
+      source: string;
+      'detail-type': string;
+      detail: { type: string };
+    };
     expect(envelope.source).toBe('market-data.pipeline');
     expect(['trade', 'quote']).toContain(envelope.detail.type);
     expect(pipeline.queue.failedReceives).toBe(4);
@@ -66,7 +81,9 @@ describe('HTTP ingest → bus → queue → processor', () => {
 
   it('adds nothing when an SQS message is delivered again', async () => {
     const before = { stored: await storedRecords(pipeline), bars: await tableBars(pipeline) };
-    await pipeline.clients.sqs.send(new SendMessageCommand({ QueueUrl: pipeline.resources.queueUrl, MessageBody: capturedBody as string }));
+    await pipeline.clients.sqs.send(
+      new SendMessageCommand({ QueueUrl: pipeline.resources.queueUrl, MessageBody: capturedBody as string }),
+    );
     const delivered = pipeline.queue.delivered;
     await pipeline.drain();
     expect(pipeline.queue.delivered).toBe(delivered + 1);
@@ -85,11 +102,17 @@ describe('HTTP ingest → bus → queue → processor', () => {
 
   it('fails a poison message alone and moves it to the DLQ after three receives', async () => {
     const before = await storedRecords(pipeline);
-    await pipeline.clients.sqs.send(new SendMessageCommand({ QueueUrl: pipeline.resources.queueUrl, MessageBody: '{"detail": {"symbol": "??"}}' }));
-    await pipeline.clients.sqs.send(new SendMessageCommand({ QueueUrl: pipeline.resources.queueUrl, MessageBody: capturedBody as string }));
+    await pipeline.clients.sqs.send(
+      new SendMessageCommand({ QueueUrl: pipeline.resources.queueUrl, MessageBody: '{"detail": {"symbol": "??"}}' }),
+    );
+    await pipeline.clients.sqs.send(
+      new SendMessageCommand({ QueueUrl: pipeline.resources.queueUrl, MessageBody: capturedBody as string }),
+    );
     await pipeline.drain();
     expect(await pipeline.queue.depth()).toEqual({ queued: 0, deadLettered: 1 });
-    const dead = await pipeline.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: pipeline.resources.deadLetterQueueUrl, MaxNumberOfMessages: 10 }));
+    const dead = await pipeline.clients.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: pipeline.resources.deadLetterQueueUrl, MaxNumberOfMessages: 10 }),
+    );
     expect(dead.Messages?.map((m) => m.Body)).toEqual(['{"detail": {"symbol": "??"}}']);
     expect(await storedRecords(pipeline)).toBe(before);
   });

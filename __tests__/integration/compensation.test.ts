@@ -1,7 +1,16 @@
 import { fileIdFor } from '../../functions/lib/store/file-ids';
 import { KEY_PREFIX, WORKFLOW_STEPS, type StoreChunkInput } from '../../contract';
 import type { LocalPipeline } from '../../local/local-pipeline';
-import { expectedBars, fileItem, generateTrades, listKeys, storedRecords, tableBars, testPipeline, tradesCsv } from './harness';
+import {
+  expectedBars,
+  fileItem,
+  generateTrades,
+  listKeys,
+  storedRecords,
+  tableBars,
+  testPipeline,
+  tradesCsv,
+} from './harness';
 
 /** An error no retrier lists: the run goes straight to compensation. */
 class InjectedStoreFailure extends Error {
@@ -60,7 +69,9 @@ describe('a failure in the middle of a file is compensated', () => {
   });
 
   it('quarantines the failed file and marks it FAILED', async () => {
-    expect(await listKeys(pipeline, pipeline.resources.ingestBucket, KEY_PREFIX.quarantine)).toEqual([`${KEY_PREFIX.quarantine}incoming/failing.csv`]);
+    expect(await listKeys(pipeline, pipeline.resources.ingestBucket, KEY_PREFIX.quarantine)).toEqual([
+      `${KEY_PREFIX.quarantine}incoming/failing.csv`,
+    ]);
     expect(await fileItem(pipeline, failingFileId as string)).toMatchObject({ status: { S: 'FAILED' } });
     const report = await pipeline.report();
     expect(report.files.map((f) => [f.key, f.status])).toEqual([

@@ -2,15 +2,33 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeStateMachineCommand } from '@aws-sdk/client-sfn';
 import { KEY_PREFIX, WORKFLOW_STEPS } from '../../contract';
-import { FILE_WORKFLOW_STEP_FUNCTIONS, fileWorkflowDefinition, type FileWorkflowStepArns } from '../../modules/compute/file-workflow/definition';
+import {
+  FILE_WORKFLOW_STEP_FUNCTIONS,
+  fileWorkflowDefinition,
+  type FileWorkflowStepArns,
+} from '../../modules/compute/file-workflow/definition';
 import { functionArn } from '../../local/provision';
 import type { LocalPipeline } from '../../local/local-pipeline';
-import { expectedBars, fileItem, generateTrades, listKeys, readText, storedRecords, tableBars, testPipeline, tradesCsv } from './harness';
+import {
+  expectedBars,
+  fileItem,
+  generateTrades,
+  listKeys,
+  readText,
+  storedRecords,
+  tableBars,
+  testPipeline,
+  tradesCsv,
+} from './harness';
 
 describe('a file through the local pipeline, end to end', () => {
   let pipeline: LocalPipeline;
   const rows = generateTrades(60, { symbols: ['AAPL', 'NVDA', 'BRK.B'], minutes: 3, idPrefix: 'E2E' });
-  const badLines = ['AAPL,2026-03-10T14:30:30.000Z,-1.00,100,BAD1', 'MSFT,2026-03-10 14:31:00,415.00,100,BAD2', 'nv da,2026-03-10T14:31:00.000Z,118.00,10,BAD3'];
+  const badLines = [
+    'AAPL,2026-03-10T14:30:30.000Z,-1.00,100,BAD1',
+    'MSFT,2026-03-10 14:31:00,415.00,100,BAD2',
+    'nv da,2026-03-10T14:31:00.000Z,118.00,10,BAD3',
+  ];
 
   beforeAll(async () => {
     pipeline = await testPipeline('e2e', { chunkSize: 25 });
@@ -23,15 +41,28 @@ describe('a file through the local pipeline, end to end', () => {
     const run = pipeline.workflows.finished[0];
     expect(run.status).toBe('SUCCEEDED');
     const top = run.trace.filter((e) => e.type === 'StateEntered' && !e.state.includes('/')).map((e) => e.state);
-    expect(top).toEqual([WORKFLOW_STEPS.validate, WORKFLOW_STEPS.process, WORKFLOW_STEPS.markCompleted, WORKFLOW_STEPS.notifySuccess, WORKFLOW_STEPS.done]);
+    expect(top).toEqual([
+      WORKFLOW_STEPS.validate,
+      WORKFLOW_STEPS.process,
+      WORKFLOW_STEPS.markCompleted,
+      WORKFLOW_STEPS.notifySuccess,
+      WORKFLOW_STEPS.done,
+    ]);
     // 60 accepted rows in chunks of 25: three StoreChunk iterations inside the Map.
-    expect(run.trace.filter((e) => e.type === 'StateEntered' && e.state.endsWith(`/${WORKFLOW_STEPS.storeChunk}`))).toHaveLength(3);
+    expect(
+      run.trace.filter((e) => e.type === 'StateEntered' && e.state.endsWith(`/${WORKFLOW_STEPS.storeChunk}`)),
+    ).toHaveLength(3);
   });
 
   it('created the state machine in the emulator with the definition the stack synthesizes', async () => {
-    const machine = await pipeline.clients.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: pipeline.resources.stateMachineArn }));
+    const machine = await pipeline.clients.sfn.send(
+      new DescribeStateMachineCommand({ stateMachineArn: pipeline.resources.stateMachineArn }),
+    );
     const arns = Object.fromEntries(
-      Object.entries(FILE_WORKFLOW_STEP_FUNCTIONS).map(([step, fn]) => [step, functionArn('us-east-1', pipeline.resources.accountId, pipeline.resources.spec.functionNames[fn])]),
+      Object.entries(FILE_WORKFLOW_STEP_FUNCTIONS).map(([step, fn]) => [
+        step,
+        functionArn('us-east-1', pipeline.resources.accountId, pipeline.resources.spec.functionNames[fn]),
+      ]),
     ) as unknown as FileWorkflowStepArns;
     expect(JSON.parse(machine.definition as string)).toEqual(fileWorkflowDefinition(arns));
   });
@@ -43,7 +74,10 @@ describe('a file through the local pipeline, end to end', () => {
   it('writes the rejects report with the line and reason of each bad row', async () => {
     const reports = await listKeys(pipeline, pipeline.resources.ingestBucket, KEY_PREFIX.rejected);
     expect(reports).toHaveLength(1);
-    const lines = (await readText(pipeline, pipeline.resources.ingestBucket, reports[0])).trim().split('\n').map((l) => JSON.parse(l) as { line: number; reason: string });
+    const lines = (await readText(pipeline, pipeline.resources.ingestBucket, reports[0]))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { line: number; reason: string });
     expect(lines.map((l) => [l.line, l.reason])).toEqual([
       [62, 'INVALID_PRICE'],
       [63, 'INVALID_TIMESTAMP'],
@@ -70,7 +104,13 @@ describe('a file through the local pipeline, end to end', () => {
     await pipeline.drain();
     const report = await pipeline.report();
     const file = report.files.find((f) => f.key === 'incoming/trades-2026-03-10.csv');
-    expect(file).toEqual({ key: 'incoming/trades-2026-03-10.csv', accepted: 90, rejected: 5, status: 'COMPLETED', reasons: { INVALID_PRICE: 1, INVALID_TIMESTAMP: 1, INVALID_SYMBOL: 1, INVALID_SIZE: 1, MISSING_FIELD: 1 } });
+    expect(file).toEqual({
+      key: 'incoming/trades-2026-03-10.csv',
+      accepted: 90,
+      rejected: 5,
+      status: 'COMPLETED',
+      reasons: { INVALID_PRICE: 1, INVALID_TIMESTAMP: 1, INVALID_SYMBOL: 1, INVALID_SIZE: 1, MISSING_FIELD: 1 },
+    });
     expect(report.stored).toBe(rows.length + 90);
   });
 });

@@ -14,7 +14,9 @@ export default async function globalSetup(): Promise<void> {
     handle = await startEmulator({ log: (message) => process.stderr.write(`[integration] ${message}\n`) });
   } catch (error) {
     const detail = error instanceof EmulatorStartError ? error.message : String(error);
-    throw new Error(`The integration suite needs the local AWS emulator (moto server), which could not be started:\n${detail}`);
+    throw new Error(
+      `The integration suite needs the local AWS emulator (moto server), which could not be started:\n${detail}`,
+    );
   }
   (globalThis as Record<string, unknown>)[EMULATOR_HANDLE_KEY] = handle;
   // Test workers are forked after this and inherit these: every SDK client in the suite

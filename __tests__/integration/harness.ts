@@ -12,12 +12,22 @@ import { countStoredRecords, readBars } from '../../local/run-report';
 import type { MinuteBar } from '../../functions/lib/domain/types';
 
 /** A fresh pipeline named `it-<name>` in the emulator started by global-setup. */
-export async function testPipeline(name: string, options: { fault?: FaultInjector; chunkSize?: number } = {}): Promise<LocalPipeline> {
-  if (!process.env.AWS_ENDPOINT_URL) throw new Error('AWS_ENDPOINT_URL is not set: run the integration project through jest (global-setup starts the emulator)');
+export async function testPipeline(
+  name: string,
+  options: { fault?: FaultInjector; chunkSize?: number } = {},
+): Promise<LocalPipeline> {
+  if (!process.env.AWS_ENDPOINT_URL)
+    throw new Error(
+      'AWS_ENDPOINT_URL is not set: run the integration project through jest (global-setup starts the emulator)',
+    );
   process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   // Config exactly as a user's would load, minus ambient PIPELINE_* variables.
-  const config = loadConfig('dev', { namePrefix: `it-${name}`, ...(options.chunkSize ? { chunkSize: options.chunkSize } : {}) }, {});
+  const config = loadConfig(
+    'dev',
+    { namePrefix: `it-${name}`, ...(options.chunkSize ? { chunkSize: options.chunkSize } : {}) },
+    {},
+  );
   return LocalPipeline.create({ config, fault: options.fault, quietMs: 200 });
 }
 
@@ -32,12 +42,19 @@ export interface TradeRow {
 
 /** A CSV file of trades (header + rows), optionally with extra raw lines appended. */
 export function tradesCsv(rows: readonly TradeRow[], extraLines: readonly string[] = []): string {
-  const lines = ['symbol,timestamp,price,size,tradeId', ...rows.map((r) => [r.symbol, r.timestamp, r.price, r.size, r.tradeId ?? ''].join(',')), ...extraLines];
+  const lines = [
+    'symbol,timestamp,price,size,tradeId',
+    ...rows.map((r) => [r.symbol, r.timestamp, r.price, r.size, r.tradeId ?? ''].join(',')),
+    ...extraLines,
+  ];
   return `${lines.join('\n')}\n`;
 }
 
 /** `count` deterministic trades spread over `minutes` minutes from 14:30 UTC on 2026-03-10. */
-export function generateTrades(count: number, options: { symbols?: readonly string[]; minutes?: number; idPrefix?: string; seed?: number } = {}): TradeRow[] {
+export function generateTrades(
+  count: number,
+  options: { symbols?: readonly string[]; minutes?: number; idPrefix?: string; seed?: number } = {},
+): TradeRow[] {
   const symbols = options.symbols ?? ['AAPL', 'MSFT'];
   const minutes = options.minutes ?? 3;
   let seed = options.seed ?? 7;
@@ -51,7 +68,9 @@ export function generateTrades(count: number, options: { symbols?: readonly stri
     const cents = 10000 + Math.floor(random() * 5000);
     return {
       symbol,
-      timestamp: new Date(start + Math.floor((i * minutes * 60_000) / count) + Math.floor(random() * 900)).toISOString(),
+      timestamp: new Date(
+        start + Math.floor((i * minutes * 60_000) / count) + Math.floor(random() * 900),
+      ).toISOString(),
       price: `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`,
       size: 1 + Math.floor(random() * 500),
       tradeId: options.idPrefix === undefined ? undefined : `${options.idPrefix}${i}`,
@@ -90,7 +109,9 @@ export function expectedBars(rows: readonly (TradeRow & { recordId?: string })[]
   const bars: MinuteBar[] = [];
   for (const [key, trades] of groups) {
     const [symbol, minute] = key.split('|');
-    const ordered = [...trades].sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp) || (a.recordId ?? '').localeCompare(b.recordId ?? ''));
+    const ordered = [...trades].sort(
+      (a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp) || (a.recordId ?? '').localeCompare(b.recordId ?? ''),
+    );
     const prices = trades.map((t) => toScaled(t.price));
     const volume = trades.reduce((sum, t) => sum + t.size, 0);
     const notional = trades.reduce((sum, t) => sum + toScaled(t.price) * BigInt(t.size), 0n);
@@ -98,7 +119,8 @@ export function expectedBars(rows: readonly (TradeRow & { recordId?: string })[]
     const quotient = notional / BigInt(volume);
     const remainder = notional % BigInt(volume);
     const twice = remainder * 2n;
-    const vwap = twice > BigInt(volume) || (twice === BigInt(volume) && quotient % 2n === 1n) ? quotient + 1n : quotient;
+    const vwap =
+      twice > BigInt(volume) || (twice === BigInt(volume) && quotient % 2n === 1n) ? quotient + 1n : quotient;
     bars.push({
       symbol,
       minute,
@@ -118,7 +140,15 @@ export function expectedBars(rows: readonly (TradeRow & { recordId?: string })[]
 /** Bars in the table, with decimals canonicalised the same way as {@link expectedBars}. */
 export async function tableBars(pipeline: LocalPipeline): Promise<MinuteBar[]> {
   const bars = await readBars(pipeline.clients.dynamodb, pipeline.resources.tableName);
-  return bars.map((b) => ({ ...b, open: canonical(b.open), high: canonical(b.high), low: canonical(b.low), close: canonical(b.close), vwap: canonical(b.vwap), notional: canonical(b.notional) }));
+  return bars.map((b) => ({
+    ...b,
+    open: canonical(b.open),
+    high: canonical(b.high),
+    low: canonical(b.low),
+    close: canonical(b.close),
+    vwap: canonical(b.vwap),
+    notional: canonical(b.notional),
+  }));
 }
 
 /** Market-record items in the table. */
@@ -140,6 +170,11 @@ export async function readText(pipeline: LocalPipeline, bucket: string, key: str
 
 /** The file item of `fileId` (status, counts). */
 export async function fileItem(pipeline: LocalPipeline, fileId: string): Promise<Record<string, unknown> | undefined> {
-  const { Item } = await pipeline.clients.dynamodb.send(new GetItemCommand({ TableName: pipeline.resources.tableName, Key: { pk: { S: `FILE#${fileId}` }, sk: { S: 'FILE' } } }));
+  const { Item } = await pipeline.clients.dynamodb.send(
+    new GetItemCommand({
+      TableName: pipeline.resources.tableName,
+      Key: { pk: { S: `FILE#${fileId}` }, sk: { S: 'FILE' } },
+    }),
+  );
   return Item;
 }

@@ -29,7 +29,9 @@ describe('at-least-once delivery of files and S3 events is exactly-once in effec
     // The first delivery started the execution; it has not run yet when the second arrives.
     expect(await pipeline.deliverS3Event(uploaded.event as S3Event)).toEqual({ started: 0, duplicates: 1, skipped: 0 });
     await pipeline.drain();
-    expect(pipeline.workflows.finished.filter((run) => (run.input as { key: string }).key === 'incoming/racing.csv')).toHaveLength(1);
+    expect(
+      pipeline.workflows.finished.filter((run) => (run.input as { key: string }).key === 'incoming/racing.csv'),
+    ).toHaveLength(1);
   });
 
   it('keeps items and bars unchanged when the same file is uploaded again as a new version', async () => {

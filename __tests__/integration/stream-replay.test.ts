@@ -28,8 +28,14 @@ describe('DynamoDB stream → bars', () => {
   it('delivers only market records written in this region, in batches of the mapping size', () => {
     const records = delivered.flatMap((e) => e.Records);
     expect(records.length).toBeGreaterThanOrEqual(rows.length);
-    expect(records.every((r) => r.dynamodb?.Keys?.pk?.S?.startsWith('REC#') && r.dynamodb?.NewImage?.originRegion?.S === 'us-east-1')).toBe(true);
-    expect(Math.max(...delivered.map((e) => e.Records.length))).toBeLessThanOrEqual(pipeline.resources.spec.streamMapping.batchSize);
+    expect(
+      records.every(
+        (r) => r.dynamodb?.Keys?.pk?.S?.startsWith('REC#') && r.dynamodb?.NewImage?.originRegion?.S === 'us-east-1',
+      ),
+    ).toBe(true);
+    expect(Math.max(...delivered.map((e) => e.Records.length))).toBeLessThanOrEqual(
+      pipeline.resources.spec.streamMapping.batchSize,
+    );
     expect(pipeline.stream.filteredOut).toBeGreaterThan(0);
   });
 

@@ -35,7 +35,8 @@ function injectThrottling(): { partial: number; throttled: number } {
       const result = await next({ ...args, input: { ...input, RequestItems: sent } });
       const output = result.output as BatchWriteItemCommandOutput;
       const unprocessed = { ...(output.UnprocessedItems ?? {}) };
-      for (const [table, requests] of Object.entries(held)) unprocessed[table] = [...(unprocessed[table] ?? []), ...requests];
+      for (const [table, requests] of Object.entries(held))
+        unprocessed[table] = [...(unprocessed[table] ?? []), ...requests];
       return { ...result, output: { ...output, UnprocessedItems: unprocessed } };
     },
     { step: 'initialize', name: 'injectThrottling' },

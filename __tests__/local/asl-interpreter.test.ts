@@ -1,6 +1,17 @@
-import { AslInterpreter, errorMatches, retryDelaySeconds, StatesError, type Graph, type TaskInvoker } from '../../local/asl-interpreter';
+import {
+  AslInterpreter,
+  errorMatches,
+  retryDelaySeconds,
+  StatesError,
+  type Graph,
+  type TaskInvoker,
+} from '../../local/asl-interpreter';
 
-const identity = { executionArn: 'arn:aws:states:us-east-1:123456789012:execution:sm:run-1', name: 'run-1', stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:sm' };
+const identity = {
+  executionArn: 'arn:aws:states:us-east-1:123456789012:execution:sm:run-1',
+  name: 'run-1',
+  stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:sm',
+};
 
 /** A named error like the handlers throw. */
 function named(name: string, message = name): Error {
@@ -9,7 +20,8 @@ function named(name: string, message = name): Error {
   return error;
 }
 
-const entered = (trace: readonly { type: string; state: string }[]): string[] => trace.filter((e) => e.type === 'StateEntered').map((e) => e.state);
+const entered = (trace: readonly { type: string; state: string }[]): string[] =>
+  trace.filter((e) => e.type === 'StateEntered').map((e) => e.state);
 
 describe('AslInterpreter', () => {
   it('passes task results along ResultPath and discards them with ResultPath null', async () => {
@@ -64,7 +76,15 @@ describe('AslInterpreter', () => {
     const definition: Graph = {
       StartAt: 'T',
       States: {
-        T: { Type: 'Task', Resource: 'fn', Retry: [{ ErrorEquals: ['FileNotFoundError'], MaxAttempts: 0 }, { ErrorEquals: ['States.ALL'], MaxAttempts: 5 }], End: true },
+        T: {
+          Type: 'Task',
+          Resource: 'fn',
+          Retry: [
+            { ErrorEquals: ['FileNotFoundError'], MaxAttempts: 0 },
+            { ErrorEquals: ['States.ALL'], MaxAttempts: 5 },
+          ],
+          End: true,
+        },
       },
     };
     const result = await new AslInterpreter(definition, {
@@ -75,19 +95,32 @@ describe('AslInterpreter', () => {
     }).execute({}, identity);
     expect(calls).toBe(1);
     expect(result).toMatchObject({ status: 'FAILED', error: 'FileNotFoundError' });
-    expect(JSON.parse(result.cause as string)).toEqual({ errorType: 'FileNotFoundError', errorMessage: 'FileNotFoundError' });
+    expect(JSON.parse(result.cause as string)).toEqual({
+      errorType: 'FileNotFoundError',
+      errorMessage: 'FileNotFoundError',
+    });
   });
 
   it('puts { Error, Cause } at the catcher ResultPath and keeps the original input', async () => {
     const definition: Graph = {
       StartAt: 'T',
       States: {
-        T: { Type: 'Task', Resource: 'fn', Catch: [{ ErrorEquals: ['Boom'], ResultPath: '$.error', Next: 'After' }], Next: 'After' },
+        T: {
+          Type: 'Task',
+          Resource: 'fn',
+          Catch: [{ ErrorEquals: ['Boom'], ResultPath: '$.error', Next: 'After' }],
+          Next: 'After',
+        },
         After: { Type: 'Pass', End: true },
       },
     };
-    const result = await new AslInterpreter(definition, { invoke: async () => Promise.reject(named('Boom', 'bad')) }).execute({ keep: true }, identity);
-    expect(result.output).toEqual({ keep: true, error: { Error: 'Boom', Cause: JSON.stringify({ errorType: 'Boom', errorMessage: 'bad' }) } });
+    const result = await new AslInterpreter(definition, {
+      invoke: async () => Promise.reject(named('Boom', 'bad')),
+    }).execute({ keep: true }, identity);
+    expect(result.output).toEqual({
+      keep: true,
+      error: { Error: 'Boom', Cause: JSON.stringify({ errorType: 'Boom', errorMessage: 'bad' }) },
+    });
   });
 
   it('runs Map iterations with ItemSelector, the $$.Map context and bounded concurrency, in item order', async () => {
@@ -101,7 +134,11 @@ describe('AslInterpreter', () => {
           ItemsPath: '$.items',
           ItemSelector: { 'owner.$': '$.owner', 'value.$': '$$.Map.Item.Value', 'index.$': '$$.Map.Item.Index' },
           MaxConcurrency: 2,
-          ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'Work', States: { Work: { Type: 'Task', Resource: 'fn:work', End: true } } },
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'INLINE' },
+            StartAt: 'Work',
+            States: { Work: { Type: 'Task', Resource: 'fn:work', End: true } },
+          },
           ResultPath: '$.results',
           End: true,
         },
@@ -114,9 +151,14 @@ describe('AslInterpreter', () => {
       inFlight--;
       return input;
     };
-    const result = await new AslInterpreter(definition, { invoke }).execute({ owner: 'o', items: ['a', 'b', 'c', 'd', 'e'] }, identity);
+    const result = await new AslInterpreter(definition, { invoke }).execute(
+      { owner: 'o', items: ['a', 'b', 'c', 'd', 'e'] },
+      identity,
+    );
     expect(peak).toBe(2);
-    expect((result.output as { results: unknown[] }).results).toEqual(['a', 'b', 'c', 'd', 'e'].map((value, index) => ({ owner: 'o', value, index })));
+    expect((result.output as { results: unknown[] }).results).toEqual(
+      ['a', 'b', 'c', 'd', 'e'].map((value, index) => ({ owner: 'o', value, index })),
+    );
   });
 
   it('fails a Map when one iteration fails and starts no further iterations', async () => {
@@ -128,7 +170,11 @@ describe('AslInterpreter', () => {
           Type: 'Map',
           ItemsPath: '$',
           MaxConcurrency: 1,
-          ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'W', States: { W: { Type: 'Task', Resource: 'fn', End: true } } },
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'INLINE' },
+            StartAt: 'W',
+            States: { W: { Type: 'Task', Resource: 'fn', End: true } },
+          },
           End: true,
         },
       },
@@ -152,7 +198,10 @@ describe('AslInterpreter', () => {
           Type: 'Parallel',
           Branches: [
             { StartAt: 'A', States: { A: { Type: 'Task', Resource: 'fn:a', End: true } } },
-            { StartAt: 'B', States: { B: failB ? { Type: 'Fail', Error: 'BranchB' } : { Type: 'Task', Resource: 'fn:b', End: true } } },
+            {
+              StartAt: 'B',
+              States: { B: failB ? { Type: 'Fail', Error: 'BranchB' } : { Type: 'Task', Resource: 'fn:b', End: true } },
+            },
           ],
           ResultPath: '$.results',
           Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Caught' }],
@@ -175,25 +224,38 @@ describe('AslInterpreter', () => {
     const definition: Graph = {
       StartAt: 'Slow',
       States: {
-        Slow: { Type: 'Task', Resource: 'fn', TimeoutSeconds: 0.02, Catch: [{ ErrorEquals: ['States.TaskFailed'], Next: 'Wrong' }], End: true },
+        Slow: {
+          Type: 'Task',
+          Resource: 'fn',
+          TimeoutSeconds: 0.02,
+          Catch: [{ ErrorEquals: ['States.TaskFailed'], Next: 'Wrong' }],
+          End: true,
+        },
         Wrong: { Type: 'Succeed' },
       },
     };
-    const result = await new AslInterpreter(definition, { invoke: () => new Promise((resolve) => setTimeout(resolve, 200)) }).execute({}, identity);
+    const result = await new AslInterpreter(definition, {
+      invoke: () => new Promise((resolve) => setTimeout(resolve, 200)),
+    }).execute({}, identity);
     expect(result).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
   });
 
   it('exposes the execution input and name through the context object', async () => {
     const definition: Graph = {
       StartAt: 'P',
-      States: { P: { Type: 'Pass', Parameters: { 'input.$': '$$.Execution.Input', 'name.$': '$$.Execution.Name' }, End: true } },
+      States: {
+        P: { Type: 'Pass', Parameters: { 'input.$': '$$.Execution.Input', 'name.$': '$$.Execution.Name' }, End: true },
+      },
     };
     const result = await new AslInterpreter(definition, { invoke: async () => undefined }).execute({ k: 1 }, identity);
     expect(result.output).toEqual({ input: { k: 1 }, name: 'run-1' });
   });
 
   it('reports an unsupported state type as States.Runtime rather than skipping it', async () => {
-    const result = await new AslInterpreter({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 1, End: true } } }, { invoke: async () => undefined }).execute({}, identity);
+    const result = await new AslInterpreter(
+      { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 1, End: true } } },
+      { invoke: async () => undefined },
+    ).execute({}, identity);
     expect(result).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
   });
 });

@@ -6,7 +6,13 @@ describe('npm run local command line', () => {
   });
 
   it('reads --json, --env in both forms, --verbose and paths', () => {
-    expect(parseLocalRunArgs(['--json', '--env', 'prod', 'a.csv', 'dir'])).toEqual({ json: true, env: 'prod', paths: ['a.csv', 'dir'], verbose: false, help: false });
+    expect(parseLocalRunArgs(['--json', '--env', 'prod', 'a.csv', 'dir'])).toEqual({
+      json: true,
+      env: 'prod',
+      paths: ['a.csv', 'dir'],
+      verbose: false,
+      help: false,
+    });
     expect(parseLocalRunArgs(['--env=prod', '--verbose', '--', 'x.json']).env).toBe('prod');
     expect(parseLocalRunArgs(['-h']).help).toBe(true);
   });
@@ -18,6 +24,7 @@ describe('npm run local command line', () => {
   });
 
   it('documents every option in the usage text', () => {
-    for (const option of ['--json', '--env', '--verbose', '--help', 'LOCAL_AWS_PORT', 'AWS_ENDPOINT_URL']) expect(USAGE).toContain(option);
+    for (const option of ['--json', '--env', '--verbose', '--help', 'LOCAL_AWS_PORT', 'AWS_ENDPOINT_URL'])
+      expect(USAGE).toContain(option);
   });
 });

@@ -1,6 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DEFAULT_EMULATOR_PORT, EmulatorStartError, emulatorPort, isMotoHealthy, startEmulator } from '../../local/emulator';
+import {
+  DEFAULT_EMULATOR_PORT,
+  EmulatorStartError,
+  emulatorPort,
+  isMotoHealthy,
+  startEmulator,
+} from '../../local/emulator';
 
 describe('local AWS emulator start-up', () => {
   let server: Server;
@@ -28,7 +34,9 @@ describe('local AWS emulator start-up', () => {
   });
 
   it('says so when AWS_ENDPOINT_URL does not answer', async () => {
-    await expect(startEmulator({ environ: { AWS_ENDPOINT_URL: 'http://127.0.0.1:1' } })).rejects.toThrow(/does not answer/);
+    await expect(startEmulator({ environ: { AWS_ENDPOINT_URL: 'http://127.0.0.1:1' } })).rejects.toThrow(
+      /does not answer/,
+    );
   });
 
   it('does not mistake another server on the port for moto', async () => {

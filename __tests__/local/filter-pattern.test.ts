@@ -2,9 +2,17 @@ import { streamFilterPatterns } from '../../contract';
 import { FilterPatternError, matchesAnyPattern, matchesPattern } from '../../local/filter-pattern';
 
 /** A stream record as the Lambda event source mapping filters it. */
-const record = (eventName: string, pk: string, region: string | undefined, image: 'NewImage' | 'OldImage' = 'NewImage') => ({
+const record = (
+  eventName: string,
+  pk: string,
+  region: string | undefined,
+  image: 'NewImage' | 'OldImage' = 'NewImage',
+) => ({
   eventName,
-  dynamodb: { Keys: { pk: { S: pk }, sk: { S: 'T#1' } }, [image]: { pk: { S: pk }, ...(region ? { originRegion: { S: region } } : {}) } },
+  dynamodb: {
+    Keys: { pk: { S: pk }, sk: { S: 'T#1' } },
+    [image]: { pk: { S: pk }, ...(region ? { originRegion: { S: region } } : {}) },
+  },
 });
 
 describe('stream filter patterns as the bars mapping applies them', () => {

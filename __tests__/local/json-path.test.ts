@@ -31,7 +31,11 @@ describe('JSONPath subset of the local ASL interpreter', () => {
   });
 
   it('resolves .$ keys of a template recursively and copies the rest', () => {
-    const template = { 'bucket.$': '$.bucket', nested: { 'id.$': '$.validation.fileId', fixed: 3 }, 'chunk.$': '$$.Map.Item.Value' };
+    const template = {
+      'bucket.$': '$.bucket',
+      nested: { 'id.$': '$.validation.fileId', fixed: 3 },
+      'chunk.$': '$$.Map.Item.Value',
+    };
     expect(resolveTemplate(template, doc, { Map: { Item: { Value: { key: 'k0' } } } })).toEqual({
       bucket: 'b',
       nested: { id: 'f1', fixed: 3 },

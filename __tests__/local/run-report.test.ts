@@ -15,7 +15,10 @@ describe('run report pieces', () => {
   });
 
   it('reads line and reason from a rejects line, whichever field names it uses', () => {
-    expect(parseRejectLine('{"line":13,"reason":"INVALID_PRICE","message":"x"}')).toEqual({ line: 13, reason: 'INVALID_PRICE' });
+    expect(parseRejectLine('{"line":13,"reason":"INVALID_PRICE","message":"x"}')).toEqual({
+      line: 13,
+      reason: 'INVALID_PRICE',
+    });
     expect(parseRejectLine('{"index":2,"code":"MALFORMED"}')).toEqual({ line: 2, reason: 'MALFORMED' });
     expect(parseRejectLine('   ')).toBeUndefined();
   });
@@ -23,12 +26,27 @@ describe('run report pieces', () => {
   it('formats files, rejects and bars for a person', () => {
     const text = formatReport(
       {
-        files: [{ key: 'incoming/a.csv', accepted: 2, rejected: 1, reasons: { INVALID_PRICE: 1 }, status: 'COMPLETED' }],
+        files: [
+          { key: 'incoming/a.csv', accepted: 2, rejected: 1, reasons: { INVALID_PRICE: 1 }, status: 'COMPLETED' },
+        ],
         accepted: 2,
         rejected: 1,
         stored: 2,
         rejects: [{ file: 'incoming/a.csv', line: 3, reason: 'INVALID_PRICE' }],
-        bars: [{ symbol: 'AAPL', minute: '2026-03-10T14:30:00.000Z', open: '1', high: '2', low: '1', close: '2', volume: 3, trades: 2, vwap: '1.66666667', notional: '5' }],
+        bars: [
+          {
+            symbol: 'AAPL',
+            minute: '2026-03-10T14:30:00.000Z',
+            open: '1',
+            high: '2',
+            low: '1',
+            close: '2',
+            volume: 3,
+            trades: 2,
+            vwap: '1.66666667',
+            notional: '5',
+          },
+        ],
       },
       { env: 'dev', region: 'us-east-1', endpoint: 'http://127.0.0.1:4599', seconds: 1.23 },
     );

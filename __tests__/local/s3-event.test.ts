@@ -21,7 +21,14 @@ describe('S3 notification events as S3 sends them', () => {
   });
 
   it('builds an eventVersion 2.1 ObjectCreated:Put record with growing sequencers', () => {
-    const object = { region: 'us-east-1', bucket: 'b', key: 'incoming/x y.csv', size: 10, eTag: '"abc"', versionId: 'v1' };
+    const object = {
+      region: 'us-east-1',
+      bucket: 'b',
+      key: 'incoming/x y.csv',
+      size: 10,
+      eTag: '"abc"',
+      versionId: 'v1',
+    };
     const first = objectCreatedRecord(object, 'incoming-csv');
     const second = objectCreatedRecord(object, 'incoming-csv');
     expect(first).toMatchObject({
@@ -29,7 +36,11 @@ describe('S3 notification events as S3 sends them', () => {
       eventSource: 'aws:s3',
       awsRegion: 'us-east-1',
       eventName: 'ObjectCreated:Put',
-      s3: { configurationId: 'incoming-csv', bucket: { name: 'b', arn: 'arn:aws:s3:::b' }, object: { key: 'incoming/x+y.csv', size: 10, eTag: 'abc', versionId: 'v1' } },
+      s3: {
+        configurationId: 'incoming-csv',
+        bucket: { name: 'b', arn: 'arn:aws:s3:::b' },
+        object: { key: 'incoming/x+y.csv', size: 10, eTag: 'abc', versionId: 'v1' },
+      },
     });
     expect(first.eventTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(second.s3.object.sequencer > first.s3.object.sequencer).toBe(true);

@@ -2,11 +2,39 @@ import { WORKFLOW_STEPS } from '../../contract';
 import { fileWorkflowDefinition, type FileWorkflowStepArns } from '../../modules/compute/file-workflow/definition';
 import { AslInterpreter, stateOrder, type Graph, type TaskInvoker } from '../../local/asl-interpreter';
 
-const arns: FileWorkflowStepArns = { validate: 'fn:validate', storeChunk: 'fn:store', archive: 'fn:archive', compensate: 'fn:compensate', notify: 'fn:notify' };
+const arns: FileWorkflowStepArns = {
+  validate: 'fn:validate',
+  storeChunk: 'fn:store',
+  archive: 'fn:archive',
+  compensate: 'fn:compensate',
+  notify: 'fn:notify',
+};
 const definition = fileWorkflowDefinition(arns) as unknown as Graph;
-const identity = { executionArn: 'arn:aws:states:us-east-1:1:execution:wf:f1', name: 'f1', stateMachineArn: 'arn:aws:states:us-east-1:1:stateMachine:wf' };
-const input = { bucket: 'b', key: 'incoming/a.csv', versionId: 'v', processingType: 'standard', requestedAt: '2026-03-10T14:30:00.000Z' };
-const validation = { fileId: 'f1', sourceUri: 's3://b/incoming/a.csv', format: 'csv', accepted: 3, rejected: 0, reasons: {}, rejectsKey: 'rejected/a.csv.jsonl', chunks: [{ key: 'c0', records: 2 }, { key: 'c1', records: 1 }] };
+const identity = {
+  executionArn: 'arn:aws:states:us-east-1:1:execution:wf:f1',
+  name: 'f1',
+  stateMachineArn: 'arn:aws:states:us-east-1:1:stateMachine:wf',
+};
+const input = {
+  bucket: 'b',
+  key: 'incoming/a.csv',
+  versionId: 'v',
+  processingType: 'standard',
+  requestedAt: '2026-03-10T14:30:00.000Z',
+};
+const validation = {
+  fileId: 'f1',
+  sourceUri: 's3://b/incoming/a.csv',
+  format: 'csv',
+  accepted: 3,
+  rejected: 0,
+  reasons: {},
+  rejectsKey: 'rejected/a.csv.jsonl',
+  chunks: [
+    { key: 'c0', records: 2 },
+    { key: 'c1', records: 1 },
+  ],
+};
 
 /** Follows `Next` from StartAt (no Catch): the path a successful run takes through a graph. */
 function happyPath(graph: Graph, prefix = ''): string[] {
@@ -47,7 +75,8 @@ function recordingInvoker(calls: string[], failOn?: string): TaskInvoker {
   };
 }
 
-const topLevel = (trace: readonly { type: string; state: string }[]): string[] => trace.filter((e) => e.type === 'StateEntered' && !e.state.includes('/')).map((e) => e.state);
+const topLevel = (trace: readonly { type: string; state: string }[]): string[] =>
+  trace.filter((e) => e.type === 'StateEntered' && !e.state.includes('/')).map((e) => e.state);
 
 describe('the local run follows the synthesized file-workflow definition', () => {
   it('visits the states of a successful run in the order the definition chains them', async () => {
@@ -55,18 +84,33 @@ describe('the local run follows the synthesized file-workflow definition', () =>
     const result = await new AslInterpreter(definition, { invoke: recordingInvoker(calls) }).execute(input, identity);
     expect(result.status).toBe('SUCCEEDED');
     expect(topLevel(result.trace)).toEqual(happyPath(definition));
-    expect(happyPath(definition)).toEqual([WORKFLOW_STEPS.validate, WORKFLOW_STEPS.process, WORKFLOW_STEPS.markCompleted, WORKFLOW_STEPS.notifySuccess, WORKFLOW_STEPS.done]);
+    expect(happyPath(definition)).toEqual([
+      WORKFLOW_STEPS.validate,
+      WORKFLOW_STEPS.process,
+      WORKFLOW_STEPS.markCompleted,
+      WORKFLOW_STEPS.notifySuccess,
+      WORKFLOW_STEPS.done,
+    ]);
     // One StoreChunk per staged chunk, plus Archive, between Validate and the notification.
-    expect(calls).toEqual(expect.arrayContaining([arns.validate, arns.storeChunk, arns.storeChunk, arns.archive, arns.notify]));
+    expect(calls).toEqual(
+      expect.arrayContaining([arns.validate, arns.storeChunk, arns.storeChunk, arns.archive, arns.notify]),
+    );
     expect(calls[0]).toBe(arns.validate);
     expect(calls.at(-1)).toBe(arns.notify);
-    expect(result.output).toMatchObject({ status: 'COMPLETED', validation, results: [[{ stored: 2 }, { stored: 1 }], { archiveBucket: 'a' }] });
+    expect(result.output).toMatchObject({
+      status: 'COMPLETED',
+      validation,
+      results: [[{ stored: 2 }, { stored: 1 }], { archiveBucket: 'a' }],
+    });
   });
 
   it('enters every state of the definition that a run can reach, and no other', async () => {
     const entered = new Set<string>();
     for (const failOn of [undefined, arns.validate, arns.storeChunk, arns.compensate]) {
-      const result = await new AslInterpreter(definition, { invoke: recordingInvoker([], failOn) }).execute(input, identity);
+      const result = await new AslInterpreter(definition, { invoke: recordingInvoker([], failOn) }).execute(
+        input,
+        identity,
+      );
       for (const event of result.trace) if (event.type === 'StateEntered') entered.add(event.state);
     }
     expect([...entered].sort()).toEqual([...new Set(stateOrder(definition))].sort());
@@ -78,7 +122,10 @@ describe('the local run follows the synthesized file-workflow definition', () =>
     ['Archive', arns.archive, WORKFLOW_STEPS.process],
   ])('routes a failure in %s through the Catch chain of the definition', async (_label, failOn, caughtAt) => {
     const calls: string[] = [];
-    const result = await new AslInterpreter(definition, { invoke: recordingInvoker(calls, failOn) }).execute(input, identity);
+    const result = await new AslInterpreter(definition, { invoke: recordingInvoker(calls, failOn) }).execute(
+      input,
+      identity,
+    );
     expect(result).toMatchObject({ status: 'FAILED' });
     expect(topLevel(result.trace)).toEqual(failurePath(definition, caughtAt));
     expect(calls.filter((c) => c === arns.compensate)).toHaveLength(1);
@@ -87,7 +134,11 @@ describe('the local run follows the synthesized file-workflow definition', () =>
   it('retries a retryable step error with the definition retry policy before compensating', async () => {
     let attempts = 0;
     const invoke: TaskInvoker = async (resource, payload) => {
-      if (resource === arns.storeChunk && (payload as { chunk: { key: string } }).chunk.key === 'c1' && attempts++ < 2) {
+      if (
+        resource === arns.storeChunk &&
+        (payload as { chunk: { key: string } }).chunk.key === 'c1' &&
+        attempts++ < 2
+      ) {
         const error = new Error('throttled');
         error.name = 'ProvisionedThroughputExceededException';
         throw error;

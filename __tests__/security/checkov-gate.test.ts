@@ -9,7 +9,14 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parseCheckovReport, type CheckovResult } from '../../security/checkov';
 import { missingEnvironments, runGate, type GateRun } from '../../security/gate';
-import { applySkipList, InvalidSkipListError, loadSkipList, SKIP_LIST_PATH, validateSkipList, type CheckovSkip } from '../../security/skip-list';
+import {
+  applySkipList,
+  InvalidSkipListError,
+  loadSkipList,
+  SKIP_LIST_PATH,
+  validateSkipList,
+  type CheckovSkip,
+} from '../../security/skip-list';
 import type { SynthesizedStack } from '../../security/terraform-json';
 import { stacksOf, SYNTH_TIMEOUT_MS } from './support/synthesized';
 
@@ -59,7 +66,15 @@ describe('checkov gate over the synthesized stacks', () => {
 
   it('runs the network checks when the VPC is on: flow logs, closed default security group, no public IPs', () => {
     const passedOnVpc = (checkId: string, type: string): string[] =>
-      run.results.filter((r) => r.stack.startsWith('vpc:regional-') && r.checkId === checkId && r.resourceType === type && r.result === 'passed').map((r) => r.stack);
+      run.results
+        .filter(
+          (r) =>
+            r.stack.startsWith('vpc:regional-') &&
+            r.checkId === checkId &&
+            r.resourceType === type &&
+            r.result === 'passed',
+        )
+        .map((r) => r.stack);
     // One VPC per regional stack of the variant.
     expect(passedOnVpc('CKV2_AWS_11', 'aws_vpc')).toHaveLength(2);
     expect(passedOnVpc('CKV2_AWS_12', 'aws_vpc')).toHaveLength(2);
@@ -67,7 +82,9 @@ describe('checkov gate over the synthesized stacks', () => {
   });
 
   it('checks route authorisation in both API auth modes', () => {
-    const routeAuth = run.results.filter((r) => r.checkId === 'CKV_AWS_309' && r.resourceType === 'aws_apigatewayv2_route');
+    const routeAuth = run.results.filter(
+      (r) => r.checkId === 'CKV_AWS_309' && r.resourceType === 'aws_apigatewayv2_route',
+    );
     expect(routeAuth.length).toBeGreaterThanOrEqual(2 * 4 + 2 * 2);
     expect(routeAuth.filter((r) => r.result !== 'passed')).toEqual([]);
     expect(routeAuth.some((r) => r.stack.startsWith('jwt:'))).toBe(true);
@@ -124,8 +141,12 @@ describe('skip list semantics', () => {
   });
 
   it('rejects entries without a reason, with duplicates or without resource types', () => {
-    expect(() => validateSkipList([{ check: 'CKV_AWS_1', resourceTypes: ['aws_s3_bucket'] }])).toThrow(InvalidSkipListError);
-    expect(() => validateSkipList([{ check: 'CKV_AWS_1', reason: 'a reason that is long enough', resourceTypes: [] }])).toThrow(/resourceTypes/);
+    expect(() => validateSkipList([{ check: 'CKV_AWS_1', resourceTypes: ['aws_s3_bucket'] }])).toThrow(
+      InvalidSkipListError,
+    );
+    expect(() =>
+      validateSkipList([{ check: 'CKV_AWS_1', reason: 'a reason that is long enough', resourceTypes: [] }]),
+    ).toThrow(/resourceTypes/);
     const ok = { check: 'CKV_AWS_1', reason: 'a reason that is long enough', resourceTypes: ['aws_s3_bucket'] };
     expect(() => validateSkipList([ok, ok])).toThrow(/listed twice/);
     expect(() => validateSkipList([{ ...ok, reason: 'two\nlines of reason' }])).toThrow(/one line/);
@@ -149,8 +170,22 @@ describe('checkov report parsing', () => {
     const report = {
       check_type: 'terraform_json',
       results: {
-        passed_checks: [{ check_id: 'CKV_AWS_27', check_name: 'SQS encrypted', file_path: '/stacks/regional-dev-us-east-1/cdk.tf.json', resource: 'resource.Queue_1' }],
-        failed_checks: [{ check_id: 'CKV_AWS_394', check_name: 'AZs pinned', file_path: '/stacks/regional-dev-us-east-1/cdk.tf.json', resource: 'data.Zones_2' }],
+        passed_checks: [
+          {
+            check_id: 'CKV_AWS_27',
+            check_name: 'SQS encrypted',
+            file_path: '/stacks/regional-dev-us-east-1/cdk.tf.json',
+            resource: 'resource.Queue_1',
+          },
+        ],
+        failed_checks: [
+          {
+            check_id: 'CKV_AWS_394',
+            check_name: 'AZs pinned',
+            file_path: '/stacks/regional-dev-us-east-1/cdk.tf.json',
+            resource: 'data.Zones_2',
+          },
+        ],
       },
     };
     const results = parseCheckovReport(JSON.stringify(report), [{ name: 'regional-dev-us-east-1', file, json }], dir);
@@ -162,7 +197,14 @@ describe('checkov report parsing', () => {
   });
 
   it('refuses a result for a file it did not scan', () => {
-    const report = { check_type: 'terraform_json', results: { failed_checks: [{ check_id: 'CKV_AWS_1', check_name: 'x', file_path: '/elsewhere.json', resource: 'aws_s3_bucket.b' }] } };
+    const report = {
+      check_type: 'terraform_json',
+      results: {
+        failed_checks: [
+          { check_id: 'CKV_AWS_1', check_name: 'x', file_path: '/elsewhere.json', resource: 'aws_s3_bucket.b' },
+        ],
+      },
+    };
     expect(() => parseCheckovReport(JSON.stringify(report), [], '/')).toThrow(/not scanned/);
   });
 });
@@ -178,7 +220,12 @@ describe('checkov gate CLI', () => {
         writeFileSync(join(dir, 'stacks', name, 'cdk.tf.json'), JSON.stringify(stack, null, 2));
       }
       const root = join(__dirname, '..', '..');
-      const gate = (...args: string[]) => spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'security', 'checkov-gate.ts'), '--outdir', dir, '--no-synth', ...args], { encoding: 'utf8' });
+      const gate = (...args: string[]) =>
+        spawnSync(
+          join(root, 'node_modules', '.bin', 'tsx'),
+          [join(root, 'security', 'checkov-gate.ts'), '--outdir', dir, '--no-synth', ...args],
+          { encoding: 'utf8' },
+        );
       const run = gate();
       expect(run.status).toBe(1);
       expect(run.stdout).toMatch(/^global-dev\s+\d+\s+[1-9]\d*\s+\d+$/m);

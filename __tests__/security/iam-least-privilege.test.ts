@@ -4,11 +4,26 @@
  * plus what its wiring needs, the deployed grants are the reviewed matrix of
  * stacks/function-permissions.ts, and every role carries the explicit deny of destructive actions.
  */
-import { loadConfig, readCdktfContext, ingestBucketName, archiveBucketName, tableName, stateMachineName, notificationsTopicName, eventBusName, processingQueueName } from '../../config';
+import {
+  loadConfig,
+  readCdktfContext,
+  ingestBucketName,
+  archiveBucketName,
+  tableName,
+  stateMachineName,
+  notificationsTopicName,
+  eventBusName,
+  processingQueueName,
+} from '../../config';
 import { FUNCTION_NAMES, type FunctionName } from '../../contract';
 import { UNSCOPED_ACTIONS } from '../../modules/iam/policy-document';
 import { functionGrants, type GrantTargets } from '../../stacks/function-permissions';
-import { canonicalResource, deployedFunctions, platformActions, type DeployedFunction } from '../../security/function-wiring';
+import {
+  canonicalResource,
+  deployedFunctions,
+  platformActions,
+  type DeployedFunction,
+} from '../../security/function-wiring';
 import { buildPermissionMatrix, type PermissionRow } from '../../security/iam-matrix';
 import { privilegeViolations } from '../../security/least-privilege';
 import { iamActionsOf, sdkCallsByFunction, type SdkCall } from '../../security/sdk-usage';
@@ -33,12 +48,15 @@ describe('IAM least privilege in the synthesized stacks', () => {
 
   beforeAll(() => {
     const variants: VariantName[] = ['default', 'vpc', 'jwt'];
-    scanned = variants.flatMap((variant) => stacksOf(variant).map((stack) => ({ variant, stack, rows: buildPermissionMatrix(stack) })));
+    scanned = variants.flatMap((variant) =>
+      stacksOf(variant).map((stack) => ({ variant, stack, rows: buildPermissionMatrix(stack) })),
+    );
     sdkCalls = sdkCallsByFunction(FUNCTION_NAMES);
   }, SYNTH_TIMEOUT_MS);
 
   const regional = (): ScannedStack[] => scanned.filter((s) => /(^|:)regional-/.test(s.stack.name));
-  const allowsOf = (s: ScannedStack, roleAddress: string): PermissionRow[] => s.rows.filter((r) => r.kind === 'identity' && r.roleAddress === roleAddress && r.effect === 'Allow');
+  const allowsOf = (s: ScannedStack, roleAddress: string): PermissionRow[] =>
+    s.rows.filter((r) => r.kind === 'identity' && r.roleAddress === roleAddress && r.effect === 'Allow');
 
   it('reads a permission matrix from every stack of every variant', () => {
     expect(scanned.length).toBeGreaterThanOrEqual(6 + 3 + 3);
@@ -46,33 +64,49 @@ describe('IAM least privilege in the synthesized stacks', () => {
   });
 
   it('has no wildcard action, no avoidable * resource, no managed policy and no public Allow in any policy', () => {
-    const violations = scanned.flatMap((s) => privilegeViolations(s.rows)).map((v) => `${v.row.stack} ${v.row.source} ${v.row.sid ?? ''}: ${v.detail}`);
+    const violations = scanned
+      .flatMap((s) => privilegeViolations(s.rows))
+      .map((v) => `${v.row.stack} ${v.row.source} ${v.row.sid ?? ''}: ${v.detail}`);
     expect(violations).toEqual([]);
   });
 
   it('grants * resources only for actions IAM cannot scope, each with a reviewed reason', () => {
-    const starActions = sorted(scanned.flatMap((s) => s.rows.filter((r) => r.kind === 'identity' && r.effect === 'Allow' && r.rawResources.includes('*')).flatMap((r) => r.actions)));
+    const starActions = sorted(
+      scanned.flatMap((s) =>
+        s.rows
+          .filter((r) => r.kind === 'identity' && r.effect === 'Allow' && r.rawResources.includes('*'))
+          .flatMap((r) => r.actions),
+      ),
+    );
     expect(starActions.length).toBeGreaterThan(0);
-    for (const action of starActions) expect([action, UNSCOPED_ACTION_REASONS[action]]).toEqual([action, expect.stringMatching(/.{20,}/)]);
+    for (const action of starActions)
+      expect([action, UNSCOPED_ACTION_REASONS[action]]).toEqual([action, expect.stringMatching(/.{20,}/)]);
   });
 
   it('keeps the infrastructure allow-list of unscoped actions within the reviewed one', () => {
     expect([...UNSCOPED_ACTIONS].filter((a) => !(a in UNSCOPED_ACTION_REASONS))).toEqual([]);
   });
 
-  it.each(FUNCTION_NAMES)('%s: the role allows exactly what its code calls plus what its wiring needs', (name: FunctionName) => {
-    const fromCode = sorted((sdkCalls.get(name) ?? []).flatMap(iamActionsOf));
-    let checked = 0;
-    for (const s of regional()) {
-      const fn = deployedFunctions(s.stack.json).find((f) => f.name === name);
-      expect(fn).toBeDefined();
-      const expected = sorted([...fromCode, ...platformActions(s.stack.json, fn!).keys()]);
-      const granted = sorted(allowsOf(s, fn!.roleAddress).flatMap((r) => r.actions));
-      expect({ stack: s.stack.name, function: name, granted }).toEqual({ stack: s.stack.name, function: name, granted: expected });
-      checked++;
-    }
-    expect(checked).toBe(regional().length);
-  });
+  it.each(FUNCTION_NAMES)(
+    '%s: the role allows exactly what its code calls plus what its wiring needs',
+    (name: FunctionName) => {
+      const fromCode = sorted((sdkCalls.get(name) ?? []).flatMap(iamActionsOf));
+      let checked = 0;
+      for (const s of regional()) {
+        const fn = deployedFunctions(s.stack.json).find((f) => f.name === name);
+        expect(fn).toBeDefined();
+        const expected = sorted([...fromCode, ...platformActions(s.stack.json, fn!).keys()]);
+        const granted = sorted(allowsOf(s, fn!.roleAddress).flatMap((r) => r.actions));
+        expect({ stack: s.stack.name, function: name, granted }).toEqual({
+          stack: s.stack.name,
+          function: name,
+          granted: expected,
+        });
+        checked++;
+      }
+      expect(checked).toBe(regional().length);
+    },
+  );
 
   it('deploys exactly the reviewed grants of stacks/function-permissions.ts, resources included', () => {
     for (const s of regional()) {
@@ -81,10 +115,22 @@ describe('IAM least privilege in the synthesized stacks', () => {
       for (const fn of deployedFunctions(s.stack.json)) {
         const deployed = allowsOf(s, fn.roleAddress)
           .filter((r) => !PLATFORM_SIDS.has(r.sid ?? ''))
-          .map((r) => ({ sid: r.sid, actions: sorted(r.actions), resources: sorted(r.rawResources.map((x) => canonicalResource(s.stack.json, x))) }));
-        const reviewed = grants[fn.name].map((g) => ({ sid: g.sid, actions: sorted(g.actions), resources: sorted(g.resources) }));
+          .map((r) => ({
+            sid: r.sid,
+            actions: sorted(r.actions),
+            resources: sorted(r.rawResources.map((x) => canonicalResource(s.stack.json, x))),
+          }));
+        const reviewed = grants[fn.name].map((g) => ({
+          sid: g.sid,
+          actions: sorted(g.actions),
+          resources: sorted(g.resources),
+        }));
         const bySid = (a: { sid?: string }, b: { sid?: string }): number => String(a.sid).localeCompare(String(b.sid));
-        expect({ stack: s.stack.name, function: fn.name, grants: deployed.sort(bySid) }).toEqual({ stack: s.stack.name, function: fn.name, grants: reviewed.sort(bySid) });
+        expect({ stack: s.stack.name, function: fn.name, grants: deployed.sort(bySid) }).toEqual({
+          stack: s.stack.name,
+          function: fn.name,
+          grants: reviewed.sort(bySid),
+        });
       }
     }
   });
@@ -94,37 +140,64 @@ describe('IAM least privilege in the synthesized stacks', () => {
       const machines = resourcesOfType(s.stack.json, 'aws_sfn_state_machine');
       expect(machines).toHaveLength(1);
       const [machine] = machines;
-      const called = sorted([...String(machine.body.definition).matchAll(/\$\{(aws_lambda_function\.[^.}]+)\.arn\}/g)].map((m) => m[1]));
+      const called = sorted(
+        [...String(machine.body.definition).matchAll(/\$\{(aws_lambda_function\.[^.}]+)\.arn\}/g)].map((m) => m[1]),
+      );
       expect(called.length).toBeGreaterThanOrEqual(5);
       const roleRef = /^\$\{(aws_iam_role\.[^.}]+)\.arn\}$/.exec(String(machine.body.role_arn))?.[1];
       const allows = allowsOf(s, roleRef ?? '(none)');
-      const invoked = sorted(allows.filter((r) => r.actions.includes('lambda:InvokeFunction')).flatMap((r) => r.rawResources.map((x) => /^\$\{(aws_lambda_function\.[^.}]+)\.arn\}(:\*)?$/.exec(x)?.[1] ?? x)));
+      const invoked = sorted(
+        allows
+          .filter((r) => r.actions.includes('lambda:InvokeFunction'))
+          .flatMap((r) =>
+            r.rawResources.map((x) => /^\$\{(aws_lambda_function\.[^.}]+)\.arn\}(:\*)?$/.exec(x)?.[1] ?? x),
+          ),
+      );
       expect({ stack: s.stack.name, invoked }).toEqual({ stack: s.stack.name, invoked: called });
       const others = sorted(allows.flatMap((r) => r.actions)).filter((a) => a !== 'lambda:InvokeFunction');
       // Besides invoking its steps: traces, vended log delivery, and its data key.
-      expect(others.filter((a) => !/^(xray|logs):/.test(a) && !['kms:Decrypt', 'kms:GenerateDataKey'].includes(a))).toEqual([]);
+      expect(
+        others.filter((a) => !/^(xray|logs):/.test(a) && !['kms:Decrypt', 'kms:GenerateDataKey'].includes(a)),
+      ).toEqual([]);
     }
   });
 
   it('scopes every object-level S3 grant to a key prefix, never a whole bucket', () => {
     for (const s of regional()) {
-      for (const row of s.rows.filter((r) => r.kind === 'identity' && r.effect === 'Allow' && r.actions.some((a) => /^s3:(Get|Put|Delete)Object/.test(a)))) {
-        for (const resource of row.resources) expect(`${row.stack} ${row.sid} ${resource}`).toMatch(/arn:aws:s3:::[^/]+\/[a-z-]+\/\*$/);
+      for (const row of s.rows.filter(
+        (r) =>
+          r.kind === 'identity' && r.effect === 'Allow' && r.actions.some((a) => /^s3:(Get|Put|Delete)Object/.test(a)),
+      )) {
+        for (const resource of row.resources)
+          expect(`${row.stack} ${row.sid} ${resource}`).toMatch(/arn:aws:s3:::[^/]+\/[a-z-]+\/\*$/);
       }
     }
   });
 
   it('explicitly denies destructive actions on the table and every bucket to every role', () => {
     for (const s of regional()) {
-      const bucketArns = resourcesOfType(s.stack.json, 'aws_s3_bucket').map((b) => `arn:aws:s3:::${String(b.body.bucket)}`);
+      const bucketArns = resourcesOfType(s.stack.json, 'aws_s3_bucket').map(
+        (b) => `arn:aws:s3:::${String(b.body.bucket)}`,
+      );
       const roles = resourcesOfType(s.stack.json, 'aws_iam_role');
       expect(roles.length).toBeGreaterThanOrEqual(FUNCTION_NAMES.length);
       for (const role of roles) {
-        const denies = s.rows.filter((r) => r.kind === 'identity' && r.roleAddress === role.address && r.effect === 'Deny');
-        const denied = (action: string): string[] => denies.filter((d) => d.actions.includes(action)).flatMap((d) => d.rawResources.map((x) => canonicalResource(s.stack.json, x)));
+        const denies = s.rows.filter(
+          (r) => r.kind === 'identity' && r.roleAddress === role.address && r.effect === 'Deny',
+        );
+        const denied = (action: string): string[] =>
+          denies
+            .filter((d) => d.actions.includes(action))
+            .flatMap((d) => d.rawResources.map((x) => canonicalResource(s.stack.json, x)));
         const label = `${s.stack.name} ${String(role.body.name)}`;
-        expect({ role: label, tableDenied: denied('dynamodb:DeleteTable').some((r) => r.includes(':arn>')) }).toEqual({ role: label, tableDenied: true });
-        expect({ role: label, bucketsDenied: bucketArns.filter((b) => !denied('s3:DeleteBucket').includes(b)) }).toEqual({ role: label, bucketsDenied: [] });
+        expect({ role: label, tableDenied: denied('dynamodb:DeleteTable').some((r) => r.includes(':arn>')) }).toEqual({
+          role: label,
+          tableDenied: true,
+        });
+        expect({
+          role: label,
+          bucketsDenied: bucketArns.filter((b) => !denied('s3:DeleteBucket').includes(b)),
+        }).toEqual({ role: label, bucketsDenied: [] });
       }
     }
   });
@@ -138,8 +211,12 @@ function grantTargetsOf(s: ScannedStack): GrantTargets {
   const config = loadConfig(env as 'dev' | 'prod', readCdktfContext(), { ...VARIANTS[s.variant] });
   const table = tableName(config);
   const barsFn = deployedFunctions(s.stack.json).find((f) => f.name === 'bars') as DeployedFunction;
-  const barsMapping = resourcesOfType(s.stack.json, 'aws_lambda_event_source_mapping').find((m) => String(m.body.function_name).includes(barsFn.address));
-  const barsFailure = (barsMapping?.body.destination_config as { on_failure?: { destination_arn?: string } } | undefined)?.on_failure?.destination_arn ?? '(none)';
+  const barsMapping = resourcesOfType(s.stack.json, 'aws_lambda_event_source_mapping').find((m) =>
+    String(m.body.function_name).includes(barsFn.address),
+  );
+  const barsFailure =
+    (barsMapping?.body.destination_config as { on_failure?: { destination_arn?: string } } | undefined)?.on_failure
+      ?.destination_arn ?? '(none)';
   return {
     tableArn: `<aws_dynamodb_table:${table}:arn>`,
     streamArn: `<aws_dynamodb_table:${table}:stream_arn>`,

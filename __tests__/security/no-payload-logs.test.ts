@@ -6,7 +6,14 @@
  */
 import './support/debug-logs';
 import './support/handler-env';
-import { BatchWriteItemCommand, DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteItemCommand,
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+} from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBRecord, SQSRecord } from 'aws-lambda';
@@ -34,10 +41,25 @@ const CSV = [
   `ZQXW,${TS},quote,,,3131.3131,3131.4141,555551,555552,`,
   `ZQXW,${TS},trade,-7373.7373,11,,,,,LOGTEST-BAD`,
 ].join('\n');
-const parsed = processText(CSV, { format: 'csv', source: { kind: 's3', uri: 's3://ingest-security-test/incoming/log-test.csv', versionId: 'v1' }, originRegion: 'us-east-1' });
+const parsed = processText(CSV, {
+  format: 'csv',
+  source: { kind: 's3', uri: 's3://ingest-security-test/incoming/log-test.csv', versionId: 'v1' },
+  originRegion: 'us-east-1',
+});
 const tradeRecord = parsed.records.find((r): r is TradeRecord => r.type === 'trade')!;
 const quoteRecord = parsed.records.find((r): r is QuoteRecord => r.type === 'quote')!;
-const FORBIDDEN = ['4242.4242', '987654', '3131.3131', '3131.4141', '555551', '555552', '7373.7373', tradeRecord.notional, quoteRecord.mid, quoteRecord.spread];
+const FORBIDDEN = [
+  '4242.4242',
+  '987654',
+  '3131.3131',
+  '3131.4141',
+  '555551',
+  '555552',
+  '7373.7373',
+  tradeRecord.notional,
+  quoteRecord.mid,
+  quoteRecord.spread,
+];
 
 /** Everything written to stdout/stderr or the console while `run` executes. */
 async function captureOutput(run: () => Promise<unknown>): Promise<string> {
@@ -49,7 +71,9 @@ async function captureOutput(run: () => Promise<unknown>): Promise<string> {
   const spies = [
     jest.spyOn(process.stdout, 'write').mockImplementation(keep as never),
     jest.spyOn(process.stderr, 'write').mockImplementation(keep as never),
-    ...(['log', 'info', 'warn', 'error', 'debug'] as const).map((m) => jest.spyOn(console, m).mockImplementation((...args: unknown[]) => void chunks.push(args.map(String).join(' ')))),
+    ...(['log', 'info', 'warn', 'error', 'debug'] as const).map((m) =>
+      jest.spyOn(console, m).mockImplementation((...args: unknown[]) => void chunks.push(args.map(String).join(' '))),
+    ),
   ];
   try {
     await run();
@@ -63,8 +87,23 @@ function sqsMessage(id: string, detail: unknown): SQSRecord {
   return {
     messageId: id,
     receiptHandle: `rh-${id}`,
-    body: JSON.stringify({ version: '0', id: `evt-${id}`, 'detail-type': 'MarketRecordAccepted', source: 'market-data.pipeline', account: '000000000000', time: TS, region: 'us-east-1', resources: [], detail }),
-    attributes: { ApproximateReceiveCount: '1', SentTimestamp: '1709303406000', SenderId: 'AIDA', ApproximateFirstReceiveTimestamp: '1709303406001' },
+    body: JSON.stringify({
+      version: '0',
+      id: `evt-${id}`,
+      'detail-type': 'MarketRecordAccepted',
+      source: 'market-data.pipeline',
+      account: '000000000000',
+      time: TS,
+      region: 'us-east-1',
+      resources: [],
+      detail,
+    }),
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: '1709303406000',
+      SenderId: 'AIDA',
+      ApproximateFirstReceiveTimestamp: '1709303406001',
+    },
     messageAttributes: {},
     md5OfBody: 'md5',
     eventSource: 'aws:sqs',
@@ -81,16 +120,27 @@ function streamInsert(item: Record<string, unknown>): DynamoDBRecord {
     eventSource: 'aws:dynamodb',
     awsRegion: 'us-east-1',
     eventSourceARN: 'arn:aws:dynamodb:us-east-1:000000000000:table/pipeline-security-test/stream/2024',
-    dynamodb: { Keys: { pk: item.pk as never, sk: item.sk as never }, NewImage: item as never, SequenceNumber: '1', SizeBytes: 300, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    dynamodb: {
+      Keys: { pk: item.pk as never, sk: item.sk as never },
+      NewImage: item as never,
+      SequenceNumber: '1',
+      SizeBytes: 300,
+      StreamViewType: 'NEW_AND_OLD_IMAGES',
+    },
   };
 }
 
 function s3Body(text: string): never {
   const bytes = Buffer.from(text);
-  return Object.assign(Readable.from([bytes.subarray(0, 50), bytes.subarray(50)]), { transformToString: async () => text }) as never;
+  return Object.assign(Readable.from([bytes.subarray(0, 50), bytes.subarray(50)]), {
+    transformToString: async () => text,
+  }) as never;
 }
 
-const putEventsOk = (input: { Entries: PutEventsRequestEntry[] }) => ({ FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: 'e' })) });
+const putEventsOk = (input: { Entries: PutEventsRequestEntry[] }) => ({
+  FailedEntryCount: 0,
+  Entries: input.Entries.map(() => ({ EventId: 'e' })),
+});
 
 beforeEach(() => {
   ddb.reset();
@@ -107,27 +157,68 @@ beforeEach(() => {
 
 /** [name, run, whether the symbol may appear: only where symbol + minute are the id of a bar]. */
 const SCENARIOS: ReadonlyArray<readonly [string, () => Promise<unknown>, boolean?]> = [
-  ['api-ingest accepting records', () => apiIngest(apiEvent({ body: JSON.stringify([{ ...tradeRecord, tradeId: 'API-1' }, quoteRecord, { symbol: 'ZQXW', timestamp: TS, price: '-7373.7373', size: 11 }]) }), lambdaContext)],
+  [
+    'api-ingest accepting records',
+    () =>
+      apiIngest(
+        apiEvent({
+          body: JSON.stringify([
+            { ...tradeRecord, tradeId: 'API-1' },
+            quoteRecord,
+            { symbol: 'ZQXW', timestamp: TS, price: '-7373.7373', size: 11 },
+          ]),
+        }),
+        lambdaContext,
+      ),
+  ],
   [
     'api-ingest when the bus refuses the records',
     () => {
-      eventBridge.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => ({ FailedEntryCount: input.Entries.length, Entries: input.Entries.map(() => ({ ErrorCode: 'InternalFailure', ErrorMessage: 'try again' })) }));
+      eventBridge
+        .on(PutEventsCommand)
+        .callsFake((input: { Entries: PutEventsRequestEntry[] }) => ({
+          FailedEntryCount: input.Entries.length,
+          Entries: input.Entries.map(() => ({ ErrorCode: 'InternalFailure', ErrorMessage: 'try again' })),
+        }));
       return apiIngest(apiEvent({ body: JSON.stringify([tradeRecord]) }), lambdaContext);
     },
   ],
-  ['processor storing a batch', () => processor({ Records: [sqsMessage('m1', tradeRecord), sqsMessage('m2', quoteRecord)] }, lambdaContext)],
+  [
+    'processor storing a batch',
+    () => processor({ Records: [sqsMessage('m1', tradeRecord), sqsMessage('m2', quoteRecord)] }, lambdaContext),
+  ],
   [
     'processor when DynamoDB keeps failing',
     () => {
-      ddb.on(BatchWriteItemCommand).rejects(Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException', $metadata: {} }));
-      return processor({ Records: [sqsMessage('m1', tradeRecord), sqsMessage('m2', { ...tradeRecord, price: 'not-a-price' })] }, lambdaContext);
+      ddb
+        .on(BatchWriteItemCommand)
+        .rejects(
+          Object.assign(new Error('Throughput exceeds the current capacity'), {
+            name: 'ProvisionedThroughputExceededException',
+            $metadata: {},
+          }),
+        );
+      return processor(
+        { Records: [sqsMessage('m1', tradeRecord), sqsMessage('m2', { ...tradeRecord, price: 'not-a-price' })] },
+        lambdaContext,
+      );
     },
   ],
   [
     'validate-file on a file with a bad row',
     () => {
       s3.on(GetObjectCommand).resolves({ Body: s3Body(CSV), ContentLength: CSV.length });
-      return validateFile({ bucket: 'ingest-security-test', key: 'incoming/log-test.csv', versionId: 'v1', size: CSV.length, processingType: 'standard', requestedAt: TS }, lambdaContext);
+      return validateFile(
+        {
+          bucket: 'ingest-security-test',
+          key: 'incoming/log-test.csv',
+          versionId: 'v1',
+          size: CSV.length,
+          processingType: 'standard',
+          requestedAt: TS,
+        },
+        lambdaContext,
+      );
     },
   ],
   [
@@ -135,10 +226,16 @@ const SCENARIOS: ReadonlyArray<readonly [string, () => Promise<unknown>, boolean
     () => {
       const ndjson = `${JSON.stringify(tradeRecord)}\n${JSON.stringify(quoteRecord)}\n`;
       s3.on(GetObjectCommand).resolves({ Body: s3Body(ndjson), ContentLength: ndjson.length });
-      return storeChunk({ bucket: 'ingest-security-test', fileId: 'file-1', chunk: { key: 'staged/file-1/00000.ndjson', records: 2 } }, lambdaContext);
+      return storeChunk(
+        { bucket: 'ingest-security-test', fileId: 'file-1', chunk: { key: 'staged/file-1/00000.ndjson', records: 2 } },
+        lambdaContext,
+      );
     },
   ],
-  ['bars recomputing a minute', () => bars({ Records: [streamInsert(recordItem(tradeRecord) as Record<string, unknown>)] }, lambdaContext)],
+  [
+    'bars recomputing a minute',
+    () => bars({ Records: [streamInsert(recordItem(tradeRecord) as Record<string, unknown>)] }, lambdaContext),
+  ],
   [
     'bars when the bar write fails',
     () => {
@@ -151,7 +248,12 @@ const SCENARIOS: ReadonlyArray<readonly [string, () => Promise<unknown>, boolean
 
 describe('no payload data in logs', () => {
   it('builds the distinctive records it searches for', () => {
-    expect([tradeRecord.price, tradeRecord.size, quoteRecord.bid, quoteRecord.ask]).toEqual(['4242.4242', 987654, '3131.3131', '3131.4141']);
+    expect([tradeRecord.price, tradeRecord.size, quoteRecord.bid, quoteRecord.ask]).toEqual([
+      '4242.4242',
+      987654,
+      '3131.3131',
+      '3131.4141',
+    ]);
     expect(parsed.rejects.map((r) => r.reason)).toEqual(['INVALID_PRICE']);
   });
 
@@ -161,7 +263,11 @@ describe('no payload data in logs', () => {
     expect(output).toContain('"accepted":2');
   });
 
-  const cases = SCENARIOS.map(([name, run, symbolAsId]): [string, () => Promise<unknown>, boolean] => [name, run, symbolAsId ?? false]);
+  const cases = SCENARIOS.map(([name, run, symbolAsId]): [string, () => Promise<unknown>, boolean] => [
+    name,
+    run,
+    symbolAsId ?? false,
+  ]);
   it.each(cases)('%s: no price, size or derived value in any log line', async (_name, run, symbolAsId) => {
     const output = await captureOutput(async () => {
       try {
@@ -171,6 +277,7 @@ describe('no payload data in logs', () => {
       }
     });
     for (const value of FORBIDDEN) expect({ value, found: output.includes(value) }).toEqual({ value, found: false });
-    if (!symbolAsId) expect({ symbol: 'ZQXW', found: output.includes('ZQXW') }).toEqual({ symbol: 'ZQXW', found: false });
+    if (!symbolAsId)
+      expect({ symbol: 'ZQXW', found: output.includes('ZQXW') }).toEqual({ symbol: 'ZQXW', found: false });
   });
 });

@@ -15,7 +15,12 @@ import { parsePolicyDocument, UnreadablePolicyError } from '../../security/polic
 import { formatMatrix, renderTable } from '../../security/report';
 import { iamActionsOf, UnmappedCommandError, type SdkCall } from '../../security/sdk-usage';
 import { isSynthFresh, sourceFingerprint } from '../../security/synth';
-import { describeValue, parseReference, type SynthesizedStack, type TerraformJson } from '../../security/terraform-json';
+import {
+  describeValue,
+  parseReference,
+  type SynthesizedStack,
+  type TerraformJson,
+} from '../../security/terraform-json';
 
 const doc = (...Statement: unknown[]): string => JSON.stringify({ Version: '2012-10-17', Statement });
 
@@ -23,7 +28,11 @@ const doc = (...Statement: unknown[]): string => JSON.stringify({ Version: '2012
 const STACK: TerraformJson = {
   data: {
     aws_iam_policy_document: {
-      ReadDoc: { statement: [{ sid: 'ReadObjects', actions: ['s3:GetObject'], resources: ['${aws_s3_bucket.Ingest.arn}/incoming/*'] }] },
+      ReadDoc: {
+        statement: [
+          { sid: 'ReadObjects', actions: ['s3:GetObject'], resources: ['${aws_s3_bucket.Ingest.arn}/incoming/*'] },
+        ],
+      },
     },
   },
   resource: {
@@ -31,7 +40,11 @@ const STACK: TerraformJson = {
     aws_iam_role: {
       FnRole: {
         name: 'md-fn-dev',
-        assume_role_policy: doc({ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }),
+        assume_role_policy: doc({
+          Effect: 'Allow',
+          Principal: { Service: 'lambda.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+        }),
         inline_policy: [{ name: 'inline', policy: '${data.aws_iam_policy_document.ReadDoc.json}' }],
       },
     },
@@ -45,7 +58,12 @@ const STACK: TerraformJson = {
         ),
       },
     },
-    aws_iam_policy: { Extra: { policy: '${jsonencode({"Version" = "2012-10-17", "Statement" = [{"Effect" = "Allow", "Action" = ["sqs:SendMessage"], "Resource" = [aws_sqs_queue.Dlq.arn]}]})}' } },
+    aws_iam_policy: {
+      Extra: {
+        policy:
+          '${jsonencode({"Version" = "2012-10-17", "Statement" = [{"Effect" = "Allow", "Action" = ["sqs:SendMessage"], "Resource" = [aws_sqs_queue.Dlq.arn]}]})}',
+      },
+    },
     aws_iam_role_policy_attachment: {
       Attach: { role: '${aws_iam_role.FnRole.name}', policy_arn: '${aws_iam_policy.Extra.arn}' },
       Managed: { role: 'md-fn-dev', policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess' },
@@ -55,8 +73,21 @@ const STACK: TerraformJson = {
       IngestPolicy: {
         bucket: '${aws_s3_bucket.Ingest.id}',
         policy: doc(
-          { Sid: 'TlsOnly', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: ['${aws_s3_bucket.Ingest.arn}', '${aws_s3_bucket.Ingest.arn}/*'], Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
-          { Sid: 'Public', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: '${aws_s3_bucket.Ingest.arn}/*' },
+          {
+            Sid: 'TlsOnly',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 's3:*',
+            Resource: ['${aws_s3_bucket.Ingest.arn}', '${aws_s3_bucket.Ingest.arn}/*'],
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
+          {
+            Sid: 'Public',
+            Effect: 'Allow',
+            Principal: '*',
+            Action: 's3:GetObject',
+            Resource: '${aws_s3_bucket.Ingest.arn}/*',
+          },
         ),
       },
     },
@@ -70,22 +101,46 @@ const STACK: TerraformJson = {
     },
     aws_cloudwatch_log_group: { Logs: { name: '/aws/lambda/md-validate-file-dev' } },
     aws_lambda_event_source_mapping: {
-      FromQueue: { function_name: '${aws_lambda_function.Fn.arn}', event_source_arn: '${aws_sqs_queue.Dlq.arn}', destination_config: { on_failure: { destination_arn: 'arn:aws:sns:us-east-1:000000000000:t' } } },
+      FromQueue: {
+        function_name: '${aws_lambda_function.Fn.arn}',
+        event_source_arn: '${aws_sqs_queue.Dlq.arn}',
+        destination_config: { on_failure: { destination_arn: 'arn:aws:sns:us-east-1:000000000000:t' } },
+      },
     },
-    aws_lambda_permission: { FromS3: { action: 'lambda:InvokeFunction', function_name: '${aws_lambda_function.Fn.function_name}', principal: 's3.amazonaws.com', source_arn: '${aws_s3_bucket.Ingest.arn}' } },
+    aws_lambda_permission: {
+      FromS3: {
+        action: 'lambda:InvokeFunction',
+        function_name: '${aws_lambda_function.Fn.function_name}',
+        principal: 's3.amazonaws.com',
+        source_arn: '${aws_s3_bucket.Ingest.arn}',
+      },
+    },
   },
 };
 const stack: SynthesizedStack = { name: 'regional-dev-us-east-1', file: 'cdk.tf.json', json: STACK };
 
 describe('policy documents', () => {
   it('reads JSON strings, policy-document data sources and jsonencode expressions alike', () => {
-    expect(parsePolicyDocument(STACK.resource!.aws_iam_role_policy.FnPolicy.policy, STACK, 'x').map((s) => [s.sid, s.effect, s.actions, s.resources])).toEqual([
+    expect(
+      parsePolicyDocument(STACK.resource!.aws_iam_role_policy.FnPolicy.policy, STACK, 'x').map((s) => [
+        s.sid,
+        s.effect,
+        s.actions,
+        s.resources,
+      ]),
+    ).toEqual([
       ['Traces', 'Allow', ['xray:PutTraceSegments'], ['*']],
       ['TooMuch', 'Allow', ['s3:*'], ['*']],
       ['NoDelete', 'Deny', ['s3:DeleteBucket'], ['${aws_s3_bucket.Ingest.arn}']],
     ]);
-    expect(parsePolicyDocument('${data.aws_iam_policy_document.ReadDoc.json}', STACK, 'x')[0]).toMatchObject({ sid: 'ReadObjects', actions: ['s3:GetObject'] });
-    expect(parsePolicyDocument(STACK.resource!.aws_iam_policy.Extra.policy, STACK, 'x')[0]).toMatchObject({ actions: ['sqs:SendMessage'], resources: ['${aws_sqs_queue.Dlq.arn}'] });
+    expect(parsePolicyDocument('${data.aws_iam_policy_document.ReadDoc.json}', STACK, 'x')[0]).toMatchObject({
+      sid: 'ReadObjects',
+      actions: ['s3:GetObject'],
+    });
+    expect(parsePolicyDocument(STACK.resource!.aws_iam_policy.Extra.policy, STACK, 'x')[0]).toMatchObject({
+      actions: ['sqs:SendMessage'],
+      resources: ['${aws_sqs_queue.Dlq.arn}'],
+    });
   });
 
   it('normalises principals and conditions', () => {
@@ -96,12 +151,21 @@ describe('policy documents', () => {
 
   it('refuses what it cannot read instead of guessing', () => {
     expect(() => parsePolicyDocument('{not json', STACK, 'aws_iam_role_policy.X')).toThrow(UnreadablePolicyError);
-    expect(() => parsePolicyDocument('${data.aws_iam_policy_document.Missing.json}', STACK, 'x')).toThrow(/does not resolve/);
-    expect(() => parsePolicyDocument(doc({ Effect: 'Maybe', Action: 'x', Resource: '*' }), STACK, 'x')).toThrow(/Effect/);
+    expect(() => parsePolicyDocument('${data.aws_iam_policy_document.Missing.json}', STACK, 'x')).toThrow(
+      /does not resolve/,
+    );
+    expect(() => parsePolicyDocument(doc({ Effect: 'Maybe', Action: 'x', Resource: '*' }), STACK, 'x')).toThrow(
+      /Effect/,
+    );
   });
 
   it('parses the HCL subset cdktf writes inside jsonencode', () => {
-    expect(parseHclExpression('{"a" = [1, -2.5, true, null, "x${y}"], b: aws_s3_bucket.b.arn, "c" = merge(local.x, {"k" = 1})}', 't')).toEqual({
+    expect(
+      parseHclExpression(
+        '{"a" = [1, -2.5, true, null, "x${y}"], b: aws_s3_bucket.b.arn, "c" = merge(local.x, {"k" = 1})}',
+        't',
+      ),
+    ).toEqual({
       a: [1, -2.5, true, null, 'x${y}'],
       b: '${aws_s3_bucket.b.arn}',
       c: '${merge(local.x, {"k" = 1})}',
@@ -115,18 +179,34 @@ describe('permission matrix', () => {
 
   it('names the role by who uses it and collects every identity policy form', () => {
     const identity = rows.filter((r) => r.kind === 'identity');
-    expect(new Set(identity.map((r) => r.principal))).toEqual(new Set(['role md-fn-dev (lambda md-validate-file-dev)']));
-    expect(identity.map((r) => r.actions.join(',')).sort()).toEqual(['s3:*', 's3:DeleteBucket', 's3:GetObject', 'sqs:SendMessage', 'xray:PutTraceSegments']);
-    expect(rows.find((r) => r.kind === 'managed')).toMatchObject({ actions: ['(managed policy arn:aws:iam::aws:policy/AdministratorAccess)'] });
+    expect(new Set(identity.map((r) => r.principal))).toEqual(
+      new Set(['role md-fn-dev (lambda md-validate-file-dev)']),
+    );
+    expect(identity.map((r) => r.actions.join(',')).sort()).toEqual([
+      's3:*',
+      's3:DeleteBucket',
+      's3:GetObject',
+      'sqs:SendMessage',
+      'xray:PutTraceSegments',
+    ]);
+    expect(rows.find((r) => r.kind === 'managed')).toMatchObject({
+      actions: ['(managed policy arn:aws:iam::aws:policy/AdministratorAccess)'],
+    });
   });
 
   it('lists trust, resource policies and invoke permissions with their targets', () => {
-    expect(rows.find((r) => r.kind === 'trust')).toMatchObject({ principal: 'service:lambda.amazonaws.com', actions: ['sts:AssumeRole'] });
+    expect(rows.find((r) => r.kind === 'trust')).toMatchObject({
+      principal: 'service:lambda.amazonaws.com',
+      actions: ['sts:AssumeRole'],
+    });
     expect(rows.filter((r) => r.kind === 'resource').map((r) => [r.principal, r.effect, r.target])).toEqual([
       ['*', 'Deny', 'md-ingest-dev-us-east-1'],
       ['*', 'Allow', 'md-ingest-dev-us-east-1'],
     ]);
-    expect(rows.find((r) => r.kind === 'invoke')).toMatchObject({ principal: 'service:s3.amazonaws.com', conditions: ['ArnLike AWS:SourceArn=arn:aws:s3:::md-ingest-dev-us-east-1'] });
+    expect(rows.find((r) => r.kind === 'invoke')).toMatchObject({
+      principal: 'service:s3.amazonaws.com',
+      conditions: ['ArnLike AWS:SourceArn=arn:aws:s3:::md-ingest-dev-us-east-1'],
+    });
   });
 
   it('flags wildcard actions, avoidable * resources, managed policies and public allows', () => {
@@ -150,9 +230,16 @@ describe('permission matrix', () => {
 
 describe('terraform references', () => {
   it('parses whole references and describes them by their literal names', () => {
-    expect(parseReference('${data.aws_iam_policy_document.D.json}')).toEqual({ mode: 'data', type: 'aws_iam_policy_document', name: 'D', attribute: 'json' });
+    expect(parseReference('${data.aws_iam_policy_document.D.json}')).toEqual({
+      mode: 'data',
+      type: 'aws_iam_policy_document',
+      name: 'D',
+      attribute: 'json',
+    });
     expect(parseReference('prefix-${aws_s3_bucket.B.arn}')).toBeUndefined();
-    expect(describeValue(STACK, '${aws_s3_bucket.Ingest.arn}/incoming/*')).toBe('arn:aws:s3:::md-ingest-dev-us-east-1/incoming/*');
+    expect(describeValue(STACK, '${aws_s3_bucket.Ingest.arn}/incoming/*')).toBe(
+      'arn:aws:s3:::md-ingest-dev-us-east-1/incoming/*',
+    );
   });
 });
 
@@ -170,20 +257,40 @@ describe('function wiring and SDK mapping', () => {
       'xray:PutTelemetryRecords',
       'xray:PutTraceSegments',
     ]);
-    expect([arnService('${aws_dynamodb_table.T.stream_arn}'), arnService('arn:aws:sqs:us-east-1:1:q'), arnService('${aws_s3_bucket.B.arn}')]).toEqual(['dynamodb-stream', 'sqs', undefined]);
+    expect([
+      arnService('${aws_dynamodb_table.T.stream_arn}'),
+      arnService('arn:aws:sqs:us-east-1:1:q'),
+      arnService('${aws_s3_bucket.B.arn}'),
+    ]).toEqual(['dynamodb-stream', 'sqs', undefined]);
   });
 
-  const call = (client: string, command: string, inputKeys: string[] = []): SdkCall => ({ client, command, inputKeys, site: 'x.ts:1' });
+  const call = (client: string, command: string, inputKeys: string[] = []): SdkCall => ({
+    client,
+    command,
+    inputKeys,
+    site: 'x.ts:1',
+  });
   it('maps SDK commands to the IAM actions AWS documents for them', () => {
     expect(iamActionsOf(call('@aws-sdk/client-s3', 'GetObjectCommand', ['Bucket', 'Key']))).toEqual(['s3:GetObject']);
-    expect(iamActionsOf(call('@aws-sdk/client-s3', 'GetObjectCommand', ['Bucket', 'Key', 'VersionId']))).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
+    expect(iamActionsOf(call('@aws-sdk/client-s3', 'GetObjectCommand', ['Bucket', 'Key', 'VersionId']))).toEqual([
+      's3:GetObject',
+      's3:GetObjectVersion',
+    ]);
     expect(iamActionsOf(call('@aws-sdk/client-s3', 'HeadObjectCommand'))).toEqual(['s3:GetObject']);
-    expect(iamActionsOf(call('@aws-sdk/client-s3', 'CopyObjectCommand', ['CopySource', 'TaggingDirective']))).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject']);
+    expect(iamActionsOf(call('@aws-sdk/client-s3', 'CopyObjectCommand', ['CopySource', 'TaggingDirective']))).toEqual([
+      's3:GetObject',
+      's3:GetObjectVersion',
+      's3:PutObject',
+    ]);
     expect(iamActionsOf(call('@aws-sdk/client-s3', 'CopyObjectCommand'))).toContain('s3:GetObjectTagging');
-    expect(iamActionsOf(call('@aws-sdk/client-dynamodb', 'BatchWriteItemCommand'))).toEqual(['dynamodb:BatchWriteItem']);
+    expect(iamActionsOf(call('@aws-sdk/client-dynamodb', 'BatchWriteItemCommand'))).toEqual([
+      'dynamodb:BatchWriteItem',
+    ]);
     expect(iamActionsOf(call('@aws-sdk/client-sfn', 'StartExecutionCommand'))).toEqual(['states:StartExecution']);
     expect(iamActionsOf(call('@aws-sdk/client-sns', 'PublishBatchCommand'))).toEqual(['sns:Publish']);
-    expect(() => iamActionsOf(call('@aws-sdk/client-dynamodb', 'TransactWriteItemsCommand'))).toThrow(UnmappedCommandError);
+    expect(() => iamActionsOf(call('@aws-sdk/client-dynamodb', 'TransactWriteItemsCommand'))).toThrow(
+      UnmappedCommandError,
+    );
     expect(() => iamActionsOf(call('@aws-sdk/client-kinesis', 'PutRecordCommand'))).toThrow(UnmappedCommandError);
   });
 });
@@ -201,9 +308,17 @@ describe('review CLI', () => {
       expect(text.stdout).toContain(`== ${stack.name}:`);
       expect(text.stdout).toMatch(/review: 1 stacks, \d+ statements, 4 least-privilege violations/);
       const json = spawnSync(tsx, [script, '--outdir', dir, '--no-synth', '--json'], { encoding: 'utf8' });
-      const parsed = JSON.parse(json.stdout) as { stacks: Array<{ stack: string; rows: unknown[] }>; violations: Array<{ rule: string }> };
+      const parsed = JSON.parse(json.stdout) as {
+        stacks: Array<{ stack: string; rows: unknown[] }>;
+        violations: Array<{ rule: string }>;
+      };
       expect(parsed.stacks[0].stack).toBe(stack.name);
-      expect(parsed.violations.map((v) => v.rule)).toEqual(['wildcard-action', 'wildcard-resource', 'managed-policy', 'public-principal']);
+      expect(parsed.violations.map((v) => v.rule)).toEqual([
+        'wildcard-action',
+        'wildcard-resource',
+        'managed-policy',
+        'public-principal',
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -9,7 +9,14 @@ import { API_ROUTES, ENV, type FunctionName } from '../../contract';
 import { FUNCTION_ENVIRONMENT } from '../../stacks/function-permissions';
 import { deployedFunctions } from '../../security/function-wiring';
 import { parsePolicyDocument, type PolicyStatement } from '../../security/policy-document';
-import { allResources, parseReference, resourcesOfType, type AddressedBlock, type SynthesizedStack, type TerraformJson } from '../../security/terraform-json';
+import {
+  allResources,
+  parseReference,
+  resourcesOfType,
+  type AddressedBlock,
+  type SynthesizedStack,
+  type TerraformJson,
+} from '../../security/terraform-json';
 import { stacksOf, SYNTH_TIMEOUT_MS, VARIANTS, type VariantName } from './support/synthesized';
 
 interface Scanned {
@@ -18,7 +25,12 @@ interface Scanned {
 }
 
 /** The resource policy statements attached to `target` through `policyType.<refKey>`. */
-function attachedStatements(json: TerraformJson, target: AddressedBlock, policyType: string, refKey: string): PolicyStatement[] {
+function attachedStatements(
+  json: TerraformJson,
+  target: AddressedBlock,
+  policyType: string,
+  refKey: string,
+): PolicyStatement[] {
   return resourcesOfType(json, policyType)
     .filter((p) => {
       const ref = parseReference(p.body[refKey]);
@@ -28,14 +40,21 @@ function attachedStatements(json: TerraformJson, target: AddressedBlock, policyT
 }
 
 /** True when `statements` deny every request to `resources` that is not made over TLS. */
-function deniesInsecureTransport(statements: readonly PolicyStatement[], service: string, resources: readonly string[], allowedActions: readonly string[]): boolean {
+function deniesInsecureTransport(
+  statements: readonly PolicyStatement[],
+  service: string,
+  resources: readonly string[],
+  allowedActions: readonly string[],
+): boolean {
   return statements.some(
     (s) =>
       s.effect === 'Deny' &&
       s.principals.includes('*') &&
       s.actions.some((a) => allowedActions.includes(a)) &&
       resources.every((r) => s.resources.includes(r)) &&
-      s.conditions.some((c) => c.test === 'Bool' && c.variable === 'aws:SecureTransport' && c.values.includes('false')) &&
+      s.conditions.some(
+        (c) => c.test === 'Bool' && c.variable === 'aws:SecureTransport' && c.values.includes('false'),
+      ) &&
       s.actions.every((a) => a.startsWith(`${service}:`)),
   );
 }
@@ -43,10 +62,15 @@ function deniesInsecureTransport(statements: readonly PolicyStatement[], service
 describe('transport and access in the synthesized stacks', () => {
   let scanned: Scanned[];
   beforeAll(() => {
-    scanned = (['default', 'vpc', 'jwt'] as const).flatMap((variant) => stacksOf(variant).map((stack) => ({ variant, stack })));
+    scanned = (['default', 'vpc', 'jwt'] as const).flatMap((variant) =>
+      stacksOf(variant).map((stack) => ({ variant, stack })),
+    );
   }, SYNTH_TIMEOUT_MS);
   const regional = (): Scanned[] => scanned.filter((s) => /(^|:)regional-/.test(s.stack.name));
-  const configOf = (s: Scanned) => loadConfig(/regional-(dev|prod)-/.exec(s.stack.name)![1] as 'dev' | 'prod', readCdktfContext(), { ...VARIANTS[s.variant] });
+  const configOf = (s: Scanned) =>
+    loadConfig(/regional-(dev|prod)-/.exec(s.stack.name)![1] as 'dev' | 'prod', readCdktfContext(), {
+      ...VARIANTS[s.variant],
+    });
 
   it('denies non-TLS access to every bucket, its objects included', () => {
     for (const { stack } of regional()) {
@@ -54,7 +78,12 @@ describe('transport and access in the synthesized stacks', () => {
       expect(buckets.length).toBeGreaterThanOrEqual(3);
       for (const bucket of buckets) {
         const arn = `\${${bucket.address}.arn}`;
-        const ok = deniesInsecureTransport(attachedStatements(stack.json, bucket, 'aws_s3_bucket_policy', 'bucket'), 's3', [arn, `${arn}/*`], ['s3:*']);
+        const ok = deniesInsecureTransport(
+          attachedStatements(stack.json, bucket, 'aws_s3_bucket_policy', 'bucket'),
+          's3',
+          [arn, `${arn}/*`],
+          ['s3:*'],
+        );
         expect(`${stack.name} ${String(bucket.body.bucket)} TLS-only: ${ok}`).toMatch(/true$/);
       }
     }
@@ -67,12 +96,22 @@ describe('transport and access in the synthesized stacks', () => {
       expect(queues.length).toBeGreaterThanOrEqual(2);
       expect(topics.length).toBe(2);
       for (const queue of queues) {
-        const ok = deniesInsecureTransport(attachedStatements(stack.json, queue, 'aws_sqs_queue_policy', 'queue_url'), 'sqs', [`\${${queue.address}.arn}`], ['sqs:*']);
+        const ok = deniesInsecureTransport(
+          attachedStatements(stack.json, queue, 'aws_sqs_queue_policy', 'queue_url'),
+          'sqs',
+          [`\${${queue.address}.arn}`],
+          ['sqs:*'],
+        );
         expect(`${stack.name} ${String(queue.body.name)} TLS-only: ${ok}`).toMatch(/true$/);
       }
       for (const topic of topics) {
         // SNS's documented TLS-only policy denies Publish (the only data-plane write) over plain HTTP.
-        const ok = deniesInsecureTransport(attachedStatements(stack.json, topic, 'aws_sns_topic_policy', 'arn'), 'sns', [`\${${topic.address}.arn}`], ['sns:*', 'sns:Publish']);
+        const ok = deniesInsecureTransport(
+          attachedStatements(stack.json, topic, 'aws_sns_topic_policy', 'arn'),
+          'sns',
+          [`\${${topic.address}.arn}`],
+          ['sns:*', 'sns:Publish'],
+        );
         expect(`${stack.name} ${String(topic.body.name)} TLS-only: ${ok}`).toMatch(/true$/);
       }
     }
@@ -83,9 +122,18 @@ describe('transport and access in the synthesized stacks', () => {
       for (const bucket of resourcesOfType(stack.json, 'aws_s3_bucket')) {
         const refersTo = (r: AddressedBlock): boolean => parseReference(r.body.bucket)?.name === bucket.name;
         const blocks = resourcesOfType(stack.json, 'aws_s3_bucket_public_access_block').filter(refersTo);
-        expect(blocks.map((b) => [b.body.block_public_acls, b.body.block_public_policy, b.body.ignore_public_acls, b.body.restrict_public_buckets])).toEqual([[true, true, true, true]]);
+        expect(
+          blocks.map((b) => [
+            b.body.block_public_acls,
+            b.body.block_public_policy,
+            b.body.ignore_public_acls,
+            b.body.restrict_public_buckets,
+          ]),
+        ).toEqual([[true, true, true, true]]);
         const ownership = resourcesOfType(stack.json, 'aws_s3_bucket_ownership_controls').filter(refersTo);
-        expect(ownership.map((o) => (o.body.rule as { object_ownership?: string }).object_ownership)).toEqual(['BucketOwnerEnforced']);
+        expect(ownership.map((o) => (o.body.rule as { object_ownership?: string }).object_ownership)).toEqual([
+          'BucketOwnerEnforced',
+        ]);
       }
       expect(resourcesOfType(stack.json, 'aws_s3_bucket_acl')).toEqual([]);
     }
@@ -98,9 +146,17 @@ describe('transport and access in the synthesized stacks', () => {
         expect(String(perm.body.principal)).toMatch(/\.amazonaws\.com$/);
         expect(perm.body.source_arn).toEqual(expect.any(String));
       }
-      for (const [type, key] of [['aws_s3_bucket_policy', 'policy'], ['aws_sqs_queue_policy', 'policy'], ['aws_sns_topic_policy', 'policy'], ['aws_kms_key', 'policy'], ['aws_cloudwatch_log_resource_policy', 'policy_document']] as const) {
+      for (const [type, key] of [
+        ['aws_s3_bucket_policy', 'policy'],
+        ['aws_sqs_queue_policy', 'policy'],
+        ['aws_sns_topic_policy', 'policy'],
+        ['aws_kms_key', 'policy'],
+        ['aws_cloudwatch_log_resource_policy', 'policy_document'],
+      ] as const) {
         for (const res of resourcesOfType(stack.json, type)) {
-          const publicAllows = parsePolicyDocument(res.body[key], stack.json, res.address).filter((s) => s.effect === 'Allow' && s.principals.includes('*'));
+          const publicAllows = parsePolicyDocument(res.body[key], stack.json, res.address).filter(
+            (s) => s.effect === 'Allow' && s.principals.includes('*'),
+          );
           expect(`${stack.name} ${res.address}: ${publicAllows.length} public allows`).toMatch(/: 0 public allows$/);
         }
       }
@@ -113,7 +169,8 @@ describe('transport and access in the synthesized stacks', () => {
     for (const s of iam) {
       const routes = resourcesOfType(s.stack.json, 'aws_apigatewayv2_route');
       expect(routes.map((r) => r.body.route_key).sort()).toEqual(Object.values(API_ROUTES).sort());
-      for (const route of routes) expect([route.body.route_key, route.body.authorization_type]).toEqual([route.body.route_key, 'AWS_IAM']);
+      for (const route of routes)
+        expect([route.body.route_key, route.body.authorization_type]).toEqual([route.body.route_key, 'AWS_IAM']);
       expect(resourcesOfType(s.stack.json, 'aws_apigatewayv2_authorizer')).toEqual([]);
     }
   });
@@ -132,7 +189,11 @@ describe('transport and access in the synthesized stacks', () => {
       const routes = resourcesOfType(s.stack.json, 'aws_apigatewayv2_route');
       expect(routes.map((r) => r.body.route_key).sort()).toEqual(Object.values(API_ROUTES).sort());
       for (const route of routes) {
-        expect([route.body.route_key, route.body.authorization_type, route.body.authorizer_id]).toEqual([route.body.route_key, 'JWT', `\${${authorizer.address}.id}`]);
+        expect([route.body.route_key, route.body.authorization_type, route.body.authorizer_id]).toEqual([
+          route.body.route_key,
+          'JWT',
+          `\${${authorizer.address}.id}`,
+        ]);
       }
     }
   });
@@ -144,8 +205,14 @@ describe('transport and access in the synthesized stacks', () => {
       expect(more).toEqual([]);
       expect(stage.body).toMatchObject({
         name: 'prod',
-        default_route_settings: { throttling_burst_limit: config.apiThrottleBurst, throttling_rate_limit: config.apiThrottleRate },
-        access_log_settings: { destination_arn: expect.stringMatching(/^\$\{aws_cloudwatch_log_group\..+\.arn\}$/), format: expect.stringContaining('$context.requestId') },
+        default_route_settings: {
+          throttling_burst_limit: config.apiThrottleBurst,
+          throttling_rate_limit: config.apiThrottleRate,
+        },
+        access_log_settings: {
+          destination_arn: expect.stringMatching(/^\$\{aws_cloudwatch_log_group\..+\.arn\}$/),
+          format: expect.stringContaining('$context.requestId'),
+        },
       });
       // The body limit is enforced by the handler (HTTP APIs have no size setting below 10 MB).
       const api = deployedFunctions(s.stack.json).find((f) => f.name === 'api-ingest')!;
@@ -156,14 +223,24 @@ describe('transport and access in the synthesized stacks', () => {
   });
 
   it('puts no secrets or payload data in function environments: only the contract variables each function reads', () => {
-    const common = new Set([ENV.pipelineRegion, 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'NODE_OPTIONS']);
+    const common = new Set([
+      ENV.pipelineRegion,
+      'POWERTOOLS_SERVICE_NAME',
+      'POWERTOOLS_METRICS_NAMESPACE',
+      'NODE_OPTIONS',
+    ]);
     const suspiciousName = /secret|passw|token|credential|private|api_?key|access_?key|auth/i;
-    const suspiciousValue = /AKIA[0-9A-Z]{16}|ASIA[0-9A-Z]{16}|-----BEGIN|password=|^[A-Za-z0-9+/]{40,}={0,2}$|^eyJ[A-Za-z0-9_-]+\./;
+    const suspiciousValue =
+      /AKIA[0-9A-Z]{16}|ASIA[0-9A-Z]{16}|-----BEGIN|password=|^[A-Za-z0-9+/]{40,}={0,2}$|^eyJ[A-Za-z0-9_-]+\./;
     for (const s of regional()) {
       for (const fn of deployedFunctions(s.stack.json)) {
-        const env = ((fn.body.environment as { variables?: Record<string, string> } | undefined)?.variables ?? {}) as Record<string, string>;
+        const env = ((fn.body.environment as { variables?: Record<string, string> } | undefined)?.variables ??
+          {}) as Record<string, string>;
         const expected = [...common, ...FUNCTION_ENVIRONMENT[fn.name as FunctionName].map((k) => ENV[k])].sort();
-        expect({ function: `${s.stack.name} ${fn.name}`, variables: Object.keys(env).sort() }).toEqual({ function: `${s.stack.name} ${fn.name}`, variables: expected });
+        expect({ function: `${s.stack.name} ${fn.name}`, variables: Object.keys(env).sort() }).toEqual({
+          function: `${s.stack.name} ${fn.name}`,
+          variables: expected,
+        });
         for (const [name, value] of Object.entries(env)) {
           expect(`${fn.name} ${name}`).not.toMatch(suspiciousName);
           expect(`${name}=${value}`).not.toMatch(suspiciousValue);

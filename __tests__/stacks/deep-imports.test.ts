@@ -27,7 +27,11 @@ describe('imports of @cdktf/provider-aws', () => {
   });
 
   it('finds the deep imports it checks (the scan covers the infrastructure code)', () => {
-    const deep = typeScriptFiles(projectRoot).filter((file) => readFileSync(file, 'utf8').includes('@cdktf/provider-aws/lib/'));
-    expect(deep.map((file) => relative(projectRoot, file))).toEqual(expect.arrayContaining(['modules/compute/pipeline-function.ts', 'stacks/foundation.ts']));
+    const deep = typeScriptFiles(projectRoot).filter((file) =>
+      readFileSync(file, 'utf8').includes('@cdktf/provider-aws/lib/'),
+    );
+    expect(deep.map((file) => relative(projectRoot, file))).toEqual(
+      expect.arrayContaining(['modules/compute/pipeline-function.ts', 'stacks/foundation.ts']),
+    );
   });
 });

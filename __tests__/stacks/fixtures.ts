@@ -73,7 +73,14 @@ export function onlyResource(json: TerraformJson, type: string): Record<string, 
 
 /** An IAM-style policy document parsed from a resource attribute. */
 export interface ParsedPolicy {
-  Statement: { Sid?: string; Effect: string; Action: string | string[]; Resource: string | string[]; Principal?: unknown; Condition?: Record<string, Record<string, unknown>> }[];
+  Statement: {
+    Sid?: string;
+    Effect: string;
+    Action: string | string[];
+    Resource: string | string[];
+    Principal?: unknown;
+    Condition?: Record<string, Record<string, unknown>>;
+  }[];
 }
 
 export function parsePolicy(value: unknown): ParsedPolicy {
@@ -93,7 +100,8 @@ export function allPolicies(json: TerraformJson): { address: string; policy: Par
   for (const [type, byName] of Object.entries(json.resource ?? {})) {
     for (const [name, resource] of Object.entries(byName)) {
       for (const attribute of ['policy', 'policy_document', 'assume_role_policy']) {
-        if (typeof resource[attribute] === 'string') found.push({ address: `${type}.${name}.${attribute}`, policy: parsePolicy(resource[attribute]) });
+        if (typeof resource[attribute] === 'string')
+          found.push({ address: `${type}.${name}.${attribute}`, policy: parsePolicy(resource[attribute]) });
       }
     }
   }

@@ -1,5 +1,10 @@
 import { FUNCTION_NAMES } from '../../contract';
-import { FUNCTION_ENVIRONMENT, functionEnvironment, functionGrants, type GrantTargets } from '../../stacks/function-permissions';
+import {
+  FUNCTION_ENVIRONMENT,
+  functionEnvironment,
+  functionGrants,
+  type GrantTargets,
+} from '../../stacks/function-permissions';
 import { UNSCOPED_ACTIONS } from '../../modules/iam/policy-document';
 
 const targets: GrantTargets = {
@@ -25,38 +30,87 @@ describe('function permissions', () => {
     for (const list of Object.values(grants)) {
       for (const grant of list) {
         for (const action of grant.actions) expect(action).not.toContain('*');
-        if (grant.resources.includes('*')) for (const action of grant.actions) expect(UNSCOPED_ACTIONS.has(action)).toBe(true);
+        if (grant.resources.includes('*'))
+          for (const action of grant.actions) expect(UNSCOPED_ACTIONS.has(action)).toBe(true);
       }
     }
   });
 
   it('scopes S3 access to the key prefixes each step uses', () => {
-    expect(grants['validate-file']).toContainEqual({ sid: 'ReadIncomingFiles', actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: ['arn:ingest/incoming/*'] });
-    expect(grants['validate-file']).toContainEqual({ sid: 'WriteStagedAndRejects', actions: ['s3:PutObject'], resources: ['arn:ingest/staged/*', 'arn:ingest/rejected/*'] });
-    expect(grants['compensate-file']).toContainEqual({ sid: 'QuarantineFiles', actions: ['s3:PutObject', 's3:PutObjectTagging'], resources: ['arn:ingest/quarantine/*'] });
-    expect(grants['archive-file'].find((g) => g.sid === 'WriteArchive')?.resources).toEqual(['arn:archive/originals/*', 'arn:archive/lineage/*']);
+    expect(grants['validate-file']).toContainEqual({
+      sid: 'ReadIncomingFiles',
+      actions: ['s3:GetObject', 's3:GetObjectVersion'],
+      resources: ['arn:ingest/incoming/*'],
+    });
+    expect(grants['validate-file']).toContainEqual({
+      sid: 'WriteStagedAndRejects',
+      actions: ['s3:PutObject'],
+      resources: ['arn:ingest/staged/*', 'arn:ingest/rejected/*'],
+    });
+    expect(grants['compensate-file']).toContainEqual({
+      sid: 'QuarantineFiles',
+      actions: ['s3:PutObject', 's3:PutObjectTagging'],
+      resources: ['arn:ingest/quarantine/*'],
+    });
+    expect(grants['archive-file'].find((g) => g.sid === 'WriteArchive')?.resources).toEqual([
+      'arn:archive/originals/*',
+      'arn:archive/lineage/*',
+    ]);
   });
 
   it('gives each function only the table actions its code calls', () => {
     expect(actionsOf('store-chunk')).toEqual(['dynamodb:BatchWriteItem', 's3:GetObject']);
-    expect(actionsOf('processor')).toEqual(['dynamodb:BatchWriteItem', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage']);
-    expect(actionsOf('validate-file')).toEqual(['dynamodb:PutItem', 's3:GetObject', 's3:GetObjectVersion', 's3:PutObject']);
+    expect(actionsOf('processor')).toEqual([
+      'dynamodb:BatchWriteItem',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:ReceiveMessage',
+    ]);
+    expect(actionsOf('validate-file')).toEqual([
+      'dynamodb:PutItem',
+      's3:GetObject',
+      's3:GetObjectVersion',
+      's3:PutObject',
+    ]);
     expect(actionsOf('file-trigger')).toEqual(['states:StartExecution']);
-    expect(grants.summary.find((g) => g.sid === 'QueryMinuteBars')?.resources).toEqual(['arn:table', 'arn:table/index/timeseries-index']);
+    expect(grants.summary.find((g) => g.sid === 'QueryMinuteBars')?.resources).toEqual([
+      'arn:table',
+      'arn:table/index/timeseries-index',
+    ]);
   });
 
   it('lets bars read only its own region stream and send failures to its queue', () => {
-    expect(grants.bars).toContainEqual({ sid: 'ReadTableStream', actions: ['dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:DescribeStream'], resources: ['arn:stream'] });
-    expect(grants.bars).toContainEqual({ sid: 'SendStreamFailures', actions: ['sqs:SendMessage'], resources: ['arn:bars-failures'] });
+    expect(grants.bars).toContainEqual({
+      sid: 'ReadTableStream',
+      actions: ['dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:DescribeStream'],
+      resources: ['arn:stream'],
+    });
+    expect(grants.bars).toContainEqual({
+      sid: 'SendStreamFailures',
+      actions: ['sqs:SendMessage'],
+      resources: ['arn:bars-failures'],
+    });
   });
 
   it('sets only the environment variables each function reads', () => {
     const values = {
-      tableName: 't', eventBusName: 'b', ingestBucket: 'i', archiveBucket: 'a', stateMachineArn: 's',
-      notificationsTopicArn: 'n', pipelineRegion: 'r', maxBodyBytes: '1024', chunkSize: '500',
+      tableName: 't',
+      eventBusName: 'b',
+      ingestBucket: 'i',
+      archiveBucket: 'a',
+      stateMachineArn: 's',
+      notificationsTopicArn: 'n',
+      pipelineRegion: 'r',
+      maxBodyBytes: '1024',
+      chunkSize: '500',
     };
     expect(functionEnvironment('processor', values)).toEqual({ TABLE_NAME: 't' });
-    expect(functionEnvironment('api-ingest', values)).toEqual({ EVENT_BUS_NAME: 'b', INGEST_BUCKET: 'i', STATE_MACHINE_ARN: 's', MAX_BODY_BYTES: '1024' });
+    expect(functionEnvironment('api-ingest', values)).toEqual({
+      EVENT_BUS_NAME: 'b',
+      INGEST_BUCKET: 'i',
+      STATE_MACHINE_ARN: 's',
+      MAX_BODY_BYTES: '1024',
+    });
     expect(functionEnvironment('validate-file', values)).toEqual({ TABLE_NAME: 't', CHUNK_SIZE: '500' });
     expect(Object.keys(FUNCTION_ENVIRONMENT).sort()).toEqual([...FUNCTION_NAMES].sort());
   });

@@ -23,7 +23,9 @@ describe('GlobalStack', () => {
       expect.objectContaining({ region: 'us-west-2', alias: 'dr' }),
     ]);
     for (const p of providers) {
-      expect(p.default_tags).toEqual([{ tags: { Environment: 'prod', Project: 'market-data-pipeline', ManagedBy: 'cdktf' } }]);
+      expect(p.default_tags).toEqual([
+        { tags: { Environment: 'prod', Project: 'market-data-pipeline', ManagedBy: 'cdktf' } },
+      ]);
     }
   });
 
@@ -32,20 +34,36 @@ describe('GlobalStack', () => {
     expect(keys).toHaveLength(2);
     expect(keys.map((k) => k.provider).sort()).toEqual(['aws', 'aws.dr']);
     for (const key of keys) expect(key.enable_key_rotation).toBe(true);
-    expect(resourcesOf(json, 'aws_kms_alias').map((a) => a.name)).toEqual(['alias/market-data-data-prod', 'alias/market-data-data-prod']);
+    expect(resourcesOf(json, 'aws_kms_alias').map((a) => a.name)).toEqual([
+      'alias/market-data-data-prod',
+      'alias/market-data-data-prod',
+    ]);
   });
 
   it('creates the global table in the primary region with its replica encrypted by the DR key', () => {
     const table = onlyResource(json, 'aws_dynamodb_table');
     expect(table.provider).toBe('aws');
     expect(table.name).toBe('market-data-pipeline-prod');
-    expect(table.server_side_encryption).toEqual({ enabled: true, kms_key_arn: expect.stringMatching(/PrimaryDataKey/) });
-    expect(table.replica).toEqual([expect.objectContaining({ region_name: 'us-west-2', kms_key_arn: expect.stringMatching(/DrDataKey/) })]);
+    expect(table.server_side_encryption).toEqual({
+      enabled: true,
+      kms_key_arn: expect.stringMatching(/PrimaryDataKey/),
+    });
+    expect(table.replica).toEqual([
+      expect.objectContaining({ region_name: 'us-west-2', kms_key_arn: expect.stringMatching(/DrDataKey/) }),
+    ]);
   });
 
   it('outputs the table, its streams per region and the key ARNs', () => {
     expect(Object.keys(json.output ?? {}).sort()).toEqual(
-      ['dr_key_arn', 'dr_stream_arn', 'primary_key_arn', 'primary_stream_arn', 'replica_table_arn', 'table_arn', 'table_name'].sort(),
+      [
+        'dr_key_arn',
+        'dr_stream_arn',
+        'primary_key_arn',
+        'primary_stream_arn',
+        'replica_table_arn',
+        'table_arn',
+        'table_name',
+      ].sort(),
     );
   });
 });

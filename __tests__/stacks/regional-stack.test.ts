@@ -33,7 +33,11 @@ function synthEnvironment(context: RawContext): { primary: TerraformJson; dr: Te
   const app = Testing.app();
   const global = new GlobalStack(app, 'global-dev', { config: cfg });
   const [primary, dr] = [cfg.primaryRegion, cfg.drRegion].map((region) => {
-    const stack = new RegionalStack(app, `regional-dev-${region}`, { config: cfg, region, bundles: fakeFunctionBundles() });
+    const stack = new RegionalStack(app, `regional-dev-${region}`, {
+      config: cfg,
+      region,
+      bundles: fakeFunctionBundles(),
+    });
     stack.addDependency(global);
     return stack;
   });
@@ -83,16 +87,29 @@ describe('RegionalStack', () => {
 
   it('finds the table replica and data key of its own region by name', () => {
     for (const json of [primary, dr]) {
-      expect(Object.values(json.data?.aws_dynamodb_table ?? {})).toEqual([expect.objectContaining({ name: 'market-data-pipeline-dev' })]);
-      expect(Object.values(json.data?.aws_kms_alias ?? {})).toEqual([expect.objectContaining({ name: 'alias/market-data-data-dev' })]);
+      expect(Object.values(json.data?.aws_dynamodb_table ?? {})).toEqual([
+        expect.objectContaining({ name: 'market-data-pipeline-dev' }),
+      ]);
+      expect(Object.values(json.data?.aws_kms_alias ?? {})).toEqual([
+        expect.objectContaining({ name: 'alias/market-data-data-dev' }),
+      ]);
     }
   });
 
   it('deploys every function: Node.js 22, arm64, X-Ray, reserved concurrency, encrypted environment', () => {
     for (const json of [primary, dr]) {
-      expect(lambdas(json).map((f) => f.function_name).sort()).toEqual(FUNCTION_NAMES.map((n) => `market-data-${n}-dev`).sort());
+      expect(
+        lambdas(json)
+          .map((f) => f.function_name)
+          .sort(),
+      ).toEqual(FUNCTION_NAMES.map((n) => `market-data-${n}-dev`).sort());
       for (const fn of lambdas(json)) {
-        expect(fn).toMatchObject({ runtime: 'nodejs22.x', architectures: ['arm64'], tracing_config: { mode: 'Active' }, kms_key_arn: expect.stringMatching(/aws_kms_alias/) });
+        expect(fn).toMatchObject({
+          runtime: 'nodejs22.x',
+          architectures: ['arm64'],
+          tracing_config: { mode: 'Active' },
+          kms_key_arn: expect.stringMatching(/aws_kms_alias/),
+        });
         expect(fn.reserved_concurrent_executions).toEqual(expect.any(Number));
       }
     }
@@ -116,7 +133,8 @@ describe('RegionalStack', () => {
         const actions = [s.Action].flat();
         for (const action of actions) expect(`${address}: ${action}`).not.toMatch(/\*/);
         if ([s.Resource].flat().includes('*')) {
-          for (const action of actions) expect(`${address}: ${action} ${UNSCOPED_ACTIONS.has(action)}`).toMatch(/ true$/);
+          for (const action of actions)
+            expect(`${address}: ${action} ${UNSCOPED_ACTIONS.has(action)}`).toMatch(/ true$/);
         }
       }
     }
@@ -133,9 +151,13 @@ describe('RegionalStack', () => {
 
   it('denies destructive actions to every other role of the stack too (state machine, flow logs)', () => {
     for (const json of [primary, buildEnvironment({ vpc: true }).dr]) {
-      const guarded = resourcesOf(json, 'aws_iam_role_policy').filter((p) => p.name === 'deny-destructive-actions').map((p) => p.role);
+      const guarded = resourcesOf(json, 'aws_iam_role_policy')
+        .filter((p) => p.name === 'deny-destructive-actions')
+        .map((p) => p.role);
       const functionRoles = new Set(lambdas(json).map((f) => String(f.role).replace('.arn}', '.id}')));
-      const others = Object.keys(json.resource?.aws_iam_role ?? {}).map((name) => `\${aws_iam_role.${name}.id}`).filter((ref) => !functionRoles.has(ref));
+      const others = Object.keys(json.resource?.aws_iam_role ?? {})
+        .map((name) => `\${aws_iam_role.${name}.id}`)
+        .filter((ref) => !functionRoles.has(ref));
       expect(others.length).toBeGreaterThan(0);
       expect(guarded.sort()).toEqual(others.sort());
     }
@@ -143,21 +165,35 @@ describe('RegionalStack', () => {
 
   it('grants the functions what function-permissions.ts lists, on this stack’s resources', () => {
     const validate = rolePolicyOf(primary, 'validate-file');
-    expect(validate.Statement.find((s) => s.Sid === 'ReadIncomingFiles')?.Resource).toEqual([expect.stringMatching(/^\$\{aws_s3_bucket\.IngestBucket\w+\.arn\}\/incoming\/\*$/)]);
+    expect(validate.Statement.find((s) => s.Sid === 'ReadIncomingFiles')?.Resource).toEqual([
+      expect.stringMatching(/^\$\{aws_s3_bucket\.IngestBucket\w+\.arn\}\/incoming\/\*$/),
+    ]);
     const trigger = rolePolicyOf(primary, 'file-trigger');
-    expect(trigger.Statement.find((s) => s.Sid === 'StartFileWorkflow')?.Resource).toEqual([expect.stringMatching(/aws_sfn_state_machine/)]);
+    expect(trigger.Statement.find((s) => s.Sid === 'StartFileWorkflow')?.Resource).toEqual([
+      expect.stringMatching(/aws_sfn_state_machine/),
+    ]);
     const bars = rolePolicyOf(dr, 'bars');
-    expect(bars.Statement.find((s) => s.Sid === 'ReadTableStream')?.Resource).toEqual(['${data.aws_dynamodb_table.Table.stream_arn}']);
+    expect(bars.Statement.find((s) => s.Sid === 'ReadTableStream')?.Resource).toEqual([
+      '${data.aws_dynamodb_table.Table.stream_arn}',
+    ]);
   });
 
   it('sets only the environment variables each function reads, plus the standard ones', () => {
     for (const name of FUNCTION_NAMES) {
       const variables = (lambda(primary, name).environment as { variables: Record<string, string> }).variables;
-      const expected = [...FUNCTION_ENVIRONMENT[name].map((k) => ENV[k]), ENV.pipelineRegion, 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'NODE_OPTIONS'];
+      const expected = [
+        ...FUNCTION_ENVIRONMENT[name].map((k) => ENV[k]),
+        ENV.pipelineRegion,
+        'POWERTOOLS_SERVICE_NAME',
+        'POWERTOOLS_METRICS_NAMESPACE',
+        'NODE_OPTIONS',
+      ];
       expect(Object.keys(variables).sort()).toEqual([...new Set(expected)].sort());
       expect(variables[ENV.pipelineRegion]).toBe('us-east-1');
     }
-    expect((lambda(dr, 'api-ingest').environment as { variables: Record<string, string> }).variables.MAX_BODY_BYTES).toBe(String(config.apiMaxBodyBytes));
+    expect(
+      (lambda(dr, 'api-ingest').environment as { variables: Record<string, string> }).variables.MAX_BODY_BYTES,
+    ).toBe(String(config.apiMaxBodyBytes));
   });
 
   it('gives the asynchronously invoked functions an on-failure queue', () => {
@@ -169,7 +205,8 @@ describe('RegionalStack', () => {
   });
 
   it('schedule enabled in the active region and disabled in the other', () => {
-    const schedule = (json: TerraformJson): unknown => resourcesOf(json, 'aws_cloudwatch_event_rule').find((r) => r.schedule_expression)?.state;
+    const schedule = (json: TerraformJson): unknown =>
+      resourcesOf(json, 'aws_cloudwatch_event_rule').find((r) => r.schedule_expression)?.state;
     expect(schedule(primary)).toBe('ENABLED');
     expect(schedule(dr)).toBe('DISABLED');
     const flipped = buildEnvironment({ activeRegion: 'us-west-2' });
@@ -178,9 +215,14 @@ describe('RegionalStack', () => {
   });
 
   it('stream mapping keeps only own-region records', () => {
-    for (const [json, region] of [[primary, 'us-east-1'], [dr, 'us-west-2']] as const) {
+    for (const [json, region] of [
+      [primary, 'us-east-1'],
+      [dr, 'us-west-2'],
+    ] as const) {
       const mapping = resourcesOf(json, 'aws_lambda_event_source_mapping').find((m) => m.starting_position);
-      const patterns = (mapping?.filter_criteria as { filter: { pattern: string }[] }).filter.map((f) => JSON.parse(f.pattern));
+      const patterns = (mapping?.filter_criteria as { filter: { pattern: string }[] }).filter.map((f) =>
+        JSON.parse(f.pattern),
+      );
       expect(patterns).toEqual(streamFilterPatterns(region));
       expect(mapping?.event_source_arn).toBe('${data.aws_dynamodb_table.Table.stream_arn}');
     }
@@ -188,15 +230,28 @@ describe('RegionalStack', () => {
 
   it('lets the processing queue drive at most the processor’s reserved concurrency, in batches with partial failures', () => {
     const mapping = resourcesOf(primary, 'aws_lambda_event_source_mapping').find((m) => !m.starting_position);
-    expect(mapping).toMatchObject({ batch_size: 10, function_response_types: ['ReportBatchItemFailures'], scaling_config: { maximum_concurrency: config.functions.processor.reservedConcurrency } });
+    expect(mapping).toMatchObject({
+      batch_size: 10,
+      function_response_types: ['ReportBatchItemFailures'],
+      scaling_config: { maximum_concurrency: config.functions.processor.reservedConcurrency },
+    });
   });
 
   it('outputs what operators need', () => {
     for (const json of [primary, dr]) {
       expect(Object.keys(json.output ?? {})).toEqual(
         expect.arrayContaining([
-          'api_url', 'ingest_bucket_name', 'archive_bucket_name', 'table_name', 'table_arn', 'event_bus_name',
-          'alerts_topic_arn', 'notifications_topic_arn', 'state_machine_arn', 'processing_queue_url', 'dlq_url',
+          'api_url',
+          'ingest_bucket_name',
+          'archive_bucket_name',
+          'table_name',
+          'table_arn',
+          'event_bus_name',
+          'alerts_topic_arn',
+          'notifications_topic_arn',
+          'state_machine_arn',
+          'processing_queue_url',
+          'dlq_url',
         ]),
       );
       for (const output of Object.values(json.output ?? {})) expect(output.description).toEqual(expect.any(String));
@@ -218,16 +273,21 @@ describe('RegionalStack', () => {
     const inVpc = buildEnvironment({ vpc: true }).dr;
     expect(resourcesOf(inVpc, 'aws_vpc')).toHaveLength(1);
     for (const fn of lambdas(inVpc)) {
-      expect(fn.vpc_config).toEqual({ subnet_ids: [expect.stringMatching(/aws_subnet/), expect.stringMatching(/aws_subnet/)], security_group_ids: [expect.stringMatching(/FunctionSecurityGroup/)] });
+      expect(fn.vpc_config).toEqual({
+        subnet_ids: [expect.stringMatching(/aws_subnet/), expect.stringMatching(/aws_subnet/)],
+        security_group_ids: [expect.stringMatching(/FunctionSecurityGroup/)],
+      });
     }
   });
 
   it('alarms on every function, every failure queue, the workflow and the API', () => {
     const alarms = resourcesOf(primary, 'aws_cloudwatch_metric_alarm').map((a) => a.alarm_name as string);
     for (const name of FUNCTION_NAMES) {
-      for (const kind of ['errors', 'duration', 'throttles', 'error-logs']) expect(alarms).toContain(`market-data-${name}-${kind}-dev`);
+      for (const kind of ['errors', 'duration', 'throttles', 'error-logs'])
+        expect(alarms).toContain(`market-data-${name}-${kind}-dev`);
     }
-    for (const queue of ['processing-dlq', 'bars-failures', 'async-failures', 'event-target-failures']) expect(alarms).toContain(`market-data-${queue}-depth-dev`);
+    for (const queue of ['processing-dlq', 'bars-failures', 'async-failures', 'event-target-failures'])
+      expect(alarms).toContain(`market-data-${queue}-depth-dev`);
     expect(alarms).toContain('market-data-file-workflow-failed-dev');
     expect(alarms).toContain('market-data-api-5xx-dev');
   });

@@ -48,13 +48,20 @@ export function recordsOfBody(text: string, type: string): unknown[] {
   } else {
     const value = parseJson(text);
     if (Array.isArray(value)) records = value;
-    else if (value !== null && typeof value === 'object' && Array.isArray((value as { records?: unknown }).records)) records = (value as { records: unknown[] }).records;
+    else if (value !== null && typeof value === 'object' && Array.isArray((value as { records?: unknown }).records))
+      records = (value as { records: unknown[] }).records;
     else if (value !== null && typeof value === 'object' && !('records' in value)) records = [value];
-    else throw badRequest('InvalidBody', 'The body must be a record object, an array of records, or {"records": [...]}');
+    else
+      throw badRequest('InvalidBody', 'The body must be a record object, an array of records, or {"records": [...]}');
   }
   if (records.length === 0) throw badRequest('NoRecords', 'The body contains no records');
   if (records.length > MAX_RECORDS_PER_REQUEST) {
-    throw new ApiError(413, 'TooManyRecords', `The body contains ${records.length} records; at most ${MAX_RECORDS_PER_REQUEST} are accepted per request`, { maxRecords: MAX_RECORDS_PER_REQUEST });
+    throw new ApiError(
+      413,
+      'TooManyRecords',
+      `The body contains ${records.length} records; at most ${MAX_RECORDS_PER_REQUEST} are accepted per request`,
+      { maxRecords: MAX_RECORDS_PER_REQUEST },
+    );
   }
   return records;
 }
@@ -68,12 +75,20 @@ async function ingest(event: APIGatewayProxyEventV2, requestId: string): Promise
   }
   // Records without a tradeId get their id from source + index: with an Idempotency-Key, a
   // retried request produces the same ids, so it overwrites instead of duplicating.
-  const result = validateObjects(objects, { source: { kind: 'api', uri: `api://${idempotencyKey ?? requestId}` }, originRegion: pipelineRegion() });
+  const result = validateObjects(objects, {
+    source: { kind: 'api', uri: `api://${idempotencyKey ?? requestId}` },
+    originRegion: pipelineRegion(),
+  });
   const rejects: ApiReject[] = result.rejects.map((r) => ({ index: r.line, reason: r.reason, message: r.message }));
   const body: IngestResponseBody = { accepted: result.records.length, rejected: rejects.length, rejects };
   count(METRIC.recordsRejected, rejects.length);
   if (result.records.length === 0) {
-    return jsonResponse(400, { error: 'NoValidRecords', message: 'No record in the request is valid', ...body, requestId });
+    return jsonResponse(400, {
+      error: 'NoValidRecords',
+      message: 'No record in the request is valid',
+      ...body,
+      requestId,
+    });
   }
   const outcome = await putEvents(
     result.records.map((record) => ({ detailType: DETAIL_TYPES.marketRecord, detail: record })),
@@ -81,13 +96,21 @@ async function ingest(event: APIGatewayProxyEventV2, requestId: string): Promise
   );
   count(METRIC.eventsPublished, outcome.published);
   if (outcome.failed.length > 0) {
-    logger.error('Accepted records not put on the bus', { failed: outcome.failed.length, errorCode: outcome.failed[0].errorCode });
-    throw new ApiError(503, 'EventsNotAccepted', `${outcome.failed.length} of ${result.records.length} valid records could not be queued; retry the request`, {
+    logger.error('Accepted records not put on the bus', {
       failed: outcome.failed.length,
-      queued: outcome.published,
-      rejected: rejects.length,
-      rejects,
+      errorCode: outcome.failed[0].errorCode,
     });
+    throw new ApiError(
+      503,
+      'EventsNotAccepted',
+      `${outcome.failed.length} of ${result.records.length} valid records could not be queued; retry the request`,
+      {
+        failed: outcome.failed.length,
+        queued: outcome.published,
+        rejected: rejects.length,
+        rejects,
+      },
+    );
   }
   count(METRIC.recordsAccepted, result.records.length);
   logger.info('Records accepted', { accepted: body.accepted, rejected: body.rejected });
@@ -102,27 +125,33 @@ export function routeOf(event: APIGatewayProxyEventV2): string {
 }
 
 /** HTTP API handler of `POST /ingest` and `POST /files`. */
-export const handler = instrumented(async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
-  const requestId = event.requestContext?.requestId ?? 'unknown';
-  try {
-    switch (routeOf(event)) {
-      case API_ROUTES.ingest:
-        return await ingest(event, requestId);
-      case API_ROUTES.processFile: {
-        // Loaded on first use: only this route needs the S3 and Step Functions clients, so the
-        // high-volume /ingest path does not pay for loading them at cold start.
-        const route = await import('./process-file');
-        return await route.processFile(event);
+export const handler = instrumented(
+  async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    const requestId = event.requestContext?.requestId ?? 'unknown';
+    try {
+      switch (routeOf(event)) {
+        case API_ROUTES.ingest:
+          return await ingest(event, requestId);
+        case API_ROUTES.processFile: {
+          // Loaded on first use: only this route needs the S3 and Step Functions clients, so the
+          // high-volume /ingest path does not pay for loading them at cold start.
+          const route = await import('./process-file');
+          return await route.processFile(event);
+        }
+        default:
+          throw new ApiError(
+            404,
+            'RouteNotFound',
+            `No route ${routeOf(event)}; use ${Object.values(API_ROUTES).join(' or ')}`,
+          );
       }
-      default:
-        throw new ApiError(404, 'RouteNotFound', `No route ${routeOf(event)}; use ${Object.values(API_ROUTES).join(' or ')}`);
+    } catch (error) {
+      if (error instanceof ApiError) {
+        if (error.statusCode >= 500) logger.warn('Request refused', { code: error.code, requestId });
+        return errorResponse(error, requestId);
+      }
+      logger.error('Unexpected error', { requestId, error: error as Error });
+      return jsonResponse(500, { error: 'InternalError', message: 'The request could not be processed', requestId });
     }
-  } catch (error) {
-    if (error instanceof ApiError) {
-      if (error.statusCode >= 500) logger.warn('Request refused', { code: error.code, requestId });
-      return errorResponse(error, requestId);
-    }
-    logger.error('Unexpected error', { requestId, error: error as Error });
-    return jsonResponse(500, { error: 'InternalError', message: 'The request could not be processed', requestId });
-  }
-});
+  },
+);

@@ -5,7 +5,13 @@
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ApiError, badRequest } from '../lib/runtime/api-errors';
-import { type FileWorkflowInput, INGEST_SUFFIXES, KEY_PREFIX, PROCESSING_TYPES, type ProcessingType } from '../../contract';
+import {
+  type FileWorkflowInput,
+  INGEST_SUFFIXES,
+  KEY_PREFIX,
+  PROCESSING_TYPES,
+  type ProcessingType,
+} from '../../contract';
 import { env } from '../lib/runtime/environment';
 import { fileIdFor, requestedExecutionName } from '../lib/store/file-ids';
 import { bodyText, jsonResponse, parseJson, requireMediaType } from '../lib/runtime/http';
@@ -22,30 +28,40 @@ const FILE_NAME_MAX_BYTES = 1024;
  * @throws ApiError 400 naming what is wrong.
  */
 export function ingestKeyOf(fileName: unknown): string {
-  if (typeof fileName !== 'string' || fileName.length === 0) throw badRequest('InvalidFileName', 'fileName must be a non-empty string');
-  if (Buffer.byteLength(fileName) > FILE_NAME_MAX_BYTES) throw badRequest('InvalidFileName', `fileName must be at most ${FILE_NAME_MAX_BYTES} bytes`);
+  if (typeof fileName !== 'string' || fileName.length === 0)
+    throw badRequest('InvalidFileName', 'fileName must be a non-empty string');
+  if (Buffer.byteLength(fileName) > FILE_NAME_MAX_BYTES)
+    throw badRequest('InvalidFileName', `fileName must be at most ${FILE_NAME_MAX_BYTES} bytes`);
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(fileName)) throw badRequest('InvalidFileName', 'fileName must not contain control characters');
-  if (fileName.startsWith('/') || fileName.includes('\\')) throw badRequest('InvalidFileName', 'fileName must be a relative key with forward slashes');
+  if (/[\u0000-\u001f\u007f]/.test(fileName))
+    throw badRequest('InvalidFileName', 'fileName must not contain control characters');
+  if (fileName.startsWith('/') || fileName.includes('\\'))
+    throw badRequest('InvalidFileName', 'fileName must be a relative key with forward slashes');
   if (fileName.split('/').some((segment) => segment === '..' || segment === '.' || segment === '')) {
     throw badRequest('InvalidFileName', 'fileName must not contain empty, "." or ".." path segments');
   }
   const key = fileName.startsWith(KEY_PREFIX.incoming) ? fileName : `${KEY_PREFIX.incoming}${fileName}`;
-  if (!INGEST_SUFFIXES.some((suffix) => key.endsWith(suffix))) throw badRequest('InvalidFileName', `fileName must end with ${INGEST_SUFFIXES.join(' or ')}`);
+  if (!INGEST_SUFFIXES.some((suffix) => key.endsWith(suffix)))
+    throw badRequest('InvalidFileName', `fileName must end with ${INGEST_SUFFIXES.join(' or ')}`);
   return key;
 }
 
 /** The processing type of a /files request. @throws ApiError 400 naming the allowed values. */
 export function processingTypeOf(value: unknown): ProcessingType {
-  if (typeof value === 'string' && (PROCESSING_TYPES as readonly string[]).includes(value)) return value as ProcessingType;
-  throw badRequest('InvalidProcessingType', `processingType must be one of ${PROCESSING_TYPES.join(', ')}; got ${value === undefined ? 'nothing' : JSON.stringify(value)}`);
+  if (typeof value === 'string' && (PROCESSING_TYPES as readonly string[]).includes(value))
+    return value as ProcessingType;
+  throw badRequest(
+    'InvalidProcessingType',
+    `processingType must be one of ${PROCESSING_TYPES.join(', ')}; got ${value === undefined ? 'nothing' : JSON.stringify(value)}`,
+  );
 }
 
 /** Handles `POST /files` (body `{fileName, processingType}`). */
 export async function processFile(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   requireMediaType(event, JSON_TYPES);
   const value = parseJson(bodyText(event, env.maxBodyBytes()));
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw badRequest('InvalidBody', 'The body must be {"fileName": "...", "processingType": "..."}');
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw badRequest('InvalidBody', 'The body must be {"fileName": "...", "processingType": "..."}');
   const request = value as { fileName?: unknown; processingType?: unknown };
   const key = ingestKeyOf(request.fileName);
   const processingType = processingTypeOf(request.processingType);
@@ -58,10 +74,27 @@ export async function processFile(event: APIGatewayProxyEventV2): Promise<APIGat
   });
   if (!object) throw new ApiError(404, 'FileNotFound', `No object ${key} in the ingest bucket`);
   const fileId = fileIdFor(bucket, key, object.versionId);
-  const input: FileWorkflowInput = { bucket, key, versionId: object.versionId, size: object.size, processingType, requestedAt: new Date().toISOString() };
-  const execution = await startFileExecution(env.stateMachineArn(), requestedExecutionName(fileId, processingType), input);
+  const input: FileWorkflowInput = {
+    bucket,
+    key,
+    versionId: object.versionId,
+    size: object.size,
+    processingType,
+    requestedAt: new Date().toISOString(),
+  };
+  const execution = await startFileExecution(
+    env.stateMachineArn(),
+    requestedExecutionName(fileId, processingType),
+    input,
+  );
   if (!execution.alreadyStarted) count(METRIC.executionsStarted);
-  logger.info('File processing requested', { fileId, key, versionId: object.versionId, processingType, alreadyStarted: execution.alreadyStarted });
+  logger.info('File processing requested', {
+    fileId,
+    key,
+    versionId: object.versionId,
+    processingType,
+    alreadyStarted: execution.alreadyStarted,
+  });
   return jsonResponse(execution.alreadyStarted ? 200 : 202, {
     executionArn: execution.executionArn,
     fileId,

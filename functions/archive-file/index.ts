@@ -30,7 +30,12 @@ export interface FileLineage {
 }
 
 /** Builds the lineage document of `state`. */
-export function lineageOf(state: FileWorkflowState, archiveBucket: string, originalKey: string, now: Date): FileLineage {
+export function lineageOf(
+  state: FileWorkflowState,
+  archiveBucket: string,
+  originalKey: string,
+  now: Date,
+): FileLineage {
   const validation = state.validation;
   return {
     fileId: validation?.fileId ?? fileIdFor(state.bucket, state.key, state.versionId),

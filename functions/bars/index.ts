@@ -72,7 +72,8 @@ export const handler = instrumented(async (event: DynamoDBStreamEvent): Promise<
       ]);
       const bar = computeBar(touched.symbol, touched.minute, trades);
       if (bar && !(stored && sameBar(bar, stored))) return { touched, change: { kind: 'updated', bar } };
-      if (!bar && stored) return { touched, change: { kind: 'removed', symbol: touched.symbol, minute: touched.minute } };
+      if (!bar && stored)
+        return { touched, change: { kind: 'removed', symbol: touched.symbol, minute: touched.minute } };
       return { touched };
     } catch (error) {
       return { touched, error };
@@ -80,7 +81,13 @@ export const handler = instrumented(async (event: DynamoDBStreamEvent): Promise<
   });
 
   const failed = new Set<TouchedMinute>(recomputed.filter((r) => r.error !== undefined).map((r) => r.touched));
-  for (const r of recomputed) if (r.error) logger.error('Bar recompute failed', { symbol: r.touched.symbol, minute: r.touched.minute, error: r.error as Error });
+  for (const r of recomputed)
+    if (r.error)
+      logger.error('Bar recompute failed', {
+        symbol: r.touched.symbol,
+        minute: r.touched.minute,
+        error: r.error as Error,
+      });
 
   // Announce before writing: if the write then fails, the retry finds the bar still changed and announces again.
   const updates = recomputed.filter((r) => r.change?.kind === 'updated');
@@ -91,7 +98,11 @@ export const handler = instrumented(async (event: DynamoDBStreamEvent): Promise<
     );
     for (const f of outcome.failed) {
       failed.add(updates[f.index].touched);
-      logger.error('MinuteBarUpdated not accepted by the bus', { symbol: updates[f.index].touched.symbol, minute: updates[f.index].touched.minute, errorCode: f.errorCode });
+      logger.error('MinuteBarUpdated not accepted by the bus', {
+        symbol: updates[f.index].touched.symbol,
+        minute: updates[f.index].touched.minute,
+        errorCode: f.errorCode,
+      });
     }
   }
 
@@ -119,6 +130,14 @@ export const handler = instrumented(async (event: DynamoDBStreamEvent): Promise<
 
   count(METRIC.barsUpdated, barsUpdated);
   count(METRIC.barsRemoved, barsRemoved);
-  logger.info('Bars recomputed', { records: event.Records.length, minutes: minutes.length, barsUpdated, barsRemoved, failedMinutes: failed.size });
-  return { batchItemFailures: [...failed].flatMap((t) => t.sequenceNumbers.map((itemIdentifier) => ({ itemIdentifier }))) };
+  logger.info('Bars recomputed', {
+    records: event.Records.length,
+    minutes: minutes.length,
+    barsUpdated,
+    barsRemoved,
+    failedMinutes: failed.size,
+  });
+  return {
+    batchItemFailures: [...failed].flatMap((t) => t.sequenceNumbers.map((itemIdentifier) => ({ itemIdentifier }))),
+  };
 });

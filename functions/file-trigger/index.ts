@@ -19,7 +19,10 @@ export interface FileTriggerResult {
 
 /** Some executions could not be started; the async invoke retries the whole event (the started ones dedupe). */
 export class ExecutionStartError extends Error {
-  constructor(readonly failed: number, cause: unknown) {
+  constructor(
+    readonly failed: number,
+    cause: unknown,
+  ) {
     super(`${failed} file execution(s) could not be started`, { cause });
     this.name = 'ExecutionStartError';
   }
@@ -69,10 +72,20 @@ export const handler = instrumented(async (event: S3Event): Promise<FileTriggerR
       const execution = await startFileExecution(stateMachineArn, fileId, input);
       if (execution.alreadyStarted) {
         duplicates++;
-        logger.info('Duplicate notification: execution already exists', { fileId, key: input.key, versionId: input.versionId, sequencer: record.s3.object.sequencer });
+        logger.info('Duplicate notification: execution already exists', {
+          fileId,
+          key: input.key,
+          versionId: input.versionId,
+          sequencer: record.s3.object.sequencer,
+        });
       } else {
         started++;
-        logger.info('File execution started', { fileId, key: input.key, versionId: input.versionId, executionArn: execution.executionArn });
+        logger.info('File execution started', {
+          fileId,
+          key: input.key,
+          versionId: input.versionId,
+          executionArn: execution.executionArn,
+        });
       }
     } catch (error) {
       failures.push(error);

@@ -86,14 +86,30 @@ export const handler = instrumented(async (state: NotifyInput): Promise<FileProc
   }
 
   if (!(detail.processingType === 'batch' && detail.status === 'COMPLETED')) {
-    const reasons = Object.entries(detail.reasons).map(([reason, n]) => `${reason}=${n}`).join(', ') || 'none';
+    const reasons =
+      Object.entries(detail.reasons)
+        .map(([reason, n]) => `${reason}=${n}`)
+        .join(', ') || 'none';
     await publishNotification(env.notificationsTopicArn(), {
       subject: `File ${detail.status}: ${detail.key}`,
-      message: JSON.stringify({ summary: `${detail.accepted} accepted, ${detail.rejected} rejected (${reasons}), ${detail.stored} stored`, ...detail }, null, 2),
+      message: JSON.stringify(
+        {
+          summary: `${detail.accepted} accepted, ${detail.rejected} rejected (${reasons}), ${detail.stored} stored`,
+          ...detail,
+        },
+        null,
+        2,
+      ),
       attributes: { status: detail.status, processingType: detail.processingType },
     });
   }
   await publishAll([{ detailType: DETAIL_TYPES.fileProcessed, detail }], { busName: env.eventBusName() });
-  logger.info('File run finished', { fileId: detail.fileId, status: detail.status, accepted: detail.accepted, rejected: detail.rejected, stored: detail.stored });
+  logger.info('File run finished', {
+    fileId: detail.fileId,
+    status: detail.status,
+    accepted: detail.accepted,
+    rejected: detail.rejected,
+    stored: detail.stored,
+  });
   return detail;
 });

@@ -17,7 +17,10 @@ import type { MarketRecord } from '../lib/domain/types';
 
 /** A message whose body is not an envelope carrying a valid MarketRecord. */
 export class MalformedMessageError extends Error {
-  constructor(readonly messageId: string, detail: string) {
+  constructor(
+    readonly messageId: string,
+    detail: string,
+  ) {
     super(`Message ${messageId} is malformed: ${detail}`);
     this.name = 'MalformedMessageError';
   }
@@ -39,7 +42,8 @@ export function recordOfMessage(message: SQSRecord): MarketRecord {
   } catch {
     throw new MalformedMessageError(message.messageId, 'body is not JSON');
   }
-  if (!envelope || typeof envelope !== 'object') throw new MalformedMessageError(message.messageId, 'body is not an object');
+  if (!envelope || typeof envelope !== 'object')
+    throw new MalformedMessageError(message.messageId, 'body is not an object');
   // The rule delivers the whole event; a rule with InputPath `$.detail` would deliver the record itself.
   const detail = 'detail' in envelope ? (envelope as { detail: unknown }).detail : envelope;
   try {
@@ -71,11 +75,17 @@ export const handler = instrumented(async (event: SQSEvent, context: Context): P
       logger.warn('Malformed message', { messageId: message.messageId });
     }
   }
-  const outcome = requests.length > 0 ? await writeBatches(env.tableName(), requests) : { written: 0, failed: [], errors: [] };
+  const outcome =
+    requests.length > 0 ? await writeBatches(env.tableName(), requests) : { written: 0, failed: [], errors: [] };
   for (const failedRequest of outcome.failed) {
-    for (const messageId of messagesByKey.get(writeRequestKey(failedRequest)) ?? []) problems.set(messageId, new RecordNotStoredError(messageId));
+    for (const messageId of messagesByKey.get(writeRequestKey(failedRequest)) ?? [])
+      problems.set(messageId, new RecordNotStoredError(messageId));
   }
-  if (outcome.failed.length > 0) logger.error('Records not stored after retries', { failed: outcome.failed.length, error: outcome.errors[0] as Error | undefined });
+  if (outcome.failed.length > 0)
+    logger.error('Records not stored after retries', {
+      failed: outcome.failed.length,
+      error: outcome.errors[0] as Error | undefined,
+    });
   count(METRIC.recordsStored, outcome.written);
   count(METRIC.malformedMessages, [...problems.values()].filter((e) => e instanceof MalformedMessageError).length);
 

@@ -13,7 +13,11 @@ import { readStagedChunk } from '../lib/store/staged-chunks';
 
 /** The staged chunk holds a different number of records than Validate wrote (truncated or replaced). */
 export class StagedChunkMismatchError extends Error {
-  constructor(readonly key: string, readonly expected: number, readonly found: number) {
+  constructor(
+    readonly key: string,
+    readonly expected: number,
+    readonly found: number,
+  ) {
     super(`Staged chunk ${key} holds ${found} records; Validate staged ${expected}`);
     this.name = 'StagedChunkMismatchError';
   }
@@ -22,7 +26,8 @@ export class StagedChunkMismatchError extends Error {
 /** StoreChunk step: one staged chunk → table. */
 export const handler = instrumented(async (input: StoreChunkInput): Promise<StoreChunkOutput> => {
   const records = await readStagedChunk(input.bucket, input.chunk.key);
-  if (records.length !== input.chunk.records) throw new StagedChunkMismatchError(input.chunk.key, input.chunk.records, records.length);
+  if (records.length !== input.chunk.records)
+    throw new StagedChunkMismatchError(input.chunk.key, input.chunk.records, records.length);
   const requests: WriteRequest[] = records.map((record) => ({ PutRequest: { Item: recordItem(record) } }));
   // Distinct items: a file may repeat a tradeId, which is one stored record.
   const stored = await writeAll(env.tableName(), requests);

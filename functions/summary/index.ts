@@ -28,9 +28,20 @@ const ENVELOPE_BYTES = 512;
 
 /** Notification bodies: the summaries as JSON, split into parts below the SNS size limit. */
 export function notificationParts(summaries: readonly FiveMinuteSummary[], window: SummaryWindow): string[] {
-  const groups = packBySize(summaries, Number.MAX_SAFE_INTEGER, NOTIFICATION_PART_BYTES - ENVELOPE_BYTES, (s) => Buffer.byteLength(JSON.stringify(s)) + 1);
+  const groups = packBySize(
+    summaries,
+    Number.MAX_SAFE_INTEGER,
+    NOTIFICATION_PART_BYTES - ENVELOPE_BYTES,
+    (s) => Buffer.byteLength(JSON.stringify(s)) + 1,
+  );
   return groups.map((group, i) =>
-    JSON.stringify({ windowStart: window.start, windowEnd: window.end, part: i + 1, parts: groups.length, summaries: group }),
+    JSON.stringify({
+      windowStart: window.start,
+      windowEnd: window.end,
+      part: i + 1,
+      parts: groups.length,
+      summaries: group,
+    }),
   );
 }
 
@@ -61,6 +72,17 @@ export const handler = instrumented(async (event: ScheduledEvent): Promise<Summa
   );
   count(METRIC.summariesPublished, summaries.length);
   count(METRIC.eventsPublished, events);
-  logger.info('Summaries published', { windowStart: window.start, symbols: summaries.length, bars: bars.length, parts: parts.length });
-  return { windowStart: window.start, windowEnd: window.end, symbols: summaries.length, notificationParts: parts.length, events };
+  logger.info('Summaries published', {
+    windowStart: window.start,
+    symbols: summaries.length,
+    bars: bars.length,
+    parts: parts.length,
+  });
+  return {
+    windowStart: window.start,
+    windowEnd: window.end,
+    symbols: summaries.length,
+    notificationParts: parts.length,
+    events,
+  };
 });

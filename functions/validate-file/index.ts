@@ -40,7 +40,19 @@ export const handler = instrumented(async (input: FileWorkflowInput): Promise<Va
   const region = pipelineRegion();
   const fileId = fileIdFor(input.bucket, input.key, input.versionId);
   const sourceUri = `s3://${input.bucket}/${input.key}`;
-  await markFileProcessing(tableName, { fileId, bucket: input.bucket, key: input.key, versionId: input.versionId, processingType: input.processingType, requestedAt: input.requestedAt, size: input.size }, region);
+  await markFileProcessing(
+    tableName,
+    {
+      fileId,
+      bucket: input.bucket,
+      key: input.key,
+      versionId: input.versionId,
+      processingType: input.processingType,
+      requestedAt: input.requestedAt,
+      size: input.size,
+    },
+    region,
+  );
 
   const object = await openObject(input.bucket, input.key, input.versionId);
   const size = object.size ?? input.size;
@@ -53,7 +65,11 @@ export const handler = instrumented(async (input: FileWorkflowInput): Promise<Va
   const rejectLines: string[] = [];
   const reasons: Record<string, number> = {};
   let accepted = 0;
-  for await (const result of processStream(stream, { format, source: { kind: 's3', uri: sourceUri, versionId: input.versionId, contentTag: object.etag }, originRegion: region })) {
+  for await (const result of processStream(stream, {
+    format,
+    source: { kind: 's3', uri: sourceUri, versionId: input.versionId, contentTag: object.etag },
+    originRegion: region,
+  })) {
     accepted += result.records.length;
     await stager.add(result.records);
     for (const reject of result.rejects) {
@@ -64,10 +80,22 @@ export const handler = instrumented(async (input: FileWorkflowInput): Promise<Va
   const chunks = await stager.finish();
   const rejectsKey = rejectsKeyFor(input.key);
   // Written even when empty: every run leaves a report.
-  await putObject(input.bucket, rejectsKey, rejectLines.length > 0 ? `${rejectLines.join('\n')}\n` : '', 'application/x-ndjson');
+  await putObject(
+    input.bucket,
+    rejectsKey,
+    rejectLines.length > 0 ? `${rejectLines.join('\n')}\n` : '',
+    'application/x-ndjson',
+  );
 
   count(METRIC.recordsAccepted, accepted);
   count(METRIC.recordsRejected, rejectLines.length);
-  logger.info('File validated', { fileId, key: input.key, format, accepted, rejected: rejectLines.length, chunks: chunks.length });
+  logger.info('File validated', {
+    fileId,
+    key: input.key,
+    format,
+    accepted,
+    rejected: rejectLines.length,
+    chunks: chunks.length,
+  });
   return { fileId, sourceUri, format, accepted, rejected: rejectLines.length, reasons, rejectsKey, chunks };
 });

@@ -119,7 +119,13 @@ export class PipelineFunction extends Construct implements FunctionHandle {
     if (props.vpc) {
       this.allow(
         'ManageVpcInterfaces',
-        ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+        [
+          'ec2:CreateNetworkInterface',
+          'ec2:DescribeNetworkInterfaces',
+          'ec2:DeleteNetworkInterface',
+          'ec2:AssignPrivateIpAddresses',
+          'ec2:UnassignPrivateIpAddresses',
+        ],
         ['*'],
       );
     }
@@ -142,8 +148,12 @@ export class PipelineFunction extends Construct implements FunctionHandle {
       reservedConcurrentExecutions: settings.reservedConcurrency,
       tracingConfig: { mode: 'Active' },
       kmsKeyArn: props.kmsKeyArn,
-      environment: { variables: Lazy.anyValue({ produce: () => ({ ...this.environment }) }) as unknown as Record<string, string> },
-      vpcConfig: props.vpc ? { subnetIds: props.vpc.subnetIds, securityGroupIds: props.vpc.securityGroupIds } : undefined,
+      environment: {
+        variables: Lazy.anyValue({ produce: () => ({ ...this.environment }) }) as unknown as Record<string, string>,
+      },
+      vpcConfig: props.vpc
+        ? { subnetIds: props.vpc.subnetIds, securityGroupIds: props.vpc.securityGroupIds }
+        : undefined,
       // The function must not create its own unmanaged log group before ours exists.
       dependsOn: [logGroup],
     });

@@ -54,7 +54,9 @@ export class StreamConsumer extends Construct {
       parallelizationFactor: 1,
       functionResponseTypes: ['ReportBatchItemFailures'],
       destinationConfig: { onFailure: { destinationArn: props.failureQueueArn } },
-      filterCriteria: { filter: streamFilterPatterns(props.region).map((pattern) => ({ pattern: JSON.stringify(pattern) })) },
+      filterCriteria: {
+        filter: streamFilterPatterns(props.region).map((pattern) => ({ pattern: JSON.stringify(pattern) })),
+      },
     });
     this.mappingUuid = mapping.uuid;
   }

@@ -9,7 +9,12 @@ import { Construct } from 'constructs';
 import { PolicyDocument, type PolicyStatement } from './policy-document';
 
 /** Table actions no pipeline role may perform. */
-export const DENIED_TABLE_ACTIONS = ['dynamodb:DeleteTable', 'dynamodb:DeleteBackup', 'dynamodb:UpdateTable', 'dynamodb:RestoreTableFromBackup'];
+export const DENIED_TABLE_ACTIONS = [
+  'dynamodb:DeleteTable',
+  'dynamodb:DeleteBackup',
+  'dynamodb:UpdateTable',
+  'dynamodb:RestoreTableFromBackup',
+];
 
 /** Bucket actions no pipeline role may perform (deleting, re-configuring, erasing versions). */
 export const DENIED_BUCKET_ACTIONS = [
@@ -33,10 +38,20 @@ export interface ProtectedResources {
 export function destructiveActionDenials(resources: ProtectedResources): PolicyStatement[] {
   const statements: PolicyStatement[] = [];
   if (resources.tableArns.length > 0) {
-    statements.push({ Sid: 'DenyDestructiveTableActions', Effect: 'Deny', Action: DENIED_TABLE_ACTIONS, Resource: resources.tableArns.flatMap((t) => [t, `${t}/*`]) });
+    statements.push({
+      Sid: 'DenyDestructiveTableActions',
+      Effect: 'Deny',
+      Action: DENIED_TABLE_ACTIONS,
+      Resource: resources.tableArns.flatMap((t) => [t, `${t}/*`]),
+    });
   }
   if (resources.bucketArns.length > 0) {
-    statements.push({ Sid: 'DenyDestructiveBucketActions', Effect: 'Deny', Action: DENIED_BUCKET_ACTIONS, Resource: resources.bucketArns.flatMap((b) => [b, `${b}/*`]) });
+    statements.push({
+      Sid: 'DenyDestructiveBucketActions',
+      Effect: 'Deny',
+      Action: DENIED_BUCKET_ACTIONS,
+      Resource: resources.bucketArns.flatMap((b) => [b, `${b}/*`]),
+    });
   }
   return statements;
 }
@@ -52,9 +67,14 @@ export class DestructiveActionGuard extends Construct {
   constructor(scope: Construct, id: string, props: DestructiveActionGuardProps) {
     super(scope, id);
     const statements = destructiveActionDenials(props);
-    if (statements.length === 0) throw new Error('DestructiveActionGuard needs at least one table or bucket to protect');
+    if (statements.length === 0)
+      throw new Error('DestructiveActionGuard needs at least one table or bucket to protect');
     const policy = new PolicyDocument(`deny-destructive-actions ${id}`);
     for (const statement of statements) policy.add(statement);
-    new IamRolePolicy(this, 'Policy', { name: 'deny-destructive-actions', role: props.roleName, policy: policy.toJson() });
+    new IamRolePolicy(this, 'Policy', {
+      name: 'deny-destructive-actions',
+      role: props.roleName,
+      policy: policy.toJson(),
+    });
   }
 }

@@ -22,7 +22,12 @@ export interface PolicyStatement {
 }
 
 /** X-Ray actions of traced functions and state machines; X-Ray has no resource-level permissions. */
-export const TRACING_ACTIONS: readonly string[] = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'];
+export const TRACING_ACTIONS: readonly string[] = [
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'xray:GetSamplingRules',
+  'xray:GetSamplingTargets',
+];
 
 /**
  * CloudWatch Logs vended-log delivery actions (Step Functions and API Gateway logging to
@@ -70,16 +75,31 @@ export class PolicyViolationError extends Error {
  * action that supports resource scoping. Deny statements may use wildcards (they only remove).
  * @param owner names the policy in the error (function, bucket, key ...).
  */
-export function assertLeastPrivilege(owner: string, statement: PolicyStatement, options: PolicyDocumentOptions = {}): void {
-  if (!/^[A-Za-z0-9]+$/.test(statement.Sid)) throw new PolicyViolationError(owner, statement.Sid, 'has a Sid that is not alphanumeric');
+export function assertLeastPrivilege(
+  owner: string,
+  statement: PolicyStatement,
+  options: PolicyDocumentOptions = {},
+): void {
+  if (!/^[A-Za-z0-9]+$/.test(statement.Sid))
+    throw new PolicyViolationError(owner, statement.Sid, 'has a Sid that is not alphanumeric');
   if (statement.Action.length === 0) throw new PolicyViolationError(owner, statement.Sid, 'has no actions');
   if (statement.Resource.length === 0) throw new PolicyViolationError(owner, statement.Sid, 'has no resources');
   if ((statement.Effect ?? 'Allow') === 'Deny') return;
   const wildcard = statement.Action.find((a) => a.includes('*'));
-  if (wildcard) throw new PolicyViolationError(owner, statement.Sid, `allows the wildcard action "${wildcard}"; list the actions the code calls`);
+  if (wildcard)
+    throw new PolicyViolationError(
+      owner,
+      statement.Sid,
+      `allows the wildcard action "${wildcard}"; list the actions the code calls`,
+    );
   if (statement.Resource.includes('*') && !options.starMeansThisResource) {
     const scopable = statement.Action.find((a) => !UNSCOPED_ACTIONS.has(a));
-    if (scopable) throw new PolicyViolationError(owner, statement.Sid, `allows "${scopable}" on "*" but that action supports resource scoping`);
+    if (scopable)
+      throw new PolicyViolationError(
+        owner,
+        statement.Sid,
+        `allows "${scopable}" on "*" but that action supports resource scoping`,
+      );
   }
 }
 

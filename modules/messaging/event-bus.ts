@@ -158,6 +158,10 @@ export class EventBus extends Construct {
       deadLetterConfig: { arn: props.targetFailures.queueArn },
     });
 
-    props.targetFailures.allowServiceSend('AllowEventBridgeTargetFailures', 'events.amazonaws.com', [routing.arn, audit.arn, schedule.arn]);
+    props.targetFailures.allowServiceSend('AllowEventBridgeTargetFailures', 'events.amazonaws.com', [
+      routing.arn,
+      audit.arn,
+      schedule.arn,
+    ]);
   }
 }

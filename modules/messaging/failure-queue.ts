@@ -17,7 +17,11 @@ export interface FailureQueueProps {
 }
 
 /** Shared SQS encryption settings: the customer key when given, else SQS-managed SSE. */
-export function queueEncryption(kmsKeyArn?: string): { kmsMasterKeyId?: string; kmsDataKeyReusePeriodSeconds?: number; sqsManagedSseEnabled?: boolean } {
+export function queueEncryption(kmsKeyArn?: string): {
+  kmsMasterKeyId?: string;
+  kmsDataKeyReusePeriodSeconds?: number;
+  sqsManagedSseEnabled?: boolean;
+} {
   // Reusing a data key for 5 minutes keeps KMS calls (and cost) low at high message rates.
   return kmsKeyArn ? { kmsMasterKeyId: kmsKeyArn, kmsDataKeyReusePeriodSeconds: 300 } : { sqsManagedSseEnabled: true };
 }

@@ -35,7 +35,10 @@ export class ProcessingQueue extends Construct {
 
   constructor(scope: Construct, id: string, props: ProcessingQueueProps) {
     super(scope, id);
-    this.deadLetterQueue = new FailureQueue(this, 'DeadLetterQueue', { queueName: props.deadLetterQueueName, kmsKeyArn: props.kmsKeyArn });
+    this.deadLetterQueue = new FailureQueue(this, 'DeadLetterQueue', {
+      queueName: props.deadLetterQueueName,
+      kmsKeyArn: props.kmsKeyArn,
+    });
     this.visibilityTimeoutSeconds = props.consumerTimeoutSeconds * (props.visibilityMultiplier ?? 6);
     const queue = new SqsQueue(this, 'Queue', {
       name: props.queueName,
@@ -43,7 +46,10 @@ export class ProcessingQueue extends Construct {
       messageRetentionSeconds: props.retentionSeconds ?? 4 * 24 * 60 * 60,
       // Long polling: fewer empty receives.
       receiveWaitTimeSeconds: 20,
-      redrivePolicy: JSON.stringify({ deadLetterTargetArn: this.deadLetterQueue.queueArn, maxReceiveCount: props.maxReceiveCount ?? 3 }),
+      redrivePolicy: JSON.stringify({
+        deadLetterTargetArn: this.deadLetterQueue.queueArn,
+        maxReceiveCount: props.maxReceiveCount ?? 3,
+      }),
       ...queueEncryption(props.kmsKeyArn),
     });
     this.queueName = queue.name;

@@ -63,7 +63,10 @@ export class Network extends Construct {
     // Whatever lands in the default group gets no traffic at all.
     new DefaultSecurityGroup(this, 'DefaultSecurityGroup', { vpcId: vpc.id, ingress: [], egress: [] });
 
-    const routeTable = new RouteTable(this, 'IsolatedRoutes', { vpcId: vpc.id, tags: { Name: resourceName(config, 'isolated', region) } });
+    const routeTable = new RouteTable(this, 'IsolatedRoutes', {
+      vpcId: vpc.id,
+      tags: { Name: resourceName(config, 'isolated', region) },
+    });
     const subnets = zones.map((zone, i) => {
       const subnet = new Subnet(this, `IsolatedSubnet${i + 1}`, {
         vpcId: vpc.id,
@@ -72,7 +75,10 @@ export class Network extends Construct {
         mapPublicIpOnLaunch: false,
         tags: { Name: resourceName(config, `isolated-${i + 1}`, region) },
       });
-      new RouteTableAssociation(this, `IsolatedSubnet${i + 1}Routes`, { subnetId: subnet.id, routeTableId: routeTable.id });
+      new RouteTableAssociation(this, `IsolatedSubnet${i + 1}Routes`, {
+        subnetId: subnet.id,
+        routeTableId: routeTable.id,
+      });
       return subnet;
     });
     this.subnetIds = subnets.map((s) => s.id);
@@ -143,7 +149,9 @@ export class Network extends Construct {
       name: resourceName(config, 'flow-logs', region),
       assumeRolePolicy: JSON.stringify({
         Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        Statement: [
+          { Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' },
+        ],
       }),
     });
     const flowLogPolicy = new PolicyDocument('vpc flow logs').add({
@@ -151,7 +159,11 @@ export class Network extends Construct {
       Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams', 'logs:DescribeLogGroups'],
       Resource: [flowLogGroup.arn, `${flowLogGroup.arn}:*`],
     });
-    new IamRolePolicy(this, 'FlowLogPolicy', { name: 'deliver-flow-logs', role: flowLogRole.id, policy: flowLogPolicy.toJson() });
+    new IamRolePolicy(this, 'FlowLogPolicy', {
+      name: 'deliver-flow-logs',
+      role: flowLogRole.id,
+      policy: flowLogPolicy.toJson(),
+    });
     new FlowLog(this, 'FlowLog', {
       vpcId: vpc.id,
       trafficType: 'ALL',

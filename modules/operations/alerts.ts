@@ -50,8 +50,14 @@ export class Alerts extends Construct {
     this.config = props.config;
     this.durationRatio = props.durationThresholdRatio ?? 0.8;
 
-    const alerts = new SnsTopic(this, 'AlertsTopic', { name: alertsTopicName(props.config), kmsMasterKeyId: props.kmsKeyArn });
-    const notifications = new SnsTopic(this, 'NotificationsTopic', { name: notificationsTopicName(props.config), kmsMasterKeyId: props.kmsKeyArn });
+    const alerts = new SnsTopic(this, 'AlertsTopic', {
+      name: alertsTopicName(props.config),
+      kmsMasterKeyId: props.kmsKeyArn,
+    });
+    const notifications = new SnsTopic(this, 'NotificationsTopic', {
+      name: notificationsTopicName(props.config),
+      kmsMasterKeyId: props.kmsKeyArn,
+    });
     this.alertsTopicArn = alerts.arn;
     this.notificationsTopicArn = notifications.arn;
 
@@ -68,7 +74,10 @@ export class Alerts extends Construct {
     const notificationsPolicy = new PolicyDocument(`topic ${notificationsTopicName(props.config)}`).add(
       denyInsecureTransport('sns:Publish', [notifications.arn]),
     );
-    new SnsTopicPolicy(this, 'NotificationsTopicPolicy', { arn: notifications.arn, policy: notificationsPolicy.toJson() });
+    new SnsTopicPolicy(this, 'NotificationsTopicPolicy', {
+      arn: notifications.arn,
+      policy: notificationsPolicy.toJson(),
+    });
 
     const email = props.alertEmail ?? props.config.alertEmail;
     if (email) {
@@ -79,8 +88,18 @@ export class Alerts extends Construct {
   /** Errors > 0, p99 duration > ratio × timeout, throttles > 0, and ERROR log lines > 0. */
   watchFunction(fn: WatchedFunction): void {
     const dimensions = { FunctionName: fn.functionName };
-    this.alarm(`${fn.name}-errors`, `${fn.functionName} reported errors`, { namespace: 'AWS/Lambda', metricName: 'Errors', dimensions, statistic: 'Sum' });
-    this.alarm(`${fn.name}-throttles`, `${fn.functionName} was throttled`, { namespace: 'AWS/Lambda', metricName: 'Throttles', dimensions, statistic: 'Sum' });
+    this.alarm(`${fn.name}-errors`, `${fn.functionName} reported errors`, {
+      namespace: 'AWS/Lambda',
+      metricName: 'Errors',
+      dimensions,
+      statistic: 'Sum',
+    });
+    this.alarm(`${fn.name}-throttles`, `${fn.functionName} was throttled`, {
+      namespace: 'AWS/Lambda',
+      metricName: 'Throttles',
+      dimensions,
+      statistic: 'Sum',
+    });
     this.alarm(
       `${fn.name}-duration`,
       `${fn.functionName} p99 duration above ${Math.round(this.durationRatio * 100)}% of its ${fn.timeoutSeconds}s timeout`,
@@ -95,7 +114,11 @@ export class Alerts extends Construct {
       pattern: '{ $.level = "ERROR" }',
       metricTransformation: { name: metricName, namespace: LOG_ERROR_NAMESPACE, value: '1', defaultValue: '0' },
     });
-    this.alarm(`${fn.name}-error-logs`, `${fn.functionName} logged ERROR lines`, { namespace: LOG_ERROR_NAMESPACE, metricName, statistic: 'Sum' });
+    this.alarm(`${fn.name}-error-logs`, `${fn.functionName} logged ERROR lines`, {
+      namespace: LOG_ERROR_NAMESPACE,
+      metricName,
+      statistic: 'Sum',
+    });
   }
 
   /** Any message visible in a dead-letter or failure queue means data needs attention. */
@@ -122,13 +145,24 @@ export class Alerts extends Construct {
 
   /** 5xx responses of the HTTP API stage (a 5xx is a bug: bad requests get 4xx). */
   watchApi(apiId: string, stage: string): void {
-    this.alarm('api-5xx', 'Ingest API answered 5xx', { namespace: 'AWS/ApiGateway', metricName: '5xx', dimensions: { ApiId: apiId, Stage: stage }, statistic: 'Sum' });
+    this.alarm('api-5xx', 'Ingest API answered 5xx', {
+      namespace: 'AWS/ApiGateway',
+      metricName: '5xx',
+      dimensions: { ApiId: apiId, Stage: stage },
+      statistic: 'Sum',
+    });
   }
 
   private alarm(
     label: string,
     description: string,
-    metric: { namespace: string; metricName: string; dimensions?: Record<string, string>; statistic?: string; extendedStatistic?: string },
+    metric: {
+      namespace: string;
+      metricName: string;
+      dimensions?: Record<string, string>;
+      statistic?: string;
+      extendedStatistic?: string;
+    },
     threshold = 0,
   ): void {
     const alarmName = resourceName(this.config, label);

@@ -44,7 +44,8 @@ export class Dashboard extends Construct {
       height: 6,
       properties: { title, region: props.region, view: 'timeSeries', stat, period: 300, metrics },
     });
-    const perFunction = (metric: string): MetricRow[] => props.functionNames.map((fn) => ['AWS/Lambda', metric, 'FunctionName', fn]);
+    const perFunction = (metric: string): MetricRow[] =>
+      props.functionNames.map((fn) => ['AWS/Lambda', metric, 'FunctionName', fn]);
     const table = (metric: string): MetricRow => ['AWS/DynamoDB', metric, 'TableName', props.tableName];
 
     const widgets: Widget[] = [
@@ -52,8 +53,15 @@ export class Dashboard extends Construct {
       widget('Lambda errors', 'Sum', perFunction('Errors')),
       widget('Lambda duration p99', 'p99', perFunction('Duration')),
       widget('Lambda throttles', 'Sum', perFunction('Throttles')),
-      widget('DynamoDB consumed capacity', 'Sum', [table('ConsumedReadCapacityUnits'), table('ConsumedWriteCapacityUnits')]),
-      widget('DynamoDB throttles', 'Sum', [table('ReadThrottleEvents'), table('WriteThrottleEvents'), table('ThrottledRequests')]),
+      widget('DynamoDB consumed capacity', 'Sum', [
+        table('ConsumedReadCapacityUnits'),
+        table('ConsumedWriteCapacityUnits'),
+      ]),
+      widget('DynamoDB throttles', 'Sum', [
+        table('ReadThrottleEvents'),
+        table('WriteThrottleEvents'),
+        table('ThrottledRequests'),
+      ]),
       widget(
         'Queue depth',
         'Maximum',
@@ -63,7 +71,11 @@ export class Dashboard extends Construct {
     if (props.api) {
       const { apiId, stage } = props.api;
       widgets.push(
-        widget('API requests and errors', 'Sum', ['Count', '4xx', '5xx'].map((m) => ['AWS/ApiGateway', m, 'ApiId', apiId, 'Stage', stage])),
+        widget(
+          'API requests and errors',
+          'Sum',
+          ['Count', '4xx', '5xx'].map((m) => ['AWS/ApiGateway', m, 'ApiId', apiId, 'Stage', stage]),
+        ),
         widget('API latency p99', 'p99', [['AWS/ApiGateway', 'Latency', 'ApiId', apiId, 'Stage', stage]]),
       );
     }
@@ -72,7 +84,12 @@ export class Dashboard extends Construct {
         widget(
           'File workflow executions',
           'Sum',
-          ['ExecutionsStarted', 'ExecutionsSucceeded', 'ExecutionsFailed'].map((m) => ['AWS/States', m, 'StateMachineArn', props.stateMachineArn as string]),
+          ['ExecutionsStarted', 'ExecutionsSucceeded', 'ExecutionsFailed'].map((m) => [
+            'AWS/States',
+            m,
+            'StateMachineArn',
+            props.stateMachineArn as string,
+          ]),
         ),
       );
     }

@@ -52,7 +52,10 @@ export class AccessLogBucket extends Construct {
       Principal: { Service: 'logging.s3.amazonaws.com' },
       Action: ['s3:PutObject'],
       Resource: [`${this.bucket.bucketArn}/${prefix}*`],
-      Condition: { ArnLike: { 'aws:SourceArn': sourceBucketArn }, StringEquals: { 'aws:SourceAccount': this.accountId } },
+      Condition: {
+        ArnLike: { 'aws:SourceArn': sourceBucketArn },
+        StringEquals: { 'aws:SourceAccount': this.accountId },
+      },
     });
   }
 }

@@ -81,9 +81,21 @@ export class DataKey extends Construct {
       .add({
         Sid: 'CloudWatchLogsEncryptsOwnLogGroups',
         Principal: { Service: `logs.${region}.amazonaws.com` },
-        Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey'],
+        Action: [
+          'kms:Encrypt',
+          'kms:Decrypt',
+          'kms:ReEncryptFrom',
+          'kms:ReEncryptTo',
+          'kms:GenerateDataKey',
+          'kms:GenerateDataKeyWithoutPlaintext',
+          'kms:DescribeKey',
+        ],
         Resource: ['*'],
-        Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${partition.partition}:logs:${region}:${account}:log-group:*` } },
+        Condition: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': `arn:${partition.partition}:logs:${region}:${account}:log-group:*`,
+          },
+        },
       })
       .add({
         // CloudWatch publishes alarms to the encrypted alerts topic; EventBridge delivers to encrypted queues.

@@ -43,7 +43,12 @@ export class IngestBucket extends Construct {
       accessLogs: props.accessLogs,
       lifecycleRules: [
         noncurrentVersionRule(props.noncurrentVersionDays ?? 30, props.abortMultipartDays ?? 7),
-        { id: 'expire-staged-chunks', status: 'Enabled', filter: [{ prefix: KEY_PREFIX.staged }], expiration: [{ days: props.stagedDays ?? 7 }] },
+        {
+          id: 'expire-staged-chunks',
+          status: 'Enabled',
+          filter: [{ prefix: KEY_PREFIX.staged }],
+          expiration: [{ days: props.stagedDays ?? 7 }],
+        },
       ],
     });
     this.bucketName = bucket.bucketName;

@@ -41,9 +41,14 @@ export class PipelineTable extends Construct {
       billingMode: 'PAY_PER_REQUEST',
       hashKey: TABLE.partitionKey,
       rangeKey: TABLE.sortKey,
-      attribute: [TABLE.partitionKey, TABLE.sortKey, statusIndex.partitionKey, statusIndex.sortKey, timeSeriesIndex.partitionKey, timeSeriesIndex.sortKey].map(
-        (name) => ({ name, type: 'S' }),
-      ),
+      attribute: [
+        TABLE.partitionKey,
+        TABLE.sortKey,
+        statusIndex.partitionKey,
+        statusIndex.sortKey,
+        timeSeriesIndex.partitionKey,
+        timeSeriesIndex.sortKey,
+      ].map((name) => ({ name, type: 'S' })),
       // Sparse: only items carrying the index keys are projected.
       globalSecondaryIndex: [statusIndex, timeSeriesIndex].map((index) => ({
         name: index.name,

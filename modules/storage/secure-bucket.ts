@@ -57,12 +57,18 @@ export class SecureBucket extends Construct {
     this.bucketArn = this.bucket.arn;
     this.bucketId = this.bucket.id;
 
-    new S3BucketVersioningA(this, 'Versioning', { bucket: this.bucket.id, versioningConfiguration: { status: 'Enabled' } });
+    new S3BucketVersioningA(this, 'Versioning', {
+      bucket: this.bucket.id,
+      versioningConfiguration: { status: 'Enabled' },
+    });
     new S3BucketServerSideEncryptionConfigurationA(this, 'Encryption', {
       bucket: this.bucket.id,
       rule: [
         props.kmsKeyArn
-          ? { applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn }, bucketKeyEnabled: true }
+          ? {
+              applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn },
+              bucketKeyEnabled: true,
+            }
           : { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } },
       ],
     });
@@ -73,12 +79,19 @@ export class SecureBucket extends Construct {
       ignorePublicAcls: true,
       restrictPublicBuckets: true,
     });
-    new S3BucketOwnershipControls(this, 'Ownership', { bucket: this.bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
+    new S3BucketOwnershipControls(this, 'Ownership', {
+      bucket: this.bucket.id,
+      rule: { objectOwnership: 'BucketOwnerEnforced' },
+    });
 
     this.policy = new PolicyDocument(`bucket ${props.bucketName}`);
     this.policy.add(denyInsecureTransport('s3:*', [this.bucket.arn, `${this.bucket.arn}/*`]));
     // The public access block must exist first, or S3 may evaluate the policy against an open bucket.
-    new S3BucketPolicy(this, 'Policy', { bucket: this.bucket.id, policy: this.policy.toJson(), dependsOn: [publicAccess] });
+    new S3BucketPolicy(this, 'Policy', {
+      bucket: this.bucket.id,
+      policy: this.policy.toJson(),
+      dependsOn: [publicAccess],
+    });
 
     if (props.lifecycleRules && props.lifecycleRules.length > 0) {
       new S3BucketLifecycleConfiguration(this, 'Lifecycle', { bucket: this.bucket.id, rule: props.lifecycleRules });

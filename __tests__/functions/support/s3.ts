@@ -10,4 +10,8 @@ export function s3Body(text: string, chunkBytes = 64 * 1024): never {
 }
 
 /** The error S3 returns for a missing key. */
-export const noSuchKey = (): Error => Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } });
+export const noSuchKey = (): Error =>
+  Object.assign(new Error('The specified key does not exist.'), {
+    name: 'NoSuchKey',
+    $metadata: { httpStatusCode: 404 },
+  });

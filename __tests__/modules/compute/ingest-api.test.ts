@@ -66,7 +66,10 @@ const jwt = synth(loadConfig('dev', JWT_CONTEXT, {}));
 
 describe('IngestApi', () => {
   it('is an HTTP API named after the environment', () => {
-    expect(iam.json).toHaveResourceWithProperties(Apigatewayv2Api, { name: 'market-data-api-dev', protocol_type: 'HTTP' });
+    expect(iam.json).toHaveResourceWithProperties(Apigatewayv2Api, {
+      name: 'market-data-api-dev',
+      protocol_type: 'HTTP',
+    });
   });
 
   it('every route requires authorisation (iam mode)', () => {
@@ -143,17 +146,30 @@ describe('IngestApi', () => {
     expect(settings.destination_arn).toMatch(/^\$\{aws_cloudwatch_log_group\.\w+\.arn\}$/);
     const format = JSON.parse(settings.format);
     expect(format).toEqual(ACCESS_LOG_FIELDS);
-    for (const field of ['requestId', 'ip', 'requestTime', 'httpMethod', 'routeKey', 'status', 'protocol', 'responseLength', 'integrationErrorMessage', 'authorizerError']) {
+    for (const field of [
+      'requestId',
+      'ip',
+      'requestTime',
+      'httpMethod',
+      'routeKey',
+      'status',
+      'protocol',
+      'responseLength',
+      'integrationErrorMessage',
+      'authorizerError',
+    ]) {
       expect(format[field]).toMatch(/^\$context\.[\w.]+$/);
     }
   });
 
   it('encrypts the access logs with the KMS key when given', () => {
     const key = 'arn:aws:kms:us-east-1:key/example';
-    expect(synth(loadConfig('dev', {}, {}), key).json).toHaveResourceWithProperties(CloudwatchLogGroup, { kms_key_id: key });
+    expect(synth(loadConfig('dev', {}, {}), key).json).toHaveResourceWithProperties(CloudwatchLogGroup, {
+      kms_key_id: key,
+    });
   });
 
-  it('proxies every route to the handler with payload format 2.0 and a timeout beyond the function\'s', () => {
+  it("proxies every route to the handler with payload format 2.0 and a timeout beyond the function's", () => {
     expect(iam.json).toHaveResourceWithProperties(Apigatewayv2Integration, {
       integration_type: 'AWS_PROXY',
       integration_method: 'POST',
@@ -167,19 +183,24 @@ describe('IngestApi', () => {
 
   it('refuses an api-ingest timeout the gateway cannot wait for, naming the key', () => {
     expect(() => integrationTimeoutMs(30)).toThrow(/functions\.api-ingest\.timeoutSeconds = 30/);
-    expect(() => synth(loadConfig('dev', { functions: { 'api-ingest': { timeoutSeconds: 60 } } }, {}))).toThrow(ConfigError);
+    expect(() => synth(loadConfig('dev', { functions: { 'api-ingest': { timeoutSeconds: 60 } } }, {}))).toThrow(
+      ConfigError,
+    );
   });
 
   it('lets API Gateway invoke the handler only through the two routes of the prod stage', () => {
     const permissions = all(iam, LambdaPermission.tfResourceType);
     expect(permissions).toHaveLength(2);
     for (const permission of permissions) {
-      expect(permission).toMatchObject({ action: 'lambda:InvokeFunction', principal: 'apigateway.amazonaws.com', function_name: '${var.function_name}' });
+      expect(permission).toMatchObject({
+        action: 'lambda:InvokeFunction',
+        principal: 'apigateway.amazonaws.com',
+        function_name: '${var.function_name}',
+      });
     }
-    expect(permissions.map((p) => p.source_arn.replace(/^\$\{aws_apigatewayv2_api\.\w+\.execution_arn\}/, '<api>')).sort()).toEqual([
-      '<api>/prod/POST/files',
-      '<api>/prod/POST/ingest',
-    ]);
+    expect(
+      permissions.map((p) => p.source_arn.replace(/^\$\{aws_apigatewayv2_api\.\w+\.execution_arn\}/, '<api>')).sort(),
+    ).toEqual(['<api>/prod/POST/files', '<api>/prod/POST/ingest']);
   });
 
   it('passes the configured body limit to the handler', () => {

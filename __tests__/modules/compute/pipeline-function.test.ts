@@ -1,9 +1,22 @@
 import { PipelineFunction } from '../../../modules/compute/pipeline-function';
-import { fakeFunctionBundles, onlyResource, parsePolicy, resourcesOf, statement, synthJson, testConfig, testStack, type TerraformJson } from '../../stacks/fixtures';
+import {
+  fakeFunctionBundles,
+  onlyResource,
+  parsePolicy,
+  resourcesOf,
+  statement,
+  synthJson,
+  testConfig,
+  testStack,
+  type TerraformJson,
+} from '../../stacks/fixtures';
 
 const config = testConfig({ functions: { bars: { memoryMb: 1024, timeoutSeconds: 90, reservedConcurrency: 7 } } });
 
-function build(extra: Partial<ConstructorParameters<typeof PipelineFunction>[2]> = {}): { fn: PipelineFunction; json: () => TerraformJson } {
+function build(extra: Partial<ConstructorParameters<typeof PipelineFunction>[2]> = {}): {
+  fn: PipelineFunction;
+  json: () => TerraformJson;
+} {
   const stack = testStack('us-west-2');
   const fn = new PipelineFunction(stack, 'Bars', {
     config,
@@ -57,7 +70,11 @@ describe('PipelineFunction', () => {
 
   it('has its own log group with the configured retention, created before the function', () => {
     const group = onlyResource(json, 'aws_cloudwatch_log_group');
-    expect(group).toMatchObject({ name: '/aws/lambda/market-data-bars-dev', retention_in_days: 365, kms_key_id: 'arn:key' });
+    expect(group).toMatchObject({
+      name: '/aws/lambda/market-data-bars-dev',
+      retention_in_days: 365,
+      kms_key_id: 'arn:key',
+    });
     expect(lambda.depends_on).toEqual([expect.stringMatching(/^aws_cloudwatch_log_group\./)]);
   });
 
@@ -65,7 +82,11 @@ describe('PipelineFunction', () => {
     const role = onlyResource(json, 'aws_iam_role');
     expect(role.name).toBe('market-data-bars-dev-us-west-2');
     expect(parsePolicy(role.assume_role_policy).Statement).toEqual([
-      expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }),
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 'lambda.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+      }),
     ]);
   });
 
@@ -75,8 +96,15 @@ describe('PipelineFunction', () => {
       Resource: [expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.\w+\.arn\}:\*$/)],
     });
     expect(statement(policy, 'PutTraces').Resource).toEqual(['*']);
-    expect(statement(policy, 'UseDataKey')).toMatchObject({ Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: ['arn:key'] });
-    expect(statement(policy, 'ReadTable')).toMatchObject({ Effect: 'Allow', Action: ['dynamodb:Query'], Resource: ['arn:table'] });
+    expect(statement(policy, 'UseDataKey')).toMatchObject({
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: ['arn:key'],
+    });
+    expect(statement(policy, 'ReadTable')).toMatchObject({
+      Effect: 'Allow',
+      Action: ['dynamodb:Query'],
+      Resource: ['arn:table'],
+    });
   });
 
   it('explicitly denies destroying or reconfiguring the table and buckets', () => {
@@ -93,7 +121,9 @@ describe('PipelineFunction', () => {
   });
 
   it('rejects a wildcard grant at synth time, naming the function and the statement', () => {
-    expect(() => fn.allow('Everything', ['dynamodb:*'], ['arn:table'])).toThrow(/function bars: statement "Everything"/);
+    expect(() => fn.allow('Everything', ['dynamodb:*'], ['arn:table'])).toThrow(
+      /function bars: statement "Everything"/,
+    );
     expect(() => fn.allow('AnyTable', ['dynamodb:PutItem'], ['*'])).toThrow(/function bars: statement "AnyTable"/);
   });
 
@@ -105,9 +135,14 @@ describe('PipelineFunction', () => {
 
   it('in a VPC, gets subnets, security groups and the network-interface grants', () => {
     const vpcJson = build({ vpc: { subnetIds: ['subnet-a', 'subnet-b'], securityGroupIds: ['sg-1'] } }).json();
-    expect(onlyResource(vpcJson, 'aws_lambda_function').vpc_config).toEqual({ subnet_ids: ['subnet-a', 'subnet-b'], security_group_ids: ['sg-1'] });
+    expect(onlyResource(vpcJson, 'aws_lambda_function').vpc_config).toEqual({
+      subnet_ids: ['subnet-a', 'subnet-b'],
+      security_group_ids: ['sg-1'],
+    });
     const vpcPolicy = parsePolicy(onlyResource(vpcJson, 'aws_iam_role_policy').policy);
-    expect(statement(vpcPolicy, 'ManageVpcInterfaces').Action).toEqual(expect.arrayContaining(['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface']));
+    expect(statement(vpcPolicy, 'ManageVpcInterfaces').Action).toEqual(
+      expect.arrayContaining(['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface']),
+    );
   });
 
   it('sends failed asynchronous invocations to the failure queue after bounded retries', () => {
@@ -117,6 +152,9 @@ describe('PipelineFunction', () => {
       destination_config: { on_failure: { destination: 'arn:failures' } },
     });
     const asyncPolicy = parsePolicy(onlyResource(asyncJson, 'aws_iam_role_policy').policy);
-    expect(statement(asyncPolicy, 'SendAsyncFailures')).toMatchObject({ Action: ['sqs:SendMessage'], Resource: ['arn:failures'] });
+    expect(statement(asyncPolicy, 'SendAsyncFailures')).toMatchObject({
+      Action: ['sqs:SendMessage'],
+      Resource: ['arn:failures'],
+    });
   });
 });

@@ -5,11 +5,18 @@ import { FakeFunction, onlyResource, synthJson, testStack } from '../../stacks/f
 describe('StreamConsumer', () => {
   const stack = testStack('us-west-2');
   const bars = new FakeFunction('bars');
-  new StreamConsumer(stack, 'Bars', { region: 'us-west-2', streamArn: 'arn:stream', consumer: bars, failureQueueArn: 'arn:failures' });
+  new StreamConsumer(stack, 'Bars', {
+    region: 'us-west-2',
+    streamArn: 'arn:stream',
+    consumer: bars,
+    failureQueueArn: 'arn:failures',
+  });
   const mapping = onlyResource(synthJson(stack), 'aws_lambda_event_source_mapping');
 
   it('stream mapping keeps only own-region records', () => {
-    const filters = (mapping.filter_criteria as { filter: { pattern: string }[] }).filter.map((f) => JSON.parse(f.pattern));
+    const filters = (mapping.filter_criteria as { filter: { pattern: string }[] }).filter.map((f) =>
+      JSON.parse(f.pattern),
+    );
     expect(filters).toEqual(streamFilterPatterns('us-west-2'));
     expect(JSON.stringify(filters)).toContain('"us-west-2"');
     expect(JSON.stringify(filters)).not.toContain('us-east-1');
@@ -26,6 +33,11 @@ describe('StreamConsumer', () => {
   });
 
   it('reads from the trim horizon in batches of BARS_BATCH_SIZE, one batch per shard at a time', () => {
-    expect(mapping).toMatchObject({ event_source_arn: 'arn:stream', starting_position: 'TRIM_HORIZON', batch_size: BARS_BATCH_SIZE, parallelization_factor: 1 });
+    expect(mapping).toMatchObject({
+      event_source_arn: 'arn:stream',
+      starting_position: 'TRIM_HORIZON',
+      batch_size: BARS_BATCH_SIZE,
+      parallelization_factor: 1,
+    });
   });
 });

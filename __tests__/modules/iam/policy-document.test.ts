@@ -1,23 +1,42 @@
-import { PolicyDocument, PolicyViolationError, assertLeastPrivilege, denyInsecureTransport } from '../../../modules/iam/policy-document';
+import {
+  PolicyDocument,
+  PolicyViolationError,
+  assertLeastPrivilege,
+  denyInsecureTransport,
+} from '../../../modules/iam/policy-document';
 
 describe('PolicyDocument', () => {
   it('rejects a wildcard action and names the owner and the statement', () => {
     const doc = new PolicyDocument('function bars');
-    expect(() => doc.add({ Sid: 'TooBroad', Action: ['dynamodb:*'], Resource: ['arn:table'] })).toThrow(PolicyViolationError);
-    expect(() => doc.add({ Sid: 'TooBroad', Action: ['*'], Resource: ['arn:table'] })).toThrow(/function bars: statement "TooBroad" allows the wildcard action "\*"/);
+    expect(() => doc.add({ Sid: 'TooBroad', Action: ['dynamodb:*'], Resource: ['arn:table'] })).toThrow(
+      PolicyViolationError,
+    );
+    expect(() => doc.add({ Sid: 'TooBroad', Action: ['*'], Resource: ['arn:table'] })).toThrow(
+      /function bars: statement "TooBroad" allows the wildcard action "\*"/,
+    );
     expect(() => doc.add({ Sid: 'Prefix', Action: ['s3:Get*'], Resource: ['arn:bucket/*'] })).toThrow(/s3:Get\*/);
   });
 
   it('rejects "*" resources for actions that support resource scoping', () => {
-    expect(() => assertLeastPrivilege('fn', { Sid: 'AllTables', Action: ['dynamodb:PutItem'], Resource: ['*'] })).toThrow(
-      /allows "dynamodb:PutItem" on "\*" but that action supports resource scoping/,
-    );
+    expect(() =>
+      assertLeastPrivilege('fn', { Sid: 'AllTables', Action: ['dynamodb:PutItem'], Resource: ['*'] }),
+    ).toThrow(/allows "dynamodb:PutItem" on "\*" but that action supports resource scoping/);
   });
 
   it('allows "*" only for actions IAM cannot scope (X-Ray, ListStreams, VPC interfaces)', () => {
-    expect(() => assertLeastPrivilege('fn', { Sid: 'Traces', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: ['*'] })).not.toThrow();
-    expect(() => assertLeastPrivilege('fn', { Sid: 'Streams', Action: ['dynamodb:ListStreams'], Resource: ['*'] })).not.toThrow();
-    expect(() => assertLeastPrivilege('fn', { Sid: 'Mixed', Action: ['dynamodb:ListStreams', 'dynamodb:Query'], Resource: ['*'] })).toThrow(/dynamodb:Query/);
+    expect(() =>
+      assertLeastPrivilege('fn', {
+        Sid: 'Traces',
+        Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+        Resource: ['*'],
+      }),
+    ).not.toThrow();
+    expect(() =>
+      assertLeastPrivilege('fn', { Sid: 'Streams', Action: ['dynamodb:ListStreams'], Resource: ['*'] }),
+    ).not.toThrow();
+    expect(() =>
+      assertLeastPrivilege('fn', { Sid: 'Mixed', Action: ['dynamodb:ListStreams', 'dynamodb:Query'], Resource: ['*'] }),
+    ).toThrow(/dynamodb:Query/);
   });
 
   it('lets a KMS key policy use "*" (meaning this key) but still no wildcard actions', () => {
@@ -36,7 +55,9 @@ describe('PolicyDocument', () => {
     expect(() => doc.add({ Sid: 'One', Action: ['sqs:SendMessage'], Resource: ['arn:q2'] })).toThrow(/defined twice/);
     expect(() => doc.add({ Sid: 'NoActions', Action: [], Resource: ['arn:q'] })).toThrow(/no actions/);
     expect(() => doc.add({ Sid: 'NoResources', Action: ['sqs:SendMessage'], Resource: [] })).toThrow(/no resources/);
-    expect(() => doc.add({ Sid: 'has-dash', Action: ['sqs:SendMessage'], Resource: ['arn:q'] })).toThrow(/not alphanumeric/);
+    expect(() => doc.add({ Sid: 'has-dash', Action: ['sqs:SendMessage'], Resource: ['arn:q'] })).toThrow(
+      /not alphanumeric/,
+    );
   });
 
   it('denyInsecureTransport refuses every request without TLS', () => {

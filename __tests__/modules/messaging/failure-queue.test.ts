@@ -8,7 +8,11 @@ describe('FailureQueue', () => {
   const json = synthJson(stack);
 
   it('keeps failed messages 14 days, encrypted with the key', () => {
-    expect(onlyResource(json, 'aws_sqs_queue')).toMatchObject({ name: 'failures', message_retention_seconds: 1209600, kms_master_key_id: 'arn:key' });
+    expect(onlyResource(json, 'aws_sqs_queue')).toMatchObject({
+      name: 'failures',
+      message_retention_seconds: 1209600,
+      kms_master_key_id: 'arn:key',
+    });
   });
 
   it('accepts a service only on behalf of the named sources, and only over TLS', () => {

@@ -3,7 +3,11 @@ import { onlyResource, parsePolicy, resourcesOf, statement, synthJson, testStack
 
 describe('ProcessingQueue', () => {
   const stack = testStack();
-  const queue = new ProcessingQueue(stack, 'Processing', { queueName: 'processing', deadLetterQueueName: 'processing-dlq', consumerTimeoutSeconds: 60 });
+  const queue = new ProcessingQueue(stack, 'Processing', {
+    queueName: 'processing',
+    deadLetterQueueName: 'processing-dlq',
+    consumerTimeoutSeconds: 60,
+  });
   queue.allowSendFromRule('AllowRule', 'arn:rule');
   const json = synthJson(stack);
   const queues = resourcesOf(json, 'aws_sqs_queue');
@@ -21,12 +25,18 @@ describe('ProcessingQueue', () => {
 
   it('DLQ keeps messages 14 days and receives after 3 attempts', () => {
     expect(dlq.message_retention_seconds).toBe(14 * 24 * 3600);
-    expect(JSON.parse(main.redrive_policy as string)).toEqual({ deadLetterTargetArn: expect.stringMatching(/^\$\{aws_sqs_queue\.\w+\.arn\}$/), maxReceiveCount: 3 });
+    expect(JSON.parse(main.redrive_policy as string)).toEqual({
+      deadLetterTargetArn: expect.stringMatching(/^\$\{aws_sqs_queue\.\w+\.arn\}$/),
+      maxReceiveCount: 3,
+    });
   });
 
   it('lets only this queue use the DLQ as its dead-letter target', () => {
     const allow = onlyResource(json, 'aws_sqs_queue_redrive_allow_policy');
-    expect(JSON.parse(allow.redrive_allow_policy as string)).toEqual({ redrivePermission: 'byQueue', sourceQueueArns: [expect.stringMatching(/\.arn\}$/)] });
+    expect(JSON.parse(allow.redrive_allow_policy as string)).toEqual({
+      redrivePermission: 'byQueue',
+      sourceQueueArns: [expect.stringMatching(/\.arn\}$/)],
+    });
   });
 
   it('encrypts both queues (SQS-managed SSE without a key)', () => {
@@ -36,7 +46,12 @@ describe('ProcessingQueue', () => {
 
   it('encrypts with the customer key when given one', () => {
     const kmsStack = testStack();
-    new ProcessingQueue(kmsStack, 'Processing', { queueName: 'p', deadLetterQueueName: 'd', consumerTimeoutSeconds: 10, kmsKeyArn: 'arn:key' });
+    new ProcessingQueue(kmsStack, 'Processing', {
+      queueName: 'p',
+      deadLetterQueueName: 'd',
+      consumerTimeoutSeconds: 10,
+      kmsKeyArn: 'arn:key',
+    });
     for (const q of resourcesOf(synthJson(kmsStack), 'aws_sqs_queue')) {
       expect(q).toMatchObject({ kms_master_key_id: 'arn:key', kms_data_key_reuse_period_seconds: 300 });
       expect(q.sqs_managed_sse_enabled).toBeUndefined();
@@ -46,7 +61,10 @@ describe('ProcessingQueue', () => {
   it('denies non-TLS requests and accepts messages only from the one EventBridge rule', () => {
     const policies = resourcesOf(json, 'aws_sqs_queue_policy').map((p) => parsePolicy(p.policy));
     expect(policies).toHaveLength(2);
-    for (const policy of policies) expect(statement(policy, 'DenyInsecureTransport').Condition).toEqual({ Bool: { 'aws:SecureTransport': 'false' } });
+    for (const policy of policies)
+      expect(statement(policy, 'DenyInsecureTransport').Condition).toEqual({
+        Bool: { 'aws:SecureTransport': 'false' },
+      });
     const withRule = policies.find((p) => p.Statement.some((s) => s.Sid === 'AllowRule'));
     expect(withRule && statement(withRule, 'AllowRule')).toMatchObject({
       Principal: { Service: 'events.amazonaws.com' },

@@ -1,16 +1,34 @@
 import { Alerts, LOG_ERROR_NAMESPACE } from '../../../modules/operations/alerts';
-import { onlyResource, parsePolicy, resourcesOf, statement, synthJson, testConfig, testStack } from '../../stacks/fixtures';
+import {
+  onlyResource,
+  parsePolicy,
+  resourcesOf,
+  statement,
+  synthJson,
+  testConfig,
+  testStack,
+} from '../../stacks/fixtures';
 
 describe('Alerts', () => {
   const stack = testStack();
-  const alerts = new Alerts(stack, 'Alerts', { config: testConfig({ alertEmail: 'ops@example.com' }), accountId: 'acct', kmsKeyArn: 'arn:key' });
-  alerts.watchFunction({ name: 'bars', functionName: 'market-data-bars-dev', timeoutSeconds: 120, logGroupName: '/aws/lambda/market-data-bars-dev' });
+  const alerts = new Alerts(stack, 'Alerts', {
+    config: testConfig({ alertEmail: 'ops@example.com' }),
+    accountId: 'acct',
+    kmsKeyArn: 'arn:key',
+  });
+  alerts.watchFunction({
+    name: 'bars',
+    functionName: 'market-data-bars-dev',
+    timeoutSeconds: 120,
+    logGroupName: '/aws/lambda/market-data-bars-dev',
+  });
   alerts.watchQueueDepth('processing-dlq', 'market-data-processing-dlq-dev');
   alerts.watchStateMachine('arn:sm');
   alerts.watchApi('api123', 'prod');
   const json = synthJson(stack);
   const alarms = resourcesOf(json, 'aws_cloudwatch_metric_alarm');
-  const alarm = (name: string): Record<string, unknown> | undefined => alarms.find((a) => a.alarm_name === `market-data-${name}-dev`);
+  const alarm = (name: string): Record<string, unknown> | undefined =>
+    alarms.find((a) => a.alarm_name === `market-data-${name}-dev`);
 
   it('creates KMS-encrypted alerts and notifications topics', () => {
     const topics = resourcesOf(json, 'aws_sns_topic');
@@ -29,13 +47,25 @@ describe('Alerts', () => {
   });
 
   it('subscribes the alert e-mail when configured', () => {
-    expect(onlyResource(json, 'aws_sns_topic_subscription')).toMatchObject({ protocol: 'email', endpoint: 'ops@example.com' });
+    expect(onlyResource(json, 'aws_sns_topic_subscription')).toMatchObject({
+      protocol: 'email',
+      endpoint: 'ops@example.com',
+    });
   });
 
   it('alarms on function errors, throttles and p99 duration above 80% of the timeout', () => {
-    expect(alarm('bars-errors')).toMatchObject({ namespace: 'AWS/Lambda', metric_name: 'Errors', threshold: 0, comparison_operator: 'GreaterThanThreshold' });
+    expect(alarm('bars-errors')).toMatchObject({
+      namespace: 'AWS/Lambda',
+      metric_name: 'Errors',
+      threshold: 0,
+      comparison_operator: 'GreaterThanThreshold',
+    });
     expect(alarm('bars-throttles')).toMatchObject({ metric_name: 'Throttles', threshold: 0 });
-    expect(alarm('bars-duration')).toMatchObject({ metric_name: 'Duration', extended_statistic: 'p99', threshold: 96000 });
+    expect(alarm('bars-duration')).toMatchObject({
+      metric_name: 'Duration',
+      extended_statistic: 'p99',
+      threshold: 96000,
+    });
   });
 
   it('turns ERROR log lines into a metric with an alarm', () => {
@@ -48,9 +78,20 @@ describe('Alerts', () => {
   });
 
   it('alarms on DLQ depth, failed executions and API 5xx', () => {
-    expect(alarm('processing-dlq-depth')).toMatchObject({ metric_name: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: 'market-data-processing-dlq-dev' } });
-    expect(alarm('file-workflow-failed')).toMatchObject({ namespace: 'AWS/States', metric_name: 'ExecutionsFailed', dimensions: { StateMachineArn: 'arn:sm' } });
-    expect(alarm('api-5xx')).toMatchObject({ namespace: 'AWS/ApiGateway', metric_name: '5xx', dimensions: { ApiId: 'api123', Stage: 'prod' } });
+    expect(alarm('processing-dlq-depth')).toMatchObject({
+      metric_name: 'ApproximateNumberOfMessagesVisible',
+      dimensions: { QueueName: 'market-data-processing-dlq-dev' },
+    });
+    expect(alarm('file-workflow-failed')).toMatchObject({
+      namespace: 'AWS/States',
+      metric_name: 'ExecutionsFailed',
+      dimensions: { StateMachineArn: 'arn:sm' },
+    });
+    expect(alarm('api-5xx')).toMatchObject({
+      namespace: 'AWS/ApiGateway',
+      metric_name: '5xx',
+      dimensions: { ApiId: 'api123', Stage: 'prod' },
+    });
   });
 
   it('sends every alarm and recovery to the alerts topic; no data is not a failure', () => {

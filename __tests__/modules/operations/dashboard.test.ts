@@ -13,8 +13,11 @@ describe('Dashboard', () => {
     stateMachineArn: 'arn:sm',
   });
   const dashboard = onlyResource(synthJson(stack), 'aws_cloudwatch_dashboard');
-  const body = JSON.parse(dashboard.dashboard_body as string) as { widgets: { properties: { title: string; region: string; metrics: string[][] } }[] };
-  const metricsOf = (title: string): string[][] => body.widgets.find((w) => w.properties.title === title)?.properties.metrics ?? [];
+  const body = JSON.parse(dashboard.dashboard_body as string) as {
+    widgets: { properties: { title: string; region: string; metrics: string[][] } }[];
+  };
+  const metricsOf = (title: string): string[][] =>
+    body.widgets.find((w) => w.properties.title === title)?.properties.metrics ?? [];
 
   it('is named per region (dashboard names are account-wide)', () => {
     expect(dashboard.dashboard_name).toBe('market-data-pipeline-dev-us-west-2');
@@ -28,7 +31,10 @@ describe('Dashboard', () => {
   });
 
   it('shows DynamoDB consumed capacity and throttles', () => {
-    expect(metricsOf('DynamoDB consumed capacity').map((m) => m[1])).toEqual(['ConsumedReadCapacityUnits', 'ConsumedWriteCapacityUnits']);
+    expect(metricsOf('DynamoDB consumed capacity').map((m) => m[1])).toEqual([
+      'ConsumedReadCapacityUnits',
+      'ConsumedWriteCapacityUnits',
+    ]);
     expect(metricsOf('DynamoDB throttles').length).toBeGreaterThan(0);
   });
 

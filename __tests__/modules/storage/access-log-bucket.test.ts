@@ -21,7 +21,10 @@ describe('AccessLogBucket', () => {
       Principal: { Service: 'logging.s3.amazonaws.com' },
       Action: ['s3:PutObject'],
       Resource: [expect.stringMatching(/\.arn\}\/ingest\/\*$/)],
-      Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:s3:::ingest-bucket' }, StringEquals: { 'aws:SourceAccount': 'acct' } },
+      Condition: {
+        ArnLike: { 'aws:SourceArn': 'arn:aws:s3:::ingest-bucket' },
+        StringEquals: { 'aws:SourceAccount': 'acct' },
+      },
     });
     expect(statement(policy, 'DenyInsecureTransport').Effect).toBe('Deny');
   });

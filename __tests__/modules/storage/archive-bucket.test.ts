@@ -4,7 +4,10 @@ import { onlyResource, synthJson, testStack } from '../../stacks/fixtures';
 
 describe('ArchiveBucket', () => {
   const stack = testStack();
-  const archive = new ArchiveBucket(stack, 'Archive', { bucketName: 'archive-bucket', accessLogs: { bucketName: 'logs', prefix: 'archive/' } });
+  const archive = new ArchiveBucket(stack, 'Archive', {
+    bucketName: 'archive-bucket',
+    accessLogs: { bucketName: 'logs', prefix: 'archive/' },
+  });
   const json = synthJson(stack);
   const rules = onlyResource(json, 'aws_s3_bucket_lifecycle_configuration').rule as Record<string, unknown>[];
 
@@ -25,11 +28,19 @@ describe('ArchiveBucket', () => {
   });
 
   it('is private, versioned, SSE-S3 by default, TLS-only and access-logged', () => {
-    expect(onlyResource(json, 'aws_s3_bucket_public_access_block')).toMatchObject({ block_public_policy: true, restrict_public_buckets: true });
+    expect(onlyResource(json, 'aws_s3_bucket_public_access_block')).toMatchObject({
+      block_public_policy: true,
+      restrict_public_buckets: true,
+    });
     expect(onlyResource(json, 'aws_s3_bucket_versioning').versioning_configuration).toEqual({ status: 'Enabled' });
-    expect(JSON.stringify(onlyResource(json, 'aws_s3_bucket_server_side_encryption_configuration'))).toContain('AES256');
+    expect(JSON.stringify(onlyResource(json, 'aws_s3_bucket_server_side_encryption_configuration'))).toContain(
+      'AES256',
+    );
     expect(onlyResource(json, 'aws_s3_bucket_policy').policy).toContain('aws:SecureTransport');
-    expect(onlyResource(json, 'aws_s3_bucket_logging')).toMatchObject({ target_bucket: 'logs', target_prefix: 'archive/' });
+    expect(onlyResource(json, 'aws_s3_bucket_logging')).toMatchObject({
+      target_bucket: 'logs',
+      target_prefix: 'archive/',
+    });
     expect(archive.objectsArn(ARCHIVE_PREFIX.lineage)).toBe(`${archive.bucketArn}/lineage/*`);
   });
 });

@@ -18,7 +18,11 @@ describe('DataKey', () => {
 
   it('delegates to IAM in this account with listed actions (no kms:*)', () => {
     const root = statement(policy, 'AccountManagesKeyThroughIam');
-    expect(root.Principal).toEqual({ AWS: expect.stringMatching(/^arn:\$\{data\.aws_partition\.\w+\.partition\}:iam::\$\{data\.aws_caller_identity\.\w+\.account_id\}:root$/) });
+    expect(root.Principal).toEqual({
+      AWS: expect.stringMatching(
+        /^arn:\$\{data\.aws_partition\.\w+\.partition\}:iam::\$\{data\.aws_caller_identity\.\w+\.account_id\}:root$/,
+      ),
+    });
     expect(root.Action).toEqual(expect.arrayContaining(['kms:PutKeyPolicy', 'kms:Decrypt', 'kms:ScheduleKeyDeletion']));
     for (const s of policy.Statement) for (const action of [s.Action].flat()) expect(action).not.toContain('*');
   });
@@ -26,7 +30,9 @@ describe('DataKey', () => {
   it('lets CloudWatch Logs of this region use it only for this account’s log groups', () => {
     const logs = statement(policy, 'CloudWatchLogsEncryptsOwnLogGroups');
     expect(logs.Principal).toEqual({ Service: 'logs.us-west-2.amazonaws.com' });
-    expect(logs.Condition).toEqual({ ArnLike: { 'kms:EncryptionContext:aws:logs:arn': expect.stringMatching(/:logs:us-west-2:.+:log-group:\*$/) } });
+    expect(logs.Condition).toEqual({
+      ArnLike: { 'kms:EncryptionContext:aws:logs:arn': expect.stringMatching(/:logs:us-west-2:.+:log-group:\*$/) },
+    });
   });
 
   it('lets CloudWatch alarms and EventBridge deliver to encrypted topics and queues of this account', () => {

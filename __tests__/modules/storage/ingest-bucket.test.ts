@@ -5,7 +5,12 @@ import { FakeFunction, onlyResource, synthJson, testStack } from '../../stacks/f
 describe('IngestBucket', () => {
   const stack = testStack();
   const trigger = new FakeFunction('file-trigger');
-  const bucket = new IngestBucket(stack, 'Ingest', { bucketName: 'ingest-bucket', accountId: 'acct', trigger, kmsKeyArn: 'arn:key' });
+  const bucket = new IngestBucket(stack, 'Ingest', {
+    bucketName: 'ingest-bucket',
+    accountId: 'acct',
+    trigger,
+    kmsKeyArn: 'arn:key',
+  });
   const json = synthJson(stack);
   const rules = onlyResource(json, 'aws_s3_bucket_lifecycle_configuration').rule as Record<string, unknown>[];
 
@@ -21,14 +26,21 @@ describe('IngestBucket', () => {
 
   it('expires staged chunks after 7 days, and nothing else', () => {
     const expiring = rules.filter((r) => r.expiration);
-    expect(expiring).toEqual([expect.objectContaining({ filter: [{ prefix: KEY_PREFIX.staged }], expiration: [{ days: 7 }] })]);
+    expect(expiring).toEqual([
+      expect.objectContaining({ filter: [{ prefix: KEY_PREFIX.staged }], expiration: [{ days: 7 }] }),
+    ]);
   });
 
   it('notifies the trigger only for objects created under incoming/ with an accepted suffix', () => {
     const notification = onlyResource(json, 'aws_s3_bucket_notification');
     expect(notification.lambda_function).toEqual(
       INGEST_SUFFIXES.map((suffix) =>
-        expect.objectContaining({ events: ['s3:ObjectCreated:*'], filter_prefix: KEY_PREFIX.incoming, filter_suffix: suffix, lambda_function_arn: trigger.arn }),
+        expect.objectContaining({
+          events: ['s3:ObjectCreated:*'],
+          filter_prefix: KEY_PREFIX.incoming,
+          filter_suffix: suffix,
+          lambda_function_arn: trigger.arn,
+        }),
       ),
     );
     expect(notification.depends_on).toEqual([expect.stringMatching(/^aws_lambda_permission\./)]);

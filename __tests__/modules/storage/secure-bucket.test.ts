@@ -3,8 +3,16 @@ import { onlyResource, parsePolicy, statement, synthJson, testStack } from '../.
 
 describe('SecureBucket', () => {
   const stack = testStack();
-  const bucket = new SecureBucket(stack, 'Bucket', { bucketName: 'example-bucket', accessLogs: { bucketName: 'log-bucket', prefix: 'example/' } });
-  bucket.addPolicyStatement({ Sid: 'ExtraGrant', Principal: { Service: 'logging.s3.amazonaws.com' }, Action: ['s3:PutObject'], Resource: ['arn:x/*'] });
+  const bucket = new SecureBucket(stack, 'Bucket', {
+    bucketName: 'example-bucket',
+    accessLogs: { bucketName: 'log-bucket', prefix: 'example/' },
+  });
+  bucket.addPolicyStatement({
+    Sid: 'ExtraGrant',
+    Principal: { Service: 'logging.s3.amazonaws.com' },
+    Action: ['s3:PutObject'],
+    Resource: ['arn:x/*'],
+  });
   const json = synthJson(stack);
 
   it('blocks all public access', () => {
@@ -17,7 +25,9 @@ describe('SecureBucket', () => {
   });
 
   it('disables ACLs (bucket owner enforced)', () => {
-    expect(onlyResource(json, 'aws_s3_bucket_ownership_controls').rule).toEqual({ object_ownership: 'BucketOwnerEnforced' });
+    expect(onlyResource(json, 'aws_s3_bucket_ownership_controls').rule).toEqual({
+      object_ownership: 'BucketOwnerEnforced',
+    });
   });
 
   it('versions every object', () => {
@@ -34,7 +44,10 @@ describe('SecureBucket', () => {
     const kmsStack = testStack();
     new SecureBucket(kmsStack, 'Bucket', { bucketName: 'kms-bucket', kmsKeyArn: 'arn:key' });
     expect(onlyResource(synthJson(kmsStack), 'aws_s3_bucket_server_side_encryption_configuration').rule).toEqual([
-      { apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: 'arn:key' }, bucket_key_enabled: true },
+      {
+        apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: 'arn:key' },
+        bucket_key_enabled: true,
+      },
     ]);
   });
 
@@ -52,11 +65,16 @@ describe('SecureBucket', () => {
   });
 
   it('applies the policy only after the public access block exists', () => {
-    expect(onlyResource(json, 'aws_s3_bucket_policy').depends_on).toEqual([expect.stringMatching(/^aws_s3_bucket_public_access_block\./)]);
+    expect(onlyResource(json, 'aws_s3_bucket_policy').depends_on).toEqual([
+      expect.stringMatching(/^aws_s3_bucket_public_access_block\./),
+    ]);
   });
 
   it('sends server access logs to the log bucket under its prefix', () => {
-    expect(onlyResource(json, 'aws_s3_bucket_logging')).toMatchObject({ target_bucket: 'log-bucket', target_prefix: 'example/' });
+    expect(onlyResource(json, 'aws_s3_bucket_logging')).toMatchObject({
+      target_bucket: 'log-bucket',
+      target_prefix: 'example/',
+    });
   });
 
   it('noncurrentVersionRule expires old versions and aborts stale uploads for the whole bucket', () => {

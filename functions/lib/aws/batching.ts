@@ -8,7 +8,11 @@
  * Rejects with the first error after in-flight calls settle is NOT guaranteed — callers that need
  * per-item outcomes catch inside `fn`.
  */
-export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapWithConcurrency<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -33,7 +37,12 @@ export function chunked<T>(items: readonly T[], size: number): T[][] {
  * `maxBytes` (an item bigger than `maxBytes` on its own gets a group of its own; the caller
  * decides whether that is an error).
  */
-export function packBySize<T>(items: readonly T[], maxCount: number, maxBytes: number, sizeOf: (item: T) => number): T[][] {
+export function packBySize<T>(
+  items: readonly T[],
+  maxCount: number,
+  maxBytes: number,
+  sizeOf: (item: T) => number,
+): T[][] {
   const groups: T[][] = [];
   let current: T[] = [];
   let bytes = 0;

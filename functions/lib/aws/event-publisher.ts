@@ -16,7 +16,13 @@ export const PUT_EVENTS_MAX_ENTRIES = 10;
 export const PUT_EVENTS_MAX_BYTES = 256 * 1024;
 
 /** Entry error codes that another attempt cannot fix. */
-const PERMANENT_ENTRY_ERRORS = new Set(['MalformedDetail', 'InvalidArgument', 'AccessDeniedException', 'NotAuthorizedForSourceException', 'ValidationException']);
+const PERMANENT_ENTRY_ERRORS = new Set([
+  'MalformedDetail',
+  'InvalidArgument',
+  'AccessDeniedException',
+  'NotAuthorizedForSourceException',
+  'ValidationException',
+]);
 
 /** One event to put on the bus. */
 export interface BusEvent {
@@ -35,8 +41,14 @@ export interface PublishOutcome {
 
 /** Some events were still not accepted after the retries. */
 export class EventPublishError extends Error {
-  constructor(readonly failedCount: number, readonly published: number, readonly errorCode: string) {
-    super(`${failedCount} event(s) not accepted by EventBridge after retries (last error ${errorCode}); ${published} published`);
+  constructor(
+    readonly failedCount: number,
+    readonly published: number,
+    readonly errorCode: string,
+  ) {
+    super(
+      `${failedCount} event(s) not accepted by EventBridge after retries (last error ${errorCode}); ${published} published`,
+    );
     this.name = 'EventPublishError';
   }
 }
@@ -126,6 +138,7 @@ export async function putEvents(events: readonly BusEvent[], options: PublishOpt
  */
 export async function publishAll(events: readonly BusEvent[], options: PublishOptions): Promise<number> {
   const outcome = await putEvents(events, options);
-  if (outcome.failed.length > 0) throw new EventPublishError(outcome.failed.length, outcome.published, outcome.failed[0].errorCode);
+  if (outcome.failed.length > 0)
+    throw new EventPublishError(outcome.failed.length, outcome.published, outcome.failed[0].errorCode);
   return outcome.published;
 }

@@ -43,7 +43,10 @@ export async function publishNotification(
           Subject: sanitizeSubject(notification.subject),
           Message: notification.message,
           MessageAttributes: Object.fromEntries(
-            Object.entries(notification.attributes ?? {}).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
+            Object.entries(notification.attributes ?? {}).map(([name, value]) => [
+              name,
+              { DataType: 'String', StringValue: value },
+            ]),
           ),
         }),
       ),

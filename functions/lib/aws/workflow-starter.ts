@@ -25,10 +25,14 @@ export async function startFileExecution(
   client: SFNClient = sfnClient(),
 ): Promise<StartedExecution> {
   try {
-    const result = await withRetry(() => client.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) })), { maxAttempts: 4 });
+    const result = await withRetry(
+      () => client.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) })),
+      { maxAttempts: 4 },
+    );
     return { executionArn: result.executionArn ?? executionArnFor(stateMachineArn, name), alreadyStarted: false };
   } catch (error) {
-    if ((error as Error).name === 'ExecutionAlreadyExists') return { executionArn: executionArnFor(stateMachineArn, name), alreadyStarted: true };
+    if ((error as Error).name === 'ExecutionAlreadyExists')
+      return { executionArn: executionArnFor(stateMachineArn, name), alreadyStarted: true };
     throw error;
   }
 }

@@ -63,7 +63,7 @@ function toScaled(text: string): Scaled | undefined {
     fracDigits = text.slice(fracStart, i);
   }
   if (i !== len || intDigits.length + fracDigits.length === 0) return undefined;
-  const int = BigInt((intDigits + fracDigits) || '0');
+  const int = BigInt(intDigits + fracDigits || '0');
   return { int: negative ? -int : int, scale: fracDigits.length };
 }
 
@@ -236,7 +236,8 @@ export function scanPrice(src: string, start: number, end: number, out: ScannedP
   const c = src.charCodeAt(start);
   if (c === 45 /* - */ || c === 43 /* + */) {
     const rest = scanUnsigned(src, start + 1, end, out);
-    if (rest === PriceScan.Ok || rest === PriceScan.NotPositive) return c === 45 ? PriceScan.NotPositive : PriceScan.NotANumber;
+    if (rest === PriceScan.Ok || rest === PriceScan.NotPositive)
+      return c === 45 ? PriceScan.NotPositive : PriceScan.NotANumber;
     return rest;
   }
   return scanUnsigned(src, start, end, out);
@@ -294,7 +295,9 @@ function scanUnsigned(src: string, start: number, end: number, out: ScannedPrice
   out.scale = scale;
   // Reuse the input text when it is already canonical (the common case), else rebuild it.
   const canonicalAsIs =
-    fracSig === fracEnd && (scale > 0 || !hasDot) && (intDigits > 0 ? intStart === start : intStart === start + 1 && hasDot);
+    fracSig === fracEnd &&
+    (scale > 0 || !hasDot) &&
+    (intDigits > 0 ? intStart === start : intStart === start + 1 && hasDot);
   if (canonicalAsIs) {
     out.text = src.slice(start, end);
   } else {

@@ -153,4 +153,3 @@ function divideHalfEven(n: number, d: number): number {
   if (twice > d || (twice === d && q % 2 === 1)) q += 1;
   return q;
 }
-

@@ -56,7 +56,12 @@ export function isVerbatimTradeId(src: string, start: number, end: number): bool
   for (let i = start; i < end; i++) {
     const c = src.charCodeAt(i);
     const ok =
-      (c >= 48 && c <= 58) /* 0-9 : */ || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 46 || c === 95;
+      (c >= 48 && c <= 58) /* 0-9 : */ ||
+      (c >= 65 && c <= 90) ||
+      (c >= 97 && c <= 122) ||
+      c === 45 ||
+      c === 46 ||
+      c === 95;
     if (!ok) return false;
   }
   return true;

@@ -9,7 +9,10 @@ import type { MarketRecord } from './types';
 
 /** A value that should be a MarketRecord is not one; `field` names the first problem. */
 export class MalformedRecordError extends Error {
-  constructor(readonly field: string, detail: string) {
+  constructor(
+    readonly field: string,
+    detail: string,
+  ) {
     super(`Malformed market record: ${field} ${detail}`);
     this.name = 'MalformedRecordError';
   }
@@ -25,18 +28,21 @@ type Bag = Record<string, unknown>;
 function str(bag: Bag, field: string, optional = false): void {
   const value = bag[field];
   if (value === undefined && optional) return;
-  if (typeof value !== 'string' || value.length === 0) throw new MalformedRecordError(field, 'must be a non-empty string');
+  if (typeof value !== 'string' || value.length === 0)
+    throw new MalformedRecordError(field, 'must be a non-empty string');
 }
 
 function decimal(bag: Bag, field: string): void {
   const value = bag[field];
   // Canonical only: the stored N attribute and the bar arithmetic rely on it.
-  if (typeof value !== 'string' || parseDecimal(value) !== value) throw new MalformedRecordError(field, 'must be a canonical decimal string');
+  if (typeof value !== 'string' || parseDecimal(value) !== value)
+    throw new MalformedRecordError(field, 'must be a canonical decimal string');
 }
 
 function integer(bag: Bag, field: string): void {
   const value = bag[field];
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new MalformedRecordError(field, 'must be a non-negative integer');
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+    throw new MalformedRecordError(field, 'must be a non-negative integer');
 }
 
 /**
@@ -44,17 +50,25 @@ function integer(bag: Bag, field: string): void {
  * @throws MalformedRecordError naming the first field that is wrong.
  */
 export function assertMarketRecord(value: unknown): MarketRecord {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new MalformedRecordError('record', 'must be an object');
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new MalformedRecordError('record', 'must be an object');
   const bag = value as Bag;
   str(bag, 'recordId');
   str(bag, 'originRegion');
-  if (typeof bag.symbol !== 'string' || !SYMBOL.test(bag.symbol)) throw new MalformedRecordError('symbol', 'must match ^[A-Z][A-Z0-9.-]{0,11}$');
-  if (typeof bag.timestamp !== 'string' || !TIMESTAMP.test(bag.timestamp)) throw new MalformedRecordError('timestamp', 'must be a UTC ISO timestamp with milliseconds');
-  if (typeof bag.minute !== 'string' || !MINUTE.test(bag.minute)) throw new MalformedRecordError('minute', 'must be a minute key');
-  if (typeof bag.epochMs !== 'number' || !Number.isSafeInteger(bag.epochMs)) throw new MalformedRecordError('epochMs', 'must be an integer');
-  if (new Date(bag.epochMs).toISOString() !== bag.timestamp) throw new MalformedRecordError('epochMs', 'must equal timestamp');
-  if (bag.timestamp.slice(0, 16) !== bag.minute.slice(0, 16)) throw new MalformedRecordError('minute', 'must be the minute of timestamp');
-  if (typeof bag.session !== 'string' || !SESSIONS.has(bag.session)) throw new MalformedRecordError('session', 'must be pre, regular, post or closed');
+  if (typeof bag.symbol !== 'string' || !SYMBOL.test(bag.symbol))
+    throw new MalformedRecordError('symbol', 'must match ^[A-Z][A-Z0-9.-]{0,11}$');
+  if (typeof bag.timestamp !== 'string' || !TIMESTAMP.test(bag.timestamp))
+    throw new MalformedRecordError('timestamp', 'must be a UTC ISO timestamp with milliseconds');
+  if (typeof bag.minute !== 'string' || !MINUTE.test(bag.minute))
+    throw new MalformedRecordError('minute', 'must be a minute key');
+  if (typeof bag.epochMs !== 'number' || !Number.isSafeInteger(bag.epochMs))
+    throw new MalformedRecordError('epochMs', 'must be an integer');
+  if (new Date(bag.epochMs).toISOString() !== bag.timestamp)
+    throw new MalformedRecordError('epochMs', 'must equal timestamp');
+  if (bag.timestamp.slice(0, 16) !== bag.minute.slice(0, 16))
+    throw new MalformedRecordError('minute', 'must be the minute of timestamp');
+  if (typeof bag.session !== 'string' || !SESSIONS.has(bag.session))
+    throw new MalformedRecordError('session', 'must be pre, regular, post or closed');
   str(bag, 'exchange', true);
   str(bag, 'tradeId', true);
   const source = bag.source as Bag | undefined;

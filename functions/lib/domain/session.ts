@@ -19,7 +19,12 @@ const MS_PER_DAY = 86400000;
 const MS_PER_HOUR = 3600000;
 
 /** Session boundaries in minutes after New York midnight. */
-export const SESSION_MINUTES = { preOpen: 4 * 60, regularOpen: 9 * 60 + 30, regularClose: 16 * 60, postClose: 20 * 60 } as const;
+export const SESSION_MINUTES = {
+  preOpen: 4 * 60,
+  regularOpen: 9 * 60 + 30,
+  regularClose: 16 * 60,
+  postClose: 20 * 60,
+} as const;
 
 /** 0 = Sunday ... 6 = Saturday (1970-01-01 was a Thursday). */
 function weekdayOfDay(days: number): number {

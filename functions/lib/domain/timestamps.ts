@@ -120,20 +120,35 @@ let cachedDays = 0;
  */
 function scanCanonical(src: string, at: number, out: ScannedTimestamp): boolean {
   if (
-    src.charCodeAt(at + 4) !== 45 || src.charCodeAt(at + 7) !== 45 || src.charCodeAt(at + 10) !== 84 ||
-    src.charCodeAt(at + 13) !== 58 || src.charCodeAt(at + 16) !== 58 || src.charCodeAt(at + 19) !== 46
+    src.charCodeAt(at + 4) !== 45 ||
+    src.charCodeAt(at + 7) !== 45 ||
+    src.charCodeAt(at + 10) !== 84 ||
+    src.charCodeAt(at + 13) !== 58 ||
+    src.charCodeAt(at + 16) !== 58 ||
+    src.charCodeAt(at + 19) !== 46
   ) {
     return false;
   }
-  const y0 = src.charCodeAt(at) - 48, y1 = src.charCodeAt(at + 1) - 48, y2 = src.charCodeAt(at + 2) - 48, y3 = src.charCodeAt(at + 3) - 48;
-  const mo0 = src.charCodeAt(at + 5) - 48, mo1 = src.charCodeAt(at + 6) - 48;
-  const d0 = src.charCodeAt(at + 8) - 48, d1 = src.charCodeAt(at + 9) - 48;
-  const h0 = src.charCodeAt(at + 11) - 48, h1 = src.charCodeAt(at + 12) - 48;
-  const mi0 = src.charCodeAt(at + 14) - 48, mi1 = src.charCodeAt(at + 15) - 48;
-  const s0 = src.charCodeAt(at + 17) - 48, s1 = src.charCodeAt(at + 18) - 48;
-  const ms0 = src.charCodeAt(at + 20) - 48, ms1 = src.charCodeAt(at + 21) - 48, ms2 = src.charCodeAt(at + 22) - 48;
+  const y0 = src.charCodeAt(at) - 48,
+    y1 = src.charCodeAt(at + 1) - 48,
+    y2 = src.charCodeAt(at + 2) - 48,
+    y3 = src.charCodeAt(at + 3) - 48;
+  const mo0 = src.charCodeAt(at + 5) - 48,
+    mo1 = src.charCodeAt(at + 6) - 48;
+  const d0 = src.charCodeAt(at + 8) - 48,
+    d1 = src.charCodeAt(at + 9) - 48;
+  const h0 = src.charCodeAt(at + 11) - 48,
+    h1 = src.charCodeAt(at + 12) - 48;
+  const mi0 = src.charCodeAt(at + 14) - 48,
+    mi1 = src.charCodeAt(at + 15) - 48;
+  const s0 = src.charCodeAt(at + 17) - 48,
+    s1 = src.charCodeAt(at + 18) - 48;
+  const ms0 = src.charCodeAt(at + 20) - 48,
+    ms1 = src.charCodeAt(at + 21) - 48,
+    ms2 = src.charCodeAt(at + 22) - 48;
   // Any non-digit makes its value negative or > 9; unsigned-compare them all at once.
-  if (((y0 | y1 | y2 | y3 | mo0 | mo1 | d0 | d1 | h0 | h1 | mi0 | mi1 | s0 | s1 | ms0 | ms1 | ms2) >>> 0) > 15) return false;
+  if ((y0 | y1 | y2 | y3 | mo0 | mo1 | d0 | d1 | h0 | h1 | mi0 | mi1 | s0 | s1 | ms0 | ms1 | ms2) >>> 0 > 15)
+    return false;
   if (y0 > 9 || y1 > 9 || y2 > 9 || y3 > 9 || mo0 > 9 || mo1 > 9 || d0 > 9 || d1 > 9 || h0 > 9 || h1 > 9) return false;
   if (mi0 > 9 || mi1 > 9 || s0 > 9 || s1 > 9 || ms0 > 9 || ms1 > 9 || ms2 > 9) return false;
   const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
@@ -184,8 +199,11 @@ export function scanTimestamp(src: string, start: number, end: number, out: Scan
   const day = digitsAt(src, start + 8, 2);
   const sep = src.charCodeAt(start + 10);
   if (
-    year < 0 || month < 0 || day < 0 ||
-    src.charCodeAt(start + 4) !== 45 || src.charCodeAt(start + 7) !== 45 ||
+    year < 0 ||
+    month < 0 ||
+    day < 0 ||
+    src.charCodeAt(start + 4) !== 45 ||
+    src.charCodeAt(start + 7) !== 45 ||
     (sep !== 84 /* T */ && sep !== 116 /* t */ && sep !== 32)
   ) {
     return TimestampScan.Unparseable;
@@ -250,13 +268,24 @@ export function scanTimestamp(src: string, start: number, end: number, out: Scan
   if (i !== end) return TimestampScan.Unparseable;
   if (second === 60) return TimestampScan.LeapSecond;
   if (
-    year < 1970 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) ||
-    hour > 23 || minute > 59 || second > 59
+    year < 1970 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > daysInMonth(year, month) ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
   ) {
     return TimestampScan.OutOfRange;
   }
   const epochMs =
-    daysFromCivil(year, month, day) * 86400000 + hour * 3600000 + minute * 60000 + second * 1000 + ms - offsetMinutes * 60000;
+    daysFromCivil(year, month, day) * 86400000 +
+    hour * 3600000 +
+    minute * 60000 +
+    second * 1000 +
+    ms -
+    offsetMinutes * 60000;
   if (epochMs < 0) return TimestampScan.OutOfRange;
   out.epochMs = epochMs;
   out.canonical = zulu && len === 24 && hasSeconds && fracDigits === 3 && decimalPoint && sep === 84 && z === 90;

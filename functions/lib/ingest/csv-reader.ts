@@ -87,7 +87,11 @@ export class CsvReader extends LineChunkReader {
         if (lineEnd > pos && s.charCodeAt(lineEnd - 1) === CR) lineEnd--;
         rowEnd = nl + 1;
         if (nl - pos > MAX_ROW_CHARS) {
-          sink.rejects.push({ line: this.line, reason: 'MALFORMED', message: `row is longer than ${MAX_ROW_CHARS} characters` });
+          sink.rejects.push({
+            line: this.line,
+            reason: 'MALFORMED',
+            message: `row is longer than ${MAX_ROW_CHARS} characters`,
+          });
           this.line++;
           pos = rowEnd;
           continue;
@@ -288,7 +292,8 @@ export class CsvReader extends LineChunkReader {
       recognised++;
     }
     if (recognised === 0) {
-      this.headerProblem ??= 'header row is missing or has no recognised column names (expected e.g. symbol,timestamp,price,size)';
+      this.headerProblem ??=
+        'header row is missing or has no recognised column names (expected e.g. symbol,timestamp,price,size)';
     }
     this.columnSlots = columnSlots;
     this.columnCount = cells.length;

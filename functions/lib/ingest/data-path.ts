@@ -48,8 +48,12 @@ export function detectFormat(key: string, head?: string): InputFormat | undefine
   if (!lower.endsWith('.json')) return undefined;
   if (head === undefined) return 'json';
   const text = head.charCodeAt(0) === 0xfeff ? head.slice(1) : head;
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
-  if (lines.length >= 2 && lines[0].startsWith('{') && lines[0].endsWith('}') && lines[1].startsWith('{')) return 'ndjson';
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
+  if (lines.length >= 2 && lines[0].startsWith('{') && lines[0].endsWith('}') && lines[1].startsWith('{'))
+    return 'ndjson';
   return 'json';
 }
 
@@ -61,11 +65,18 @@ interface Reader {
 function checkOptions(opts: Omit<DataPathOptions, 'format'>): void {
   if (opts === null || typeof opts !== 'object') throw new DataPathUsageError('data path options are required');
   const { source, originRegion, now } = opts;
-  if (!source || (source.kind !== 's3' && source.kind !== 'api') || typeof source.uri !== 'string' || source.uri === '') {
+  if (
+    !source ||
+    (source.kind !== 's3' && source.kind !== 'api') ||
+    typeof source.uri !== 'string' ||
+    source.uri === ''
+  ) {
     throw new DataPathUsageError("options.source needs kind 's3' or 'api' and a non-empty uri");
   }
-  if (typeof originRegion !== 'string' || originRegion === '') throw new DataPathUsageError('options.originRegion is required');
-  if (now !== undefined && !Number.isFinite(now)) throw new DataPathUsageError('options.now must be epoch milliseconds');
+  if (typeof originRegion !== 'string' || originRegion === '')
+    throw new DataPathUsageError('options.originRegion is required');
+  if (now !== undefined && !Number.isFinite(now))
+    throw new DataPathUsageError('options.now must be epoch milliseconds');
 }
 
 function normaliserFor(opts: Omit<DataPathOptions, 'format'>): RecordNormaliser {
@@ -87,17 +98,24 @@ export class RowProcessor {
 
   constructor(opts: DataPathOptions) {
     checkOptions(opts);
-    if (!FORMATS.includes(opts.format)) throw new DataPathUsageError(`unsupported format ${JSON.stringify(opts.format)}`);
+    if (!FORMATS.includes(opts.format))
+      throw new DataPathUsageError(`unsupported format ${JSON.stringify(opts.format)}`);
     const normaliser = normaliserFor(opts);
     this.reader =
-      opts.format === 'csv' ? new CsvReader(normaliser) : opts.format === 'ndjson' ? new NdjsonReader(normaliser) : new JsonReader(normaliser);
+      opts.format === 'csv'
+        ? new CsvReader(normaliser)
+        : opts.format === 'ndjson'
+          ? new NdjsonReader(normaliser)
+          : new JsonReader(normaliser);
   }
 
   /** Processes `chunk`; returns the records and rejects of the rows it completed. */
   push(chunk: Uint8Array | string): ValidationResult {
     if (this.ended) throw new DataPathUsageError('push() after end()');
     let text =
-      typeof chunk === 'string' ? chunk : this.decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      typeof chunk === 'string'
+        ? chunk
+        : this.decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     if (!this.started && text.length > 0) {
       // A UTF-8 byte order mark at the very start is not data.
       this.started = true;
@@ -121,7 +139,10 @@ export class RowProcessor {
 }
 
 /** Runs a byte stream through a {@link RowProcessor}, yielding each non-empty partial result. */
-export async function* processStream(stream: AsyncIterable<Uint8Array>, opts: DataPathOptions): AsyncGenerator<ValidationResult> {
+export async function* processStream(
+  stream: AsyncIterable<Uint8Array>,
+  opts: DataPathOptions,
+): AsyncGenerator<ValidationResult> {
   const processor = new RowProcessor(opts);
   for await (const chunk of stream) {
     const result = processor.push(chunk);

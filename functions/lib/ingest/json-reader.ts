@@ -346,7 +346,11 @@ export class NdjsonReader extends ChunkedReader {
       // A line that is only whitespace is skipped (a trailing newline, a blank separator).
       const first = skipWs(s, pos, nl);
       if (nl - pos > MAX_ELEMENT_CHARS) {
-        sink.rejects.push({ line: this.line, reason: 'MALFORMED', message: `line is longer than ${MAX_ELEMENT_CHARS} characters` });
+        sink.rejects.push({
+          line: this.line,
+          reason: 'MALFORMED',
+          message: `line is longer than ${MAX_ELEMENT_CHARS} characters`,
+        });
       } else if (first < nl) {
         this.emit(s, first, nl, this.line, sink);
       }
@@ -415,9 +419,17 @@ export class JsonReader extends ChunkedReader {
       // A primitive element at the end of input (e.g. `[1`): report it as not an object.
       this.emit(this.carry, this.elemStart, this.carry.length, this.elemLine, sink, this.elementCount++);
     } else if (this.elemStart >= 0 || this.elemDropped) {
-      sink.rejects.push({ line, reason: 'MALFORMED', message: 'unexpected end of input inside this JSON value (truncated file?)' });
+      sink.rejects.push({
+        line,
+        reason: 'MALFORMED',
+        message: 'unexpected end of input inside this JSON value (truncated file?)',
+      });
     } else if (this.mode === Mode.Array || this.mode === Mode.WrapperRest) {
-      sink.rejects.push({ line, reason: 'MALFORMED', message: 'unexpected end of input: the JSON array is not closed' });
+      sink.rejects.push({
+        line,
+        reason: 'MALFORMED',
+        message: 'unexpected end of input: the JSON array is not closed',
+      });
     }
     this.carry = '';
     this.mode = Mode.Top;
@@ -463,7 +475,11 @@ export class JsonReader extends ChunkedReader {
             this.startElement(i, false);
             this.lastKeyIsRecords = false;
           } else {
-            sink.rejects.push({ line: this.line, reason: 'MALFORMED', message: 'unexpected text outside a JSON array or object' });
+            sink.rejects.push({
+              line: this.line,
+              reason: 'MALFORMED',
+              message: 'unexpected text outside a JSON array or object',
+            });
             this.mode = Mode.Garbage;
           }
           break;
@@ -544,11 +560,13 @@ export class JsonReader extends ChunkedReader {
         this.expect = 1;
       }
       if (c === COMMA) {
-        if (this.expect !== 1) sink.rejects.push({ line: this.line, reason: 'MALFORMED', message: 'empty array element (extra comma)' });
+        if (this.expect !== 1)
+          sink.rejects.push({ line: this.line, reason: 'MALFORMED', message: 'empty array element (extra comma)' });
         this.expect = 2;
         return;
       }
-      if (this.expect === 2) sink.rejects.push({ line: this.line, reason: 'MALFORMED', message: 'trailing comma before ]' });
+      if (this.expect === 2)
+        sink.rejects.push({ line: this.line, reason: 'MALFORMED', message: 'trailing comma before ]' });
       this.depth--;
       this.arrayDepth = -1;
       this.mode = this.depth === 0 ? Mode.Top : Mode.WrapperRest;
@@ -558,7 +576,8 @@ export class JsonReader extends ChunkedReader {
       if (c === QUOTE) this.inString = true;
       return;
     }
-    if (this.expect === 1) sink.rejects.push({ line: this.line, reason: 'MALFORMED', message: 'missing comma between array elements' });
+    if (this.expect === 1)
+      sink.rejects.push({ line: this.line, reason: 'MALFORMED', message: 'missing comma between array elements' });
     this.startElement(i, true);
     this.expect = 1;
     if (c === LBRACE || c === LBRACKET) {

@@ -18,16 +18,50 @@
  * - empty values count as absent; surrounding spaces and tabs are ignored.
  */
 import { FIELDS, FIELD_COUNT, Field } from './fields';
-import { newScannedPrice, PriceScan, PRICE_MAX_SCALE, PRICE_MAX_SIGNIFICANT_DIGITS, scanPrice, type ScannedPrice } from '../domain/decimal';
-import { compareScanned, MinuteCache, newQuoteMetrics, quoteMetrics, tradeNotional, type MinuteInfo, type QuoteMetrics } from '../domain/enrichment';
-import { elementRecordId, isVerbatimTradeId, lineRecordId, sourceIdPrefix, tradeRecordId, type SourceIdentity } from '../domain/ids';
+import {
+  newScannedPrice,
+  PriceScan,
+  PRICE_MAX_SCALE,
+  PRICE_MAX_SIGNIFICANT_DIGITS,
+  scanPrice,
+  type ScannedPrice,
+} from '../domain/decimal';
+import {
+  compareScanned,
+  MinuteCache,
+  newQuoteMetrics,
+  quoteMetrics,
+  tradeNotional,
+  type MinuteInfo,
+  type QuoteMetrics,
+} from '../domain/enrichment';
+import {
+  elementRecordId,
+  isVerbatimTradeId,
+  lineRecordId,
+  sourceIdPrefix,
+  tradeRecordId,
+  type SourceIdentity,
+} from '../domain/ids';
 import { formatSecondsSuffix, newScannedTimestamp, scanTimestamp, TimestampScan } from '../domain/timestamps';
 import type { MarketRecord, QuoteRecord, ReasonCode, Reject, SourceRef, TradeRecord } from '../domain/types';
 
 // Imported bindings are copied to module constants once: transpilers that emit CommonJS (tsx,
 // the jest transform) turn every use of an imported binding into a getter call, which the per-row
 // path cannot afford. (An esbuild bundle would not need this; it costs nothing there.)
-const { symbol: F_SYMBOL, timestamp: F_TIMESTAMP, type: F_TYPE, price: F_PRICE, size: F_SIZE, bid: F_BID, ask: F_ASK, bidSize: F_BID_SIZE, askSize: F_ASK_SIZE, exchange: F_EXCHANGE, tradeId: F_TRADE_ID } = Field;
+const {
+  symbol: F_SYMBOL,
+  timestamp: F_TIMESTAMP,
+  type: F_TYPE,
+  price: F_PRICE,
+  size: F_SIZE,
+  bid: F_BID,
+  ask: F_ASK,
+  bidSize: F_BID_SIZE,
+  askSize: F_ASK_SIZE,
+  exchange: F_EXCHANGE,
+  tradeId: F_TRADE_ID,
+} = Field;
 const FIELD_SLOTS = FIELD_COUNT;
 const FIELD_NAMES = FIELDS;
 const PRICE_OK = PriceScan.Ok;
@@ -237,7 +271,10 @@ class StringInterner {
 
 function slotOf(src: string, start: number, end: number): number {
   const len = end - start;
-  return (len * 31 + src.charCodeAt(start) * 7 + src.charCodeAt(end - 1) * 3 + src.charCodeAt(start + (len >> 1))) & (INTERN_SLOTS - 1);
+  return (
+    (len * 31 + src.charCodeAt(start) * 7 + src.charCodeAt(end - 1) * 3 + src.charCodeAt(start + (len >> 1))) &
+    (INTERN_SLOTS - 1)
+  );
 }
 
 function isSymbolStart(c: number): boolean {
@@ -299,7 +336,12 @@ export class RecordNormaliser {
     if (slots.hasNested) {
       for (let f = 0; f < FIELD_SLOTS; f++) {
         if (kind[f] === SlotKind.Nested) {
-          return this.reject(sink, line, 'MALFORMED', `${FIELD_NAMES[f]} must be a single value, got an object or array`);
+          return this.reject(
+            sink,
+            line,
+            'MALFORMED',
+            `${FIELD_NAMES[f]} must be a single value, got an object or array`,
+          );
         }
       }
     }
@@ -319,13 +361,25 @@ export class RecordNormaliser {
     } else {
       const tradeFields = kind[F_PRICE] !== SlotKind.Absent || kind[F_SIZE] !== SlotKind.Absent;
       const quoteFields =
-        kind[F_BID] !== SlotKind.Absent || kind[F_ASK] !== SlotKind.Absent ||
-        kind[F_BID_SIZE] !== SlotKind.Absent || kind[F_ASK_SIZE] !== SlotKind.Absent;
+        kind[F_BID] !== SlotKind.Absent ||
+        kind[F_ASK] !== SlotKind.Absent ||
+        kind[F_BID_SIZE] !== SlotKind.Absent ||
+        kind[F_ASK_SIZE] !== SlotKind.Absent;
       if (tradeFields && quoteFields) {
-        return this.reject(sink, line, 'UNKNOWN_TYPE', 'type is missing and the row has both trade (price/size) and quote (bid/ask) fields');
+        return this.reject(
+          sink,
+          line,
+          'UNKNOWN_TYPE',
+          'type is missing and the row has both trade (price/size) and quote (bid/ask) fields',
+        );
       }
       if (!tradeFields && !quoteFields) {
-        return this.reject(sink, line, 'MISSING_FIELD', 'missing type, and no price/size or bid/ask fields to infer it from');
+        return this.reject(
+          sink,
+          line,
+          'MISSING_FIELD',
+          'missing type, and no price/size or bid/ask fields to infer it from',
+        );
       }
       isTrade = tradeFields;
     }
@@ -337,9 +391,15 @@ export class RecordNormaliser {
       if (kind[F_PRICE] === SlotKind.Absent) return this.reject(sink, line, 'MISSING_FIELD', 'missing price (trade)');
       if (kind[F_SIZE] === SlotKind.Absent) return this.reject(sink, line, 'MISSING_FIELD', 'missing size (trade)');
     } else {
-      if (kind[F_BID] === SlotKind.Absent || kind[F_ASK] === SlotKind.Absent || kind[F_BID_SIZE] === SlotKind.Absent || kind[F_ASK_SIZE] === SlotKind.Absent) {
+      if (
+        kind[F_BID] === SlotKind.Absent ||
+        kind[F_ASK] === SlotKind.Absent ||
+        kind[F_BID_SIZE] === SlotKind.Absent ||
+        kind[F_ASK_SIZE] === SlotKind.Absent
+      ) {
         for (const f of QUOTE_FIELDS) {
-          if (kind[f] === SlotKind.Absent) return this.reject(sink, line, 'MISSING_FIELD', `missing ${FIELD_NAMES[f]} (quote)`);
+          if (kind[f] === SlotKind.Absent)
+            return this.reject(sink, line, 'MISSING_FIELD', `missing ${FIELD_NAMES[f]} (quote)`);
         }
       }
     }
@@ -376,9 +436,15 @@ export class RecordNormaliser {
     const tsSrc = src[F_TIMESTAMP];
     const tsStart = start[F_TIMESTAMP];
     const tsEnd = end[F_TIMESTAMP];
-    const tsStatus = tsKind === SlotKind.Boolean ? TimestampScan.Unparseable : scanTimestampHot(tsSrc, tsStart, tsEnd, this.ts);
+    const tsStatus =
+      tsKind === SlotKind.Boolean ? TimestampScan.Unparseable : scanTimestampHot(tsSrc, tsStart, tsEnd, this.ts);
     if (tsStatus !== TIMESTAMP_OK) {
-      return this.reject(sink, line, 'INVALID_TIMESTAMP', timestampMessage(tsStatus, previewValue(tsSrc, tsStart, tsEnd)));
+      return this.reject(
+        sink,
+        line,
+        'INVALID_TIMESTAMP',
+        timestampMessage(tsStatus, previewValue(tsSrc, tsStart, tsEnd)),
+      );
     }
     const epochMs = this.ts.epochMs;
     if (epochMs > this.latestAllowed) {
@@ -410,7 +476,12 @@ export class RecordNormaliser {
       const a = start[F_TRADE_ID];
       const b = end[F_TRADE_ID];
       if (kind[F_TRADE_ID] === SlotKind.Boolean || b - a > TRADE_ID_MAX_LENGTH || hasControlChar(s, a, b)) {
-        return this.reject(sink, line, 'MALFORMED', `tradeId ${previewValue(s, a, b)} must be 1-${TRADE_ID_MAX_LENGTH} printable characters`);
+        return this.reject(
+          sink,
+          line,
+          'MALFORMED',
+          `tradeId ${previewValue(s, a, b)} must be 1-${TRADE_ID_MAX_LENGTH} printable characters`,
+        );
       }
       tradeId = s.slice(a, b);
       recordId = isVerbatimTradeIdHot(s, a, b) ? `t-${symbol}-${tradeId}` : tradeRecordId(symbol, tradeId);
@@ -434,7 +505,18 @@ export class RecordNormaliser {
       const size = this.readSize(slots, F_SIZE);
       if (size <= 0) return this.rejectSize(sink, line, slots, F_SIZE, size, true);
       record = makeTrade(
-        recordId, symbol, timestamp, epochMs, minute, price.text, size, tradeNotionalHot(price, size), source, this.originRegion, exchange, tradeId,
+        recordId,
+        symbol,
+        timestamp,
+        epochMs,
+        minute,
+        price.text,
+        size,
+        tradeNotionalHot(price, size),
+        source,
+        this.originRegion,
+        exchange,
+        tradeId,
       );
     } else {
       const bid = this.bid;
@@ -453,7 +535,20 @@ export class RecordNormaliser {
       const metrics = this.metrics;
       quoteMetricsHot(bid, ask, metrics);
       record = makeQuote(
-        recordId, symbol, timestamp, epochMs, minute, bid.text, ask.text, bidSize, askSize, metrics, source, this.originRegion, exchange, tradeId,
+        recordId,
+        symbol,
+        timestamp,
+        epochMs,
+        minute,
+        bid.text,
+        ask.text,
+        bidSize,
+        askSize,
+        metrics,
+        source,
+        this.originRegion,
+        exchange,
+        tradeId,
       );
     }
     sink.records.push(record);
@@ -477,7 +572,14 @@ export class RecordNormaliser {
     return scanSize(slots.src[f], slots.start[f], slots.end[f]);
   }
 
-  private rejectSize(sink: ResultSink, line: number, slots: RowSlots, f: number, code: number, positive: boolean): void {
+  private rejectSize(
+    sink: ResultSink,
+    line: number,
+    slots: RowSlots,
+    f: number,
+    code: number,
+    positive: boolean,
+  ): void {
     const k = slots.kind[f];
     const shown = k === SlotKind.Boolean ? 'a boolean' : previewValue(slots.src[f], slots.start[f], slots.end[f]);
     const why =
@@ -518,41 +620,190 @@ export class RecordNormaliser {
  */
 
 function makeTrade(
-  recordId: string, symbol: string, timestamp: string, epochMs: number, minute: MinuteInfo, price: string, size: number,
-  notional: string, source: SourceRef, originRegion: string, exchange: string | undefined, tradeId: string | undefined,
+  recordId: string,
+  symbol: string,
+  timestamp: string,
+  epochMs: number,
+  minute: MinuteInfo,
+  price: string,
+  size: number,
+  notional: string,
+  source: SourceRef,
+  originRegion: string,
+  exchange: string | undefined,
+  tradeId: string | undefined,
 ): TradeRecord {
   const type = 'trade';
   const { key, session } = minute;
   if (exchange !== undefined) {
     if (tradeId !== undefined) {
-      return { recordId, type, symbol, timestamp, epochMs, minute: key, session, price, size, notional, exchange, tradeId, source, originRegion };
+      return {
+        recordId,
+        type,
+        symbol,
+        timestamp,
+        epochMs,
+        minute: key,
+        session,
+        price,
+        size,
+        notional,
+        exchange,
+        tradeId,
+        source,
+        originRegion,
+      };
     }
-    return { recordId, type, symbol, timestamp, epochMs, minute: key, session, price, size, notional, exchange, source, originRegion };
+    return {
+      recordId,
+      type,
+      symbol,
+      timestamp,
+      epochMs,
+      minute: key,
+      session,
+      price,
+      size,
+      notional,
+      exchange,
+      source,
+      originRegion,
+    };
   }
   if (tradeId !== undefined) {
-    return { recordId, type, symbol, timestamp, epochMs, minute: key, session, price, size, notional, tradeId, source, originRegion };
+    return {
+      recordId,
+      type,
+      symbol,
+      timestamp,
+      epochMs,
+      minute: key,
+      session,
+      price,
+      size,
+      notional,
+      tradeId,
+      source,
+      originRegion,
+    };
   }
-  return { recordId, type, symbol, timestamp, epochMs, minute: key, session, price, size, notional, source, originRegion };
+  return {
+    recordId,
+    type,
+    symbol,
+    timestamp,
+    epochMs,
+    minute: key,
+    session,
+    price,
+    size,
+    notional,
+    source,
+    originRegion,
+  };
 }
 
 function makeQuote(
-  recordId: string, symbol: string, timestamp: string, epochMs: number, minute: MinuteInfo, bid: string, ask: string,
-  bidSize: number, askSize: number, metrics: QuoteMetrics, source: SourceRef, originRegion: string,
-  exchange: string | undefined, tradeId: string | undefined,
+  recordId: string,
+  symbol: string,
+  timestamp: string,
+  epochMs: number,
+  minute: MinuteInfo,
+  bid: string,
+  ask: string,
+  bidSize: number,
+  askSize: number,
+  metrics: QuoteMetrics,
+  source: SourceRef,
+  originRegion: string,
+  exchange: string | undefined,
+  tradeId: string | undefined,
 ): QuoteRecord {
   const type = 'quote';
   const { key, session } = minute;
   const { mid, spread, spreadBps } = metrics;
   if (exchange !== undefined) {
     if (tradeId !== undefined) {
-      return { recordId, type, symbol, timestamp, epochMs, minute: key, session, bid, ask, bidSize, askSize, mid, spread, spreadBps, exchange, tradeId, source, originRegion };
+      return {
+        recordId,
+        type,
+        symbol,
+        timestamp,
+        epochMs,
+        minute: key,
+        session,
+        bid,
+        ask,
+        bidSize,
+        askSize,
+        mid,
+        spread,
+        spreadBps,
+        exchange,
+        tradeId,
+        source,
+        originRegion,
+      };
     }
-    return { recordId, type, symbol, timestamp, epochMs, minute: key, session, bid, ask, bidSize, askSize, mid, spread, spreadBps, exchange, source, originRegion };
+    return {
+      recordId,
+      type,
+      symbol,
+      timestamp,
+      epochMs,
+      minute: key,
+      session,
+      bid,
+      ask,
+      bidSize,
+      askSize,
+      mid,
+      spread,
+      spreadBps,
+      exchange,
+      source,
+      originRegion,
+    };
   }
   if (tradeId !== undefined) {
-    return { recordId, type, symbol, timestamp, epochMs, minute: key, session, bid, ask, bidSize, askSize, mid, spread, spreadBps, tradeId, source, originRegion };
+    return {
+      recordId,
+      type,
+      symbol,
+      timestamp,
+      epochMs,
+      minute: key,
+      session,
+      bid,
+      ask,
+      bidSize,
+      askSize,
+      mid,
+      spread,
+      spreadBps,
+      tradeId,
+      source,
+      originRegion,
+    };
   }
-  return { recordId, type, symbol, timestamp, epochMs, minute: key, session, bid, ask, bidSize, askSize, mid, spread, spreadBps, source, originRegion };
+  return {
+    recordId,
+    type,
+    symbol,
+    timestamp,
+    epochMs,
+    minute: key,
+    session,
+    bid,
+    ask,
+    bidSize,
+    askSize,
+    mid,
+    spread,
+    spreadBps,
+    source,
+    originRegion,
+  };
 }
 
 function hasControlChar(s: string, a: number, b: number): boolean {
@@ -577,4 +828,3 @@ function timestampMessage(status: TimestampScan, shown: string): string {
       return `timestamp ${shown} is not ISO-8601 with a zone or epoch milliseconds`;
   }
 }
-

@@ -19,4 +19,5 @@ export class ApiError extends Error {
 }
 
 /** 400 with `code`. */
-export const badRequest = (code: string, message: string, details?: Record<string, unknown>): ApiError => new ApiError(400, code, message, details);
+export const badRequest = (code: string, message: string, details?: Record<string, unknown>): ApiError =>
+  new ApiError(400, code, message, details);

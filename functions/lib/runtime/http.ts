@@ -7,7 +7,11 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { ApiError, badRequest } from './api-errors';
 
 /** A JSON response. */
-export function jsonResponse(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
+export function jsonResponse(
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode,
     headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
@@ -18,7 +22,11 @@ export function jsonResponse(statusCode: number, body: unknown, headers: Record<
 /** The response of an `ApiError`, carrying the request id for support. */
 export function errorResponse(error: ApiError, requestId: string): APIGatewayProxyStructuredResultV2 {
   const headers: Record<string, string> = error.statusCode === 503 ? { 'retry-after': '1' } : {};
-  return jsonResponse(error.statusCode, { error: error.code, message: error.message, ...error.details, requestId }, headers);
+  return jsonResponse(
+    error.statusCode,
+    { error: error.code, message: error.message, ...error.details, requestId },
+    headers,
+  );
 }
 
 /** A request header, case-insensitively (HTTP APIs lower-case them, tests and proxies may not). */
@@ -40,7 +48,11 @@ export function mediaType(contentType: string | undefined): string {
 export function requireMediaType(event: Pick<APIGatewayProxyEventV2, 'headers'>, allowed: readonly string[]): string {
   const type = mediaType(header(event, 'content-type'));
   if (!allowed.includes(type)) {
-    throw new ApiError(415, 'UnsupportedMediaType', `Content-Type must be ${allowed.join(' or ')}; got ${type ? JSON.stringify(type) : 'none'}`);
+    throw new ApiError(
+      415,
+      'UnsupportedMediaType',
+      `Content-Type must be ${allowed.join(' or ')}; got ${type ? JSON.stringify(type) : 'none'}`,
+    );
   }
   return type;
 }
@@ -61,7 +73,9 @@ export function bodyText(event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64E
 }
 
 function tooLarge(size: number, maxBytes: number): ApiError {
-  return new ApiError(413, 'PayloadTooLarge', `The request body is ${size} bytes; the limit is ${maxBytes} bytes`, { maxBytes });
+  return new ApiError(413, 'PayloadTooLarge', `The request body is ${size} bytes; the limit is ${maxBytes} bytes`, {
+    maxBytes,
+  });
 }
 
 /**
@@ -74,6 +88,9 @@ export function parseJson(text: string, what = 'The request body'): unknown {
   } catch (error) {
     // V8's message names the offending token (and quotes a short excerpt); capped so a huge body cannot bloat the answer.
     const reason = (error as Error).message;
-    throw badRequest('InvalidJson', `${what} is not valid JSON: ${reason.length > 300 ? `${reason.slice(0, 300)}...` : reason}`);
+    throw badRequest(
+      'InvalidJson',
+      `${what} is not valid JSON: ${reason.length > 300 ? `${reason.slice(0, 300)}...` : reason}`,
+    );
   }
 }

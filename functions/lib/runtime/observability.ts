@@ -10,12 +10,16 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
 
-const serviceName = process.env.POWERTOOLS_SERVICE_NAME || process.env.AWS_LAMBDA_FUNCTION_NAME || 'market-data-pipeline';
+const serviceName =
+  process.env.POWERTOOLS_SERVICE_NAME || process.env.AWS_LAMBDA_FUNCTION_NAME || 'market-data-pipeline';
 
 /** JSON logger; level from POWERTOOLS_LOG_LEVEL (default INFO). */
 export const logger = new Logger({ serviceName });
 /** EMF metrics buffered per invocation and flushed by `instrumented`. */
-export const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || 'MarketDataPipeline', serviceName });
+export const metrics = new Metrics({
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || 'MarketDataPipeline',
+  serviceName,
+});
 /** X-Ray tracer; a no-op outside Lambda or when POWERTOOLS_TRACE_ENABLED=false. */
 export const tracer = new Tracer({ serviceName });
 
@@ -47,7 +51,9 @@ export function count(name: (typeof METRIC)[keyof typeof METRIC], value = 1): vo
  * service annotations and any error as metadata — the response is not recorded, it may carry
  * data; and the invocation's metrics flushed even when the handler throws.
  */
-export function instrumented<E, R>(handler: (event: E, context: Context) => Promise<R>): (event: E, context: Context) => Promise<R> {
+export function instrumented<E, R>(
+  handler: (event: E, context: Context) => Promise<R>,
+): (event: E, context: Context) => Promise<R> {
   return async (event, context) => {
     logger.addContext(context);
     try {

@@ -5,7 +5,11 @@
 
 /** The object version to process does not exist (deleted, or a wrong key/version). */
 export class FileNotFoundError extends Error {
-  constructor(readonly bucket: string, readonly key: string, readonly versionId?: string) {
+  constructor(
+    readonly bucket: string,
+    readonly key: string,
+    readonly versionId?: string,
+  ) {
     super(`s3://${bucket}/${key}${versionId ? ` (version ${versionId})` : ''} does not exist`);
     this.name = 'FileNotFoundError';
   }
@@ -13,7 +17,10 @@ export class FileNotFoundError extends Error {
 
 /** The object is neither CSV nor JSON/NDJSON. */
 export class UnsupportedFileError extends Error {
-  constructor(readonly key: string, readonly detail: string) {
+  constructor(
+    readonly key: string,
+    readonly detail: string,
+  ) {
     super(`${key} is not a supported file: ${detail}`);
     this.name = 'UnsupportedFileError';
   }
@@ -21,7 +28,11 @@ export class UnsupportedFileError extends Error {
 
 /** The object is larger than one run can process (and archive with a single copy). */
 export class FileTooLargeError extends Error {
-  constructor(readonly key: string, readonly size: number, readonly limit: number) {
+  constructor(
+    readonly key: string,
+    readonly size: number,
+    readonly limit: number,
+  ) {
     super(`${key} is ${size} bytes; the limit is ${limit} bytes`);
     this.name = 'FileTooLargeError';
   }

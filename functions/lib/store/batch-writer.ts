@@ -65,7 +65,11 @@ export function dedupeWriteRequests(requests: readonly WriteRequest[]): WriteReq
 }
 
 /** Writes `requests` in 25-request batches and reports per-request failures instead of throwing. */
-export async function writeBatches(tableName: string, requests: readonly WriteRequest[], options: BatchWriteOptions = {}): Promise<BatchWriteOutcome> {
+export async function writeBatches(
+  tableName: string,
+  requests: readonly WriteRequest[],
+  options: BatchWriteOptions = {},
+): Promise<BatchWriteOutcome> {
   const client = options.client ?? dynamoClient();
   const backoff = resolveBackoff(options);
   const batches = chunked(dedupeWriteRequests(requests), BATCH_WRITE_LIMIT);
@@ -97,8 +101,13 @@ export async function writeBatches(tableName: string, requests: readonly WriteRe
  * @returns the number of distinct items written.
  * @throws UnprocessedItemsError when anything is still unwritten after the retries.
  */
-export async function writeAll(tableName: string, requests: readonly WriteRequest[], options: BatchWriteOptions = {}): Promise<number> {
+export async function writeAll(
+  tableName: string,
+  requests: readonly WriteRequest[],
+  options: BatchWriteOptions = {},
+): Promise<number> {
   const outcome = await writeBatches(tableName, requests, options);
-  if (outcome.failed.length > 0) throw new UnprocessedItemsError(outcome.failed.length, outcome.written, outcome.errors[0]);
+  if (outcome.failed.length > 0)
+    throw new UnprocessedItemsError(outcome.failed.length, outcome.written, outcome.errors[0]);
   return outcome.written;
 }

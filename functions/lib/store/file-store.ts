@@ -16,17 +16,34 @@ export interface FileCounts {
 }
 
 /** Records that a run started (replaces any earlier state of the same file id: a re-run starts over). */
-export async function markFileProcessing(tableName: string, run: FileRun, region: string, client: DynamoDBClient = dynamoClient()): Promise<void> {
+export async function markFileProcessing(
+  tableName: string,
+  run: FileRun,
+  region: string,
+  client: DynamoDBClient = dynamoClient(),
+): Promise<void> {
   await client.send(new PutItemCommand({ TableName: tableName, Item: processingFileItem(run, region) }));
 }
 
 /** Marks the run COMPLETED with its counts and drops it from the status index. */
-export async function markFileCompleted(tableName: string, fileId: string, counts: FileCounts, region: string, client?: DynamoDBClient): Promise<void> {
+export async function markFileCompleted(
+  tableName: string,
+  fileId: string,
+  counts: FileCounts,
+  region: string,
+  client?: DynamoDBClient,
+): Promise<void> {
   await finish(tableName, fileId, 'COMPLETED', { ...countValues(counts) }, region, client);
 }
 
 /** Marks the run FAILED with the error name and drops it from the status index. */
-export async function markFileFailed(tableName: string, fileId: string, errorName: string, region: string, client?: DynamoDBClient): Promise<void> {
+export async function markFileFailed(
+  tableName: string,
+  fileId: string,
+  errorName: string,
+  region: string,
+  client?: DynamoDBClient,
+): Promise<void> {
   await finish(tableName, fileId, 'FAILED', { errorName: { S: errorName } }, region, client);
 }
 
@@ -36,7 +53,8 @@ function countValues(counts: FileCounts): Record<string, AttributeValue> {
     const value = counts[name];
     if (value !== undefined) values[name] = { N: String(value) };
   }
-  if (counts.reasons) values.reasons = { M: Object.fromEntries(Object.entries(counts.reasons).map(([k, v]) => [k, { N: String(v) }])) };
+  if (counts.reasons)
+    values.reasons = { M: Object.fromEntries(Object.entries(counts.reasons).map(([k, v]) => [k, { N: String(v) }])) };
   return values;
 }
 
@@ -54,7 +72,10 @@ async function finish(
     finishedAt: { S: new Date().toISOString() },
     [TABLE.originRegion]: { S: region },
   };
-  const names: Record<string, string> = { '#gsi1pk': TABLE.statusIndex.partitionKey, '#gsi1sk': TABLE.statusIndex.sortKey };
+  const names: Record<string, string> = {
+    '#gsi1pk': TABLE.statusIndex.partitionKey,
+    '#gsi1sk': TABLE.statusIndex.sortKey,
+  };
   const values: Record<string, AttributeValue> = {};
   const sets = Object.entries(all).map(([name, value], i) => {
     names[`#a${i}`] = name;

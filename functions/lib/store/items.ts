@@ -48,7 +48,10 @@ export function parseRecordPartitionKey(pk: string): { symbol: string; minute: s
 
 /** Primary key of a stored record (deterministic, so a redelivery overwrites the same item). */
 export function recordKey(record: Pick<MarketRecord, 'symbol' | 'minute' | 'type' | 'recordId'>): ItemKey {
-  return { pk: { S: recordPartitionKey(record.symbol, record.minute) }, sk: { S: `${SORT_PREFIX[record.type]}${record.recordId}` } };
+  return {
+    pk: { S: recordPartitionKey(record.symbol, record.minute) },
+    sk: { S: `${SORT_PREFIX[record.type]}${record.recordId}` },
+  };
 }
 
 /**
@@ -224,7 +227,10 @@ function attributeValueSize(value: AttributeValue): number {
   if (value.SS !== undefined) return value.SS.reduce((sum, v) => sum + Buffer.byteLength(v), 0);
   if (value.NS !== undefined) return value.NS.reduce((sum, v) => sum + numberSize(v), 0);
   if (value.L !== undefined) return 3 + value.L.reduce((sum, v) => sum + 1 + attributeValueSize(v), 0);
-  if (value.M !== undefined) return 3 + Object.entries(value.M).reduce((sum, [k, v]) => sum + 1 + Buffer.byteLength(k) + attributeValueSize(v), 0);
+  if (value.M !== undefined)
+    return (
+      3 + Object.entries(value.M).reduce((sum, [k, v]) => sum + 1 + Buffer.byteLength(k) + attributeValueSize(v), 0)
+    );
   return 0;
 }
 

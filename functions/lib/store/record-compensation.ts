@@ -29,7 +29,11 @@ export function sameSourceCondition(record: MarketRecord): {
 } {
   const names = { '#uri': 'sourceUri', '#version': 'sourceVersion' };
   if (record.source.versionId === undefined) {
-    return { ConditionExpression: '#uri = :uri AND attribute_not_exists(#version)', ExpressionAttributeNames: names, ExpressionAttributeValues: { ':uri': { S: record.source.uri } } };
+    return {
+      ConditionExpression: '#uri = :uri AND attribute_not_exists(#version)',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: { ':uri': { S: record.source.uri } },
+    };
   }
   return {
     ConditionExpression: '#uri = :uri AND #version = :version',
@@ -47,7 +51,17 @@ export async function deleteOwnRecords(
   const client = options.client ?? dynamoClient();
   const results = await mapWithConcurrency(records, DELETE_CONCURRENCY, async (record) => {
     try {
-      await withRetry(() => client.send(new DeleteItemCommand({ TableName: tableName, Key: { ...recordKey(record) }, ...sameSourceCondition(record) })), options);
+      await withRetry(
+        () =>
+          client.send(
+            new DeleteItemCommand({
+              TableName: tableName,
+              Key: { ...recordKey(record) },
+              ...sameSourceCondition(record),
+            }),
+          ),
+        options,
+      );
       return true;
     } catch (error) {
       if ((error as Error).name === 'ConditionalCheckFailedException') return false;

@@ -2,7 +2,13 @@
  * The S3 operations the handlers need, with "not found" mapped to `FileNotFoundError` and
  * bodies streamed (a file is never loaded whole).
  */
-import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CopyObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { s3Client } from '../aws/clients/s3';
 import { FileNotFoundError } from '../runtime/workflow-errors';
 
@@ -35,11 +41,23 @@ export interface OpenedObject {
  * Opens an object version for streaming.
  * @throws FileNotFoundError when it does not exist.
  */
-export async function openObject(bucket: string, key: string, versionId?: string, client: S3Client = s3Client()): Promise<OpenedObject> {
+export async function openObject(
+  bucket: string,
+  key: string,
+  versionId?: string,
+  client: S3Client = s3Client(),
+): Promise<OpenedObject> {
   try {
-    const result = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionParam(versionId) }));
+    const result = await client.send(
+      new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionParam(versionId) }),
+    );
     if (!result.Body) throw new FileNotFoundError(bucket, key, versionId);
-    return { body: result.Body as unknown as AsyncIterable<Uint8Array>, size: result.ContentLength, contentType: result.ContentType, etag: result.ETag };
+    return {
+      body: result.Body as unknown as AsyncIterable<Uint8Array>,
+      size: result.ContentLength,
+      contentType: result.ContentType,
+      etag: result.ETag,
+    };
   } catch (error) {
     if (isNotFound(error)) throw new FileNotFoundError(bucket, key, versionId);
     throw error;
@@ -62,13 +80,31 @@ export async function readObjectText(bucket: string, key: string, client: S3Clie
 }
 
 /** Writes `body` as an object (server-side encryption is the bucket default). */
-export async function putObject(bucket: string, key: string, body: string, contentType: string, client: S3Client = s3Client()): Promise<void> {
+export async function putObject(
+  bucket: string,
+  key: string,
+  body: string,
+  contentType: string,
+  client: S3Client = s3Client(),
+): Promise<void> {
   // An explicit length: for a '' body the SDK otherwise warns about a stream of unknown length.
-  await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ContentLength: Buffer.byteLength(body, 'utf8') }));
+  await client.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: body,
+      ContentType: contentType,
+      ContentLength: Buffer.byteLength(body, 'utf8'),
+    }),
+  );
 }
 
 /** Version id and size of the current object at `key`, or undefined when there is none. */
-export async function headObject(bucket: string, key: string, client: S3Client = s3Client()): Promise<{ versionId: string; size?: number } | undefined> {
+export async function headObject(
+  bucket: string,
+  key: string,
+  client: S3Client = s3Client(),
+): Promise<{ versionId: string; size?: number } | undefined> {
   try {
     const result = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     return { versionId: result.VersionId ?? 'null', size: result.ContentLength };
@@ -96,7 +132,13 @@ export async function copyObject(
   client: S3Client = s3Client(),
 ): Promise<void> {
   try {
-    await client.send(new CopyObjectCommand({ CopySource: copySource(source.bucket, source.key, source.versionId), Bucket: targetBucket, Key: targetKey }));
+    await client.send(
+      new CopyObjectCommand({
+        CopySource: copySource(source.bucket, source.key, source.versionId),
+        Bucket: targetBucket,
+        Key: targetKey,
+      }),
+    );
   } catch (error) {
     if (isNotFound(error)) throw new FileNotFoundError(source.bucket, source.key, source.versionId);
     throw error;

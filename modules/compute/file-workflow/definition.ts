@@ -4,12 +4,7 @@
  * Terraform tokens for the ARNs, and the local run (scripts/) drives the very same graph with
  * local handlers, so the order of steps cannot drift between the two.
  */
-import {
-  NON_RETRYABLE_ERRORS,
-  RETRYABLE_STEP_ERRORS,
-  WORKFLOW_STEPS,
-  type FunctionName,
-} from '../../../contract';
+import { NON_RETRYABLE_ERRORS, RETRYABLE_STEP_ERRORS, WORKFLOW_STEPS, type FunctionName } from '../../../contract';
 import type { AslCatcher, AslDefinition, AslRetrier, AslTaskState } from './asl';
 
 /** The five Lambda functions the workflow calls, by step. */
@@ -61,7 +56,13 @@ export const LAMBDA_TRANSIENT_ERRORS = [
 ] as const;
 
 /** Exponential backoff shared by every transient retrier: 2, 4, 8, 16, 32 s (capped at 60 s), each randomised. */
-const BACKOFF = { IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 5, MaxDelaySeconds: 60, JitterStrategy: 'FULL' } as const;
+const BACKOFF = {
+  IntervalSeconds: 2,
+  BackoffRate: 2,
+  MaxAttempts: 5,
+  MaxDelaySeconds: 60,
+  JitterStrategy: 'FULL',
+} as const;
 
 /**
  * Retry policy of every Task. Order matters (the first retrier whose ErrorEquals matches wins):
@@ -100,7 +101,10 @@ const TO_COMPENSATION: readonly AslCatcher[] = [
  * const asl = fileWorkflowDefinition({ validate: 'v', storeChunk: 's', archive: 'a', compensate: 'c', notify: 'n' });
  * asl.StartAt; // 'Validate'
  */
-export function fileWorkflowDefinition(arns: FileWorkflowStepArns, options: FileWorkflowDefinitionOptions = {}): AslDefinition {
+export function fileWorkflowDefinition(
+  arns: FileWorkflowStepArns,
+  options: FileWorkflowDefinitionOptions = {},
+): AslDefinition {
   const maxConcurrency = options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY;
   if (!Number.isInteger(maxConcurrency) || maxConcurrency < 0) {
     throw new RangeError(`maxConcurrency must be an integer >= 0 (0 = unbounded), got ${maxConcurrency}`);
@@ -112,7 +116,10 @@ export function fileWorkflowDefinition(arns: FileWorkflowStepArns, options: File
   }
 
   /** A Lambda task with the shared retry policy and, when configured, a timeout. */
-  const task = (step: FileWorkflowStep, comment: string): Pick<AslTaskState, 'Type' | 'Resource' | 'Comment' | 'Retry' | 'TimeoutSeconds'> => {
+  const task = (
+    step: FileWorkflowStep,
+    comment: string,
+  ): Pick<AslTaskState, 'Type' | 'Resource' | 'Comment' | 'Retry' | 'TimeoutSeconds'> => {
     const timeout = options.timeoutSeconds?.[step];
     return {
       Type: 'Task',
@@ -124,7 +131,8 @@ export function fileWorkflowDefinition(arns: FileWorkflowStepArns, options: File
   };
 
   return {
-    Comment: 'Market-data file: validate, then store chunks in parallel with archiving, then notify; compensate and notify on any failure.',
+    Comment:
+      'Market-data file: validate, then store chunks in parallel with archiving, then notify; compensate and notify on any failure.',
     StartAt: WORKFLOW_STEPS.validate,
     States: {
       [WORKFLOW_STEPS.validate]: {
@@ -153,7 +161,10 @@ export function fileWorkflowDefinition(arns: FileWorkflowStepArns, options: File
                   ProcessorConfig: { Mode: 'INLINE' },
                   StartAt: WORKFLOW_STEPS.storeChunk,
                   States: {
-                    [WORKFLOW_STEPS.storeChunk]: { ...task('storeChunk', 'Write one staged chunk to the table.'), End: true },
+                    [WORKFLOW_STEPS.storeChunk]: {
+                      ...task('storeChunk', 'Write one staged chunk to the table.'),
+                      End: true,
+                    },
                   },
                 },
                 End: true,
@@ -163,7 +174,10 @@ export function fileWorkflowDefinition(arns: FileWorkflowStepArns, options: File
           {
             StartAt: WORKFLOW_STEPS.archive,
             States: {
-              [WORKFLOW_STEPS.archive]: { ...task('archive', 'Copy the original and its lineage to the archive bucket.'), End: true },
+              [WORKFLOW_STEPS.archive]: {
+                ...task('archive', 'Copy the original and its lineage to the archive bucket.'),
+                End: true,
+              },
             },
           },
         ],
@@ -171,7 +185,12 @@ export function fileWorkflowDefinition(arns: FileWorkflowStepArns, options: File
         Catch: TO_COMPENSATION,
         Next: WORKFLOW_STEPS.markCompleted,
       },
-      [WORKFLOW_STEPS.markCompleted]: { Type: 'Pass', Result: 'COMPLETED', ResultPath: '$.status', Next: WORKFLOW_STEPS.notifySuccess },
+      [WORKFLOW_STEPS.markCompleted]: {
+        Type: 'Pass',
+        Result: 'COMPLETED',
+        ResultPath: '$.status',
+        Next: WORKFLOW_STEPS.notifySuccess,
+      },
       // No Catch: the data is stored, so a notification that fails after retries must not
       // trigger compensation (which would delete good data); the failed execution alarms instead.
       [WORKFLOW_STEPS.notifySuccess]: {
@@ -187,7 +206,12 @@ export function fileWorkflowDefinition(arns: FileWorkflowStepArns, options: File
         Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.compensationError', Next: WORKFLOW_STEPS.markFailed }],
         Next: WORKFLOW_STEPS.markFailed,
       },
-      [WORKFLOW_STEPS.markFailed]: { Type: 'Pass', Result: 'FAILED', ResultPath: '$.status', Next: WORKFLOW_STEPS.notifyFailure },
+      [WORKFLOW_STEPS.markFailed]: {
+        Type: 'Pass',
+        Result: 'FAILED',
+        ResultPath: '$.status',
+        Next: WORKFLOW_STEPS.notifyFailure,
+      },
       [WORKFLOW_STEPS.notifyFailure]: {
         ...task('notify', 'Publish the FAILED notification.'),
         ResultPath: null,
@@ -196,7 +220,8 @@ export function fileWorkflowDefinition(arns: FileWorkflowStepArns, options: File
       [WORKFLOW_STEPS.failed]: {
         Type: 'Fail',
         Error: FILE_WORKFLOW_FAILED_ERROR,
-        Cause: 'The file could not be processed; it was compensated and quarantined (see $.error in the execution history).',
+        Cause:
+          'The file could not be processed; it was compensated and quarantined (see $.error in the execution history).',
       },
     },
   };

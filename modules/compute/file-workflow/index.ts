@@ -141,7 +141,10 @@ export class FileWorkflow extends Construct {
       },
       {
         // Never ask for more chunks at once than store-chunk may run (0 = disabled, -1 = unreserved).
-        maxConcurrency: storeChunkConcurrency > 0 ? Math.min(DEFAULT_MAX_CONCURRENCY, storeChunkConcurrency) : DEFAULT_MAX_CONCURRENCY,
+        maxConcurrency:
+          storeChunkConcurrency > 0
+            ? Math.min(DEFAULT_MAX_CONCURRENCY, storeChunkConcurrency)
+            : DEFAULT_MAX_CONCURRENCY,
         timeoutSeconds: taskTimeouts(config),
       },
     );

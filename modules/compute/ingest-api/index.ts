@@ -135,8 +135,20 @@ export class IngestApi extends Construct {
   /** JWT authorizer validating the bearer token's issuer, audience and expiry. */
   private jwtAuthorizer(config: PipelineConfig, apiId: string): Apigatewayv2Authorizer {
     // loadConfig already enforces these in jwt mode; repeated so a hand-built config cannot slip through.
-    if (!config.jwtIssuer) throw new ConfigError('jwtIssuer', config.jwtIssuer, 'an https:// issuer URL (required when apiAuth is jwt)', 'IngestApi');
-    if (config.jwtAudience.length === 0) throw new ConfigError('jwtAudience', config.jwtAudience, 'one or more audiences (required when apiAuth is jwt)', 'IngestApi');
+    if (!config.jwtIssuer)
+      throw new ConfigError(
+        'jwtIssuer',
+        config.jwtIssuer,
+        'an https:// issuer URL (required when apiAuth is jwt)',
+        'IngestApi',
+      );
+    if (config.jwtAudience.length === 0)
+      throw new ConfigError(
+        'jwtAudience',
+        config.jwtAudience,
+        'one or more audiences (required when apiAuth is jwt)',
+        'IngestApi',
+      );
     return new Apigatewayv2Authorizer(this, 'JwtAuthorizer', {
       apiId,
       name: resourceName(config, 'api-jwt'),

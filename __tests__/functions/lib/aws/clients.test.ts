@@ -11,7 +11,10 @@ type ClientModules = {
  * given environment, restored afterwards: the SDK reads the environment when a client is made
  * and when a request resolves its endpoint, so both happen inside.
  */
-async function withClients<T>(env: Record<string, string | undefined>, use: (clients: ClientModules) => Promise<T> | T): Promise<T> {
+async function withClients<T>(
+  env: Record<string, string | undefined>,
+  use: (clients: ClientModules) => Promise<T> | T,
+): Promise<T> {
   const saved = process.env;
   process.env = { ...saved, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
   for (const [key, value] of Object.entries(env)) {
@@ -48,7 +51,11 @@ async function requestUrl(client: DynamoDBClient): Promise<string> {
   return url;
 }
 
-const NO_ENDPOINT = { AWS_ENDPOINT_URL: undefined, AWS_ENDPOINT_URL_S3: undefined, AWS_ENDPOINT_URL_DYNAMODB: undefined };
+const NO_ENDPOINT = {
+  AWS_ENDPOINT_URL: undefined,
+  AWS_ENDPOINT_URL_S3: undefined,
+  AWS_ENDPOINT_URL_DYNAMODB: undefined,
+};
 
 describe('SDK clients', () => {
   it('creates each client once per execution environment and reuses it', async () => {
@@ -59,16 +66,21 @@ describe('SDK clients', () => {
   });
 
   it('uses path-style S3 addressing only when an emulator endpoint is set', async () => {
-    const style = (env: Record<string, string | undefined>) => withClients({ ...NO_ENDPOINT, ...env }, ({ s3Client }) => s3Client().config.forcePathStyle);
+    const style = (env: Record<string, string | undefined>) =>
+      withClients({ ...NO_ENDPOINT, ...env }, ({ s3Client }) => s3Client().config.forcePathStyle);
     expect(await style({})).toBe(false);
     expect(await style({ AWS_ENDPOINT_URL: 'http://127.0.0.1:5000' })).toBe(true);
     expect(await style({ AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:5000' })).toBe(true);
   });
 
   it('leaves the endpoint to the SDK: AWS_ENDPOINT_URL redirects requests, otherwise the regional endpoint', async () => {
-    await expect(withClients({ ...NO_ENDPOINT, AWS_ENDPOINT_URL: 'http://127.0.0.1:5000' }, ({ dynamoClient }) => requestUrl(dynamoClient()))).resolves.toBe(
-      'http://127.0.0.1:5000',
+    await expect(
+      withClients({ ...NO_ENDPOINT, AWS_ENDPOINT_URL: 'http://127.0.0.1:5000' }, ({ dynamoClient }) =>
+        requestUrl(dynamoClient()),
+      ),
+    ).resolves.toBe('http://127.0.0.1:5000');
+    await expect(withClients(NO_ENDPOINT, ({ dynamoClient }) => requestUrl(dynamoClient()))).resolves.toBe(
+      'https://dynamodb.us-east-1.amazonaws.com',
     );
-    await expect(withClients(NO_ENDPOINT, ({ dynamoClient }) => requestUrl(dynamoClient()))).resolves.toBe('https://dynamodb.us-east-1.amazonaws.com');
   });
 });

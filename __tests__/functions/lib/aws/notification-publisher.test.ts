@@ -15,8 +15,17 @@ describe('notification subjects', () => {
 describe('publishNotification', () => {
   it('retries a throttled publish and sends string attributes', async () => {
     sns.reset();
-    sns.on(PublishCommand).rejectsOnce(Object.assign(new Error('slow'), { name: 'ThrottlingException' })).resolves({ MessageId: 'm1' });
-    await expect(publishNotification('arn:topic', { subject: 'S', message: 'M', attributes: { status: 'FAILED' } }, { sleep: async () => undefined })).resolves.toBe('m1');
+    sns
+      .on(PublishCommand)
+      .rejectsOnce(Object.assign(new Error('slow'), { name: 'ThrottlingException' }))
+      .resolves({ MessageId: 'm1' });
+    await expect(
+      publishNotification(
+        'arn:topic',
+        { subject: 'S', message: 'M', attributes: { status: 'FAILED' } },
+        { sleep: async () => undefined },
+      ),
+    ).resolves.toBe('m1');
     expect(sns.commandCalls(PublishCommand)[1].args[0].input).toEqual({
       TopicArn: 'arn:topic',
       Subject: 'S',

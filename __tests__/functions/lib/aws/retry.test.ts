@@ -40,10 +40,13 @@ describe('retry', () => {
   it('does not retry errors that are not transient', async () => {
     let calls = 0;
     await expect(
-      withRetry(async () => {
-        calls++;
-        throw Object.assign(new Error('bad'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } });
-      }, { sleep: async () => undefined }),
+      withRetry(
+        async () => {
+          calls++;
+          throw Object.assign(new Error('bad'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } });
+        },
+        { sleep: async () => undefined },
+      ),
     ).rejects.toThrow('bad');
     expect(calls).toBe(1);
   });
@@ -51,7 +54,9 @@ describe('retry', () => {
   it('classifies throttling and 5xx as retryable', () => {
     expect(isRetryableAwsError({ name: 'SlowDown' })).toBe(true);
     expect(isRetryableAwsError({ name: 'X', $metadata: { httpStatusCode: 503 } })).toBe(true);
-    expect(isRetryableAwsError({ name: 'ConditionalCheckFailedException', $metadata: { httpStatusCode: 400 } })).toBe(false);
+    expect(isRetryableAwsError({ name: 'ConditionalCheckFailedException', $metadata: { httpStatusCode: 400 } })).toBe(
+      false,
+    );
     expect(isRetryableAwsError(undefined)).toBe(false);
   });
 });

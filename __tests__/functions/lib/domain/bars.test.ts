@@ -5,7 +5,6 @@ import { mulberry32 } from '../../../../bench/market-data';
 const MINUTE = '2024-03-01T14:30:00.000Z';
 const BASE = Date.parse(MINUTE);
 
-
 function randomTrades(random: () => number, count: number): BarTrade[] {
   return Array.from({ length: count }, (_, i) => {
     const units = 1 + Math.floor(random() * 50_000_000); // up to 5000.0000 at 4 dp
@@ -38,7 +37,10 @@ function referenceBar(trades: BarTrade[]): Record<string, string | number> {
   };
   const format = (value: bigint, scale: bigint): string => {
     const int = value / scale;
-    let frac = (value % scale).toString().padStart(scale.toString().length - 1, '0').replace(/0+$/, '');
+    let frac = (value % scale)
+      .toString()
+      .padStart(scale.toString().length - 1, '0')
+      .replace(/0+$/, '');
     return frac ? `${int}.${frac}` : `${int}`;
   };
   const unique = [...new Map(trades.map((t) => [t.recordId, t])).values()];
@@ -53,8 +55,14 @@ function referenceBar(trades: BarTrade[]): Record<string, string | number> {
   return {
     open: format(toFixed(byTime[0].price), SCALE),
     close: format(toFixed(byTime[byTime.length - 1].price), SCALE),
-    high: format(prices.reduce((a, b) => (b > a ? b : a)), SCALE),
-    low: format(prices.reduce((a, b) => (b < a ? b : a)), SCALE),
+    high: format(
+      prices.reduce((a, b) => (b > a ? b : a)),
+      SCALE,
+    ),
+    low: format(
+      prices.reduce((a, b) => (b < a ? b : a)),
+      SCALE,
+    ),
     volume: Number(volume),
     trades: unique.length,
     notional: format(notional, SCALE),

@@ -24,7 +24,9 @@ describe('trade notional', () => {
   });
 
   it('stays exact past 2^53 (BigInt path)', () => {
-    expect(tradeNotional(price('99999.99999999'), 9007199254740991)).toBe(notionalOf('99999.99999999', 9007199254740991));
+    expect(tradeNotional(price('99999.99999999'), 9007199254740991)).toBe(
+      notionalOf('99999.99999999', 9007199254740991),
+    );
     expect(tradeNotional(price('99999.99999999'), 9007199254740991)).toBe('900719925474009028007.45259009');
   });
 });
@@ -48,7 +50,7 @@ describe('quote metrics', () => {
 
   it('gives the fast path the same answers as the exact path on random quotes', () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const out = newQuoteMetrics();
     for (let i = 0; i < 3000; i++) {
       const scale = Math.floor(random() * 5);
@@ -60,7 +62,10 @@ describe('quote metrics', () => {
       const ask = price(askText);
       if (compareScanned(bid, ask) > 0) continue;
       quoteMetrics(bid, ask, out);
-      expect({ ...out, q: `${bidText}/${askText}` }).toEqual({ ...quoteMetricsOf(bid.text, ask.text), q: `${bidText}/${askText}` });
+      expect({ ...out, q: `${bidText}/${askText}` }).toEqual({
+        ...quoteMetricsOf(bid.text, ask.text),
+        q: `${bidText}/${askText}`,
+      });
     }
   });
 

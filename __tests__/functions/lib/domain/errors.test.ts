@@ -1,4 +1,8 @@
-import { DataPathUsageError, DecimalDivisionByZeroError, InvalidDecimalError } from '../../../../functions/lib/domain/errors';
+import {
+  DataPathUsageError,
+  DecimalDivisionByZeroError,
+  InvalidDecimalError,
+} from '../../../../functions/lib/domain/errors';
 
 describe('typed errors', () => {
   it('name what went wrong and keep the offending input', () => {

@@ -1,4 +1,10 @@
-import { elementRecordId, isVerbatimTradeId, lineRecordId, sourceIdPrefix, tradeRecordId } from '../../../../functions/lib/domain/ids';
+import {
+  elementRecordId,
+  isVerbatimTradeId,
+  lineRecordId,
+  sourceIdPrefix,
+  tradeRecordId,
+} from '../../../../functions/lib/domain/ids';
 
 describe('record ids', () => {
   const file = { kind: 's3' as const, uri: 's3://bucket/incoming/a.csv', versionId: 'v1' };

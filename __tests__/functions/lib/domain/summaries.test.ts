@@ -31,8 +31,24 @@ describe('summaries', () => {
     const summaries = summarize(
       [
         bar('MSFT', '2024-03-01T14:31:00.000Z'),
-        bar('AAPL', '2024-03-01T14:34:00.000Z', { open: '12', close: '12.5', high: '13', low: '11.5', volume: 30, trades: 3, notional: '370.5' }),
-        bar('AAPL', '2024-03-01T14:30:00.000Z', { open: '10.1', close: '11', high: '11.2', low: '10', volume: 10, trades: 4, notional: '105.3' }),
+        bar('AAPL', '2024-03-01T14:34:00.000Z', {
+          open: '12',
+          close: '12.5',
+          high: '13',
+          low: '11.5',
+          volume: 30,
+          trades: 3,
+          notional: '370.5',
+        }),
+        bar('AAPL', '2024-03-01T14:30:00.000Z', {
+          open: '10.1',
+          close: '11',
+          high: '11.2',
+          low: '10',
+          volume: 10,
+          trades: 4,
+          notional: '105.3',
+        }),
         bar('AAPL', '2024-03-01T14:35:00.000Z', { high: '99' }), // next window: ignored
       ],
       window,

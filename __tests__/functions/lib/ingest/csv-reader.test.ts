@@ -105,7 +105,10 @@ describe('timestamp column', () => {
   it('splits a timestamp-shaped cell with a decimal comma at the comma, like any other cell', () => {
     // The timestamp scanner accepts an ISO decimal comma, so a reader that scans timestamps while
     // splitting the row must not take `…:00,000Z` as one cell.
-    const { records, rejects } = processText(`symbol,price,size,timestamp\nAAPL,1,2,2025-01-02T14:30:00,000Z\nAAPL,1,2,${TS}`, OPTS);
+    const { records, rejects } = processText(
+      `symbol,price,size,timestamp\nAAPL,1,2,2025-01-02T14:30:00,000Z\nAAPL,1,2,${TS}`,
+      OPTS,
+    );
     expect(rejects).toEqual([{ line: 2, reason: 'MALFORMED', message: 'row has 5 fields, header has 4' }]);
     expect(records.map((r) => [r.timestamp, r.source.line])).toEqual([[TS, 3]]);
   });

@@ -111,13 +111,17 @@ describe('processStream', () => {
 
 describe('deterministic record ids', () => {
   it('gives the same input the same ids', () => {
-    expect(processText(CSV, OPTS).records.map((r) => r.recordId)).toEqual(processText(CSV, OPTS).records.map((r) => r.recordId));
+    expect(processText(CSV, OPTS).records.map((r) => r.recordId)).toEqual(
+      processText(CSV, OPTS).records.map((r) => r.recordId),
+    );
   });
 
   it('gives different lines different ids, and another file version other ids', () => {
     const ids = processText(CSV, OPTS).records.map((r) => r.recordId);
     expect(new Set(ids).size).toBe(ids.length);
-    const other = processText(CSV, { ...OPTS, source: { ...OPTS.source, versionId: 'v2' } }).records.map((r) => r.recordId);
+    const other = processText(CSV, { ...OPTS, source: { ...OPTS.source, versionId: 'v2' } }).records.map(
+      (r) => r.recordId,
+    );
     expect(other[0]).not.toBe(ids[0]);
   });
 

@@ -1,4 +1,10 @@
-import { Field, FIELD_ALIASES, FIELDS, normaliseFieldName, resolveField } from '../../../../functions/lib/ingest/fields';
+import {
+  Field,
+  FIELD_ALIASES,
+  FIELDS,
+  normaliseFieldName,
+  resolveField,
+} from '../../../../functions/lib/ingest/fields';
 
 describe('field names', () => {
   it.each([

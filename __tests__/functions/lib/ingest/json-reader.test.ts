@@ -100,7 +100,9 @@ describe('JSON errors', () => {
   });
 
   it('reports text outside any JSON value', () => {
-    expect(run('json', `garbage\n${JSON.stringify(OBJECTS[0])}`).rejects.map((r) => [r.line, r.reason])).toEqual([[1, 'MALFORMED']]);
+    expect(run('json', `garbage\n${JSON.stringify(OBJECTS[0])}`).rejects.map((r) => [r.line, r.reason])).toEqual([
+      [1, 'MALFORMED'],
+    ]);
   });
 
   it('reports an unclosed array', () => {
@@ -110,12 +112,17 @@ describe('JSON errors', () => {
   });
 
   it('decodes escaped strings', () => {
-    const { records } = run('ndjson', '{"sym\\u0062ol":"\\u0041APL","timestamp":"2025-01-02T14:30:00Z","price":"1","size":1,"x":"a\\"b"}');
+    const { records } = run(
+      'ndjson',
+      '{"sym\\u0062ol":"\\u0041APL","timestamp":"2025-01-02T14:30:00Z","price":"1","size":1,"x":"a\\"b"}',
+    );
     expect(records[0].symbol).toBe('AAPL');
   });
 
   it('treats null as absent', () => {
-    expect(run('ndjson', `{"symbol":"A","timestamp":"${TS}","price":"1","size":1,"exchange":null}`).records[0]).not.toHaveProperty('exchange');
+    expect(
+      run('ndjson', `{"symbol":"A","timestamp":"${TS}","price":"1","size":1,"exchange":null}`).records[0],
+    ).not.toHaveProperty('exchange');
   });
 
   it('keeps number tokens exact (never a float round trip)', () => {

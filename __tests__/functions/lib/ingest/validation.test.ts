@@ -10,8 +10,10 @@ const OPTS: Omit<DataPathOptions, 'format'> = {
 const HEADER = 'symbol,timestamp,type,price,size,bid,ask,bid_size,ask_size,exchange,trade_id';
 const TS = '2025-01-02T14:30:00.000Z';
 const trade = (symbol: string, price: string, size: string, ts = TS) => `${symbol},${ts},trade,${price},${size},,,,,,`;
-const quote = (bid: string, ask: string, bidSize = '100', askSize = '200') => `MSFT,${TS},quote,,,${bid},${ask},${bidSize},${askSize},,`;
-const json = (fields: Record<string, unknown>) => JSON.stringify({ symbol: 'AAPL', timestamp: TS, type: 'trade', price: '10.5', size: 100, ...fields });
+const quote = (bid: string, ask: string, bidSize = '100', askSize = '200') =>
+  `MSFT,${TS},quote,,,${bid},${ask},${bidSize},${askSize},,`;
+const json = (fields: Record<string, unknown>) =>
+  JSON.stringify({ symbol: 'AAPL', timestamp: TS, type: 'trade', price: '10.5', size: 100, ...fields });
 
 type Input = { format: 'csv' | 'ndjson' | 'json'; text: string } | { format: 'csv'; bytes: Uint8Array };
 const csv = (...rows: string[]): Input => ({ format: 'csv', text: [HEADER, ...rows].join('\n') });
@@ -29,7 +31,13 @@ function run(input: Input): ValidationResult {
 }
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
-const invalidUtf8 = new Uint8Array([...utf8(`${HEADER}\n`), ...utf8('AA'), 0xff, 0xfe, ...utf8(`PL,${TS},trade,1,1,,,,,,\n`)]);
+const invalidUtf8 = new Uint8Array([
+  ...utf8(`${HEADER}\n`),
+  ...utf8('AA'),
+  0xff,
+  0xfe,
+  ...utf8(`PL,${TS},trade,1,1,,,,,,\n`),
+]);
 
 /** Malformed and borderline inputs, each mapped to what must happen to its row. */
 /** [case, input, outcome of the bad row, records expected from the good rows around it (default 0)] */
@@ -40,7 +48,11 @@ const TABLE: [string, Input, ReasonCode | 'accepted', number?][] = [
   ['ragged row, too few fields', csv(`AAPL,${TS},trade,1,1`), 'MALFORMED'],
   ['ragged row, too many fields', csv(`${trade('AAPL', '1', '1')},extra`), 'MALFORMED'],
   ['missing header', { format: 'csv', text: `${trade('AAPL', '1', '1')}\n${trade('MSFT', '2', '2')}` }, 'MALFORMED'],
-  ['two columns for one field', { format: 'csv', text: `symbol,timestamp,price,px,size\nAAPL,${TS},1,1,1` }, 'MALFORMED'],
+  [
+    'two columns for one field',
+    { format: 'csv', text: `symbol,timestamp,price,px,size\nAAPL,${TS},1,1,1` },
+    'MALFORMED',
+  ],
   ['BOM before the header', { format: 'csv', text: `\uFEFF${HEADER}\n${trade('AAPL', '1', '1')}` }, 'accepted'],
   ['huge line', csv(trade('AAPL', '1', '1') + ' '.repeat(70 * 1024)), 'MALFORMED'],
   ['invalid UTF-8', { format: 'csv', bytes: invalidUtf8 }, 'MALFORMED'],
@@ -89,7 +101,11 @@ const TABLE: [string, Input, ReasonCode | 'accepted', number?][] = [
   ['JSON number symbol', ndjson(json({ symbol: 123 })), 'INVALID_SYMBOL'],
   ['price given twice via an alias', ndjson(json({ px: '10.5' })), 'MALFORMED'],
   ['JSON exponent price', ndjson(json({}).replace('"10.5"', '1e400')), 'INVALID_PRICE'],
-  ['__proto__ key (ignored)', ndjson(json({}).replace('{', '{"__proto__":{"polluted":true},"constructor":1,')), 'accepted'],
+  [
+    '__proto__ key (ignored)',
+    ndjson(json({}).replace('{', '{"__proto__":{"polluted":true},"constructor":1,')),
+    'accepted',
+  ],
 ];
 
 describe('malformed and borderline rows', () => {
@@ -121,7 +137,12 @@ describe('field rules', () => {
   });
 
   it('infers the type from the fields present', () => {
-    const result = run(ndjson('{"symbol":"A","ts":"2025-01-02T14:30:00Z","px":"1","qty":2}', '{"symbol":"B","ts":"2025-01-02T14:30:00Z","bid":"1","ask":"2","bid_size":1,"ask_size":2}'));
+    const result = run(
+      ndjson(
+        '{"symbol":"A","ts":"2025-01-02T14:30:00Z","px":"1","qty":2}',
+        '{"symbol":"B","ts":"2025-01-02T14:30:00Z","bid":"1","ask":"2","bid_size":1,"ask_size":2}',
+      ),
+    );
     expect(result.records.map((r) => r.type)).toEqual(['trade', 'quote']);
   });
 

@@ -1,4 +1,10 @@
-import { MissingEnvironmentError, env, pipelineRegion, positiveIntEnv, requireEnv } from '../../../../functions/lib/runtime/environment';
+import {
+  MissingEnvironmentError,
+  env,
+  pipelineRegion,
+  positiveIntEnv,
+  requireEnv,
+} from '../../../../functions/lib/runtime/environment';
 
 describe('environment', () => {
   const saved = { ...process.env };

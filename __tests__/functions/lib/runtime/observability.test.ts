@@ -26,7 +26,9 @@ describe('instrumented', () => {
   it('runs the handler in its own subsegment when tracing is on, recording errors on it', async () => {
     jest.spyOn(tracer, 'isTracingEnabled').mockReturnValue(true);
     const close = jest.fn();
-    const capture = jest.spyOn(tracer.provider, 'captureAsyncFunc').mockImplementation((_name, fn) => fn({ close } as never));
+    const capture = jest
+      .spyOn(tracer.provider, 'captureAsyncFunc')
+      .mockImplementation((_name, fn) => fn({ close } as never));
     jest.spyOn(tracer, 'annotateColdStart').mockImplementation(() => undefined);
     jest.spyOn(tracer, 'addServiceNameAnnotation').mockImplementation(() => undefined);
     const addError = jest.spyOn(tracer, 'addErrorAsMetadata').mockImplementation(() => undefined);

@@ -1,19 +1,31 @@
 import '../../support/env';
 import { BatchWriteItemCommand, DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { UnprocessedItemsError, dedupeWriteRequests, writeAll, writeBatches } from '../../../../functions/lib/store/batch-writer';
+import {
+  UnprocessedItemsError,
+  dedupeWriteRequests,
+  writeAll,
+  writeBatches,
+} from '../../../../functions/lib/store/batch-writer';
 
 const ddb = mockClient(DynamoDBClient);
 const noSleep = { sleep: async () => undefined };
-const put = (i: number, value = 'x'): WriteRequest => ({ PutRequest: { Item: { pk: { S: `REC#A#${i}` }, sk: { S: 'T#1' }, v: { S: value } } } });
-const sentBatches = (): WriteRequest[][] => ddb.commandCalls(BatchWriteItemCommand).map((c) => c.args[0].input.RequestItems!.t);
+const put = (i: number, value = 'x'): WriteRequest => ({
+  PutRequest: { Item: { pk: { S: `REC#A#${i}` }, sk: { S: 'T#1' }, v: { S: value } } },
+});
+const sentBatches = (): WriteRequest[][] =>
+  ddb.commandCalls(BatchWriteItemCommand).map((c) => c.args[0].input.RequestItems!.t);
 
 beforeEach(() => ddb.reset());
 
 describe('batch writer', () => {
   it('writes in chunks of 25 requests', async () => {
     ddb.on(BatchWriteItemCommand).resolves({ UnprocessedItems: {} });
-    const written = await writeAll('t', Array.from({ length: 60 }, (_, i) => put(i)), noSleep);
+    const written = await writeAll(
+      't',
+      Array.from({ length: 60 }, (_, i) => put(i)),
+      noSleep,
+    );
     expect(written).toBe(60);
     expect(sentBatches().map((b) => b.length)).toEqual([25, 25, 10]);
   });

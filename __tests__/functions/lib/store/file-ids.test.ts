@@ -17,6 +17,8 @@ describe('file ids', () => {
   });
 
   it('derives the execution ARN from the state machine ARN', () => {
-    expect(executionArnFor('arn:aws:states:us-east-1:000000000000:stateMachine:wf', 'n')).toBe('arn:aws:states:us-east-1:000000000000:execution:wf:n');
+    expect(executionArnFor('arn:aws:states:us-east-1:000000000000:stateMachine:wf', 'n')).toBe(
+      'arn:aws:states:us-east-1:000000000000:execution:wf:n',
+    );
   });
 });

@@ -21,7 +21,12 @@ describe('ChunkStager', () => {
       { key: 'staged/f1/00001.ndjson', records: 2 },
     ]);
     const body = s3.commandCalls(PutObjectCommand)[1].args[0].input.Body as string;
-    expect(body.trim().split('\n').map((l) => JSON.parse(l).recordId)).toEqual(['c', 'd']);
+    expect(
+      body
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).recordId),
+    ).toEqual(['c', 'd']);
   });
 
   it('zero-pads chunk numbers so keys sort in order', () => {

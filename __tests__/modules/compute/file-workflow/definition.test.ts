@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NON_RETRYABLE_ERRORS, RETRYABLE_STEP_ERRORS, WORKFLOW_STEPS } from '../../../../contract';
-import type { AslDefinition, AslRetrier, AslState, AslStateMachine, AslTaskState } from '../../../../modules/compute/file-workflow/asl';
+import type {
+  AslDefinition,
+  AslRetrier,
+  AslState,
+  AslStateMachine,
+  AslTaskState,
+} from '../../../../modules/compute/file-workflow/asl';
 import {
   DEFAULT_MAX_CONCURRENCY,
   LAMBDA_TRANSIENT_ERRORS,
@@ -100,8 +106,16 @@ describe('fileWorkflowDefinition', () => {
     if (parallel.Type !== 'Parallel') throw new Error('StoreAndArchive is not a Parallel state');
     expect(parallel.Branches.map((b) => b.StartAt)).toEqual([WORKFLOW_STEPS.storeChunks, WORKFLOW_STEPS.archive]);
     expect(parallel.ResultPath).toBe('$.results');
-    expect(top[WORKFLOW_STEPS.validate]).toMatchObject({ Type: 'Task', Resource: ARNS.validate, ResultPath: '$.validation' });
-    expect(top[WORKFLOW_STEPS.markCompleted]).toMatchObject({ Type: 'Pass', Result: 'COMPLETED', ResultPath: '$.status' });
+    expect(top[WORKFLOW_STEPS.validate]).toMatchObject({
+      Type: 'Task',
+      Resource: ARNS.validate,
+      ResultPath: '$.validation',
+    });
+    expect(top[WORKFLOW_STEPS.markCompleted]).toMatchObject({
+      Type: 'Pass',
+      Result: 'COMPLETED',
+      ResultPath: '$.status',
+    });
     expect(top[WORKFLOW_STEPS.notifySuccess]).toMatchObject({ Type: 'Task', Resource: ARNS.notify });
     expect(top[WORKFLOW_STEPS.done]).toEqual({ Type: 'Succeed' });
   });
@@ -112,19 +126,38 @@ describe('fileWorkflowDefinition', () => {
     const map = parallel.Branches[0].States[WORKFLOW_STEPS.storeChunks];
     if (map.Type !== 'Map') throw new Error('StoreChunks is not a Map state');
     expect(map.ItemsPath).toBe('$.validation.chunks');
-    expect(map.ItemSelector).toEqual({ 'bucket.$': '$.bucket', 'fileId.$': '$.validation.fileId', 'chunk.$': '$$.Map.Item.Value' });
+    expect(map.ItemSelector).toEqual({
+      'bucket.$': '$.bucket',
+      'fileId.$': '$.validation.fileId',
+      'chunk.$': '$$.Map.Item.Value',
+    });
     expect(map.ItemProcessor.ProcessorConfig).toEqual({ Mode: 'INLINE' });
-    expect(map.ItemProcessor.States[WORKFLOW_STEPS.storeChunk]).toMatchObject({ Type: 'Task', Resource: ARNS.storeChunk, End: true });
+    expect(map.ItemProcessor.States[WORKFLOW_STEPS.storeChunk]).toMatchObject({
+      Type: 'Task',
+      Resource: ARNS.storeChunk,
+      End: true,
+    });
     expect(map.MaxConcurrency).toBe(DEFAULT_MAX_CONCURRENCY);
-    expect(parallel.Branches[1].States[WORKFLOW_STEPS.archive]).toMatchObject({ Type: 'Task', Resource: ARNS.archive, End: true });
+    expect(parallel.Branches[1].States[WORKFLOW_STEPS.archive]).toMatchObject({
+      Type: 'Task',
+      Resource: ARNS.archive,
+      End: true,
+    });
   });
 
   it('every failure path compensates and notifies failure', () => {
-    const failurePath = [WORKFLOW_STEPS.compensate, WORKFLOW_STEPS.markFailed, WORKFLOW_STEPS.notifyFailure, WORKFLOW_STEPS.failed];
+    const failurePath = [
+      WORKFLOW_STEPS.compensate,
+      WORKFLOW_STEPS.markFailed,
+      WORKFLOW_STEPS.notifyFailure,
+      WORKFLOW_STEPS.failed,
+    ];
     for (const name of [WORKFLOW_STEPS.validate, WORKFLOW_STEPS.process]) {
       const state = top[name];
       if (!('Catch' in state) || !state.Catch) throw new Error(`${name} has no Catch`);
-      expect(state.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: WORKFLOW_STEPS.compensate }]);
+      expect(state.Catch).toEqual([
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: WORKFLOW_STEPS.compensate },
+      ]);
     }
     expect(happyPath({ StartAt: WORKFLOW_STEPS.compensate, States: top })).toEqual(failurePath);
     expect(top[WORKFLOW_STEPS.markFailed]).toMatchObject({ Type: 'Pass', Result: 'FAILED', ResultPath: '$.status' });
@@ -144,7 +177,9 @@ describe('fileWorkflowDefinition', () => {
   it('announces the failure even when compensation itself fails', () => {
     const compensate = top[WORKFLOW_STEPS.compensate];
     if (compensate.Type !== 'Task') throw new Error('Compensate is not a Task');
-    expect(compensate.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.compensationError', Next: WORKFLOW_STEPS.markFailed }]);
+    expect(compensate.Catch).toEqual([
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.compensationError', Next: WORKFLOW_STEPS.markFailed },
+    ]);
   });
 
   it('every path ends in Succeed or Fail and no state is unreachable', () => {
@@ -206,13 +241,21 @@ describe('fileWorkflowDefinition', () => {
     }
   });
 
-  it('never retries the handlers\' permanent errors, timeouts or arbitrary failures', () => {
+  it("never retries the handlers' permanent errors, timeouts or arbitrary failures", () => {
     for (const [name, task] of tasks(asl)) {
       for (const error of NON_RETRYABLE_ERRORS) {
-        expect({ name, error, attempts: retrierFor(task, error)?.MaxAttempts ?? 0 }).toEqual({ name, error, attempts: 0 });
+        expect({ name, error, attempts: retrierFor(task, error)?.MaxAttempts ?? 0 }).toEqual({
+          name,
+          error,
+          attempts: 0,
+        });
       }
       for (const error of ['States.Timeout', 'Sandbox.Timedout', 'States.TaskFailed', 'Error', 'TypeError']) {
-        expect({ name, error, retried: retrierFor(task, error) !== undefined }).toEqual({ name, error, retried: false });
+        expect({ name, error, retried: retrierFor(task, error) !== undefined }).toEqual({
+          name,
+          error,
+          retried: false,
+        });
       }
       // States.ALL would retry everything, permanent errors included.
       expect(task.Retry!.some((r) => r.ErrorEquals.includes('States.ALL'))).toBe(false);
@@ -244,7 +287,11 @@ describe('fileWorkflowDefinition', () => {
       const source = readFileSync(join(__dirname, '../../../../modules/compute/file-workflow', file), 'utf8');
       const imports = [...source.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
       for (const spec of imports) {
-        expect({ file, spec, allowed: spec.startsWith('./') || spec === '../../../contract' }).toEqual({ file, spec, allowed: true });
+        expect({ file, spec, allowed: spec.startsWith('./') || spec === '../../../contract' }).toEqual({
+          file,
+          spec,
+          allowed: true,
+        });
       }
     }
   });

@@ -6,7 +6,14 @@ import { Testing, TerraformOutput, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
 import { loadConfig, type PipelineConfig } from '../../../../config';
 import { NON_RETRYABLE_ERRORS, WORKFLOW_STEPS } from '../../../../contract';
-import { FileWorkflow, LOG_DELIVERY_ACTIONS, TRACING_ACTIONS, type AslDefinition, type AslTaskState, type FileWorkflowStep } from '../../../../modules/compute/file-workflow';
+import {
+  FileWorkflow,
+  LOG_DELIVERY_ACTIONS,
+  TRACING_ACTIONS,
+  type AslDefinition,
+  type AslTaskState,
+  type FileWorkflowStep,
+} from '../../../../modules/compute/file-workflow';
 import type { FunctionHandle } from '../../../../modules/compute/function-handle';
 
 const STEPS: FileWorkflowStep[] = ['validate', 'storeChunk', 'archive', 'compensate', 'notify'];
@@ -36,7 +43,10 @@ interface Synthesized {
 
 function synth(config: PipelineConfig = loadConfig('dev', {}, {}), kmsKeyArn?: string): Synthesized {
   const json = Testing.synthScope((scope) => {
-    const steps = Object.fromEntries(STEPS.map((s) => [s, fakeHandle(scope, s)])) as Record<FileWorkflowStep, FunctionHandle>;
+    const steps = Object.fromEntries(STEPS.map((s) => [s, fakeHandle(scope, s)])) as Record<
+      FileWorkflowStep,
+      FunctionHandle
+    >;
     const workflow = new FileWorkflow(scope, 'FileWorkflow', { config, region: 'us-east-1', steps, kmsKeyArn });
     new TerraformOutput(scope, 'arn', { value: workflow.stateMachineArn });
     new TerraformOutput(scope, 'name', { value: workflow.stateMachineName });
@@ -81,14 +91,19 @@ describe('FileWorkflow', () => {
   it('workflow validates, then stores chunks in parallel with archiving, then notifies', () => {
     const definition = definitionOf(dev);
     expect(definition.States[WORKFLOW_STEPS.validate]).toMatchObject({ Next: WORKFLOW_STEPS.process });
-    expect(definition.States[WORKFLOW_STEPS.process]).toMatchObject({ Type: 'Parallel', Next: WORKFLOW_STEPS.markCompleted });
+    expect(definition.States[WORKFLOW_STEPS.process]).toMatchObject({
+      Type: 'Parallel',
+      Next: WORKFLOW_STEPS.markCompleted,
+    });
     expect(definition.States[WORKFLOW_STEPS.markCompleted]).toMatchObject({ Next: WORKFLOW_STEPS.notifySuccess });
   });
 
   it('every failure path compensates and notifies failure', () => {
     const definition = definitionOf(dev);
     for (const name of [WORKFLOW_STEPS.validate, WORKFLOW_STEPS.process]) {
-      expect(definition.States[name]).toMatchObject({ Catch: [expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: WORKFLOW_STEPS.compensate })] });
+      expect(definition.States[name]).toMatchObject({
+        Catch: [expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: WORKFLOW_STEPS.compensate })],
+      });
     }
     expect(definition.States[WORKFLOW_STEPS.compensate]).toMatchObject({ Next: WORKFLOW_STEPS.markFailed });
     expect(definition.States[WORKFLOW_STEPS.markFailed]).toMatchObject({ Next: WORKFLOW_STEPS.notifyFailure });
@@ -100,16 +115,26 @@ describe('FileWorkflow', () => {
     expect(validate.Retry).toEqual(
       expect.arrayContaining([
         { ErrorEquals: [...NON_RETRYABLE_ERRORS], MaxAttempts: 0 },
-        expect.objectContaining({ ErrorEquals: expect.arrayContaining(['Lambda.TooManyRequestsException']), BackoffRate: 2, JitterStrategy: 'FULL' }),
+        expect.objectContaining({
+          ErrorEquals: expect.arrayContaining(['Lambda.TooManyRequestsException']),
+          BackoffRate: 2,
+          JitterStrategy: 'FULL',
+        }),
       ]),
     );
   });
 
   it('bounds each step by its function timeout plus a margin, and chunk concurrency by store-chunk', () => {
-    const config = loadConfig('dev', { functions: { 'validate-file': { timeoutSeconds: 200 }, 'store-chunk': { reservedConcurrency: 3 } } }, {});
+    const config = loadConfig(
+      'dev',
+      { functions: { 'validate-file': { timeoutSeconds: 200 }, 'store-chunk': { reservedConcurrency: 3 } } },
+      {},
+    );
     const definition = definitionOf(synth(config));
     expect((definition.States[WORKFLOW_STEPS.validate] as AslTaskState).TimeoutSeconds).toBe(260);
-    expect((definition.States[WORKFLOW_STEPS.notifySuccess] as AslTaskState).TimeoutSeconds).toBe(config.functions['notify-file'].timeoutSeconds + 60);
+    expect((definition.States[WORKFLOW_STEPS.notifySuccess] as AslTaskState).TimeoutSeconds).toBe(
+      config.functions['notify-file'].timeoutSeconds + 60,
+    );
     expect(JSON.stringify(definition)).toContain('"MaxConcurrency":3');
     // Defaults: store-chunk may run 20 at once, the Map asks for 10.
     expect(JSON.stringify(definitionOf(dev))).toContain('"MaxConcurrency":10');
@@ -119,7 +144,10 @@ describe('FileWorkflow', () => {
     expect(dev.json).toHaveResourceWithProperties(SfnStateMachine, {
       logging_configuration: expect.objectContaining({ include_execution_data: false, level: 'ALL' }),
     });
-    const machine = only<{ logging_configuration: { log_destination: string } }>(dev.parsed, SfnStateMachine.tfResourceType);
+    const machine = only<{ logging_configuration: { log_destination: string } }>(
+      dev.parsed,
+      SfnStateMachine.tfResourceType,
+    );
     expect(machine.logging_configuration.log_destination).toMatch(/^\$\{aws_cloudwatch_log_group\.[\w]+\.arn\}:\*$/);
   });
 
@@ -130,7 +158,9 @@ describe('FileWorkflow', () => {
     });
     const short = synth(loadConfig('dev', { logRetentionDays: 14 }, {}));
     expect(short.json).toHaveResourceWithProperties(CloudwatchLogGroup, { retention_in_days: 14 });
-    expect(only<Record<string, unknown>>(short.parsed, CloudwatchLogGroup.tfResourceType)).not.toHaveProperty('kms_key_id');
+    expect(only<Record<string, unknown>>(short.parsed, CloudwatchLogGroup.tfResourceType)).not.toHaveProperty(
+      'kms_key_id',
+    );
   });
 
   it('tracing on', () => {
@@ -146,7 +176,9 @@ describe('FileWorkflow', () => {
     const invoke = policy.Statement.filter((s) => s.Action.some((a) => a.startsWith('lambda:')));
     expect(invoke).toHaveLength(1);
     expect(invoke[0].Action).toEqual(['lambda:InvokeFunction']);
-    expect([...invoke[0].Resource].sort()).toEqual(STEPS.flatMap((s) => [`\${var.${s}_arn}`, `\${var.${s}_arn}:*`]).sort());
+    expect([...invoke[0].Resource].sort()).toEqual(
+      STEPS.flatMap((s) => [`\${var.${s}_arn}`, `\${var.${s}_arn}:*`]).sort(),
+    );
   });
 
   it('uses "*" only for X-Ray and log delivery, which have no resource-level permissions', () => {
@@ -167,10 +199,14 @@ describe('FileWorkflow', () => {
         Principal: { Service: 'states.amazonaws.com' },
         Action: 'sts:AssumeRole',
         Condition: {
-          StringEquals: { 'aws:SourceAccount': expect.stringMatching(/^\$\{data\.aws_caller_identity\.\w+\.account_id\}$/) },
+          StringEquals: {
+            'aws:SourceAccount': expect.stringMatching(/^\$\{data\.aws_caller_identity\.\w+\.account_id\}$/),
+          },
           ArnLike: {
             'aws:SourceArn': [
-              expect.stringMatching(/:states:us-east-1:\$\{data\.aws_caller_identity\.\w+\.account_id\}:stateMachine:market-data-file-workflow-dev$/),
+              expect.stringMatching(
+                /:states:us-east-1:\$\{data\.aws_caller_identity\.\w+\.account_id\}:stateMachine:market-data-file-workflow-dev$/,
+              ),
               expect.stringMatching(/:stateMachine:market-data-file-workflow-dev:\*$/),
             ],
           },
@@ -189,7 +225,11 @@ describe('FileWorkflow', () => {
     const key = 'arn:aws:kms:us-east-1:key/example';
     const kms = synth(loadConfig('dev', {}, {}), key);
     expect(kms.json).toHaveResourceWithProperties(SfnStateMachine, {
-      encryption_configuration: expect.objectContaining({ type: 'CUSTOMER_MANAGED_KMS_KEY', kms_key_id: key, kms_data_key_reuse_period_seconds: 300 }),
+      encryption_configuration: expect.objectContaining({
+        type: 'CUSTOMER_MANAGED_KMS_KEY',
+        kms_key_id: key,
+        kms_data_key_reuse_period_seconds: 300,
+      }),
     });
     expect(kms.json).toHaveResourceWithProperties(CloudwatchLogGroup, { kms_key_id: key });
     const policy = JSON.parse(only<{ policy: string }>(kms.parsed, IamRolePolicy.tfResourceType).policy);
@@ -197,7 +237,13 @@ describe('FileWorkflow', () => {
       expect.objectContaining({
         Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
         Resource: [key],
-        Condition: { StringEquals: { 'kms:EncryptionContext:aws:states:stateMachineArn': expect.stringContaining(':stateMachine:market-data-file-workflow-dev') } },
+        Condition: {
+          StringEquals: {
+            'kms:EncryptionContext:aws:states:stateMachineArn': expect.stringContaining(
+              ':stateMachine:market-data-file-workflow-dev',
+            ),
+          },
+        },
       }),
     );
   });
