@@ -128,11 +128,11 @@ function field(value: unknown, key: string, path: string): unknown {
 function asSummary(value: unknown, path: string): RateSummary {
   const candidate =
     value !== null && typeof value === 'object' && 'rowsPerSec' in value
-      ? (value as { rowsPerSec: unknown }).rowsPerSec
+      ? (value).rowsPerSec
       : value;
   const v = candidate as Partial<Record<'median' | 'min' | 'max' | 'runs', unknown>>;
   for (const key of ['median', 'min', 'max'] as const) {
-    if (typeof v?.[key] !== 'number' || !Number.isFinite(v[key]) || (v[key] as number) <= 0) {
+    if (typeof v?.[key] !== 'number' || !Number.isFinite(v[key]) || (v[key]) <= 0) {
       throw new Error(`measureDataPath() result: ${path}.${key} is not a positive number`);
     }
   }

@@ -22,7 +22,7 @@ export class FilterPatternError extends Error {
 /** True when `event` matches `pattern`. */
 export function matchesPattern(pattern: FilterPattern, event: unknown): boolean {
   for (const [key, expected] of Object.entries(pattern)) {
-    const present = event !== null && typeof event === 'object' && key in (event as object);
+    const present = event !== null && typeof event === 'object' && key in (event);
     const actual = present ? (event as Record<string, unknown>)[key] : undefined;
     if (Array.isArray(expected)) {
       if (!expected.some((alternative) => matchesAlternative(alternative, actual, present))) return false;

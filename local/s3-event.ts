@@ -86,7 +86,7 @@ export function objectCreatedRecord(object: CreatedObject, configurationId: stri
         sequencer: nextSequencer(),
       },
     },
-  } as S3EventRecord;
+  };
 }
 
 /** An S3 event with the given records (S3 sends one record per event today). */

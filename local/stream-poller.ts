@@ -41,7 +41,7 @@ export function lambdaStreamRecord(record: _Record, streamArn: string): DynamoDB
   const created = data.ApproximateCreationDateTime;
   return {
     eventID: record.eventID,
-    eventName: record.eventName as DynamoDBRecord['eventName'],
+    eventName: record.eventName,
     eventVersion: record.eventVersion ?? '1.1',
     eventSource: 'aws:dynamodb',
     awsRegion: record.awsRegion,

@@ -31,7 +31,7 @@ export function deployedFunctions(json: TerraformJson): DeployedFunction[] {
   const roles = rolesOf(json);
   return resourcesOfType(json, 'aws_lambda_function').map((fn) => {
     const env = ((fn.body.environment as { variables?: Record<string, string> } | undefined)?.variables ??
-      {}) as Record<string, string>;
+      {});
     const functionName = String(fn.body.function_name);
     const name = (FUNCTION_NAMES as readonly string[]).includes(env.POWERTOOLS_SERVICE_NAME)
       ? (env.POWERTOOLS_SERVICE_NAME as FunctionName)

@@ -140,7 +140,7 @@ export function describeValue(json: TerraformJson, value: string): string {
 function literalArn(block: AddressedBlock, attribute: string): string | undefined {
   const { type, body } = block;
   const str = (key: string): string | undefined =>
-    typeof body[key] === 'string' && !String(body[key]).includes('${') ? (body[key] as string) : undefined;
+    typeof body[key] === 'string' && !String(body[key]).includes('${') ? (body[key]) : undefined;
   if (type === 'aws_s3_bucket' && (attribute === 'arn' || attribute === 'bucket' || attribute === 'id')) {
     const bucket = str('bucket');
     if (bucket) return attribute === 'arn' ? `arn:aws:s3:::${bucket}` : bucket;

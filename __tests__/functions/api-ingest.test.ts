@@ -47,7 +47,7 @@ const now = new Date(Date.now() - 60_000).toISOString();
 const goodTrade = { symbol: 'aapl', timestamp: now, price: '187.25', size: 100, tradeId: 'T1' };
 const badTrade = { symbol: 'AAPL', timestamp: now, price: '-1', size: 100 };
 const json = (r: APIGatewayProxyStructuredResultV2) => JSON.parse(r.body as string);
-const call = (e: APIGatewayProxyEventV2) => handler(e, context) as Promise<APIGatewayProxyStructuredResultV2>;
+const call = (e: APIGatewayProxyEventV2) => handler(e, context);
 
 beforeEach(() => {
   eb.reset();

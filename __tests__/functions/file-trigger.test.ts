@@ -27,7 +27,7 @@ function s3Record(key: string, versionId: string | undefined, eventName = 'Objec
     },
   };
 }
-const event = (...records: ReturnType<typeof s3Record>[]): S3Event => ({ Records: records }) as unknown as S3Event;
+const event = (...records: ReturnType<typeof s3Record>[]): S3Event => ({ Records: records });
 
 beforeEach(() => {
   sfn.reset();

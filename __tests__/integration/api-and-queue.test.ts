@@ -82,7 +82,7 @@ describe('HTTP ingest → bus → queue → processor', () => {
   it('adds nothing when an SQS message is delivered again', async () => {
     const before = { stored: await storedRecords(pipeline), bars: await tableBars(pipeline) };
     await pipeline.clients.sqs.send(
-      new SendMessageCommand({ QueueUrl: pipeline.resources.queueUrl, MessageBody: capturedBody as string }),
+      new SendMessageCommand({ QueueUrl: pipeline.resources.queueUrl, MessageBody: capturedBody }),
     );
     const delivered = pipeline.queue.delivered;
     await pipeline.drain();
@@ -106,7 +106,7 @@ describe('HTTP ingest → bus → queue → processor', () => {
       new SendMessageCommand({ QueueUrl: pipeline.resources.queueUrl, MessageBody: '{"detail": {"symbol": "??"}}' }),
     );
     await pipeline.clients.sqs.send(
-      new SendMessageCommand({ QueueUrl: pipeline.resources.queueUrl, MessageBody: capturedBody as string }),
+      new SendMessageCommand({ QueueUrl: pipeline.resources.queueUrl, MessageBody: capturedBody }),
     );
     await pipeline.drain();
     expect(await pipeline.queue.depth()).toEqual({ queued: 0, deadLettered: 1 });

@@ -464,7 +464,7 @@ describe('API ingest under hostile input', () => {
 
   it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const protoKeys = Object.getOwnPropertyNames(Object.prototype).sort();
-    const response = (await handler(apiEvent(c.request), lambdaContext)) as APIGatewayProxyStructuredResultV2;
+    const response = (await handler(apiEvent(c.request), lambdaContext));
 
     // Never a crash or a 5xx; always a JSON answer that does not echo the payload back.
     expect(response.statusCode).toBe(c.status);

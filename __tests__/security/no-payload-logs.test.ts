@@ -69,8 +69,8 @@ async function captureOutput(run: () => Promise<unknown>): Promise<string> {
     return true;
   };
   const spies = [
-    jest.spyOn(process.stdout, 'write').mockImplementation(keep as never),
-    jest.spyOn(process.stderr, 'write').mockImplementation(keep as never),
+    jest.spyOn(process.stdout, 'write').mockImplementation(keep),
+    jest.spyOn(process.stderr, 'write').mockImplementation(keep),
     ...(['log', 'info', 'warn', 'error', 'debug'] as const).map((m) =>
       jest.spyOn(console, m).mockImplementation((...args: unknown[]) => void chunks.push(args.map(String).join(' '))),
     ),
@@ -234,13 +234,13 @@ const SCENARIOS: ReadonlyArray<readonly [string, () => Promise<unknown>, boolean
   ],
   [
     'bars recomputing a minute',
-    () => bars({ Records: [streamInsert(recordItem(tradeRecord) as Record<string, unknown>)] }, lambdaContext),
+    () => bars({ Records: [streamInsert(recordItem(tradeRecord))] }, lambdaContext),
   ],
   [
     'bars when the bar write fails',
     () => {
       ddb.on(PutItemCommand).rejects(new Error('ConditionalCheckFailed'));
-      return bars({ Records: [streamInsert(recordItem(tradeRecord) as Record<string, unknown>)] }, lambdaContext);
+      return bars({ Records: [streamInsert(recordItem(tradeRecord))] }, lambdaContext);
     },
     true,
   ],

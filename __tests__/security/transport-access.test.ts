@@ -235,8 +235,8 @@ describe('transport and access in the synthesized stacks', () => {
     for (const s of regional()) {
       for (const fn of deployedFunctions(s.stack.json)) {
         const env = ((fn.body.environment as { variables?: Record<string, string> } | undefined)?.variables ??
-          {}) as Record<string, string>;
-        const expected = [...common, ...FUNCTION_ENVIRONMENT[fn.name as FunctionName].map((k) => ENV[k])].sort();
+          {});
+        const expected = [...common, ...FUNCTION_ENVIRONMENT[fn.name].map((k) => ENV[k])].sort();
         expect({ function: `${s.stack.name} ${fn.name}`, variables: Object.keys(env).sort() }).toEqual({
           function: `${s.stack.name} ${fn.name}`,
           variables: expected,

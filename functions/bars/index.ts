@@ -41,7 +41,7 @@ export function touchedMinutes(records: readonly DynamoDBRecord[], region: strin
   const byKey = new Map<string, TouchedMinute>();
   for (const record of records) {
     if (!isOwnTradeChange(record, region)) continue;
-    const pk = record.dynamodb!.Keys!.pk!.S!;
+    const pk = record.dynamodb!.Keys!.pk.S!;
     const parsed = parseRecordPartitionKey(pk);
     if (!parsed) continue;
     const touched = byKey.get(pk) ?? { ...parsed, sequenceNumbers: [] };
@@ -86,7 +86,7 @@ export const handler = instrumented(async (event: DynamoDBStreamEvent): Promise<
       logger.error('Bar recompute failed', {
         symbol: r.touched.symbol,
         minute: r.touched.minute,
-        error: r.error as Error,
+        error: r.error,
       });
 
   // Announce before writing: if the write then fails, the retry finds the bar still changed and announces again.

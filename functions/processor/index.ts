@@ -45,7 +45,7 @@ export function recordOfMessage(message: SQSRecord): MarketRecord {
   if (!envelope || typeof envelope !== 'object')
     throw new MalformedMessageError(message.messageId, 'body is not an object');
   // The rule delivers the whole event; a rule with InputPath `$.detail` would deliver the record itself.
-  const detail = 'detail' in envelope ? (envelope as { detail: unknown }).detail : envelope;
+  const detail = 'detail' in envelope ? (envelope).detail : envelope;
   try {
     return assertMarketRecord(detail);
   } catch (error) {

@@ -37,7 +37,7 @@ function referenceBar(trades: BarTrade[]): Record<string, string | number> {
   };
   const format = (value: bigint, scale: bigint): string => {
     const int = value / scale;
-    let frac = (value % scale)
+    const frac = (value % scale)
       .toString()
       .padStart(scale.toString().length - 1, '0')
       .replace(/0+$/, '');
