@@ -60,7 +60,7 @@ const stackJson = (name: string): TerraformJson =>
 
 beforeAll(() => {
   synthInto(outdir);
-  manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
+  manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as typeof manifest;
 });
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
@@ -132,17 +132,21 @@ describe('the app (every environment)', () => {
     }
   });
 
-  it('sets on each function exactly the variables its bundled code reads (through functions/lib/runtime/environment `env`)', () => {
-    const bundles = bundleFunctions();
-    for (const name of FUNCTION_NAMES) {
-      const code = readFileSync(join(bundles[name].dir, 'index.js'), 'utf8');
-      // Accessor names survive minification as property names: `env.tableName()` → `.tableName()`.
-      const read = (Object.keys(ENV) as (keyof typeof ENV)[]).filter(
-        (key) => key !== 'pipelineRegion' && code.includes(`.${key}()`),
-      );
-      expect({ name, read: read.sort() }).toEqual({ name, read: [...FUNCTION_ENVIRONMENT[name]].sort() });
-    }
-  });
+  it(
+    'sets on each function exactly the variables its bundled code reads ' +
+      '(through functions/lib/runtime/environment `env`)',
+    () => {
+      const bundles = bundleFunctions();
+      for (const name of FUNCTION_NAMES) {
+        const code = readFileSync(join(bundles[name].dir, 'index.js'), 'utf8');
+        // Accessor names survive minification as property names: `env.tableName()` → `.tableName()`.
+        const read = (Object.keys(ENV) as (keyof typeof ENV)[]).filter(
+          (key) => key !== 'pipelineRegion' && code.includes(`.${key}()`),
+        );
+        expect({ name, read: read.sort() }).toEqual({ name, read: [...FUNCTION_ENVIRONMENT[name]].sort() });
+      }
+    },
+  );
 
   it('prod encrypts the buckets with the data key (cdktf.json sets s3Encryption: kms), dev uses SSE-S3', () => {
     const rules = (name: string): string =>

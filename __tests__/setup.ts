@@ -7,6 +7,5 @@ import type {} from 'cdktf/lib/testing/adapters/jest';
 const NO_TERRAFORM = /[\\/]__tests__[\\/](functions|config|bench)[\\/]/;
 
 if (!NO_TERRAFORM.test(expect.getState().testPath ?? '')) {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  (require('cdktf') as typeof import('cdktf')).Testing.setupJest();
+  jest.requireActual<typeof import('cdktf')>('cdktf').Testing.setupJest();
 }

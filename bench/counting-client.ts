@@ -78,8 +78,30 @@ export interface WriteTotals {
   readonly readRequests: number;
 }
 
-/** A command's input, read loosely: each operation below reads only the fields it documents. */
-type CommandInput = Record<string, any>;
+/**
+ * A command's input, read loosely: each operation below reads only the fields it documents (the
+ * request shapes stay `unknown` until the operation that knows them casts them).
+ */
+interface CommandInput {
+  readonly Item?: unknown;
+  readonly Key?: unknown;
+  readonly RequestItems?: unknown;
+  readonly TransactItems?: unknown;
+  readonly Put?: CommandInput;
+  readonly Delete?: CommandInput;
+  readonly Update?: CommandInput;
+  readonly ConditionCheck?: CommandInput;
+  readonly UpdateExpression?: string;
+  readonly ExpressionAttributeNames?: Record<string, string>;
+  readonly ExpressionAttributeValues?: Record<string, AttributeValue>;
+  readonly FilterExpression?: string;
+  readonly IndexName?: string;
+  readonly KeyConditionExpression?: string;
+  readonly ScanIndexForward?: boolean;
+  readonly ExclusiveStartKey?: Item;
+  readonly Limit?: unknown;
+  readonly Select?: string;
+}
 
 /** A command as the SDK builds it: a class instance with `input`. */
 interface SdkCommand {
@@ -142,7 +164,12 @@ export class CountingDynamoClient {
   }
 
   /** The one method the SDK's clients are used through. */
-  async send(command: SdkCommand): Promise<Record<string, unknown>> {
+  send(command: SdkCommand): Promise<Record<string, unknown>> {
+    // A throw in the executor rejects the promise, as it would in an async method.
+    return new Promise((resolve) => resolve(this.answer(command)));
+  }
+
+  private answer(command: SdkCommand): Record<string, unknown> {
     const operation = command.constructor.name.replace(/Command$/, '');
     this.calls.push(operation);
     const input = command.input as CommandInput;
@@ -339,11 +366,10 @@ export class CountingDynamoClient {
     if (index && skName) matches = matches.filter((item) => item[skName] !== undefined);
     if (skName) matches.sort((a, b) => compareValues(a[skName], b[skName]));
     if (input.ScanIndexForward === false) matches.reverse();
-    if (input.ExclusiveStartKey) {
-      const startKey = canonical(pick(input.ExclusiveStartKey as Item, Object.keys(input.ExclusiveStartKey as Item)));
-      const at = matches.findIndex(
-        (m) => canonical(pick(m, Object.keys(input.ExclusiveStartKey as Item))) === startKey,
-      );
+    const exclusiveStartKey = input.ExclusiveStartKey;
+    if (exclusiveStartKey) {
+      const startKey = canonical(pick(exclusiveStartKey, Object.keys(exclusiveStartKey)));
+      const at = matches.findIndex((m) => canonical(pick(m, Object.keys(exclusiveStartKey))) === startKey);
       matches = matches.slice(at + 1);
     }
     const limit = typeof input.Limit === 'number' ? input.Limit : Infinity;
@@ -366,7 +392,7 @@ export class CountingDynamoClient {
   private store(item: Item): void {
     const [pk, sk] = this.keyOf(item);
     let partition = this.partitions.get(pk);
-    if (!partition) this.partitions.set(pk, (partition = new Map()));
+    if (!partition) this.partitions.set(pk, (partition = new Map<string, Item>()));
     partition.set(sk, item);
   }
 

@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   try {
     mod = (await import(modulePath)) as { measureDataPath?: unknown };
   } catch (error) {
-    throw new Error(`cannot load bench/data-path.ts: ${(error as Error).message.split('\n')[0]}`);
+    throw new Error(`cannot load bench/data-path.ts: ${(error as Error).message.split('\n')[0]}`, { cause: error });
   }
   if (typeof mod.measureDataPath !== 'function')
     throw new Error('bench/data-path.ts does not export measureDataPath()');

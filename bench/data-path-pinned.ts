@@ -66,12 +66,14 @@ export async function measureDataPathPinned(opts: DataPathOptions): Promise<Data
     pinnedCore === null ? [childArgs[0], childArgs.slice(1)] : [TASKSET, ['-c', String(pinnedCore), ...childArgs]];
 
   opts.progress(
-    `dataPath: measuring CSV and NDJSON${pinnedCore === null ? ' (taskset missing: not pinned)' : ` pinned to core ${pinnedCore}`}`,
+    'dataPath: measuring CSV and NDJSON' +
+      (pinnedCore === null ? ' (taskset missing: not pinned)' : ` pinned to core ${pinnedCore}`),
   );
   const run = await runMeasured({ command, args, cwd: opts.root, timeoutMs: 150_000 });
   if (run.exitCode !== 0) {
     throw new Error(
-      `data-path child ${run.timedOut ? 'timed out' : `exited with ${run.exitCode ?? run.signal}`}: ${lastLines(run.stderr)}`,
+      `data-path child ${run.timedOut ? 'timed out' : `exited with ${run.exitCode ?? run.signal}`}: ` +
+        lastLines(run.stderr),
     );
   }
   const raw = lastJsonLine(run.stdout);
@@ -126,13 +128,10 @@ function field(value: unknown, key: string, path: string): unknown {
 }
 
 function asSummary(value: unknown, path: string): RateSummary {
-  const candidate =
-    value !== null && typeof value === 'object' && 'rowsPerSec' in value
-      ? (value).rowsPerSec
-      : value;
+  const candidate = value !== null && typeof value === 'object' && 'rowsPerSec' in value ? value.rowsPerSec : value;
   const v = candidate as Partial<Record<'median' | 'min' | 'max' | 'runs', unknown>>;
   for (const key of ['median', 'min', 'max'] as const) {
-    if (typeof v?.[key] !== 'number' || !Number.isFinite(v[key]) || (v[key]) <= 0) {
+    if (typeof v?.[key] !== 'number' || !Number.isFinite(v[key]) || v[key] <= 0) {
       throw new Error(`measureDataPath() result: ${path}.${key} is not a positive number`);
     }
   }

@@ -27,7 +27,8 @@ export function generateTradesCsv(rows: number): string {
     const cents = 10_000 + Math.floor(random() * 50_000);
     const timestamp = new Date(start + Math.floor((i / rows) * 30 * 60_000)).toISOString();
     lines.push(
-      `${symbol},${timestamp},${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')},${1 + Math.floor(random() * 500)},XNAS,P${i}`,
+      `${symbol},${timestamp},${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')},` +
+        `${1 + Math.floor(random() * 500)},XNAS,P${i}`,
     );
   }
   return `${lines.join('\n')}\n`;

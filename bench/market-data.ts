@@ -70,7 +70,8 @@ export function generateCsv(shape: MarketDataShape): string {
       const bid = (mids[s] - 0.01).toFixed(2);
       const ask = (mids[s] + 0.01).toFixed(2);
       lines.push(
-        `${symbols[s]},${ts},quote,,,${bid},${ask},${100 * (1 + Math.floor(random() * 9))},${100 * (1 + Math.floor(random() * 9))},${exchange},`,
+        `${symbols[s]},${ts},quote,,,${bid},${ask},` +
+          `${100 * (1 + Math.floor(random() * 9))},${100 * (1 + Math.floor(random() * 9))},${exchange},`,
       );
     }
   }
@@ -94,7 +95,8 @@ export function readMarketRecords(csv: string, uri: string, region: string): Mar
   if (sink.rejects.length > 0) {
     const first = sink.rejects[0];
     throw new Error(
-      `generated data rejected by the data path: ${sink.rejects.length} rows, first line ${first.line} ${first.reason}: ${first.message}`,
+      `generated data rejected by the data path: ${sink.rejects.length} rows, ` +
+        `first line ${first.line} ${first.reason}: ${first.message}`,
     );
   }
   return sink.records;

@@ -53,7 +53,7 @@ function post<T>(session: Session, method: string, params?: object): Promise<T> 
 }
 
 async function main(): Promise<void> {
-  const format = (process.argv[2] ?? 'csv') as 'csv' | 'ndjson';
+  const format = process.argv[2] ?? 'csv';
   if (format !== 'csv' && format !== 'ndjson') throw new Error(`format must be csv or ndjson, got ${format}`);
   const rows = Number(process.argv[3] ?? 100_000);
   const seconds = Number(process.argv[4] ?? 5);

@@ -262,7 +262,8 @@ export function renderTable(report: BenchReport): string {
   const m = report.machine;
   const header =
     `benchmark ${report.startedAt} · ${m.cores} cores ${m.cpuModel} · ${m.memoryGb} GB · node ${m.node} · ` +
-    `load ${m.loadAverage.start.toFixed(2)} → ${m.loadAverage.end.toFixed(2)} · ${report.runs} runs per figure · ${report.durationSeconds.toFixed(0)} s`;
+    `load ${m.loadAverage.start.toFixed(2)} → ${m.loadAverage.end.toFixed(2)} · ${report.runs} runs per figure · ` +
+    `${report.durationSeconds.toFixed(0)} s`;
   const rows = tableRows(report);
   const columns: (keyof TableRow)[] = ['section', 'metric', 'median', 'range', 'goal', 'status'];
   const titles: TableRow = {
@@ -281,7 +282,9 @@ export function renderTable(report: BenchReport): string {
       .join('  ')
       .trimEnd();
   const summary = report.summary;
-  const footer = `goals: ${summary.met} met, ${summary.notMet} not met, ${summary.notMeasured} not measured, of ${summary.goals}${report.ok ? '' : ' · SOME SECTIONS FAILED'}`;
+  const footer =
+    `goals: ${summary.met} met, ${summary.notMet} not met, ${summary.notMeasured} not measured, ` +
+    `of ${summary.goals}${report.ok ? '' : ' · SOME SECTIONS FAILED'}`;
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   return [header, '', line(titles), rule, ...rows.map(line), '', footer].join('\n');
 }
@@ -301,7 +304,8 @@ export function renderMarkdown(report: BenchReport): string {
       (r) => `| ${[r.section, r.metric.trim(), r.median, r.range, r.goal, r.status].map(escape).join(' | ')} |`,
     ),
     '',
-    `Goals: ${report.summary.met} met, ${report.summary.notMet} not met, ${report.summary.notMeasured} not measured, of ${report.summary.goals}.` +
+    `Goals: ${report.summary.met} met, ${report.summary.notMet} not met, ` +
+      `${report.summary.notMeasured} not measured, of ${report.summary.goals}.` +
       (report.ok ? '' : ' Some sections failed.'),
   ];
   return lines.join('\n');

@@ -182,7 +182,9 @@ async function main(): Promise<void> {
     args = parseBenchArgs(process.argv.slice(2));
   } catch (error) {
     process.stderr.write(
-      `${(error as Error).message}\nusage: npm run bench -- [--json | --markdown] [--runs N] [--only ${SECTION_NAMES.join(',')}] [--from report.json]\n`,
+      `${(error as Error).message}\n` +
+        `usage: npm run bench -- [--json | --markdown] [--runs N] [--only ${SECTION_NAMES.join(',')}] ` +
+        '[--from report.json]\n',
     );
     process.exitCode = 2;
     return;

@@ -119,15 +119,20 @@ async function storeOnce(
     inputs.push({ bucket: BUCKET, fileId: FILE_ID, chunk: { key, records: slice.length } });
   }
   const restoreDynamo = replaceSend(DynamoDBClient, (command) => table.send(command));
-  const restoreS3 = replaceSend(S3Client, async (command) => {
+  const restoreS3 = replaceSend(S3Client, (command) => {
     const input = command.input as { Bucket?: string; Key?: string };
     const body = input.Bucket === BUCKET && input.Key ? chunks.get(input.Key) : undefined;
     if (command.constructor.name !== 'GetObjectCommand' || body === undefined) {
-      throw Object.assign(new Error(`bench S3 stub: no ${command.constructor.name} for ${input.Key}`), {
-        name: 'NoSuchKey',
-      });
+      return Promise.reject(
+        Object.assign(new Error(`bench S3 stub: no ${command.constructor.name} for ${input.Key}`), {
+          name: 'NoSuchKey',
+        }),
+      );
     }
-    return { Body: { transformToString: async () => body }, ContentLength: Buffer.byteLength(body) };
+    return Promise.resolve({
+      Body: { transformToString: () => Promise.resolve(body) },
+      ContentLength: Buffer.byteLength(body),
+    });
   });
   try {
     for (const input of inputs) await storeChunkHandler(input, lambdaContext('store-chunk'));
@@ -166,10 +171,13 @@ async function barsRun(records: readonly MarketRecord[]): Promise<BarsFigures> {
   const table = new CountingDynamoClient();
   let events = 0;
   const restoreDynamo = replaceSend(DynamoDBClient, (command) => table.send(command));
-  const restoreEvents = replaceSend(EventBridgeClient, async (command) => {
+  const restoreEvents = replaceSend(EventBridgeClient, (command) => {
     const entries = (command.input as { Entries?: unknown[] }).Entries ?? [];
     events += entries.length;
-    return { FailedEntryCount: 0, Entries: entries.map((_, i) => ({ EventId: `bench-${events}-${i}` })) };
+    return Promise.resolve({
+      FailedEntryCount: 0,
+      Entries: entries.map((_, i) => ({ EventId: `bench-${events}-${i}` })),
+    });
   });
   const items = records.map(recordItem);
   const batches: Item[][] = [];

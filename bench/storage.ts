@@ -39,7 +39,8 @@ export async function measureStorage(opts: StorageOptions): Promise<StorageResul
   });
   if (run.exitCode !== 0) {
     throw new Error(
-      `storage child ${run.timedOut ? 'timed out' : `exited with ${run.exitCode ?? run.signal}`}: ${lastLines(run.stderr)}`,
+      `storage child ${run.timedOut ? 'timed out' : `exited with ${run.exitCode ?? run.signal}`}: ` +
+        lastLines(run.stderr),
     );
   }
   return parseMarkedResult<StorageResult>(run.stdout);

@@ -73,7 +73,8 @@ export async function measureUnitTests(opts: TestsOptions): Promise<TestsResult>
     }
     last = json;
     if (run < opts.runs && wallMs > STOP_EARLY_MS) {
-      stoppedEarly = `run ${run} took ${Math.round(wallMs)} ms, over ${STOP_EARLY_MS} ms (2× the goal): no further runs`;
+      const took = `run ${run} took ${Math.round(wallMs)} ms`;
+      stoppedEarly = `${took}, over ${STOP_EARLY_MS} ms (2× the goal): no further runs`;
       opts.progress(`tests: ${stoppedEarly}`);
       break;
     }
@@ -114,7 +115,8 @@ async function jestOnce(root: string): Promise<{ wallMs: number; json: JestJson 
       json = JSON.parse(readFileSync(resultsFile, 'utf8')) as JestJson;
     } catch {
       throw new Error(
-        `jest wrote no results (exit ${measured.exitCode}${measured.timedOut ? ', timed out' : ''}): ${lastLines(measured.stderr)}`,
+        `jest wrote no results (exit ${measured.exitCode}${measured.timedOut ? ', timed out' : ''}): ` +
+          lastLines(measured.stderr),
       );
     }
     if (json.numTotalTestSuites === 0) throw new Error('the unit project found no test files');

@@ -46,10 +46,7 @@ function splitClauses(expression: string): { keyword: string; body: string }[] {
   }
   return marks.map((mark, i) => ({
     keyword: mark[1].toUpperCase(),
-    body: expression.slice(
-      (mark.index) + mark[0].length,
-      i + 1 < marks.length ? marks[i + 1].index : undefined,
-    ),
+    body: expression.slice(mark.index + mark[0].length, i + 1 < marks.length ? marks[i + 1].index : undefined),
   }));
 }
 
@@ -101,7 +98,7 @@ function applyAddOrDelete(
   }
   const setKey = (['SS', 'NS'] as const).find((k) => value[k] !== undefined);
   if (!setKey) throw new UnsupportedExpressionError(expression, `${keyword} needs a number or a string/number set`);
-  const current = new Set<string>((existing?.[setKey]) ?? []);
+  const current = new Set<string>(existing?.[setKey] ?? []);
   for (const element of value[setKey] as string[]) {
     if (keyword === 'ADD') current.add(element);
     else current.delete(element);

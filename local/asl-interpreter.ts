@@ -357,7 +357,8 @@ export class AslInterpreter {
         const index = nextIndex++;
         const itemContext: ContextObject = { ...context, Map: { Item: { Index: index, Value: items[index] } } };
         const selector = state.ItemSelector ?? state.Parameters;
-        const itemInput = selector !== undefined ? resolveTemplate(selector, input, itemContext) : items[index];
+        const itemInput: unknown =
+          selector !== undefined ? resolveTemplate(selector, input, itemContext) : items[index];
         try {
           results[index] = await this.runGraph(processor, itemInput, itemContext, prefix, trace);
         } catch (thrown) {

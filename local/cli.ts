@@ -16,7 +16,7 @@ import { formatReport } from './report-format';
 // Everything but the summary goes to stderr: handlers log (and emit EMF metrics) on stdout,
 // and `--json` promises exactly one JSON object there.
 const writeSummary = process.stdout.write.bind(process.stdout);
-process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+process.stdout.write = process.stderr.write.bind(process.stderr);
 
 const progress = (message: string): void => void process.stderr.write(`[local] ${message}\n`);
 
@@ -57,7 +57,8 @@ async function main(argv: readonly string[]): Promise<number> {
     // Generous: a large file's bars stage takes minutes in the emulator (see README, Measured).
     const stats = await pipeline.drain(30 * 60_000);
     progress(
-      `idle: ${stats.executions} workflow execution(s), ${stats.messages} queue message(s), ${stats.streamRecords} stream record(s)`,
+      `idle: ${stats.executions} workflow execution(s), ${stats.messages} queue message(s), ` +
+        `${stats.streamRecords} stream record(s)`,
     );
 
     const report = await pipeline.report();
@@ -78,7 +79,8 @@ async function main(argv: readonly string[]): Promise<number> {
     const problems = [
       ...failedRuns.map(
         (run) =>
-          `file workflow for ${(run.input as { key?: string }).key ?? run.name} FAILED: ${run.error}${run.cause ? ` (${run.cause})` : ''}`,
+          `file workflow for ${(run.input as { key?: string }).key ?? run.name} ` +
+          `FAILED: ${run.error}${run.cause ? ` (${run.cause})` : ''}`,
       ),
       ...pipeline.stream.abandoned.map((batch) => `bars gave up on ${batch.records} stream record(s): ${batch.error}`),
       ...(deadLettered > 0 ? [`${deadLettered} message(s) ended in the processing DLQ`] : []),

@@ -105,14 +105,16 @@ export function provisionEmulator(log: (message: string) => void = () => undefin
   if (result.status !== 0) {
     throw new EmulatorStartError(
       `${(result.stderr ?? '').trim() || 'setup-python.sh failed'}\n` +
-        'The local AWS emulator needs Python 3.9+ with venv and pip (Debian/Ubuntu: apt-get install python3 python3-venv python3-pip), ' +
+        'The local AWS emulator needs Python 3.9+ with venv and pip ' +
+        '(Debian/Ubuntu: apt-get install python3 python3-venv python3-pip), ' +
         `then: bash scripts/setup-python.sh ${VENV_NAME} ${REQUIREMENTS}`,
     );
   }
   const server = join(PROJECT_ROOT, '.venv', VENV_NAME, 'bin', 'moto_server');
   if (!existsSync(server)) {
     throw new EmulatorStartError(
-      `moto_server is missing from .venv/${VENV_NAME}; delete .venv/${VENV_NAME} and run: bash scripts/setup-python.sh ${VENV_NAME} ${REQUIREMENTS}`,
+      `moto_server is missing from .venv/${VENV_NAME}; ` +
+        `delete .venv/${VENV_NAME} and run: bash scripts/setup-python.sh ${VENV_NAME} ${REQUIREMENTS}`,
     );
   }
   return server;
@@ -130,18 +132,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (external) {
     if (!(await answersHttp(external))) {
       throw new EmulatorStartError(
-        `AWS_ENDPOINT_URL=${external} does not answer; start that emulator or unset AWS_ENDPOINT_URL to use the project's moto server`,
+        `AWS_ENDPOINT_URL=${external} does not answer; ` +
+          "start that emulator or unset AWS_ENDPOINT_URL to use the project's moto server",
       );
     }
     log(`using AWS_ENDPOINT_URL=${external}`);
-    return { endpoint: external.replace(/\/+$/, ''), origin: 'external', stop: async () => undefined };
+    return { endpoint: external.replace(/\/+$/, ''), origin: 'external', stop: () => Promise.resolve() };
   }
 
   const port = options.port ?? emulatorPort(environ);
   const endpoint = `http://127.0.0.1:${port}`;
   if (await isMotoHealthy(endpoint)) {
     log(`reusing the emulator already running at ${endpoint}`);
-    return { endpoint, origin: 'reused', stop: async () => undefined };
+    return { endpoint, origin: 'reused', stop: () => Promise.resolve() };
   }
   if (await answersHttp(endpoint, 500)) {
     throw new EmulatorStartError(

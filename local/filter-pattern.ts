@@ -22,7 +22,7 @@ export class FilterPatternError extends Error {
 /** True when `event` matches `pattern`. */
 export function matchesPattern(pattern: FilterPattern, event: unknown): boolean {
   for (const [key, expected] of Object.entries(pattern)) {
-    const present = event !== null && typeof event === 'object' && key in (event);
+    const present = event !== null && typeof event === 'object' && key in event;
     const actual = present ? (event as Record<string, unknown>)[key] : undefined;
     if (Array.isArray(expected)) {
       if (!expected.some((alternative) => matchesAlternative(alternative, actual, present))) return false;
@@ -77,7 +77,8 @@ function numericMatches(operand: unknown, value: number): boolean {
   if (!Array.isArray(operand) || operand.length % 2 !== 0)
     throw new FilterPatternError(`numeric needs [op, n, ...], got ${JSON.stringify(operand)}`);
   for (let i = 0; i < operand.length; i += 2) {
-    const [op, bound] = [operand[i], Number(operand[i + 1])];
+    const op: unknown = operand[i];
+    const bound = Number(operand[i + 1]);
     const ok =
       op === '='
         ? value === bound

@@ -66,7 +66,7 @@ export function readPath(path: string, input: unknown, context: unknown = {}): u
   const parsed = parsePath(path);
   let current: unknown = parsed.root === '$$' ? context : input;
   for (const segment of parsed.segments) {
-    if (current === null || typeof current !== 'object' || !(segment in (current))) {
+    if (current === null || typeof current !== 'object' || !(segment in current)) {
       throw new JsonPathError(
         `path ${path} does not exist in the ${parsed.root === '$$' ? 'context object' : 'state input'}`,
       );
@@ -87,9 +87,9 @@ export function writePath(path: string, document: unknown, value: unknown): unkn
   const write = (target: unknown, depth: number): unknown => {
     const segment = parsed.segments[depth];
     const base: Record<string | number, unknown> = Array.isArray(target)
-      ? ([...target] as unknown as Record<number, unknown>)
+      ? ([...(target as unknown[])] as unknown as Record<number, unknown>)
       : target !== null && typeof target === 'object'
-        ? { ...(target) }
+        ? { ...target }
         : {};
     base[segment] = depth === parsed.segments.length - 1 ? value : write(base[segment], depth + 1);
     return base;

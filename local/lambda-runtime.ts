@@ -71,6 +71,7 @@ export class LocalFunctions {
     if (!handler) {
       // require, not import(): resolved through jest's module registry in tests, so a test and
       // the handlers share one instance of each module (and of the SDK clients).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- shares jest's module registry, see above
       const module = require(join(FUNCTIONS_DIR, name, 'index.ts')) as { handler?: Handler };
       if (typeof module.handler !== 'function') throw new Error(`functions/${name}/index.ts does not export a handler`);
       handler = module.handler;

@@ -110,7 +110,8 @@ export class LocalPipeline {
     };
     const spec = pipelineResourceSpec(options.config, region);
     options.log?.(
-      `provisioning ${spec.table.name}, ${spec.ingestBucket.name}, ${spec.eventBus.name}, ${spec.processingQueue.name}, ${spec.stateMachineName}`,
+      `provisioning ${spec.table.name}, ${spec.ingestBucket.name}, ${spec.eventBus.name}, ` +
+        `${spec.processingQueue.name}, ${spec.stateMachineName}`,
     );
     const resources = await provisionPipeline(
       spec,

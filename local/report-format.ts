@@ -22,7 +22,8 @@ export function formatReport(
 ): string {
   const lines: string[] = [];
   lines.push(
-    `Local run: env ${context.env}, region ${context.region}, emulator ${context.endpoint}, ${context.seconds.toFixed(1)} s`,
+    `Local run: env ${context.env}, region ${context.region}, emulator ${context.endpoint}, ` +
+      `${context.seconds.toFixed(1)} s`,
   );
   lines.push('');
   lines.push('Files');
@@ -38,7 +39,8 @@ export function formatReport(
   );
   lines.push('');
   lines.push(
-    `Totals: ${report.accepted} accepted, ${report.rejected} rejected, ${report.stored} record items stored in the table`,
+    `Totals: ${report.accepted} accepted, ${report.rejected} rejected, ` +
+      `${report.stored} record items stored in the table`,
   );
   if (report.rejects.length > 0) {
     lines.push('');

@@ -87,7 +87,9 @@ export function parseRejectLine(text: string): { line: number; reason: string } 
   if (!text.trim()) return undefined;
   const row = JSON.parse(text) as Record<string, unknown>;
   const line = Number(row.line ?? row.index);
-  const reason = String(row.reason ?? row.code ?? '');
+  const code = row.reason ?? row.code;
+  // A reason is a string; anything else is shown as JSON rather than `[object Object]`.
+  const reason = code === undefined || code === null ? '' : typeof code === 'string' ? code : JSON.stringify(code);
   return Number.isFinite(line) && reason ? { line, reason } : undefined;
 }
 

@@ -46,9 +46,8 @@ function main(): number {
   const run = runGate(stacks);
   if (args.json) {
     const { results: _results, ...verdict } = run;
-    process.stdout.write(
-      `${JSON.stringify({ ...verdict, skipped: verdict.skipped.map((s) => ({ ...s.result, reason: s.skip.reason })) }, null, 2)}\n`,
-    );
+    const skipped = verdict.skipped.map((s) => ({ ...s.result, reason: s.skip.reason }));
+    process.stdout.write(`${JSON.stringify({ ...verdict, skipped }, null, 2)}\n`);
   } else {
     process.stdout.write(
       `${formatVerdict(run)}\n(checkov ${(run.checkovMs / 1000).toFixed(1)} s over ${stacks.length} stacks)\n`,

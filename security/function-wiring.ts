@@ -8,6 +8,7 @@
 import { FUNCTION_NAMES, type FunctionName } from '../contract';
 import { rolesOf } from './iam-matrix';
 import {
+  attributeText,
   parseReference,
   resolveReference,
   resourcesOfType,
@@ -30,8 +31,7 @@ export interface DeployedFunction {
 export function deployedFunctions(json: TerraformJson): DeployedFunction[] {
   const roles = rolesOf(json);
   return resourcesOfType(json, 'aws_lambda_function').map((fn) => {
-    const env = ((fn.body.environment as { variables?: Record<string, string> } | undefined)?.variables ??
-      {});
+    const env = (fn.body.environment as { variables?: Record<string, string> } | undefined)?.variables ?? {};
     const functionName = String(fn.body.function_name);
     const name = (FUNCTION_NAMES as readonly string[]).includes(env.POWERTOOLS_SERVICE_NAME)
       ? (env.POWERTOOLS_SERVICE_NAME as FunctionName)
@@ -54,7 +54,7 @@ export function arnService(value: unknown): string | undefined {
     if (ref.type === 'aws_cloudwatch_event_bus') return 'events';
     return undefined;
   }
-  const arn = String(value ?? '');
+  const arn = attributeText(value, '');
   if (/^arn:[^:]+:sqs:/.test(arn)) return 'sqs';
   if (/^arn:[^:]+:sns:/.test(arn)) return 'sns';
   if (/^arn:[^:]+:dynamodb:.*\/stream\//.test(arn)) return 'dynamodb-stream';
@@ -116,7 +116,8 @@ export function platformActions(json: TerraformJson, fn: DeployedFunction): Map<
   if (fn.body.kms_key_arn)
     add(
       ['kms:Decrypt', 'kms:GenerateDataKey'],
-      'the data key encrypts its environment and the queues, topics, workflow (and in kms mode objects) it reads and writes',
+      'the data key encrypts its environment and the queues, topics, workflow (and in kms mode objects) ' +
+        'it reads and writes',
     );
   const dlq = (fn.body.dead_letter_config as { target_arn?: string } | undefined)?.target_arn;
   if (dlq) {

@@ -18,7 +18,8 @@ export interface GateRun extends GateVerdict {
 export class MissingEnvironmentError extends Error {
   constructor(readonly missing: readonly string[]) {
     super(
-      `The synthesized output has no stack for environment(s) ${missing.join(', ')}: synthesize all environments (unset PIPELINE_ENV) before the gate`,
+      `The synthesized output has no stack for environment(s) ${missing.join(', ')}: ` +
+        'synthesize all environments (unset PIPELINE_ENV) before the gate',
     );
     this.name = 'MissingEnvironmentError';
   }

@@ -6,6 +6,7 @@
 import { parsePolicyDocument, type PolicyStatement } from './policy-document';
 import {
   allResources,
+  attributeText,
   describeValue,
   parseReference,
   referencesIn,
@@ -126,7 +127,7 @@ export function buildPermissionMatrix(stack: SynthesizedStack): PermissionRow[] 
       addStatements(
         'identity',
         roleLabel(role.address),
-        `${role.address}.inline_policy[${String(inline.name ?? '')}]`,
+        `${role.address}.inline_policy[${attributeText(inline.name, '')}]`,
         inline.policy,
         { roleAddress: role.address },
       );
@@ -153,7 +154,7 @@ export function buildPermissionMatrix(stack: SynthesizedStack): PermissionRow[] 
     for (const res of resourcesOfType(json, type)) {
       if (res.body[policyKey] === undefined) continue;
       const kind: GrantKind = type === 'aws_kms_key' || type === 'aws_kms_key_policy' ? 'key' : 'resource';
-      const target = targetKey ? describeValue(json, String(res.body[targetKey] ?? res.address)) : res.address;
+      const target = targetKey ? describeValue(json, attributeText(res.body[targetKey], res.address)) : res.address;
       addStatements(kind, undefined, res.address, res.body[policyKey], { target });
     }
   }
@@ -261,11 +262,14 @@ function rowOf(
 function invokeRow(stack: string, json: TerraformJson, perm: AddressedBlock): PermissionRow {
   const b = perm.body;
   const conditions: string[] = [];
-  if (b.source_arn !== undefined) conditions.push(`ArnLike AWS:SourceArn=${describeValue(json, String(b.source_arn))}`);
+  // Only an absent condition attribute is left out; a null one is shown as `null`.
+  if (b.source_arn !== undefined)
+    conditions.push(`ArnLike AWS:SourceArn=${describeValue(json, attributeText(b.source_arn, 'null'))}`);
   if (b.source_account !== undefined)
-    conditions.push(`StringEquals AWS:SourceAccount=${describeValue(json, String(b.source_account))}`);
-  const principal = String(b.principal ?? '(none)');
-  const fn = String(b.function_name ?? '');
+    conditions.push(`StringEquals AWS:SourceAccount=${describeValue(json, attributeText(b.source_account, 'null'))}`);
+  const principal = attributeText(b.principal, '(none)');
+  const fn = attributeText(b.function_name, '');
+  const action = attributeText(b.action, '');
   return {
     stack,
     kind: 'invoke',
@@ -278,11 +282,11 @@ function invokeRow(stack: string, json: TerraformJson, perm: AddressedBlock): Pe
     source: perm.address,
     target: describeValue(json, fn),
     effect: 'Allow',
-    actions: [String(b.action ?? '')],
+    actions: [action],
     resources: [describeValue(json, fn)],
     rawResources: [fn],
     conditions,
-    wildcardActions: String(b.action ?? '').includes('*') ? [String(b.action)] : [],
+    wildcardActions: action.includes('*') ? [action] : [],
     wildcardResource: false,
   };
 }

@@ -128,7 +128,8 @@ function principalBlock(p: Record<string, unknown>): string[] {
 function principalsOf(value: unknown): string[] {
   if (value === undefined) return [];
   if (value === '*') return ['*'];
-  if (value === null || typeof value !== 'object') return [String(value)];
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value === null)
+    return [String(value)];
   return Object.entries(value as Record<string, unknown>).flatMap(([type, ids]) =>
     strings(ids).map((id) => (id === '*' && type === 'AWS' ? '*' : `${type.toLowerCase()}:${id}`)),
   );

@@ -32,7 +32,8 @@ export function formatMatrix(stack: string, rows: readonly PermissionRow[]): str
   const byPrincipal = new Map<string, PermissionRow[]>();
   for (const row of rows) {
     const anyone = row.principal.split(', ').includes('*') ? '  [* any principal]' : '';
-    const key = `${row.kind === 'identity' || row.kind === 'managed' ? '' : `[${row.kind}] `}${row.principal}${row.target ? ` -> ${row.target}` : ''}${anyone}`;
+    const kind = row.kind === 'identity' || row.kind === 'managed' ? '' : `[${row.kind}] `;
+    const key = `${kind}${row.principal}${row.target ? ` -> ${row.target}` : ''}${anyone}`;
     byPrincipal.set(key, [...(byPrincipal.get(key) ?? []), row]);
   }
   for (const [principal, group] of byPrincipal) {
@@ -84,7 +85,8 @@ export function formatVerdict(verdict: GateVerdict): string {
   if (verdict.staleSkips.length > 0) {
     out.push(
       '',
-      'SKIPS THAT MATCHED NOTHING IN THIS SCAN (stale unless another configuration needs them; the tests scan every variant)',
+      'SKIPS THAT MATCHED NOTHING IN THIS SCAN ' +
+        '(stale unless another configuration needs them; the tests scan every variant)',
     );
     for (const s of verdict.staleSkips) out.push(`  ${s.check}: ${s.detail}`);
   }

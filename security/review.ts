@@ -65,8 +65,9 @@ function main(): number {
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   } else {
     process.stdout.write(`${matrices.map((m) => formatMatrix(m.stack, m.rows)).join('\n\n')}\n`);
+    const statements = matrices.reduce((n, m) => n + m.rows.length, 0);
     process.stdout.write(
-      `\nreview: ${stacks.length} stacks, ${matrices.reduce((n, m) => n + m.rows.length, 0)} statements, ${violations.length} least-privilege violations\n`,
+      `\nreview: ${stacks.length} stacks, ${statements} statements, ${violations.length} least-privilege violations\n`,
     );
   }
   return violations.length === 0 ? 0 : 1;

@@ -26,7 +26,8 @@ export interface SdkCall {
 export class UnmappedCommandError extends Error {
   constructor(readonly call: SdkCall) {
     super(
-      `No IAM mapping for ${call.client} ${call.command} (used at ${call.site}): add it to COMMAND_ACTIONS in security/sdk-usage.ts`,
+      `No IAM mapping for ${call.client} ${call.command} (used at ${call.site}): ` +
+        'add it to COMMAND_ACTIONS in security/sdk-usage.ts',
     );
     this.name = 'UnmappedCommandError';
   }

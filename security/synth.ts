@@ -1,8 +1,9 @@
 /**
  * Getting synthesized stacks to review: reuse `cdktf.out` when it is newer than every source it
- * was built from, otherwise synthesize (`tsx main.ts`, the same app `npm run synth` runs with `node --import tsx`). Tests use a
- * cache keyed by a fingerprint of the sources and the configuration, so several security suites
- * share one synth per configuration instead of paying for it each.
+ * was built from, otherwise synthesize (`tsx main.ts`, the same app `npm run synth` runs with
+ * `node --import tsx`). Tests use a cache keyed by a fingerprint of the sources and the
+ * configuration, so several security suites share one synth per configuration instead of paying
+ * for it each.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';

@@ -90,7 +90,7 @@ export function dataSourcesOfType(json: TerraformJson, type: string): AddressedB
   }));
 }
 
-const WHOLE_REFERENCE = /^\$\{((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_\[\]."*-]+)?)\}$/;
+const WHOLE_REFERENCE = /^\$\{((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_[\]."*-]+)?)\}$/;
 
 /**
  * Parses a value that is exactly one reference, `${aws_iam_role.fn_role.arn}` or
@@ -136,11 +136,23 @@ export function describeValue(json: TerraformJson, value: string): string {
   });
 }
 
+/**
+ * A Terraform JSON attribute as text: `absent` when it is missing or null, a string as it is, a
+ * number or boolean as `String` spells it, and an object or array as JSON rather than
+ * `[object Object]` (none of the attributes read this way holds one).
+ */
+export function attributeText(value: unknown, absent: string): string {
+  if (value === undefined || value === null) return absent;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
+}
+
 /** Literal ARN/name of a resource when its attributes make it knowable before apply. */
 function literalArn(block: AddressedBlock, attribute: string): string | undefined {
   const { type, body } = block;
   const str = (key: string): string | undefined =>
-    typeof body[key] === 'string' && !String(body[key]).includes('${') ? (body[key]) : undefined;
+    typeof body[key] === 'string' && !String(body[key]).includes('${') ? body[key] : undefined;
   if (type === 'aws_s3_bucket' && (attribute === 'arn' || attribute === 'bucket' || attribute === 'id')) {
     const bucket = str('bucket');
     if (bucket) return attribute === 'arn' ? `arn:aws:s3:::${bucket}` : bucket;

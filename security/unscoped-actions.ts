@@ -14,9 +14,11 @@ export const UNSCOPED_ACTION_REASONS: Readonly<Record<string, string>> = {
     'X-Ray sampling rules are read account-wide, no resource type; Step Functions X-Ray docs use Resource "*"',
   'xray:GetSamplingTargets': 'X-Ray sampling targets have no resource type; Step Functions X-Ray docs use Resource "*"',
   'dynamodb:ListStreams':
-    'ListStreams is not resource-scoped (Service Authorization Reference: resource type "*"); the Lambda stream poller calls it',
+    'ListStreams is not resource-scoped (Service Authorization Reference: resource type "*"); ' +
+    'the Lambda stream poller calls it',
   'logs:CreateLogDelivery':
-    'Vended log delivery (Step Functions, API Gateway logging) has no resource type; AWS Step Functions logging docs require "*"',
+    'Vended log delivery (Step Functions, API Gateway logging) has no resource type; ' +
+    'AWS Step Functions logging docs require "*"',
   'logs:GetLogDelivery': 'Vended log delivery has no resource type (Step Functions logging docs)',
   'logs:UpdateLogDelivery': 'Vended log delivery has no resource type (Step Functions logging docs)',
   'logs:DeleteLogDelivery': 'Vended log delivery has no resource type (Step Functions logging docs)',
@@ -25,14 +27,18 @@ export const UNSCOPED_ACTION_REASONS: Readonly<Record<string, string>> = {
   'logs:DescribeResourcePolicies': 'Account-level listing, no resource type (Step Functions logging docs)',
   'logs:DescribeLogGroups': 'Listing call with no resource type (Step Functions logging docs)',
   'ec2:CreateNetworkInterface':
-    'Lambda creates VPC interfaces before their ids exist; AWS documents Resource "*" (AWSLambdaVPCAccessExecutionRole)',
+    'Lambda creates VPC interfaces before their ids exist; AWS documents Resource "*" ' +
+    '(AWSLambdaVPCAccessExecutionRole)',
   'ec2:DescribeNetworkInterfaces': 'EC2 Describe* calls support no resource-level permissions',
   'ec2:DeleteNetworkInterface':
-    'Lambda deletes interfaces it created under ids unknown at plan time; AWS documents Resource "*" (AWSLambdaVPCAccessExecutionRole)',
+    'Lambda deletes interfaces it created under ids unknown at plan time; AWS documents Resource "*" ' +
+    '(AWSLambdaVPCAccessExecutionRole)',
   'ec2:AssignPrivateIpAddresses':
-    'Lambda VPC networking on interfaces unknown at plan time; AWS documents Resource "*" (AWSLambdaVPCAccessExecutionRole)',
+    'Lambda VPC networking on interfaces unknown at plan time; AWS documents Resource "*" ' +
+    '(AWSLambdaVPCAccessExecutionRole)',
   'ec2:UnassignPrivateIpAddresses':
-    'Lambda VPC networking on interfaces unknown at plan time; AWS documents Resource "*" (AWSLambdaVPCAccessExecutionRole)',
+    'Lambda VPC networking on interfaces unknown at plan time; AWS documents Resource "*" ' +
+    '(AWSLambdaVPCAccessExecutionRole)',
   'ec2:DescribeSubnets': 'EC2 Describe* calls support no resource-level permissions',
   'ec2:DescribeSecurityGroups': 'EC2 Describe* calls support no resource-level permissions',
   'ec2:DescribeVpcs': 'EC2 Describe* calls support no resource-level permissions',

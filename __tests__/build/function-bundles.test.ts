@@ -56,7 +56,7 @@ describe('bundleFunctions', () => {
     const bundle = requireBundle(bundles, 'alpha');
     const code = readFileSync(join(bundle.dir, 'index.js'), 'utf8');
     expect(bundle.bytes).toBe(Buffer.byteLength(code));
-    const loaded = require(join(bundle.dir, 'index.js')) as { handler: () => Promise<string> };
+    const loaded = jest.requireActual<{ handler: () => Promise<string> }>(join(bundle.dir, 'index.js'));
     await expect(loaded.handler()).resolves.toBe('hello alpha function');
   });
 

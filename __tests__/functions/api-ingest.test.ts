@@ -46,7 +46,7 @@ function request(
 const now = new Date(Date.now() - 60_000).toISOString();
 const goodTrade = { symbol: 'aapl', timestamp: now, price: '187.25', size: 100, tradeId: 'T1' };
 const badTrade = { symbol: 'AAPL', timestamp: now, price: '-1', size: 100 };
-const json = (r: APIGatewayProxyStructuredResultV2) => JSON.parse(r.body as string);
+const json = (r: APIGatewayProxyStructuredResultV2) => JSON.parse(r.body as string) as Record<string, unknown>;
 const call = (e: APIGatewayProxyEventV2) => handler(e, context);
 
 beforeEach(() => {
@@ -106,7 +106,9 @@ describe('POST /ingest', () => {
       ...request('POST /ingest', JSON.stringify([noTradeId]), headers),
       requestContext: { ...request('POST /ingest', '').requestContext, requestId: 'other' },
     });
-    const ids = eb.commandCalls(PutEventsCommand).map((c) => JSON.parse(c.args[0].input.Entries![0].Detail!).recordId);
+    const ids = eb
+      .commandCalls(PutEventsCommand)
+      .map((c) => (JSON.parse(c.args[0].input.Entries![0].Detail!) as { recordId: string }).recordId);
     expect(ids[0]).toBe(ids[1]);
   });
 

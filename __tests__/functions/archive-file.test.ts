@@ -44,7 +44,7 @@ describe('archive-file', () => {
       Bucket: 'archive-test',
       Key: 'originals/incoming/day 1/trades+x.csv',
     });
-    const lineage = JSON.parse(s3.commandCalls(PutObjectCommand)[0].args[0].input.Body as string);
+    const lineage: unknown = JSON.parse(s3.commandCalls(PutObjectCommand)[0].args[0].input.Body as string);
     expect(lineage).toMatchObject({
       fileId: 'day-1-trades-x-csv-0123456789abcdef',
       sourceUri: 's3://ingest-test/incoming/day 1/trades+x.csv',

@@ -52,11 +52,9 @@ beforeEach(() => {
   eb.reset();
   storedTrades[`REC#AAPL#${MINUTE}`] = [recordItem(t1), recordItem(t2)];
   storedTrades[`REC#MSFT#${MINUTE}`] = [recordItem(msft)];
-  ddb
-    .on(QueryCommand)
-    .callsFake((input: { ExpressionAttributeValues: Record<string, { S: string }> }) => ({
-      Items: storedTrades[input.ExpressionAttributeValues[':pk'].S] ?? [],
-    }));
+  ddb.on(QueryCommand).callsFake((input: { ExpressionAttributeValues: Record<string, { S: string }> }) => ({
+    Items: storedTrades[input.ExpressionAttributeValues[':pk'].S] ?? [],
+  }));
   ddb.on(GetItemCommand).resolves({});
   ddb.on(PutItemCommand).resolves({});
   ddb.on(DeleteItemCommand).resolves({});

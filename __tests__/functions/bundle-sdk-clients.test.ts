@@ -54,7 +54,9 @@ describe('SDK clients per bundle', () => {
     const script = `
       process.env.AWS_REGION = 'us-east-1';
       require(${JSON.stringify(join(bundles['api-ingest'].dir, 'index.js'))});
-      const loaded = Object.keys(require.cache).map((f) => (f.match(/@aws-sdk[\\/](client-[a-z0-9-]+)/) || [])[1]).filter(Boolean);
+      const loaded = Object.keys(require.cache)
+        .map((f) => (f.match(/@aws-sdk[\\/](client-[a-z0-9-]+)/) || [])[1])
+        .filter(Boolean);
       console.log(JSON.stringify([...new Set(loaded)].sort()));`;
     const out = execFileSync(process.execPath, ['-e', script], {
       env: { ...process.env, NODE_PATH: join(process.cwd(), 'node_modules') },

@@ -49,34 +49,35 @@ beforeEach(() => {
 });
 
 describe('compensate-file', () => {
-  it("deletes exactly this file's records, each only if the stored item still comes from this file version", async () => {
-    const result = await handler(state, context);
-    expect(result).toEqual({
-      fileId: 'a-csv-0123456789abcdef',
-      deleted: 3,
-      kept: 0,
-      missingChunks: 0,
-      quarantineKey: 'quarantine/incoming/a.csv',
-      errorName: 'UnprocessedItemsError',
-    });
-    const deletes = ddb.commandCalls(DeleteItemCommand).map((c) => c.args[0].input);
-    expect(deletes.map((d) => d.Key!.sk.S)).toEqual(['T#r1', 'T#r2', 'T#r3']);
-    expect(deletes[0]).toMatchObject({
-      ConditionExpression: '#uri = :uri AND #version = :version',
-      ExpressionAttributeNames: { '#uri': 'sourceUri', '#version': 'sourceVersion' },
-      ExpressionAttributeValues: { ':uri': { S: 's3://ingest-test/incoming/a.csv' }, ':version': { S: 'v1' } },
-    });
-  });
+  it(
+    "deletes exactly this file's records, each only if the " + 'stored item still comes from this file version',
+    async () => {
+      const result = await handler(state, context);
+      expect(result).toEqual({
+        fileId: 'a-csv-0123456789abcdef',
+        deleted: 3,
+        kept: 0,
+        missingChunks: 0,
+        quarantineKey: 'quarantine/incoming/a.csv',
+        errorName: 'UnprocessedItemsError',
+      });
+      const deletes = ddb.commandCalls(DeleteItemCommand).map((c) => c.args[0].input);
+      expect(deletes.map((d) => d.Key!.sk.S)).toEqual(['T#r1', 'T#r2', 'T#r3']);
+      expect(deletes[0]).toMatchObject({
+        ConditionExpression: '#uri = :uri AND #version = :version',
+        ExpressionAttributeNames: { '#uri': 'sourceUri', '#version': 'sourceVersion' },
+        ExpressionAttributeValues: { ':uri': { S: 's3://ingest-test/incoming/a.csv' }, ':version': { S: 'v1' } },
+      });
+    },
+  );
 
   it('keeps a record that another file has since written (ConditionalCheckFailed is fine)', async () => {
-    ddb
-      .on(DeleteItemCommand, { Key: { pk: { S: 'REC#AAPL#2024-03-01T14:30:00.000Z' }, sk: { S: 'T#r2' } } })
-      .rejects(
-        Object.assign(new Error('condition'), {
-          name: 'ConditionalCheckFailedException',
-          $metadata: { httpStatusCode: 400 },
-        }),
-      );
+    ddb.on(DeleteItemCommand, { Key: { pk: { S: 'REC#AAPL#2024-03-01T14:30:00.000Z' }, sk: { S: 'T#r2' } } }).rejects(
+      Object.assign(new Error('condition'), {
+        name: 'ConditionalCheckFailedException',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
     await expect(handler(state, context)).resolves.toMatchObject({ deleted: 2, kept: 1 });
   });
 

@@ -72,7 +72,7 @@ describe('notify-file', () => {
       TopicArn: process.env.NOTIFICATIONS_TOPIC_ARN,
       Subject: 'File COMPLETED: incoming/a.csv',
     });
-    expect(JSON.parse(publish.Message!).summary).toBe(
+    expect((JSON.parse(publish.Message!) as { summary: string }).summary).toBe(
       '1500 accepted, 2 rejected (INVALID_PRICE=1, MISSING_FIELD=1), 1499 stored',
     );
     const entry = eb.commandCalls(PutEventsCommand)[0].args[0].input.Entries![0];

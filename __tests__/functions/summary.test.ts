@@ -81,7 +81,9 @@ describe('summary function', () => {
       },
     });
     expect(ddb.commandCalls(QueryCommand)).toHaveLength(2); // paginated
-    const message = JSON.parse(sns.commandCalls(PublishCommand)[0].args[0].input.Message!);
+    const message = JSON.parse(sns.commandCalls(PublishCommand)[0].args[0].input.Message!) as {
+      summaries: FiveMinuteSummary[];
+    };
     expect(message.summaries.map((s: FiveMinuteSummary) => [s.symbol, s.close, s.minutes])).toEqual([
       ['AAPL', '11', 2],
       ['MSFT', '9.5', 1],
@@ -117,7 +119,7 @@ describe('summary function', () => {
     const parts = notificationParts(summaries, window);
     expect(parts.length).toBeGreaterThan(1);
     for (const part of parts) expect(Buffer.byteLength(part)).toBeLessThan(200 * 1024);
-    expect(parts.flatMap((p) => JSON.parse(p).summaries)).toHaveLength(2000);
+    expect(parts.flatMap((p) => (JSON.parse(p) as { summaries: FiveMinuteSummary[] }).summaries)).toHaveLength(2000);
     expect(JSON.parse(parts[1])).toMatchObject({ part: 2, parts: parts.length });
   });
 });

@@ -40,50 +40,53 @@ beforeEach(() => {
 afterAll(() => delete process.env.CHUNK_SIZE);
 
 describe('validate-file', () => {
-  it('streams the object, stages accepted records in chunks, writes the rejects report and returns the counts', async () => {
-    s3.on(GetObjectCommand).resolves({ Body: s3Body(csv, 7), ContentLength: csv.length });
-    const output = await handler(input, context);
-    expect(output).toEqual({
-      fileId,
-      sourceUri: 's3://ingest-test/incoming/2024/trades.csv',
-      format: 'csv',
-      accepted: 3,
-      rejected: 2,
-      reasons: { INVALID_PRICE: 1, INVALID_TIMESTAMP: 1 },
-      rejectsKey: 'rejected/2024/trades.csv.jsonl',
-      chunks: [
-        { key: `staged/${fileId}/00000.ndjson`, records: 2 },
-        { key: `staged/${fileId}/00001.ndjson`, records: 1 },
-      ],
-    });
-    expect(s3.commandCalls(GetObjectCommand)[0].args[0].input).toEqual({
-      Bucket: 'ingest-test',
-      Key: 'incoming/2024/trades.csv',
-      VersionId: 'v1',
-    });
-    const staged = puts().filter((p) => p.Key!.startsWith('staged/'));
-    const records = staged.flatMap((p) =>
-      (p.Body as string)
-        .trim()
-        .split('\n')
-        .map((l) => assertMarketRecord(JSON.parse(l))),
-    );
-    expect(records.map((r) => [r.symbol, r.source.line, r.source.versionId, r.originRegion])).toEqual([
-      ['AAPL', 2, 'v1', 'us-east-1'],
-      ['AAPL', 4, 'v1', 'us-east-1'],
-      ['MSFT', 6, 'v1', 'us-east-1'],
-    ]);
-    const report = puts().find((p) => p.Key === 'rejected/2024/trades.csv.jsonl')!;
-    expect(
-      (report.Body as string)
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l)),
-    ).toEqual([
-      { line: 3, reason: 'INVALID_PRICE', message: expect.any(String) },
-      { line: 5, reason: 'INVALID_TIMESTAMP', message: expect.any(String) },
-    ]);
-  });
+  it(
+    'streams the object, stages accepted records in chunks, ' + 'writes the rejects report and returns the counts',
+    async () => {
+      s3.on(GetObjectCommand).resolves({ Body: s3Body(csv, 7), ContentLength: csv.length });
+      const output = await handler(input, context);
+      expect(output).toEqual({
+        fileId,
+        sourceUri: 's3://ingest-test/incoming/2024/trades.csv',
+        format: 'csv',
+        accepted: 3,
+        rejected: 2,
+        reasons: { INVALID_PRICE: 1, INVALID_TIMESTAMP: 1 },
+        rejectsKey: 'rejected/2024/trades.csv.jsonl',
+        chunks: [
+          { key: `staged/${fileId}/00000.ndjson`, records: 2 },
+          { key: `staged/${fileId}/00001.ndjson`, records: 1 },
+        ],
+      });
+      expect(s3.commandCalls(GetObjectCommand)[0].args[0].input).toEqual({
+        Bucket: 'ingest-test',
+        Key: 'incoming/2024/trades.csv',
+        VersionId: 'v1',
+      });
+      const staged = puts().filter((p) => p.Key!.startsWith('staged/'));
+      const records = staged.flatMap((p) =>
+        (p.Body as string)
+          .trim()
+          .split('\n')
+          .map((l) => assertMarketRecord(JSON.parse(l))),
+      );
+      expect(records.map((r) => [r.symbol, r.source.line, r.source.versionId, r.originRegion])).toEqual([
+        ['AAPL', 2, 'v1', 'us-east-1'],
+        ['AAPL', 4, 'v1', 'us-east-1'],
+        ['MSFT', 6, 'v1', 'us-east-1'],
+      ]);
+      const report = puts().find((p) => p.Key === 'rejected/2024/trades.csv.jsonl')!;
+      expect(
+        (report.Body as string)
+          .trim()
+          .split('\n')
+          .map((l): unknown => JSON.parse(l)),
+      ).toEqual([
+        { line: 3, reason: 'INVALID_PRICE', message: expect.any(String) },
+        { line: 5, reason: 'INVALID_TIMESTAMP', message: expect.any(String) },
+      ]);
+    },
+  );
 
   it('records the run as PROCESSING in the status index first', async () => {
     s3.on(GetObjectCommand).resolves({ Body: s3Body(csv) });

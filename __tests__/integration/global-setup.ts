@@ -16,6 +16,7 @@ export default async function globalSetup(): Promise<void> {
     const detail = error instanceof EmulatorStartError ? error.message : String(error);
     throw new Error(
       `The integration suite needs the local AWS emulator (moto server), which could not be started:\n${detail}`,
+      { cause: error },
     );
   }
   (globalThis as Record<string, unknown>)[EMULATOR_HANDLE_KEY] = handle;

@@ -34,7 +34,7 @@ describe('AslInterpreter', () => {
         End: { Type: 'Succeed' },
       },
     };
-    const invoke: TaskInvoker = async (resource, input) => ({ from: resource, saw: input });
+    const invoke: TaskInvoker = (resource, input) => Promise.resolve({ from: resource, saw: input });
     const result = await new AslInterpreter(definition, { invoke }).execute({ x: 1 }, identity);
     expect(result.status).toBe('SUCCEEDED');
     expect(result.output).toEqual({ x: 1, a: { from: 'fn:a', saw: { x: 1 } }, status: 'DONE' });
@@ -60,9 +60,9 @@ describe('AslInterpreter', () => {
         Recover: { Type: 'Fail', Error: 'Recovered' },
       },
     };
-    const invoke: TaskInvoker = async () => {
+    const invoke: TaskInvoker = () => {
       calls++;
-      throw named('Throttled', 'slow down');
+      return Promise.reject(named('Throttled', 'slow down'));
     };
     const result = await new AslInterpreter(definition, { invoke }).execute({}, identity);
     expect(calls).toBe(3);
@@ -88,9 +88,9 @@ describe('AslInterpreter', () => {
       },
     };
     const result = await new AslInterpreter(definition, {
-      invoke: async () => {
+      invoke: () => {
         calls++;
-        throw named('FileNotFoundError');
+        return Promise.reject(named('FileNotFoundError'));
       },
     }).execute({}, identity);
     expect(calls).toBe(1);
@@ -180,10 +180,9 @@ describe('AslInterpreter', () => {
       },
     };
     const result = await new AslInterpreter(definition, {
-      invoke: async (_r, input) => {
+      invoke: (_r, input) => {
         started.push(input as number);
-        if (input === 2) throw named('StoreFailed');
-        return input;
+        return input === 2 ? Promise.reject(named('StoreFailed')) : Promise.resolve(input);
       },
     }).execute([1, 2, 3, 4], identity);
     expect(result).toMatchObject({ status: 'FAILED', error: 'StoreFailed' });
@@ -211,7 +210,7 @@ describe('AslInterpreter', () => {
         Caught: { Type: 'Succeed' },
       },
     });
-    const invoke: TaskInvoker = async (resource) => resource;
+    const invoke: TaskInvoker = (resource) => Promise.resolve(resource);
     const ok = await new AslInterpreter(parallel(false), { invoke }).execute({}, identity);
     expect(ok.output).toEqual({ results: ['fn:a', 'fn:b'] });
     expect(entered(ok.trace)).toEqual(expect.arrayContaining(['P', 'P/0:A', 'P/1:B', 'Done']));
@@ -247,14 +246,17 @@ describe('AslInterpreter', () => {
         P: { Type: 'Pass', Parameters: { 'input.$': '$$.Execution.Input', 'name.$': '$$.Execution.Name' }, End: true },
       },
     };
-    const result = await new AslInterpreter(definition, { invoke: async () => undefined }).execute({ k: 1 }, identity);
+    const result = await new AslInterpreter(definition, { invoke: () => Promise.resolve(undefined) }).execute(
+      { k: 1 },
+      identity,
+    );
     expect(result.output).toEqual({ input: { k: 1 }, name: 'run-1' });
   });
 
   it('reports an unsupported state type as States.Runtime rather than skipping it', async () => {
     const result = await new AslInterpreter(
       { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 1, End: true } } },
-      { invoke: async () => undefined },
+      { invoke: () => Promise.resolve(undefined) },
     ).execute({}, identity);
     expect(result).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
   });

@@ -61,7 +61,10 @@ function failurePath(graph: Graph, from: string): string[] {
 }
 
 function recordingInvoker(calls: string[], failOn?: string): TaskInvoker {
-  return async (resource, payload) => {
+  // Settles like an async invoker: a throw in the executor becomes a rejection.
+  return (resource, payload) => new Promise((resolve) => resolve(answer(resource, payload)));
+
+  function answer(resource: string, payload: unknown): unknown {
     calls.push(resource);
     if (resource === failOn) {
       const error = new Error('boom');
@@ -72,7 +75,7 @@ function recordingInvoker(calls: string[], failOn?: string): TaskInvoker {
     if (resource === arns.storeChunk) return { stored: (payload as { chunk: { records: number } }).chunk.records };
     if (resource === arns.archive) return { archiveBucket: 'a', originalKey: 'o', lineageKey: 'l' };
     return { ok: true };
-  };
+  }
 }
 
 const topLevel = (trace: readonly { type: string; state: string }[]): string[] =>

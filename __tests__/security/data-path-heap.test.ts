@@ -22,8 +22,10 @@ describe('bounded memory', () => {
     for (let i = 0, size = 0; size < 1 << 20; i++, size += rows[rows.length - 1].length + 1) {
       rows.push(
         i % 3 === 0
-          ? `MSFT,2025-01-02T14:${String(i % 60).padStart(2, '0')}:00.${String(i % 1000).padStart(3, '0')}Z,quote,,,410.10,410.12,3,4,XNAS,`
-          : `AAPL,2025-01-02T14:${String(i % 60).padStart(2, '0')}:00.${String(i % 1000).padStart(3, '0')}Z,trade,187.25,${1 + (i % 500)},,,,,XNAS,`,
+          ? `MSFT,2025-01-02T14:${String(i % 60).padStart(2, '0')}:00.${String(i % 1000).padStart(3, '0')}Z,` +
+              `quote,,,410.10,410.12,3,4,XNAS,`
+          : `AAPL,2025-01-02T14:${String(i % 60).padStart(2, '0')}:00.${String(i % 1000).padStart(3, '0')}Z,` +
+              `trade,187.25,${1 + (i % 500)},,,,,XNAS,`,
       );
     }
     const chunk = new TextEncoder().encode(`${rows.join('\n')}\n`);

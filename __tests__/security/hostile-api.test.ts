@@ -8,7 +8,6 @@ import { gzipSync } from 'node:zlib';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../functions/api-ingest';
 import { apiEvent, lambdaContext, TEST_MAX_BODY_BYTES, type RequestOptions } from './support/api-events';
@@ -165,7 +164,9 @@ const CASES: readonly ApiCase[] = [
   {
     name: 'deeply nested value inside a record, next to a valid one',
     request: {
-      body: `[{"symbol":${'['.repeat(20_000)}${']'.repeat(20_000)},"timestamp":"${recent}","price":"1","size":1},${body(valid())}]`,
+      body:
+        `[{"symbol":${'['.repeat(20_000)}${']'.repeat(20_000)},"timestamp":"${recent}","price":"1","size":1},` +
+        `${body(valid())}]`,
     },
     status: 202,
     rejects: [[0, 'MALFORMED']],
@@ -174,7 +175,10 @@ const CASES: readonly ApiCase[] = [
   {
     name: '__proto__ keys (prototype pollution)',
     request: {
-      body: `[{"__proto__":{"polluted":"yes","symbol":"EVIL"},"symbol":"MSFT","timestamp":"${recent}","price":"1","size":1,"tradeId":"P1"},${body(valid())}]`,
+      body:
+        `[{"__proto__":{"polluted":"yes","symbol":"EVIL"},` +
+        `"symbol":"MSFT","timestamp":"${recent}","price":"1","size":1,"tradeId":"P1"},` +
+        `${body(valid())}]`,
     },
     status: 202,
     rejects: [],
@@ -183,7 +187,10 @@ const CASES: readonly ApiCase[] = [
   {
     name: 'constructor.prototype keys',
     request: {
-      body: `{"records":[{"constructor":{"prototype":{"polluted":"yes"}},"symbol":"MSFT","timestamp":"${recent}","price":"1","size":1,"tradeId":"P2"}],"__proto__":{"records":[]}}`,
+      body:
+        `{"records":[{"constructor":{"prototype":{"polluted":"yes"}},` +
+        `"symbol":"MSFT","timestamp":"${recent}","price":"1","size":1,"tradeId":"P2"}],` +
+        `"__proto__":{"records":[]}}`,
     },
     status: 202,
     rejects: [],
@@ -327,7 +334,11 @@ const CASES: readonly ApiCase[] = [
   {
     name: 'huge numbers',
     request: {
-      body: `[{"symbol":"AAPL","timestamp":"${recent}","price":1e400,"size":1},{"symbol":"AAPL","timestamp":"${recent}","price":"1${'0'.repeat(400)}","size":1},{"symbol":"AAPL","timestamp":"${recent}","price":"1","size":1e21},${body(valid())}]`,
+      body:
+        `[{"symbol":"AAPL","timestamp":"${recent}","price":1e400,"size":1},` +
+        `{"symbol":"AAPL","timestamp":"${recent}","price":"1${'0'.repeat(400)}","size":1},` +
+        `{"symbol":"AAPL","timestamp":"${recent}","price":"1","size":1e21},` +
+        `${body(valid())}]`,
     },
     status: 202,
     rejects: [
@@ -340,7 +351,12 @@ const CASES: readonly ApiCase[] = [
   {
     name: 'negative zero, NaN and Infinity',
     request: {
-      body: `[{"symbol":"AAPL","timestamp":"${recent}","price":-0,"size":1},{"symbol":"AAPL","timestamp":"${recent}","price":"1","size":-0},{"symbol":"AAPL","timestamp":"${recent}","price":"NaN","size":1},{"symbol":"AAPL","timestamp":"${recent}","price":"-Infinity","size":1},${body(valid())}]`,
+      body:
+        `[{"symbol":"AAPL","timestamp":"${recent}","price":-0,"size":1},` +
+        `{"symbol":"AAPL","timestamp":"${recent}","price":"1","size":-0},` +
+        `{"symbol":"AAPL","timestamp":"${recent}","price":"NaN","size":1},` +
+        `{"symbol":"AAPL","timestamp":"${recent}","price":"-Infinity","size":1},` +
+        `${body(valid())}]`,
     },
     status: 202,
     rejects: [
@@ -444,12 +460,10 @@ beforeEach(() => {
   eventBridge.reset();
   s3.reset();
   sfn.reset();
-  eventBridge
-    .on(PutEventsCommand)
-    .callsFake((input: { Entries: PutEventsRequestEntry[] }) => ({
-      FailedEntryCount: 0,
-      Entries: input.Entries.map((_, i) => ({ EventId: `e${i}` })),
-    }));
+  eventBridge.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => ({
+    FailedEntryCount: 0,
+    Entries: input.Entries.map((_, i) => ({ EventId: `e${i}` })),
+  }));
   s3.on(HeadObjectCommand).resolves({ VersionId: 'v1', ContentLength: 10 });
   sfn
     .on(StartExecutionCommand)
@@ -464,7 +478,7 @@ describe('API ingest under hostile input', () => {
 
   it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const protoKeys = Object.getOwnPropertyNames(Object.prototype).sort();
-    const response = (await handler(apiEvent(c.request), lambdaContext));
+    const response = await handler(apiEvent(c.request), lambdaContext);
 
     // Never a crash or a 5xx; always a JSON answer that does not echo the payload back.
     expect(response.statusCode).toBe(c.status);

@@ -133,7 +133,7 @@ function streamInsert(item: Record<string, unknown>): DynamoDBRecord {
 function s3Body(text: string): never {
   const bytes = Buffer.from(text);
   return Object.assign(Readable.from([bytes.subarray(0, 50), bytes.subarray(50)]), {
-    transformToString: async () => text,
+    transformToString: () => Promise.resolve(text),
   }) as never;
 }
 
@@ -174,12 +174,10 @@ const SCENARIOS: ReadonlyArray<readonly [string, () => Promise<unknown>, boolean
   [
     'api-ingest when the bus refuses the records',
     () => {
-      eventBridge
-        .on(PutEventsCommand)
-        .callsFake((input: { Entries: PutEventsRequestEntry[] }) => ({
-          FailedEntryCount: input.Entries.length,
-          Entries: input.Entries.map(() => ({ ErrorCode: 'InternalFailure', ErrorMessage: 'try again' })),
-        }));
+      eventBridge.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => ({
+        FailedEntryCount: input.Entries.length,
+        Entries: input.Entries.map(() => ({ ErrorCode: 'InternalFailure', ErrorMessage: 'try again' })),
+      }));
       return apiIngest(apiEvent({ body: JSON.stringify([tradeRecord]) }), lambdaContext);
     },
   ],
@@ -190,14 +188,12 @@ const SCENARIOS: ReadonlyArray<readonly [string, () => Promise<unknown>, boolean
   [
     'processor when DynamoDB keeps failing',
     () => {
-      ddb
-        .on(BatchWriteItemCommand)
-        .rejects(
-          Object.assign(new Error('Throughput exceeds the current capacity'), {
-            name: 'ProvisionedThroughputExceededException',
-            $metadata: {},
-          }),
-        );
+      ddb.on(BatchWriteItemCommand).rejects(
+        Object.assign(new Error('Throughput exceeds the current capacity'), {
+          name: 'ProvisionedThroughputExceededException',
+          $metadata: {},
+        }),
+      );
       return processor(
         { Records: [sqsMessage('m1', tradeRecord), sqsMessage('m2', { ...tradeRecord, price: 'not-a-price' })] },
         lambdaContext,
@@ -232,10 +228,7 @@ const SCENARIOS: ReadonlyArray<readonly [string, () => Promise<unknown>, boolean
       );
     },
   ],
-  [
-    'bars recomputing a minute',
-    () => bars({ Records: [streamInsert(recordItem(tradeRecord))] }, lambdaContext),
-  ],
+  ['bars recomputing a minute', () => bars({ Records: [streamInsert(recordItem(tradeRecord))] }, lambdaContext)],
   [
     'bars when the bar write fails',
     () => {

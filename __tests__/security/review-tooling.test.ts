@@ -61,7 +61,8 @@ const STACK: TerraformJson = {
     aws_iam_policy: {
       Extra: {
         policy:
-          '${jsonencode({"Version" = "2012-10-17", "Statement" = [{"Effect" = "Allow", "Action" = ["sqs:SendMessage"], "Resource" = [aws_sqs_queue.Dlq.arn]}]})}',
+          '${jsonencode({"Version" = "2012-10-17", "Statement" = [' +
+          '{"Effect" = "Allow", "Action" = ["sqs:SendMessage"], "Resource" = [aws_sqs_queue.Dlq.arn]}]})}',
       },
     },
     aws_iam_role_policy_attachment: {
@@ -213,7 +214,8 @@ describe('permission matrix', () => {
     expect(privilegeViolations(rows).map((v) => `${v.rule} ${v.row.sid ?? ''} ${v.detail}`)).toEqual([
       'wildcard-action TooMuch allows "s3:*"',
       'wildcard-resource TooMuch allows "s3:*" on "*" although it supports resource scoping',
-      'managed-policy  (managed policy arn:aws:iam::aws:policy/AdministratorAccess): content not reviewable from the stack',
+      'managed-policy  (managed policy arn:aws:iam::aws:policy/AdministratorAccess): ' +
+        'content not reviewable from the stack',
       'public-principal Public allows s3:GetObject to any principal without a condition',
     ]);
   });

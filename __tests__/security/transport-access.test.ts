@@ -5,7 +5,7 @@
  * throttling, access logs and the body-size limit wired; no secrets in function environments.
  */
 import { loadConfig, readCdktfContext } from '../../config';
-import { API_ROUTES, ENV, type FunctionName } from '../../contract';
+import { API_ROUTES, ENV } from '../../contract';
 import { FUNCTION_ENVIRONMENT } from '../../stacks/function-permissions';
 import { deployedFunctions } from '../../security/function-wiring';
 import { parsePolicyDocument, type PolicyStatement } from '../../security/policy-document';
@@ -222,35 +222,37 @@ describe('transport and access in the synthesized stacks', () => {
     }
   });
 
-  it('puts no secrets or payload data in function environments: only the contract variables each function reads', () => {
-    const common = new Set([
-      ENV.pipelineRegion,
-      'POWERTOOLS_SERVICE_NAME',
-      'POWERTOOLS_METRICS_NAMESPACE',
-      'NODE_OPTIONS',
-    ]);
-    const suspiciousName = /secret|passw|token|credential|private|api_?key|access_?key|auth/i;
-    const suspiciousValue =
-      /AKIA[0-9A-Z]{16}|ASIA[0-9A-Z]{16}|-----BEGIN|password=|^[A-Za-z0-9+/]{40,}={0,2}$|^eyJ[A-Za-z0-9_-]+\./;
-    for (const s of regional()) {
-      for (const fn of deployedFunctions(s.stack.json)) {
-        const env = ((fn.body.environment as { variables?: Record<string, string> } | undefined)?.variables ??
-          {});
-        const expected = [...common, ...FUNCTION_ENVIRONMENT[fn.name].map((k) => ENV[k])].sort();
-        expect({ function: `${s.stack.name} ${fn.name}`, variables: Object.keys(env).sort() }).toEqual({
-          function: `${s.stack.name} ${fn.name}`,
-          variables: expected,
-        });
-        for (const [name, value] of Object.entries(env)) {
-          expect(`${fn.name} ${name}`).not.toMatch(suspiciousName);
-          expect(`${name}=${value}`).not.toMatch(suspiciousValue);
-          expect(value.length).toBeLessThan(512);
+  it(
+    'puts no secrets or payload data in function environments: ' + 'only the contract variables each function reads',
+    () => {
+      const common = new Set([
+        ENV.pipelineRegion,
+        'POWERTOOLS_SERVICE_NAME',
+        'POWERTOOLS_METRICS_NAMESPACE',
+        'NODE_OPTIONS',
+      ]);
+      const suspiciousName = /secret|passw|token|credential|private|api_?key|access_?key|auth/i;
+      const suspiciousValue =
+        /AKIA[0-9A-Z]{16}|ASIA[0-9A-Z]{16}|-----BEGIN|password=|^[A-Za-z0-9+/]{40,}={0,2}$|^eyJ[A-Za-z0-9_-]+\./;
+      for (const s of regional()) {
+        for (const fn of deployedFunctions(s.stack.json)) {
+          const env = (fn.body.environment as { variables?: Record<string, string> } | undefined)?.variables ?? {};
+          const expected = [...common, ...FUNCTION_ENVIRONMENT[fn.name].map((k) => ENV[k])].sort();
+          expect({ function: `${s.stack.name} ${fn.name}`, variables: Object.keys(env).sort() }).toEqual({
+            function: `${s.stack.name} ${fn.name}`,
+            variables: expected,
+          });
+          for (const [name, value] of Object.entries(env)) {
+            expect(`${fn.name} ${name}`).not.toMatch(suspiciousName);
+            expect(`${name}=${value}`).not.toMatch(suspiciousValue);
+            expect(value.length).toBeLessThan(512);
+          }
+          // Environment variables are encrypted with the customer data key, not only the AWS-managed one.
+          expect(fn.body.kms_key_arn).toEqual(expect.stringMatching(/^\$\{/));
         }
-        // Environment variables are encrypted with the customer data key, not only the AWS-managed one.
-        expect(fn.body.kms_key_arn).toEqual(expect.stringMatching(/^\$\{/));
       }
-    }
-  });
+    },
+  );
 
   it('keeps every stack free of hard-coded credentials, account ids and machine paths', () => {
     for (const { stack } of scanned) {

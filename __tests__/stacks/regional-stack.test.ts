@@ -57,23 +57,27 @@ const rolePolicyOf = (json: TerraformJson, name: string): ReturnType<typeof pars
 };
 
 describe('RegionalStack', () => {
-  it('keeps primary state in the state bucket and DR state in the DR-region bucket, each with its own key and locking', () => {
-    expect(primary.terraform?.backend?.s3).toEqual({
-      bucket: 'market-data-terraform-state',
-      region: 'us-east-1',
-      key: 'dev/regional-us-east-1.tfstate',
-      encrypt: true,
-      use_lockfile: true,
-    });
-    expect(dr.terraform?.backend?.s3).toEqual({
-      bucket: 'market-data-terraform-state-us-west-2',
-      region: 'us-west-2',
-      key: 'dev/regional-us-west-2.tfstate',
-      encrypt: true,
-      use_lockfile: true,
-    });
-    expect(() => regionalStateLocation(config, 'eu-west-1')).toThrow(/neither primaryRegion/);
-  });
+  it(
+    'keeps primary state in the state bucket and DR state in the ' +
+      'DR-region bucket, each with its own key and locking',
+    () => {
+      expect(primary.terraform?.backend?.s3).toEqual({
+        bucket: 'market-data-terraform-state',
+        region: 'us-east-1',
+        key: 'dev/regional-us-east-1.tfstate',
+        encrypt: true,
+        use_lockfile: true,
+      });
+      expect(dr.terraform?.backend?.s3).toEqual({
+        bucket: 'market-data-terraform-state-us-west-2',
+        region: 'us-west-2',
+        key: 'dev/regional-us-west-2.tfstate',
+        encrypt: true,
+        use_lockfile: true,
+      });
+      expect(() => regionalStateLocation(config, 'eu-west-1')).toThrow(/neither primaryRegion/);
+    },
+  );
 
   it('DR stack never reads primary state', () => {
     for (const json of [primary, dr]) {
@@ -220,7 +224,7 @@ describe('RegionalStack', () => {
       [dr, 'us-west-2'],
     ] as const) {
       const mapping = resourcesOf(json, 'aws_lambda_event_source_mapping').find((m) => m.starting_position);
-      const patterns = (mapping?.filter_criteria as { filter: { pattern: string }[] }).filter.map((f) =>
+      const patterns = (mapping?.filter_criteria as { filter: { pattern: string }[] }).filter.map((f): unknown =>
         JSON.parse(f.pattern),
       );
       expect(patterns).toEqual(streamFilterPatterns(region));
@@ -228,14 +232,18 @@ describe('RegionalStack', () => {
     }
   });
 
-  it('lets the processing queue drive at most the processor’s reserved concurrency, in batches with partial failures', () => {
-    const mapping = resourcesOf(primary, 'aws_lambda_event_source_mapping').find((m) => !m.starting_position);
-    expect(mapping).toMatchObject({
-      batch_size: 10,
-      function_response_types: ['ReportBatchItemFailures'],
-      scaling_config: { maximum_concurrency: config.functions.processor.reservedConcurrency },
-    });
-  });
+  it(
+    'lets the processing queue drive at most the processor’s reserved ' +
+      'concurrency, in batches with partial failures',
+    () => {
+      const mapping = resourcesOf(primary, 'aws_lambda_event_source_mapping').find((m) => !m.starting_position);
+      expect(mapping).toMatchObject({
+        batch_size: 10,
+        function_response_types: ['ReportBatchItemFailures'],
+        scaling_config: { maximum_concurrency: config.functions.processor.reservedConcurrency },
+      });
+    },
+  );
 
   it('outputs what operators need', () => {
     for (const json of [primary, dr]) {

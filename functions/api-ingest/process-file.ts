@@ -32,7 +32,7 @@ export function ingestKeyOf(fileName: unknown): string {
     throw badRequest('InvalidFileName', 'fileName must be a non-empty string');
   if (Buffer.byteLength(fileName) > FILE_NAME_MAX_BYTES)
     throw badRequest('InvalidFileName', `fileName must be at most ${FILE_NAME_MAX_BYTES} bytes`);
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point: they are refused
   if (/[\u0000-\u001f\u007f]/.test(fileName))
     throw badRequest('InvalidFileName', 'fileName must not contain control characters');
   if (fileName.startsWith('/') || fileName.includes('\\'))
@@ -52,7 +52,8 @@ export function processingTypeOf(value: unknown): ProcessingType {
     return value as ProcessingType;
   throw badRequest(
     'InvalidProcessingType',
-    `processingType must be one of ${PROCESSING_TYPES.join(', ')}; got ${value === undefined ? 'nothing' : JSON.stringify(value)}`,
+    `processingType must be one of ${PROCESSING_TYPES.join(', ')}; ` +
+      `got ${value === undefined ? 'nothing' : JSON.stringify(value)}`,
   );
 }
 

@@ -45,7 +45,7 @@ export function recordOfMessage(message: SQSRecord): MarketRecord {
   if (!envelope || typeof envelope !== 'object')
     throw new MalformedMessageError(message.messageId, 'body is not an object');
   // The rule delivers the whole event; a rule with InputPath `$.detail` would deliver the record itself.
-  const detail = 'detail' in envelope ? (envelope).detail : envelope;
+  const detail = 'detail' in envelope ? envelope.detail : envelope;
   try {
     return assertMarketRecord(detail);
   } catch (error) {
@@ -92,9 +92,9 @@ export const handler = instrumented(async (event: SQSEvent, context: Context): P
   // Pass 2: Powertools builds the partial batch response from per-message outcomes.
   return processPartialResponse(
     event,
-    async (message: SQSRecord) => {
+    (message: SQSRecord): Promise<void> => {
       const problem = problems.get(message.messageId);
-      if (problem) throw problem;
+      return problem ? Promise.reject(problem) : Promise.resolve();
     },
     batchProcessor,
     { context, throwOnFullBatchFailure: false },

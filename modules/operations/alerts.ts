@@ -102,7 +102,8 @@ export class Alerts extends Construct {
     });
     this.alarm(
       `${fn.name}-duration`,
-      `${fn.functionName} p99 duration above ${Math.round(this.durationRatio * 100)}% of its ${fn.timeoutSeconds}s timeout`,
+      `${fn.functionName} p99 duration above ${Math.round(this.durationRatio * 100)}% ` +
+        `of its ${fn.timeoutSeconds}s timeout`,
       { namespace: 'AWS/Lambda', metricName: 'Duration', dimensions, extendedStatistic: 'p99' },
       Math.round(fn.timeoutSeconds * 1000 * this.durationRatio),
     );

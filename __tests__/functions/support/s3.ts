@@ -6,7 +6,7 @@ export function s3Body(text: string, chunkBytes = 64 * 1024): never {
   const bytes = Buffer.from(text, 'utf8');
   const chunks: Buffer[] = [];
   for (let i = 0; i < bytes.length; i += chunkBytes) chunks.push(bytes.subarray(i, i + chunkBytes));
-  return Object.assign(Readable.from(chunks), { transformToString: async () => text }) as never;
+  return Object.assign(Readable.from(chunks), { transformToString: () => Promise.resolve(text) }) as never;
 }
 
 /** The error S3 returns for a missing key. */

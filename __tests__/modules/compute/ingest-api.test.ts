@@ -11,13 +11,14 @@ import { API_ROUTES, ENV } from '../../../contract';
 import { ACCESS_LOG_FIELDS, IngestApi, integrationTimeoutMs, routeArnPath } from '../../../modules/compute/ingest-api';
 import type { FunctionHandle } from '../../../modules/compute/function-handle';
 
-type Resources = Record<string, Record<string, Record<string, any>>>;
+type Resources = Record<string, Record<string, Record<string, unknown>>>;
 
 interface Synthesized {
   json: string;
   resources: Resources;
   outputs: Record<string, { value: string }>;
-  handler: FunctionHandle & { setEnvironment: jest.Mock };
+  /** `setEnvironment` a mock property (not a method), so the tests can read it unbound. */
+  handler: Omit<FunctionHandle, 'setEnvironment'> & { setEnvironment: jest.Mock };
   stageName: string;
 }
 
@@ -47,15 +48,15 @@ function synth(config: PipelineConfig = loadConfig('dev', {}, {}), kmsKeyArn?: s
     new TerraformOutput(scope, 'url', { value: api.url });
     new TerraformOutput(scope, 'access_logs', { value: api.accessLogGroupName });
   });
-  const parsed = JSON.parse(json);
+  const parsed = JSON.parse(json) as { resource: Resources; output: Synthesized['outputs'] };
   return { json, resources: parsed.resource, outputs: parsed.output, handler, stageName };
 }
 
-function all(s: Synthesized, type: string): Record<string, any>[] {
+function all(s: Synthesized, type: string): Record<string, unknown>[] {
   return Object.values(s.resources[type] ?? {});
 }
 
-function only(s: Synthesized, type: string): Record<string, any> {
+function only(s: Synthesized, type: string): Record<string, unknown> {
   const found = all(s, type);
   expect(found).toHaveLength(1);
   return found[0];
@@ -134,7 +135,7 @@ describe('IngestApi', () => {
   it('deploys the stage only once the routes exist', () => {
     const stage = only(iam, Apigatewayv2Stage.tfResourceType);
     expect(stage.depends_on).toHaveLength(Object.keys(API_ROUTES).length);
-    for (const dep of stage.depends_on) expect(dep).toMatch(/^aws_apigatewayv2_route\./);
+    for (const dep of stage.depends_on as string[]) expect(dep).toMatch(/^aws_apigatewayv2_route\./);
   });
 
   it('access logs are JSON and kept for the configured retention', () => {
@@ -142,9 +143,12 @@ describe('IngestApi', () => {
     const group = only(short, CloudwatchLogGroup.tfResourceType);
     expect(group).toMatchObject({ name: '/aws/apigateway/market-data-api-dev/prod', retention_in_days: 30 });
     expect(group).not.toHaveProperty('kms_key_id');
-    const settings = only(short, Apigatewayv2Stage.tfResourceType).access_log_settings;
+    const settings = only(short, Apigatewayv2Stage.tfResourceType).access_log_settings as {
+      destination_arn: string;
+      format: string;
+    };
     expect(settings.destination_arn).toMatch(/^\$\{aws_cloudwatch_log_group\.\w+\.arn\}$/);
-    const format = JSON.parse(settings.format);
+    const format = JSON.parse(settings.format) as Record<string, string>;
     expect(format).toEqual(ACCESS_LOG_FIELDS);
     for (const field of [
       'requestId',
@@ -199,7 +203,9 @@ describe('IngestApi', () => {
       });
     }
     expect(
-      permissions.map((p) => p.source_arn.replace(/^\$\{aws_apigatewayv2_api\.\w+\.execution_arn\}/, '<api>')).sort(),
+      permissions
+        .map((p) => (p.source_arn as string).replace(/^\$\{aws_apigatewayv2_api\.\w+\.execution_arn\}/, '<api>'))
+        .sort(),
     ).toEqual(['<api>/prod/POST/files', '<api>/prod/POST/ingest']);
   });
 

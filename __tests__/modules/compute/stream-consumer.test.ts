@@ -14,7 +14,7 @@ describe('StreamConsumer', () => {
   const mapping = onlyResource(synthJson(stack), 'aws_lambda_event_source_mapping');
 
   it('stream mapping keeps only own-region records', () => {
-    const filters = (mapping.filter_criteria as { filter: { pattern: string }[] }).filter.map((f) =>
+    const filters = (mapping.filter_criteria as { filter: { pattern: string }[] }).filter.map((f): unknown =>
       JSON.parse(f.pattern),
     );
     expect(filters).toEqual(streamFilterPatterns('us-west-2'));

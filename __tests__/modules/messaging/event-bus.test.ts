@@ -65,11 +65,8 @@ describe('EventBus', () => {
   });
 
   it('writes processed-pipeline events to an audit log group EventBridge may write to', () => {
-    expect(JSON.parse(rule('audit-processed-events').event_pattern as string)['detail-type']).toEqual([
-      DETAIL_TYPES.fileProcessed,
-      DETAIL_TYPES.barUpdated,
-      DETAIL_TYPES.summary,
-    ]);
+    const pattern = JSON.parse(rule('audit-processed-events').event_pattern as string) as Record<string, unknown>;
+    expect(pattern['detail-type']).toEqual([DETAIL_TYPES.fileProcessed, DETAIL_TYPES.barUpdated, DETAIL_TYPES.summary]);
     const group = onlyResource(json, 'aws_cloudwatch_log_group');
     expect(group).toMatchObject({
       name: '/aws/events/market-data-processed-events-dev',

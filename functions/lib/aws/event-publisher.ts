@@ -47,7 +47,8 @@ export class EventPublishError extends Error {
     readonly errorCode: string,
   ) {
     super(
-      `${failedCount} event(s) not accepted by EventBridge after retries (last error ${errorCode}); ${published} published`,
+      `${failedCount} event(s) not accepted by EventBridge after retries ` +
+        `(last error ${errorCode}); ${published} published`,
     );
     this.name = 'EventPublishError';
   }

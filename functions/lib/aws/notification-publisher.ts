@@ -20,7 +20,6 @@ export interface Notification {
 
 /** SNS subjects: printable ASCII, no line breaks, at most 100 characters. */
 export function sanitizeSubject(subject: string): string {
-   
   const ascii = subject
     .replace(/\s+/g, ' ')
     .replace(/[^\x20-\x7E]/g, '?')

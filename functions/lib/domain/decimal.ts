@@ -52,11 +52,10 @@ function toScaled(text: string): Scaled | undefined {
     negative = c0 === 45;
     i = 1;
   }
-  let intDigits = '';
   let fracDigits = '';
   const intStart = i;
   while (i < len && isDigit(text.charCodeAt(i))) i++;
-  intDigits = text.slice(intStart, i);
+  const intDigits = text.slice(intStart, i);
   if (i < len && text.charCodeAt(i) === 46 /* . */) {
     const fracStart = ++i;
     while (i < len && isDigit(text.charCodeAt(i))) i++;
@@ -250,7 +249,7 @@ function scanUnsigned(src: string, start: number, end: number, out: ScannedPrice
   const intStart = i;
   // Digits are accumulated while scanning; `units` is only used when they fit (≤ 15 digits).
   let units = 0;
-  let d = 0;
+  let d: number;
   while (i < end && (d = src.charCodeAt(i) - 48) >= 0 && d <= 9) {
     units = units * 10 + d;
     i++;

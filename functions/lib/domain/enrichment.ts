@@ -36,7 +36,7 @@ const CACHE_SLOTS = 4096; // power of two: a day and a half of distinct minutes 
  * time order, so nearly every row hits; a miss costs one date formatting and session lookup.
  */
 export class MinuteCache {
-  private readonly entries: (MinuteInfo | undefined)[] = new Array(CACHE_SLOTS).fill(undefined);
+  private readonly entries = new Array<MinuteInfo | undefined>(CACHE_SLOTS).fill(undefined);
 
   /** Minute info of `epochMs`. */
   get(epochMs: number): MinuteInfo {

@@ -9,8 +9,9 @@
  * - CSV and NDJSON files: `f-<sha256(uri + content tag) first 16 hex>-<line>`; the hash is
  *   computed once per file. The content tag is the object's ETag (falling back to its version id),
  *   so the same bytes uploaded again as a new version get the same ids and add no items, while a
- *   changed file under the same key gets new ids (its rows never overwrite another version's). JSON files (arrays, `{"records"}`): `f-<hash>-e<element>`, the 0-based
- *   position of the value, since one line may hold many records.
+ *   changed file under the same key gets new ids (its rows never overwrite another version's).
+ *   JSON files (arrays, `{"records"}`): `f-<hash>-e<element>`, the 0-based position of the
+ *   value, since one line may hold many records.
  * - API requests: `a-<sha256(request id) first 16 hex>-<index>`.
  *
  * Ids stay within 80 characters (symbols are at most 12).

@@ -284,7 +284,8 @@ export class CsvReader extends LineChunkReader {
       if (slot < 0) continue;
       const previous = owner.get(slot);
       if (previous !== undefined) {
-        this.headerProblem ??= `columns ${JSON.stringify(previous)} and ${JSON.stringify(cells[c])} both map to ${FIELDS[slot]}`;
+        const columns = `${JSON.stringify(previous)} and ${JSON.stringify(cells[c])}`;
+        this.headerProblem ??= `columns ${columns} both map to ${FIELDS[slot]}`;
         continue;
       }
       owner.set(slot, cells[c]);

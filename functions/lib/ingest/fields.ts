@@ -53,7 +53,7 @@ export const FIELD_ALIASES: Readonly<Record<FieldName, readonly string[]>> = {
 };
 
 // A null-prototype object, so a key like `__proto__` or `constructor` can never resolve.
-const ALIAS_TO_SLOT: Record<string, number> = Object.create(null);
+const ALIAS_TO_SLOT = Object.create(null) as Record<string, number>;
 for (const name of FIELDS) for (const alias of FIELD_ALIASES[name]) ALIAS_TO_SLOT[alias] = Field[name];
 
 /** Lower-cases `name` and drops `_`, `-`, spaces and tabs. */

@@ -51,7 +51,10 @@ function skipWs(s: string, i: number, end: number): number {
   return i;
 }
 
-/** Index of the quote closing the JSON string whose content starts at `i`, honouring escapes; -1 if none before `end`. */
+/**
+ * Index of the quote closing the JSON string whose content starts at `i`, honouring escapes; -1 if
+ * none before `end`.
+ */
 function closingQuote(s: string, i: number, end: number): number {
   for (; i < end; i++) {
     const c = s.charCodeAt(i);

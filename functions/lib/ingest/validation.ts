@@ -93,6 +93,15 @@ export enum SlotKind {
 }
 
 /**
+ * A `Uint8Array` whose elements are {@link SlotKind}s. Typed arrays only ever read back numbers,
+ * and every element is written from a `SlotKind`, so this view is exact; it lets the slot kinds be
+ * compared with `SlotKind` members directly.
+ */
+interface SlotKinds extends Uint8Array<ArrayBuffer> {
+  [index: number]: SlotKind;
+}
+
+/**
  * The contract fields of one row as spans of source text (no copies). One instance is reused
  * for every row of a reader.
  */
@@ -100,7 +109,7 @@ export class RowSlots {
   readonly src: string[] = new Array<string>(FIELD_SLOTS).fill('');
   readonly start = new Int32Array(FIELD_SLOTS);
   readonly end = new Int32Array(FIELD_SLOTS);
-  readonly kind = new Uint8Array(FIELD_SLOTS);
+  readonly kind = new Uint8Array(FIELD_SLOTS) as SlotKinds;
   /** Set by a reader when the row cannot be read; the row becomes a MALFORMED reject. */
   malformed: string | undefined = undefined;
   /** Some slot holds an object or array. */
@@ -178,7 +187,7 @@ export function previewValue(src: string, start: number, end: number): string {
   return JSON.stringify(text);
 }
 
-function kindName(kind: number): string {
+function kindName(kind: SlotKind): string {
   return kind === SlotKind.Boolean ? 'a boolean' : kind === SlotKind.Nested ? 'an object or array' : 'a number';
 }
 
@@ -425,7 +434,8 @@ export class RecordNormaliser {
           'INVALID_SYMBOL',
           kind[F_SYMBOL] !== SlotKind.Text
             ? `symbol must be text, got ${kindName(kind[F_SYMBOL])}`
-            : `symbol ${previewValue(symSrc, symStart, symEnd)} must be a letter followed by up to 11 letters, digits, '.' or '-'`,
+            : `symbol ${previewValue(symSrc, symStart, symEnd)} ` +
+                `must be a letter followed by up to 11 letters, digits, '.' or '-'`,
         );
       }
       symbol = lower ? symSrc.slice(symStart, symEnd).toUpperCase() : this.symbols.add(symSrc, symStart, symEnd);
@@ -465,7 +475,8 @@ export class RecordNormaliser {
           sink,
           line,
           'MALFORMED',
-          `exchange ${previewValue(src[F_EXCHANGE], start[F_EXCHANGE], end[F_EXCHANGE])} must be 1-16 letters, digits, '.', '_' or '-'`,
+          `exchange ${previewValue(src[F_EXCHANGE], start[F_EXCHANGE], end[F_EXCHANGE])} ` +
+            `must be 1-16 letters, digits, '.', '_' or '-'`,
         );
       }
     }

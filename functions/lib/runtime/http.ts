@@ -86,7 +86,8 @@ export function parseJson(text: string, what = 'The request body'): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    // V8's message names the offending token (and quotes a short excerpt); capped so a huge body cannot bloat the answer.
+    // V8's message names the offending token (and quotes a short excerpt); capped so a huge body
+    // cannot bloat the answer.
     const reason = (error as Error).message;
     throw badRequest(
       'InvalidJson',

@@ -132,7 +132,8 @@ export function fileWorkflowDefinition(
 
   return {
     Comment:
-      'Market-data file: validate, then store chunks in parallel with archiving, then notify; compensate and notify on any failure.',
+      'Market-data file: validate, then store chunks in parallel with archiving, then notify; ' +
+      'compensate and notify on any failure.',
     StartAt: WORKFLOW_STEPS.validate,
     States: {
       [WORKFLOW_STEPS.validate]: {

@@ -45,7 +45,10 @@ export const INGEST_API_STAGE = 'prod';
 /** API Gateway's upper bound on an HTTP API integration timeout. */
 export const MAX_INTEGRATION_TIMEOUT_MS = 30_000;
 
-/** An HTTP API with authorised `POST /ingest` and `POST /files` routes, a throttled `prod` stage and JSON access logs. */
+/**
+ * An HTTP API with authorised `POST /ingest` and `POST /files` routes, a throttled `prod` stage
+ * and JSON access logs.
+ */
 export class IngestApi extends Construct {
   /** API id. */
   readonly apiId: string;
@@ -57,7 +60,10 @@ export class IngestApi extends Construct {
   readonly stageName: string = INGEST_API_STAGE;
   /** Log group receiving the access logs. */
   readonly accessLogGroupName: string;
-  /** Execution ARN (`arn:aws:execute-api:<region>:<account>:<id>`), the prefix of IAM resource ARNs for callers' policies. */
+  /**
+   * Execution ARN (`arn:aws:execute-api:<region>:<account>:<id>`), the prefix of IAM resource
+   * ARNs for callers' policies.
+   */
   readonly executionArn: string;
 
   constructor(scope: Construct, id: string, props: IngestApiProps) {
@@ -172,7 +178,8 @@ export function integrationTimeoutMs(functionTimeoutSeconds: number): number {
     throw new ConfigError(
       'functions.api-ingest.timeoutSeconds',
       functionTimeoutSeconds,
-      `an integer from 1 to ${maxSeconds} (HTTP API integrations time out after ${MAX_INTEGRATION_TIMEOUT_MS / 1000} s)`,
+      `an integer from 1 to ${maxSeconds} ` +
+        `(HTTP API integrations time out after ${MAX_INTEGRATION_TIMEOUT_MS / 1000} s)`,
       'IngestApi',
     );
   }

@@ -25,8 +25,8 @@ async function withClients<T>(
     let clients: ClientModules | undefined;
     jest.isolateModules(() => {
       clients = {
-        dynamoClient: (require('../../../../functions/lib/aws/clients/dynamodb') as ClientModules).dynamoClient,
-        s3Client: (require('../../../../functions/lib/aws/clients/s3') as ClientModules).s3Client,
+        dynamoClient: jest.requireActual<ClientModules>('../../../../functions/lib/aws/clients/dynamodb').dynamoClient,
+        s3Client: jest.requireActual<ClientModules>('../../../../functions/lib/aws/clients/s3').s3Client,
       };
     });
     return await use(clients!);
@@ -40,10 +40,10 @@ async function requestUrl(client: DynamoDBClient): Promise<string> {
   const stop = new Error('stopped before sending');
   let url = '';
   client.middlewareStack.add(
-    () => async (args) => {
+    () => (args) => {
       const request = args.request as { protocol: string; hostname: string; port?: number };
       url = `${request.protocol}//${request.hostname}${request.port ? `:${request.port}` : ''}`;
-      throw stop;
+      return Promise.reject(stop);
     },
     { step: 'finalizeRequest', name: 'captureUrl', priority: 'low' },
   );
@@ -73,14 +73,17 @@ describe('SDK clients', () => {
     expect(await style({ AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:5000' })).toBe(true);
   });
 
-  it('leaves the endpoint to the SDK: AWS_ENDPOINT_URL redirects requests, otherwise the regional endpoint', async () => {
-    await expect(
-      withClients({ ...NO_ENDPOINT, AWS_ENDPOINT_URL: 'http://127.0.0.1:5000' }, ({ dynamoClient }) =>
-        requestUrl(dynamoClient()),
-      ),
-    ).resolves.toBe('http://127.0.0.1:5000');
-    await expect(withClients(NO_ENDPOINT, ({ dynamoClient }) => requestUrl(dynamoClient()))).resolves.toBe(
-      'https://dynamodb.us-east-1.amazonaws.com',
-    );
-  });
+  it(
+    'leaves the endpoint to the SDK: AWS_ENDPOINT_URL redirects ' + 'requests, otherwise the regional endpoint',
+    async () => {
+      await expect(
+        withClients({ ...NO_ENDPOINT, AWS_ENDPOINT_URL: 'http://127.0.0.1:5000' }, ({ dynamoClient }) =>
+          requestUrl(dynamoClient()),
+        ),
+      ).resolves.toBe('http://127.0.0.1:5000');
+      await expect(withClients(NO_ENDPOINT, ({ dynamoClient }) => requestUrl(dynamoClient()))).resolves.toBe(
+        'https://dynamodb.us-east-1.amazonaws.com',
+      );
+    },
+  );
 });

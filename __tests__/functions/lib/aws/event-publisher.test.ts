@@ -10,7 +10,7 @@ import {
 } from '../../../../functions/lib/aws/event-publisher';
 
 const eb = mockClient(EventBridgeClient);
-const opts = { busName: 'bus', sleep: async () => undefined };
+const opts = { busName: 'bus', sleep: () => Promise.resolve() };
 const ok = (n: number) => ({
   FailedEntryCount: 0,
   Entries: Array.from({ length: n }, (_, i) => ({ EventId: `e${i}` })),

@@ -23,7 +23,7 @@ describe('publishNotification', () => {
       publishNotification(
         'arn:topic',
         { subject: 'S', message: 'M', attributes: { status: 'FAILED' } },
-        { sleep: async () => undefined },
+        { sleep: () => Promise.resolve() },
       ),
     ).resolves.toBe('m1');
     expect(sns.commandCalls(PublishCommand)[1].args[0].input).toEqual({

@@ -12,12 +12,18 @@ describe('retry', () => {
     const sleeps: number[] = [];
     let calls = 0;
     const result = await withRetry(
-      async () => {
+      () => {
         calls++;
-        if (calls < 3) throw Object.assign(new Error('slow down'), { name: 'ThrottlingException' });
-        return 'ok';
+        if (calls < 3) return Promise.reject(Object.assign(new Error('slow down'), { name: 'ThrottlingException' }));
+        return Promise.resolve('ok');
       },
-      { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 },
+      {
+        sleep: (ms) => {
+          sleeps.push(ms);
+          return Promise.resolve();
+        },
+        random: () => 0.5,
+      },
     );
     expect(result).toBe('ok');
     expect(calls).toBe(3);
@@ -27,11 +33,11 @@ describe('retry', () => {
   it('gives up after maxAttempts with the last error', async () => {
     let calls = 0;
     const op = withRetry(
-      async () => {
+      () => {
         calls++;
-        throw Object.assign(new Error('busy'), { name: 'ProvisionedThroughputExceededException' });
+        return Promise.reject(Object.assign(new Error('busy'), { name: 'ProvisionedThroughputExceededException' }));
       },
-      { maxAttempts: 4, sleep: async () => undefined },
+      { maxAttempts: 4, sleep: () => Promise.resolve() },
     );
     await expect(op).rejects.toThrow('busy');
     expect(calls).toBe(4);
@@ -41,11 +47,13 @@ describe('retry', () => {
     let calls = 0;
     await expect(
       withRetry(
-        async () => {
+        () => {
           calls++;
-          throw Object.assign(new Error('bad'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } });
+          return Promise.reject(
+            Object.assign(new Error('bad'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } }),
+          );
         },
-        { sleep: async () => undefined },
+        { sleep: () => Promise.resolve() },
       ),
     ).rejects.toThrow('bad');
     expect(calls).toBe(1);

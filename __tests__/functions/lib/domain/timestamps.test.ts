@@ -88,7 +88,8 @@ describe('calendar arithmetic', () => {
       const ymd = civilFromDays(days);
       expect(daysFromCivil(Math.floor(ymd / 10000), Math.floor(ymd / 100) % 100, ymd % 100)).toBe(days);
       expect(new Date(days * 86400000).toISOString().slice(0, 10)).toBe(
-        `${Math.floor(ymd / 10000)}-${String(Math.floor(ymd / 100) % 100).padStart(2, '0')}-${String(ymd % 100).padStart(2, '0')}`,
+        `${Math.floor(ymd / 10000)}-${String(Math.floor(ymd / 100) % 100).padStart(2, '0')}-` +
+          `${String(ymd % 100).padStart(2, '0')}`,
       );
     }
   });

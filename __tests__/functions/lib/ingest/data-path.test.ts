@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import {
   detectFormat,
   processStream,
@@ -95,10 +96,11 @@ describe('stored timestamps', () => {
 
 describe('processStream', () => {
   it('yields the same records as processText', async () => {
-    async function* chunks() {
+    function* slices() {
       const bytes = new TextEncoder().encode(CSV);
       for (let i = 0; i < bytes.length; i += 7) yield bytes.subarray(i, i + 7);
     }
+    const chunks = (): AsyncIterable<Uint8Array> => Readable.from(slices());
     const collected: ValidationResult = { records: [], rejects: [] };
     for await (const part of processStream(chunks(), OPTS)) {
       expect(part.records.length + part.rejects.length).toBeGreaterThan(0);
@@ -142,7 +144,8 @@ describe('validateObjects (HTTP API)', () => {
     const body = JSON.parse(
       `[{"symbol":"aapl","timestamp":"${TS}","price":"12345.6789","size":1000000},` +
         `{"__proto__":{"polluted":1},"symbol":"MSFT","ts":"${TS}","bid":"1","ask":"0.5","bidSize":1,"askSize":1},` +
-        `"nope",{"symbol":"X","timestamp":"${TS}","price":[1],"size":1},{"symbol":"Y","timestamp":"${TS}","price":1e21,"size":1}]`,
+        `"nope",{"symbol":"X","timestamp":"${TS}","price":[1],"size":1},` +
+        `{"symbol":"Y","timestamp":"${TS}","price":1e21,"size":1}]`,
     ) as unknown[];
     const { records, rejects } = validateObjects(body, api);
     expect(records).toHaveLength(1);

@@ -1,8 +1,8 @@
+import { Readable } from 'node:stream';
 import { peekStream } from '../../../../functions/lib/ingest/stream-peek';
 
-async function* chunks(...parts: string[]): AsyncGenerator<Uint8Array> {
-  for (const part of parts) yield Buffer.from(part);
-}
+/** A stream delivering each part as one chunk (as an S3 body stream does). */
+const chunks = (...parts: string[]): AsyncIterable<Uint8Array> => Readable.from(parts.map((part) => Buffer.from(part)));
 async function collect(stream: AsyncIterable<Uint8Array>): Promise<string> {
   const out: Buffer[] = [];
   for await (const chunk of stream) out.push(Buffer.from(chunk));

@@ -8,9 +8,9 @@ describe('instrumented', () => {
   it('returns the handler result and flushes the metrics it stored', async () => {
     const publish = jest.spyOn(metrics, 'publishStoredMetrics').mockReturnValue(metrics);
     jest.spyOn(metrics, 'hasStoredMetrics').mockReturnValue(true);
-    const wrapped = instrumented(async (event: { n: number }) => {
+    const wrapped = instrumented((event: { n: number }) => {
       count(METRIC.recordsStored, event.n);
-      return event.n * 2;
+      return Promise.resolve(event.n * 2);
     });
     await expect(wrapped({ n: 2 }, context)).resolves.toBe(4);
     expect(publish).toHaveBeenCalledTimes(1);
@@ -32,7 +32,7 @@ describe('instrumented', () => {
     jest.spyOn(tracer, 'annotateColdStart').mockImplementation(() => undefined);
     jest.spyOn(tracer, 'addServiceNameAnnotation').mockImplementation(() => undefined);
     const addError = jest.spyOn(tracer, 'addErrorAsMetadata').mockImplementation(() => undefined);
-    await expect(instrumented(async () => 'ok')({}, context)).resolves.toBe('ok');
+    await expect(instrumented(() => Promise.resolve('ok'))({}, context)).resolves.toBe('ok');
     await expect(instrumented(async () => Promise.reject(new Error('x')))({}, context)).rejects.toThrow('x');
     expect(capture.mock.calls[0][0]).toMatch(/^## /);
     expect(close).toHaveBeenCalledTimes(2);

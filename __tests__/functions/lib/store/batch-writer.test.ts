@@ -9,7 +9,7 @@ import {
 } from '../../../../functions/lib/store/batch-writer';
 
 const ddb = mockClient(DynamoDBClient);
-const noSleep = { sleep: async () => undefined };
+const noSleep = { sleep: () => Promise.resolve() };
 const put = (i: number, value = 'x'): WriteRequest => ({
   PutRequest: { Item: { pk: { S: `REC#A#${i}` }, sk: { S: 'T#1' }, v: { S: value } } },
 });
@@ -38,7 +38,13 @@ describe('batch writer', () => {
       .resolvesOnce({ UnprocessedItems: { t: [requests[2]] } })
       .resolves({ UnprocessedItems: {} });
     const sleeps: number[] = [];
-    const written = await writeAll('t', requests, { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 });
+    const written = await writeAll('t', requests, {
+      sleep: (ms) => {
+        sleeps.push(ms);
+        return Promise.resolve();
+      },
+      random: () => 0.5,
+    });
     expect(written).toBe(3);
     expect(sentBatches().map((b) => b.length)).toEqual([3, 2, 1]);
     expect(sleeps).toEqual([25, 50]);
@@ -71,7 +77,7 @@ describe('batch writer', () => {
     expect(ddb.commandCalls(BatchWriteItemCommand)).toHaveLength(1);
   });
 
-  it('sends one request per key (the last one wins), since DynamoDB rejects duplicate keys in a batch', async () => {
+  it('sends one request per key (the last one wins), since DynamoDB rejects duplicate keys in a batch', () => {
     const deduped = dedupeWriteRequests([put(1, 'a'), put(2), put(1, 'b')]);
     expect(deduped).toHaveLength(2);
     expect(deduped.map((r) => r.PutRequest!.Item!.v.S)).toEqual(['x', 'b']);

@@ -25,7 +25,7 @@ describe('ChunkStager', () => {
       body
         .trim()
         .split('\n')
-        .map((l) => JSON.parse(l).recordId),
+        .map((l) => (JSON.parse(l) as { recordId: string }).recordId),
     ).toEqual(['c', 'd']);
   });
 

@@ -278,7 +278,7 @@ describe('fileWorkflowDefinition', () => {
   });
 
   it('is plain JSON data (survives a round trip unchanged)', () => {
-    const roundTrip: AslDefinition = JSON.parse(JSON.stringify(asl));
+    const roundTrip = JSON.parse(JSON.stringify(asl)) as AslDefinition;
     expect(roundTrip).toEqual(asl);
   });
 

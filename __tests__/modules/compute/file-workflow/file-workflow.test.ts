@@ -52,7 +52,7 @@ function synth(config: PipelineConfig = loadConfig('dev', {}, {}), kmsKeyArn?: s
     new TerraformOutput(scope, 'name', { value: workflow.stateMachineName });
     new TerraformOutput(scope, 'log_group', { value: workflow.logGroupName });
   });
-  return { json, parsed: JSON.parse(json) };
+  return { json, parsed: JSON.parse(json) as Synthesized['parsed'] };
 }
 
 function only<T>(parsed: Synthesized['parsed'], type: string): T {
@@ -63,7 +63,7 @@ function only<T>(parsed: Synthesized['parsed'], type: string): T {
 
 /** The definition exactly as Terraform will receive it (interpolations left as text). */
 function definitionOf(s: Synthesized): AslDefinition {
-  return JSON.parse(only<{ definition: string }>(s.parsed, SfnStateMachine.tfResourceType).definition);
+  return JSON.parse(only<{ definition: string }>(s.parsed, SfnStateMachine.tfResourceType).definition) as AslDefinition;
 }
 
 const dev = synth();
@@ -193,7 +193,7 @@ describe('FileWorkflow', () => {
   it('lets only Step Functions of this account and state machine assume the role', () => {
     const role = only<{ name: string; assume_role_policy: string }>(dev.parsed, IamRole.tfResourceType);
     expect(role.name).toBe('market-data-file-workflow-dev-us-east-1');
-    const trust = JSON.parse(role.assume_role_policy);
+    const trust = JSON.parse(role.assume_role_policy) as { Statement: unknown[] };
     expect(trust.Statement).toEqual([
       expect.objectContaining({
         Principal: { Service: 'states.amazonaws.com' },
@@ -232,7 +232,9 @@ describe('FileWorkflow', () => {
       }),
     });
     expect(kms.json).toHaveResourceWithProperties(CloudwatchLogGroup, { kms_key_id: key });
-    const policy = JSON.parse(only<{ policy: string }>(kms.parsed, IamRolePolicy.tfResourceType).policy);
+    const policy = JSON.parse(only<{ policy: string }>(kms.parsed, IamRolePolicy.tfResourceType).policy) as {
+      Statement: unknown[];
+    };
     expect(policy.Statement).toContainEqual(
       expect.objectContaining({
         Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
