@@ -1,5 +1,5 @@
 export * from './types';
 export * from './errors';
-export * from './defaults';
+export * from './schema';
 export * from './load';
 export * from './naming';

@@ -2,7 +2,7 @@
  * The checkov gate as one call: scan every synthesized stack of every environment in one
  * checkov run, apply the checked-in skip list, and return the verdict.
  */
-import { ENVIRONMENTS } from '../config/defaults';
+import { ENVIRONMENTS } from '../config/schema';
 import { runCheckov, type CheckovResult, type RunCheckovOptions } from './checkov';
 import { applySkipList, loadSkipList, SKIP_LIST_PATH, type GateVerdict } from './skip-list';
 import type { SynthesizedStack } from './terraform-json';

@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
+  CONFIG_SCHEMA,
+  configurationTable,
   ConfigError,
   ConfigErrors,
   DEFAULT_FUNCTION_SETTINGS,
@@ -154,5 +158,40 @@ describe('invalid configuration names the key, the value, its source and what is
     expect(() => selectedEnvironments({ PIPELINE_ENV: 'staging' })).toThrow(
       /PIPELINE_ENV = "staging" \(from environment\); allowed: dev \| prod/,
     );
+  });
+});
+
+describe('unknown names fail synth with the closest known one', () => {
+  it('names a misspelled PIPELINE_* variable and suggests the variable it resembles', () => {
+    const error = errorFor('PIPELINE_S3_ENCRYPTON', {}, { PIPELINE_S3_ENCRYPTON: 'kms' });
+    expect(error.source).toBe('environment');
+    expect(error.allowed).toMatch(/did you mean PIPELINE_S3_ENCRYPTION\?/);
+  });
+
+  it('suggests the closest key for a misspelled cdktf.json key', () => {
+    expect(errorFor('s3Encrypton', { environments: { dev: { s3Encrypton: 'kms' } } }).allowed).toMatch(
+      /did you mean s3Encryption\?/,
+    );
+  });
+
+  it('leaves the handlers own PIPELINE_ variables and PIPELINE_ENV alone', () => {
+    expect(() => loadConfig('dev', {}, { PIPELINE_REGION: 'us-east-1', PIPELINE_ENV: 'dev' })).not.toThrow();
+  });
+});
+
+describe('one source per default', () => {
+  it('the README configuration table is the one rendered from CONFIG_SCHEMA', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    expect(readme).toContain(configurationTable());
+  });
+
+  it('every default in the schema is a valid value of its own key', () => {
+    const config = loadConfig('dev', {}, {});
+    for (const [key, spec] of Object.entries(CONFIG_SCHEMA)) {
+      const value = (config as unknown as Record<string, unknown>)[key];
+      if (value === undefined || (Array.isArray(value) && value.length === 0)) continue;
+      const raw = typeof value === 'object' ? JSON.stringify(value) : String(value);
+      expect({ key, parsed: spec.parse(raw, config) }).toEqual({ key, parsed: value });
+    }
   });
 });
