@@ -110,6 +110,8 @@ function placeholderFunction(name: FunctionName, config: PipelineConfig): Functi
     arn: `arn:aws:lambda:local:000000000000:function:${functionName(config, name)}`,
     invokeArn: `local:${name}`,
     roleName: `${functionName(config, name)}-role`,
+    timeoutSeconds: config.functions[name].timeoutSeconds,
+    reservedConcurrency: config.functions[name].reservedConcurrency,
     allow: () => undefined,
     setEnvironment: () => undefined,
   };

@@ -93,12 +93,6 @@ export class RegionalStack extends TerraformStack {
       : undefined;
 
     // --- Queues -----------------------------------------------------------------------------------
-    const processingQueue = new ProcessingQueue(this, 'ProcessingQueue', {
-      queueName: processingQueueName(config),
-      deadLetterQueueName: processingDlqName(config),
-      consumerTimeoutSeconds: config.functions.processor.timeoutSeconds,
-      kmsKeyArn: keyArn,
-    });
     const barsFailures = new FailureQueue(this, 'BarsFailureQueue', {
       queueName: resourceName(config, 'bars-failures'),
       kmsKeyArn: keyArn,
@@ -126,6 +120,12 @@ export class RegionalStack extends TerraformStack {
       });
     }
     this.functions = functions;
+    const processingQueue = new ProcessingQueue(this, 'ProcessingQueue', {
+      queueName: processingQueueName(config),
+      deadLetterQueueName: processingDlqName(config),
+      consumerTimeoutSeconds: functions.processor.timeoutSeconds,
+      kmsKeyArn: keyArn,
+    });
 
     // --- Storage ------------------------------------------------------------------------------------
     const accessLogs = new AccessLogBucket(this, 'AccessLogBucket', {
@@ -160,11 +160,6 @@ export class RegionalStack extends TerraformStack {
     new QueueConsumer(this, 'ProcessorMapping', {
       queueArn: processingQueue.queueArn,
       consumer: functions.processor,
-      // Never let the queue drive more than the processor may run (when it has a reservation).
-      maximumConcurrency:
-        config.functions.processor.reservedConcurrency >= 2
-          ? config.functions.processor.reservedConcurrency
-          : undefined,
     });
     new StreamConsumer(this, 'BarsMapping', {
       region,

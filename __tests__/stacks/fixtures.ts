@@ -117,7 +117,11 @@ export class FakeFunction implements FunctionHandle {
   readonly grants: { sid: string; actions: string[]; resources: string[] }[] = [];
   readonly environment: Record<string, string> = {};
 
-  constructor(readonly name: string) {
+  constructor(
+    readonly name: string,
+    readonly timeoutSeconds = 60,
+    readonly reservedConcurrency = -1,
+  ) {
     this.functionName = `fn-${name}`;
     this.arn = `arn:aws:lambda:us-east-1:test-account:function:fn-${name}`;
     this.invokeArn = `arn:aws:apigateway:us-east-1:lambda:path/functions/${this.arn}/invocations`;

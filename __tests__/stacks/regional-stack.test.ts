@@ -198,6 +198,10 @@ describe('RegionalStack', () => {
     expect(
       (lambda(dr, 'api-ingest').environment as { variables: Record<string, string> }).variables.MAX_BODY_BYTES,
     ).toBe(String(config.apiMaxBodyBytes));
+    const small = buildEnvironment({ apiMaxBodyBytes: 65536 }).primary;
+    expect(
+      (lambda(small, 'api-ingest').environment as { variables: Record<string, string> }).variables.MAX_BODY_BYTES,
+    ).toBe('65536');
   });
 
   it('gives the asynchronously invoked functions an on-failure queue', () => {

@@ -13,6 +13,10 @@ export interface FunctionHandle {
   readonly invokeArn: string;
   /** Name of the function's own role. */
   readonly roleName: string;
+  /** Timeout in seconds (task timeouts, queue visibility and integration timeouts derive from it). */
+  readonly timeoutSeconds: number;
+  /** Reserved concurrency (0 disables the function; -1 means unreserved). */
+  readonly reservedConcurrency: number;
   /** Grants the function's role `actions` on `resources` (no wildcards in actions). */
   allow(sid: string, actions: string[], resources: string[]): void;
   /** Sets an environment variable on the function. */

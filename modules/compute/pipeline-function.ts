@@ -24,7 +24,8 @@ export interface FunctionVpcPlacement {
 
 /** Props of {@link PipelineFunction}. */
 export interface PipelineFunctionProps {
-  readonly config: PipelineConfig;
+  /** Naming, the metrics namespace (`project`), log retention and the function's default sizing. */
+  readonly config: Pick<PipelineConfig, 'namePrefix' | 'env' | 'project' | 'logRetentionDays' | 'functions'>;
   /** Region this copy runs in; set as `PIPELINE_REGION` and part of the role name. */
   readonly region: string;
   /** Logical name (one of FUNCTION_NAMES); also the handler folder. */
@@ -59,8 +60,8 @@ export class PipelineFunction extends Construct implements FunctionHandle {
   readonly roleArn: string;
   /** Name of the function's log group (`/aws/lambda/<functionName>`). */
   readonly logGroupName: string;
-  /** Timeout in seconds (queue visibility and alarms derive from it). */
   readonly timeoutSeconds: number;
+  readonly reservedConcurrency: number;
   /** The role's policy; read by tests and the security review. */
   readonly policy: PolicyDocument;
   private readonly environment: Record<string, string>;
@@ -72,6 +73,7 @@ export class PipelineFunction extends Construct implements FunctionHandle {
     this.name = name;
     this.functionName = functionName(config, name);
     this.timeoutSeconds = settings.timeoutSeconds;
+    this.reservedConcurrency = settings.reservedConcurrency;
     this.policy = new PolicyDocument(`function ${name}`);
     this.environment = {
       [ENV.pipelineRegion]: region,

@@ -15,7 +15,11 @@ export interface QueueConsumerProps {
   readonly batchSize?: number;
   /** Seconds to wait for a fuller batch. Default 5. */
   readonly maximumBatchingWindowSeconds?: number;
-  /** Concurrent invocations the mapping may drive (2-1000); keep ≤ the function's reserved concurrency. Default 10. */
+  /**
+   * Concurrent invocations the mapping may drive (2-1000). Default: the consumer's reserved
+   * concurrency when it has one of at least 2 (the queue never drives more than the function may
+   * run), else 10.
+   */
   readonly maximumConcurrency?: number;
 }
 
@@ -35,8 +39,14 @@ export class QueueConsumer extends Construct {
       batchSize: props.batchSize ?? PROCESSOR_BATCH_SIZE,
       maximumBatchingWindowInSeconds: props.maximumBatchingWindowSeconds ?? 5,
       functionResponseTypes: ['ReportBatchItemFailures'],
-      scalingConfig: { maximumConcurrency: Math.max(2, props.maximumConcurrency ?? 10) },
+      scalingConfig: {
+        maximumConcurrency: Math.max(2, props.maximumConcurrency ?? defaultConcurrency(props.consumer)),
+      },
     });
     this.mappingUuid = mapping.uuid;
   }
+}
+
+function defaultConcurrency(consumer: FunctionHandle): number {
+  return consumer.reservedConcurrency >= 2 ? Math.min(1000, consumer.reservedConcurrency) : 10;
 }

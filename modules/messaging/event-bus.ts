@@ -22,7 +22,7 @@ import type { FunctionHandle } from '../compute/function-handle';
 
 /** Props of {@link EventBus}. */
 export interface EventBusProps {
-  readonly config: PipelineConfig;
+  readonly config: Pick<PipelineConfig, 'namePrefix' | 'env' | 'logRetentionDays' | 'activeRegion'>;
   readonly region: string;
   /** Destination of routed market records. */
   readonly processingQueue: ProcessingQueue;

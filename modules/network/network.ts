@@ -27,7 +27,7 @@ export const INTERFACE_ENDPOINT_SERVICES = ['sqs', 'sns', 'events', 'states', 'l
 
 /** Props of {@link Network}. */
 export interface NetworkProps {
-  readonly config: PipelineConfig;
+  readonly config: Pick<PipelineConfig, 'namePrefix' | 'env' | 'logRetentionDays' | 'vpc' | 'vpcCidr'>;
   readonly region: string;
   /**
    * Availability-zone letters of the isolated subnets, one subnet each (at least two). Named

@@ -13,7 +13,7 @@ import { PolicyDocument, denyInsecureTransport } from '../iam/policy-document';
 
 /** Props of {@link Alerts}. */
 export interface AlertsProps {
-  readonly config: PipelineConfig;
+  readonly config: Pick<PipelineConfig, 'namePrefix' | 'env' | 'alertEmail'>;
   /** Account id: CloudWatch may publish alarms only on behalf of this account. */
   readonly accountId: string;
   /** KMS key of both topics (its policy lets CloudWatch use it). */
@@ -42,7 +42,7 @@ export class Alerts extends Construct {
   readonly notificationsTopicArn: string;
   /** Names of every alarm created so far (tests and the dashboard read them). */
   readonly alarmNames: string[] = [];
-  private readonly config: PipelineConfig;
+  private readonly config: Pick<PipelineConfig, 'namePrefix' | 'env' | 'alertEmail'>;
   private readonly durationRatio: number;
 
   constructor(scope: Construct, id: string, props: AlertsProps) {

@@ -4,11 +4,11 @@
  */
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
 import { Construct } from 'constructs';
-import { resourceName, type PipelineConfig } from '../../config';
+import { resourceName, type NamingConfig } from '../../config';
 
 /** Props of {@link Dashboard}. */
 export interface DashboardProps {
-  readonly config: PipelineConfig;
+  readonly config: NamingConfig;
   readonly region: string;
   /** Deployed Lambda function names. */
   readonly functionNames: string[];

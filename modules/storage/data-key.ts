@@ -15,7 +15,7 @@ import { PolicyDocument } from '../iam/policy-document';
 
 /** Props of {@link DataKey}. */
 export interface DataKeyProps {
-  readonly config: PipelineConfig;
+  readonly config: Pick<PipelineConfig, 'namePrefix' | 'env' | 'project'>;
   /** Region of the key (its provider must be for this region). */
   readonly region: string;
   /** Provider of `region`. Default: the stack's default provider. */

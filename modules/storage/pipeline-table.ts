@@ -6,12 +6,12 @@
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Construct } from 'constructs';
-import { tableName, type PipelineConfig } from '../../config';
+import { tableName, type NamingConfig } from '../../config';
 import { TABLE } from '../../contract';
 
 /** Props of {@link PipelineTable}. */
 export interface PipelineTableProps {
-  readonly config: PipelineConfig;
+  readonly config: NamingConfig;
   /** KMS key of the primary-region table. */
   readonly kmsKeyArn: string;
   /** Replica region and its key. */

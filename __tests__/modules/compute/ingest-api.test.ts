@@ -7,7 +7,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { Testing, TerraformOutput, TerraformVariable } from 'cdktf';
 import { ConfigError, loadConfig, type PipelineConfig, type RawContext } from '../../../config';
-import { API_ROUTES, ENV } from '../../../contract';
+import { API_ROUTES } from '../../../contract';
 import { ACCESS_LOG_FIELDS, IngestApi, integrationTimeoutMs, routeArnPath } from '../../../modules/compute/ingest-api';
 import type { FunctionHandle } from '../../../modules/compute/function-handle';
 
@@ -38,6 +38,8 @@ function synth(config: PipelineConfig = loadConfig('dev', {}, {}), kmsKeyArn?: s
       arn: 'unused-arn',
       invokeArn: new TerraformVariable(scope, 'invoke_arn', { type: 'string' }).stringValue,
       roleName: 'unused-role',
+      timeoutSeconds: config.functions['api-ingest'].timeoutSeconds,
+      reservedConcurrency: config.functions['api-ingest'].reservedConcurrency,
       allow: jest.fn(),
       setEnvironment: jest.fn(),
     };
@@ -209,10 +211,8 @@ describe('IngestApi', () => {
     ).toEqual(['<api>/prod/POST/files', '<api>/prod/POST/ingest']);
   });
 
-  it('passes the configured body limit to the handler', () => {
-    expect(iam.handler.setEnvironment).toHaveBeenCalledWith(ENV.maxBodyBytes, String(1024 * 1024));
-    const small = synth(loadConfig('dev', { apiMaxBodyBytes: 65536 }, {}));
-    expect(small.handler.setEnvironment).toHaveBeenCalledWith('MAX_BODY_BYTES', '65536');
+  it('sets no environment on the handler: every variable is set once, in stacks/function-permissions.ts', () => {
+    expect(iam.handler.setEnvironment).not.toHaveBeenCalled();
   });
 
   it('exposes the id, endpoint, stage URL and access log group', () => {

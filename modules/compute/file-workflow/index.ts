@@ -14,23 +14,18 @@ import { Construct } from 'constructs';
 import { resourceName, stateMachineName, type PipelineConfig } from '../../../config';
 import type { FunctionHandle } from '../function-handle';
 import { LOG_DELIVERY_ACTIONS, TRACING_ACTIONS } from '../../iam/policy-document';
-import {
-  DEFAULT_MAX_CONCURRENCY,
-  FILE_WORKFLOW_STEP_FUNCTIONS,
-  fileWorkflowDefinition,
-  type FileWorkflowStep,
-} from './definition';
+import { DEFAULT_MAX_CONCURRENCY, fileWorkflowDefinition, type FileWorkflowStep } from './definition';
 
 export * from './asl';
 export * from './definition';
 
 /** Props of {@link FileWorkflow}. */
 export interface FileWorkflowProps {
-  /** Resolved configuration: names, log retention, function timeouts and concurrency. */
-  readonly config: PipelineConfig;
+  /** Naming and log retention. */
+  readonly config: Pick<PipelineConfig, 'namePrefix' | 'env' | 'logRetentionDays'>;
   /** Region this copy of the workflow runs in (part of the role name: IAM is global). */
   readonly region: string;
-  /** The five functions the workflow calls, one per step. */
+  /** The five functions the workflow calls, one per step (their timeouts and concurrency shape the steps). */
   readonly steps: Readonly<Record<FileWorkflowStep, FunctionHandle>>;
   /**
    * KMS key ARN encrypting the state machine's data and its log group. Its key policy must let
@@ -130,7 +125,7 @@ export class FileWorkflow extends Construct {
       policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
     });
 
-    const storeChunkConcurrency = config.functions[FILE_WORKFLOW_STEP_FUNCTIONS.storeChunk].reservedConcurrency;
+    const storeChunkConcurrency = steps.storeChunk.reservedConcurrency;
     const definition = fileWorkflowDefinition(
       {
         validate: steps.validate.arn,
@@ -145,7 +140,7 @@ export class FileWorkflow extends Construct {
           storeChunkConcurrency > 0
             ? Math.min(DEFAULT_MAX_CONCURRENCY, storeChunkConcurrency)
             : DEFAULT_MAX_CONCURRENCY,
-        timeoutSeconds: taskTimeouts(config),
+        timeoutSeconds: taskTimeouts(steps),
       },
     );
 
@@ -174,11 +169,8 @@ export class FileWorkflow extends Construct {
   }
 }
 
-/** Each step's TimeoutSeconds: its function's configured timeout plus a margin. */
-function taskTimeouts(config: PipelineConfig): Record<FileWorkflowStep, number> {
-  const entries = Object.entries(FILE_WORKFLOW_STEP_FUNCTIONS).map(([step, fn]) => [
-    step,
-    config.functions[fn].timeoutSeconds + TASK_TIMEOUT_MARGIN_SECONDS,
-  ]);
+/** Each step's TimeoutSeconds: its function's timeout plus a margin. */
+function taskTimeouts(steps: Readonly<Record<FileWorkflowStep, FunctionHandle>>): Record<FileWorkflowStep, number> {
+  const entries = Object.entries(steps).map(([step, fn]) => [step, fn.timeoutSeconds + TASK_TIMEOUT_MARGIN_SECONDS]);
   return Object.fromEntries(entries) as Record<FileWorkflowStep, number>;
 }

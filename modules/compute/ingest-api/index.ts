@@ -17,23 +17,32 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { Construct } from 'constructs';
 import { ConfigError, resourceName, type PipelineConfig } from '../../../config';
-import { API_ROUTES, ENV } from '../../../contract';
+import { API_ROUTES } from '../../../contract';
 import type { FunctionHandle } from '../function-handle';
 import { accessLogFormat } from './access-log-format';
 
 export * from './access-log-format';
 
+/** The configuration keys the API is built from. */
+export type IngestApiConfig = Pick<
+  PipelineConfig,
+  | 'namePrefix'
+  | 'env'
+  | 'apiAuth'
+  | 'jwtIssuer'
+  | 'jwtAudience'
+  | 'apiThrottleBurst'
+  | 'apiThrottleRate'
+  | 'logRetentionDays'
+>;
+
 /** Props of {@link IngestApi}. */
 export interface IngestApiProps {
-  /**
-   * Resolved configuration: `apiAuth` (`iam` | `jwt`, with `jwtIssuer` and `jwtAudience`),
-   * `apiThrottleBurst`, `apiThrottleRate`, `apiMaxBodyBytes`, `logRetentionDays`, and the
-   * `api-ingest` timeout.
-   */
-  readonly config: PipelineConfig;
+  /** Naming, authorisation (`apiAuth`, with `jwtIssuer` and `jwtAudience`), throttling and log retention. */
+  readonly config: IngestApiConfig;
   /** Region this copy of the API serves (shown in its description). */
   readonly region: string;
-  /** The `api-ingest` function serving every route; it receives `MAX_BODY_BYTES`. */
+  /** The `api-ingest` function serving every route (its timeout bounds the integration's). */
   readonly handler: FunctionHandle;
   /** KMS key ARN encrypting the access log group. Default: CloudWatch Logs' own encryption. */
   readonly kmsKeyArn?: string;
@@ -83,7 +92,7 @@ export class IngestApi extends Construct {
       integrationMethod: 'POST',
       integrationUri: handler.invokeArn,
       payloadFormatVersion: '2.0',
-      timeoutMilliseconds: integrationTimeoutMs(config.functions['api-ingest'].timeoutSeconds),
+      timeoutMilliseconds: integrationTimeoutMs(handler.timeoutSeconds),
     });
 
     const authorizer = config.apiAuth === 'jwt' ? this.jwtAuthorizer(config, api.id) : undefined;
@@ -129,7 +138,6 @@ export class IngestApi extends Construct {
         sourceArn: `${api.executionArn}/${INGEST_API_STAGE}/${routeArnPath(routeKey)}`,
       });
     }
-    handler.setEnvironment(ENV.maxBodyBytes, String(config.apiMaxBodyBytes));
 
     this.apiId = api.id;
     this.apiEndpoint = api.apiEndpoint;
@@ -139,7 +147,7 @@ export class IngestApi extends Construct {
   }
 
   /** JWT authorizer validating the bearer token's issuer, audience and expiry. */
-  private jwtAuthorizer(config: PipelineConfig, apiId: string): Apigatewayv2Authorizer {
+  private jwtAuthorizer(config: IngestApiConfig, apiId: string): Apigatewayv2Authorizer {
     // loadConfig already enforces these in jwt mode; repeated so a hand-built config cannot slip through.
     if (!config.jwtIssuer)
       throw new ConfigError(

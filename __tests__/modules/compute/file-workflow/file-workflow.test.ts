@@ -7,6 +7,7 @@ import type { Construct } from 'constructs';
 import { loadConfig, type PipelineConfig } from '../../../../config';
 import { NON_RETRYABLE_ERRORS, WORKFLOW_STEPS } from '../../../../contract';
 import {
+  FILE_WORKFLOW_STEP_FUNCTIONS,
   FileWorkflow,
   LOG_DELIVERY_ACTIONS,
   TRACING_ACTIONS,
@@ -18,10 +19,16 @@ import type { FunctionHandle } from '../../../../modules/compute/function-handle
 
 const STEPS: FileWorkflowStep[] = ['validate', 'storeChunk', 'archive', 'compensate', 'notify'];
 
-/** A FunctionHandle whose ARN is a Terraform variable, so synth shows it as `${var.<step>_arn}`. */
-function fakeHandle(scope: Construct, step: string): FunctionHandle {
+/**
+ * A FunctionHandle whose ARN is a Terraform variable, so synth shows it as `${var.<step>_arn}`,
+ * sized like the step's function in `config`.
+ */
+function fakeHandle(scope: Construct, step: FileWorkflowStep, config: PipelineConfig): FunctionHandle {
   const arn = new TerraformVariable(scope, `${step}_arn`, { type: 'string' }).stringValue;
+  const settings = config.functions[FILE_WORKFLOW_STEP_FUNCTIONS[step]];
   return {
+    timeoutSeconds: settings.timeoutSeconds,
+    reservedConcurrency: settings.reservedConcurrency,
     name: step,
     functionName: `fn-${step}`,
     arn,
@@ -43,7 +50,7 @@ interface Synthesized {
 
 function synth(config: PipelineConfig = loadConfig('dev', {}, {}), kmsKeyArn?: string): Synthesized {
   const json = Testing.synthScope((scope) => {
-    const steps = Object.fromEntries(STEPS.map((s) => [s, fakeHandle(scope, s)])) as Record<
+    const steps = Object.fromEntries(STEPS.map((s) => [s, fakeHandle(scope, s, config)])) as Record<
       FileWorkflowStep,
       FunctionHandle
     >;
