@@ -1,5 +1,5 @@
 /**
- * The goals of issue 6, checked against a run. A goal whose section failed is "not measured"
+ * The benchmark goals (BENCHMARKS.md), checked against a run. A goal whose section failed is "not measured"
  * (null), never "met".
  */
 

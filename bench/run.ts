@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--json | --markdown] [--runs N] [--only a,b]`: every benchmark of issue 6
+ * `npm run bench -- [--json | --markdown] [--runs N] [--only a,b]`: every benchmark of the project
  * in one run. Progress goes to stderr; stdout gets the table, or with `--json` exactly one JSON
  * object (npm itself prints its `> script` banner first unless run as `npm run -s bench`), or
  * with `--markdown` the table for BENCHMARKS.md. The JSON report is also written to

@@ -1,5 +1,5 @@
 /**
- * The least-privilege rules applied to a permission matrix (BRIEF section 5): no Allow with a
+ * The least-privilege rules applied to a permission matrix (README: Security review): no Allow with a
  * wildcard action, no Allow on `*` for an action that supports resource scoping, no opaque
  * AWS-managed policy, and no public principal in an Allow of a resource policy.
  */

@@ -194,9 +194,4 @@ export class PipelineFunction extends Construct implements FunctionHandle {
   setEnvironment(name: string, value: string): void {
     this.environment[name] = value;
   }
-
-  /** Environment variables as they will be deployed (copy). */
-  get environmentVariables(): Readonly<Record<string, string>> {
-    return { ...this.environment };
-  }
 }

@@ -49,9 +49,4 @@ export class ArchiveBucket extends Construct {
     this.bucketName = bucket.bucketName;
     this.bucketArn = bucket.bucketArn;
   }
-
-  /** ARN pattern of the objects under `prefix` (one of ARCHIVE_PREFIX). */
-  objectsArn(prefix: string): string {
-    return `${this.bucketArn}/${prefix}*`;
-  }
 }

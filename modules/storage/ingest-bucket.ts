@@ -75,9 +75,4 @@ export class IngestBucket extends Construct {
       dependsOn: [permission],
     });
   }
-
-  /** ARN pattern of the objects under `prefix` (one of KEY_PREFIX). */
-  objectsArn(prefix: string): string {
-    return `${this.bucketArn}/${prefix}*`;
-  }
 }

@@ -1,5 +1,5 @@
 /**
- * The data contract (BRIEF section 4) as types. The data path (`parsing`, `validation`,
+ * The data contract (README: Data contract) as types. The data path (`parsing`, `validation`,
  * `enrichment`) produces these; storage, bars, the handlers and the local run consume them.
  */
 
@@ -100,7 +100,7 @@ export interface QuoteRecord extends RecordBase {
 
 export type MarketRecord = TradeRecord | QuoteRecord;
 
-/** Exact minute bar (BRIEF section 4). Decimal fields are canonical decimal strings. */
+/** Exact minute bar (README: Data contract). Decimal fields are canonical decimal strings. */
 export interface MinuteBar {
   readonly symbol: string;
   /** `YYYY-MM-DDTHH:MM:00.000Z`. */
