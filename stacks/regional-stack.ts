@@ -25,6 +25,7 @@ import {
 import { FUNCTION_NAMES, type FunctionName } from '../contract';
 import { AccessLogBucket } from '../modules/storage/access-log-bucket';
 import { Alerts } from '../modules/operations/alerts';
+import { NotificationsTopic } from '../modules/messaging/notifications-topic';
 import { ArchiveBucket } from '../modules/storage/archive-bucket';
 import { Dashboard } from '../modules/operations/dashboard';
 import { DestructiveActionGuard } from '../modules/iam/destructive-actions';
@@ -170,6 +171,11 @@ export class RegionalStack extends TerraformStack {
 
     // --- Operations ---------------------------------------------------------------------------------
     const alerts = new Alerts(this, 'Alerts', { config, accountId: account.accountId, kmsKeyArn: keyArn });
+    const notifications = new NotificationsTopic(this, 'Notifications', { config, kmsKeyArn: keyArn });
+    // The topic and its policy were created inside Alerts before it was split: `moved` blocks keep
+    // deployed topics (and their subscriptions) instead of replacing them.
+    notifications.topic.moveFromId('aws_sns_topic.Alerts_NotificationsTopic_D516CC8C');
+    notifications.topicPolicy.moveFromId('aws_sns_topic_policy.Alerts_NotificationsTopicPolicy_586B1B89');
 
     // --- File workflow and API -----------------------------------------------------------------------
     const workflow = new FileWorkflow(this, 'FileWorkflow', {
@@ -198,7 +204,7 @@ export class RegionalStack extends TerraformStack {
       ingestBucketArn: ingest.bucketArn,
       archiveBucketArn: archive.bucketArn,
       stateMachineArn: workflow.stateMachineArn,
-      notificationsTopicArn: alerts.notificationsTopicArn,
+      notificationsTopicArn: notifications.topicArn,
       eventBusArn: bus.busArn,
       processingQueueArn: processingQueue.queueArn,
       barsFailureQueueArn: barsFailures.queueArn,
@@ -209,7 +215,7 @@ export class RegionalStack extends TerraformStack {
       ingestBucket: ingest.bucketName,
       archiveBucket: archive.bucketName,
       stateMachineArn: workflow.stateMachineArn,
-      notificationsTopicArn: alerts.notificationsTopicArn,
+      notificationsTopicArn: notifications.topicArn,
       pipelineRegion: region,
       maxBodyBytes: String(config.apiMaxBodyBytes),
       chunkSize: String(config.chunkSize),
@@ -271,11 +277,7 @@ export class RegionalStack extends TerraformStack {
     output('table_arn', table.arn, 'ARN of the table in this region');
     output('event_bus_name', bus.busName, 'Custom event bus');
     output('alerts_topic_arn', alerts.alertsTopicArn, 'SNS topic receiving alarms');
-    output(
-      'notifications_topic_arn',
-      alerts.notificationsTopicArn,
-      'SNS topic receiving file and summary notifications',
-    );
+    output('notifications_topic_arn', notifications.topicArn, 'SNS topic receiving file and summary notifications');
     output('state_machine_arn', workflow.stateMachineArn, 'File workflow state machine');
     output('processing_queue_url', processingQueue.queueUrl, 'Queue between the bus and the processor');
     output('dlq_url', processingQueue.deadLetterQueue.queueUrl, 'Dead-letter queue of the processing queue');

@@ -1,6 +1,7 @@
 /**
- * Operations of one region: the alerts topic (alarms) and the notifications topic (file
- * processed, summaries), both KMS-encrypted and TLS-only, and the alarms that feed alerts.
+ * Alerting of one region: the alerts topic (KMS-encrypted, TLS-only, CloudWatch may publish) and
+ * every alarm that feeds it. The notifications topic consumers subscribe to is a construct of its
+ * own (modules/messaging/notifications-topic.ts).
  */
 import { CloudwatchLogMetricFilter } from '@cdktf/provider-aws/lib/cloudwatch-log-metric-filter';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
@@ -8,7 +9,7 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { Construct } from 'constructs';
-import { alertsTopicName, notificationsTopicName, resourceName, type PipelineConfig } from '../../config';
+import { alertsTopicName, resourceName, type PipelineConfig } from '../../config';
 import { PolicyDocument, denyInsecureTransport } from '../iam/policy-document';
 
 /** Props of {@link Alerts}. */
@@ -16,7 +17,7 @@ export interface AlertsProps {
   readonly config: Pick<PipelineConfig, 'namePrefix' | 'env' | 'alertEmail'>;
   /** Account id: CloudWatch may publish alarms only on behalf of this account. */
   readonly accountId: string;
-  /** KMS key of both topics (its policy lets CloudWatch use it). */
+  /** KMS key of the alerts topic (its policy lets CloudWatch use it). */
   readonly kmsKeyArn: string;
   /** E-mail subscribed to the alerts topic. Default `config.alertEmail` (none when unset). */
   readonly alertEmail?: string;
@@ -36,10 +37,9 @@ export interface WatchedFunction {
 /** Namespace of the metrics derived from ERROR log lines. */
 export const LOG_ERROR_NAMESPACE = 'MarketDataPipeline/Logs';
 
-/** Alerts + notifications topics and every alarm of the region. */
+/** The alerts topic and every alarm of the region. */
 export class Alerts extends Construct {
   readonly alertsTopicArn: string;
-  readonly notificationsTopicArn: string;
   /** Names of every alarm created so far (tests and the dashboard read them). */
   readonly alarmNames: string[] = [];
   private readonly config: Pick<PipelineConfig, 'namePrefix' | 'env' | 'alertEmail'>;
@@ -54,12 +54,7 @@ export class Alerts extends Construct {
       name: alertsTopicName(props.config),
       kmsMasterKeyId: props.kmsKeyArn,
     });
-    const notifications = new SnsTopic(this, 'NotificationsTopic', {
-      name: notificationsTopicName(props.config),
-      kmsMasterKeyId: props.kmsKeyArn,
-    });
     this.alertsTopicArn = alerts.arn;
-    this.notificationsTopicArn = notifications.arn;
 
     const alertsPolicy = new PolicyDocument(`topic ${alertsTopicName(props.config)}`)
       .add(denyInsecureTransport('sns:Publish', [alerts.arn]))
@@ -71,13 +66,6 @@ export class Alerts extends Construct {
         Condition: { StringEquals: { 'aws:SourceAccount': props.accountId } },
       });
     new SnsTopicPolicy(this, 'AlertsTopicPolicy', { arn: alerts.arn, policy: alertsPolicy.toJson() });
-    const notificationsPolicy = new PolicyDocument(`topic ${notificationsTopicName(props.config)}`).add(
-      denyInsecureTransport('sns:Publish', [notifications.arn]),
-    );
-    new SnsTopicPolicy(this, 'NotificationsTopicPolicy', {
-      arn: notifications.arn,
-      policy: notificationsPolicy.toJson(),
-    });
 
     const email = props.alertEmail ?? props.config.alertEmail;
     if (email) {

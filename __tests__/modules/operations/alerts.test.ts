@@ -30,10 +30,10 @@ describe('Alerts', () => {
   const alarm = (name: string): Record<string, unknown> | undefined =>
     alarms.find((a) => a.alarm_name === `market-data-${name}-dev`);
 
-  it('creates KMS-encrypted alerts and notifications topics', () => {
+  it('creates the KMS-encrypted alerts topic, and no other topic', () => {
     const topics = resourcesOf(json, 'aws_sns_topic');
-    expect(topics.map((t) => t.name).sort()).toEqual(['market-data-alerts-dev', 'market-data-notifications-dev']);
-    for (const topic of topics) expect(topic.kms_master_key_id).toBe('arn:key');
+    expect(topics.map((t) => t.name)).toEqual(['market-data-alerts-dev']);
+    expect(topics[0].kms_master_key_id).toBe('arn:key');
   });
 
   it('denies non-TLS publishing and lets CloudWatch publish alarms for this account only', () => {
