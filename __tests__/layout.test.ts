@@ -17,7 +17,9 @@ function tsFiles(dir: string): string[] {
 /** Top-level folders a file's relative imports reach. */
 function importedFolders(file: string): string[] {
   const source = readFileSync(join(root, file), 'utf8');
-  const specs = [...source.matchAll(/(?:\bfrom\s+|\bimport\s*\(?\s*|\brequire\s*\(\s*)'(\.{1,2}\/[^']*)'/g)].map((m) => m[1]);
+  const specs = [...source.matchAll(/(?:\bfrom\s+|\bimport\s*\(?\s*|\brequire\s*\(\s*)'(\.{1,2}\/[^']*)'/g)].map(
+    (m) => m[1],
+  );
   return specs.map((spec) => relative(root, resolve(join(root, dirname(file)), spec)).split(sep)[0]);
 }
 
