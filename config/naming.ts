@@ -7,11 +7,7 @@ export type NamingConfig = Pick<PipelineConfig, 'namePrefix' | 'env'>;
  * Resource names: `<namePrefix>-<resource>-<env>`; names that are global (S3 buckets) or must be
  * unique per account across regions (IAM roles) also carry the region.
  */
-export function resourceName(
-  config: NamingConfig,
-  resource: string,
-  region?: string,
-): string {
+export function resourceName(config: NamingConfig, resource: string, region?: string): string {
   return region
     ? `${config.namePrefix}-${resource}-${config.env}-${region}`
     : `${config.namePrefix}-${resource}-${config.env}`;
