@@ -14,22 +14,27 @@ export interface NotificationsTopicProps {
   readonly config: NamingConfig;
   /** KMS key encrypting the topic. */
   readonly kmsKeyArn: string;
+  /**
+   * Terraform logical ids to keep for the topic and its policy, when a deployment created them
+   * under other construct paths (renaming the address would replace the topic and drop its
+   * subscriptions). Default: ids derived from this construct's path.
+   */
+  readonly logicalIds?: { readonly topic: string; readonly policy: string };
 }
 
 /** The notifications topic and its TLS-only policy. */
 export class NotificationsTopic extends Construct {
   readonly topicArn: string;
-  /** The topic resource (for `moved` blocks when its address changes). */
-  readonly topic: SnsTopic;
-  /** The topic's policy resource. */
-  readonly topicPolicy: SnsTopicPolicy;
 
   constructor(scope: Construct, id: string, props: NotificationsTopicProps) {
     super(scope, id);
     const name = notificationsTopicName(props.config);
-    this.topic = new SnsTopic(this, 'Topic', { name, kmsMasterKeyId: props.kmsKeyArn });
-    const policy = new PolicyDocument(`topic ${name}`).add(denyInsecureTransport('sns:Publish', [this.topic.arn]));
-    this.topicPolicy = new SnsTopicPolicy(this, 'Policy', { arn: this.topic.arn, policy: policy.toJson() });
-    this.topicArn = this.topic.arn;
+    const topic = new SnsTopic(this, 'Topic', { name, kmsMasterKeyId: props.kmsKeyArn });
+    // Before any reference to the topic is taken: references resolve the logical id once.
+    if (props.logicalIds) topic.overrideLogicalId(props.logicalIds.topic);
+    const policy = new PolicyDocument(`topic ${name}`).add(denyInsecureTransport('sns:Publish', [topic.arn]));
+    const topicPolicy = new SnsTopicPolicy(this, 'Policy', { arn: topic.arn, policy: policy.toJson() });
+    if (props.logicalIds) topicPolicy.overrideLogicalId(props.logicalIds.policy);
+    this.topicArn = topic.arn;
   }
 }
