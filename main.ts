@@ -1,11 +1,13 @@
 /**
  * The cdktf app: bundles the handlers once, then per selected environment a global stack and
  * one regional stack per region (`global-<env>`, `regional-<env>-<region>`).
- * `PIPELINE_ENV=<env>` limits synthesis to one environment.
+ * `PIPELINE_ENV=<env>` limits synthesis to one environment. Run as a program (`npm start`, the
+ * cdktf CLI), it also removes the other format's stale stack files and prints what it wrote.
  */
 import { App } from 'cdktf';
 import { ConfigErrors, loadConfig, selectedEnvironments } from './config';
 import { MissingFunctionEntryError, bundleFunctions } from './build/function-bundles';
+import { describeSynthOutput, finishSynthOutput } from './build/synth-output';
 import { GlobalStack } from './stacks/global-stack';
 import { RegionalStack } from './stacks/regional-stack';
 
@@ -27,7 +29,9 @@ export function buildApp(options: { outdir?: string } = {}): App {
 
 if (require.main === module) {
   try {
-    buildApp().synth();
+    const app = buildApp();
+    app.synth();
+    console.log(describeSynthOutput(finishSynthOutput(app.outdir)));
   } catch (error) {
     // A configuration mistake or a missing handler is the user's to fix: the message names it; a stack trace is noise.
     if (error instanceof ConfigErrors || error instanceof MissingFunctionEntryError) {

@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { format as formatHcl } from '@cdktf/hcl-tools';
+import { parse as parseHcl } from '@cdktf/hcl2json';
 import { buildApp } from '../main';
 import { ENV, FUNCTION_NAMES } from '../contract';
 import { bundleFunctions } from '../build/function-bundles';
@@ -170,15 +172,96 @@ describe('the app (every environment)', () => {
   });
 });
 
+/** Runs main.ts as the cdktf CLI does (`app` in cdktf.json), into `CDKTF_OUTDIR`. */
+function runMain(env: Record<string, string>): { status: number | null; stdout: string; stderr: string } {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PIPELINE_')));
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], {
+    cwd: projectRoot,
+    env: { ...clean, CHECKPOINT_DISABLE: '1', CDKTF_OUTDIR: join(outdir, 'unused'), ...env },
+    encoding: 'utf8',
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** `type.name` of every resource and data source, and every output name, of a stack. */
+function addresses(json: {
+  resource?: Record<string, Record<string, unknown>>;
+  data?: Record<string, Record<string, unknown>>;
+  output?: Record<string, unknown>;
+}): string[] {
+  const blocks = (kind: string, byType: Record<string, Record<string, unknown>> = {}): string[] =>
+    Object.entries(byType).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${kind}${type}.${name}`));
+  return [
+    ...blocks('', json.resource),
+    ...blocks('data.', json.data),
+    ...Object.keys(json.output ?? {}).map((name) => `output.${name}`),
+  ].sort();
+}
+
+describe('main.ts as a program: plain HCL (cdktf synth --hcl)', () => {
+  const hclDir = join(outdir, 'hcl');
+  const stackFiles = (dir: string, name: string): string[] => readdirSync(join(dir, 'stacks', name)).sort();
+  let stdout = '';
+
+  beforeAll(() => {
+    const run = runMain({ SYNTH_HCL_OUTPUT: 'true', CDKTF_OUTDIR: hclDir });
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+    stdout = run.stdout;
+  }, 120_000);
+
+  it('prints every stack it wrote with its resource, data source and output counts and its file', () => {
+    expect(stdout).toContain('Synthesized 6 stacks (HCL):');
+    for (const name of STACKS) {
+      const json = stackJson(name);
+      const count = (byType: Record<string, Record<string, unknown>> = {}): number =>
+        Object.values(byType).reduce((n, byName) => n + Object.keys(byName).length, 0);
+      const line = stdout.split('\n').find((l) => l.trim().startsWith(`${name} `));
+      expect(line).toMatch(
+        new RegExp(
+          `^ +${name} +${count(json.resource)} resources +${count(json.data)} data sources +` +
+            `${Object.keys(json.output ?? {}).length} outputs +${join(hclDir, 'stacks', name, 'cdk.tf')}$`,
+        ),
+      );
+    }
+  });
+
+  it.each(STACKS)(
+    '%s: cdk.tf, formatted as the CLI does, parses as HCL with the resources, data sources and outputs of the JSON',
+    async (name) => {
+      const file = join(hclDir, 'stacks', name, 'cdk.tf');
+      const hcl = await formatHcl(readFileSync(file, 'utf8'));
+      let parsed: Parameters<typeof addresses>[0];
+      try {
+        parsed = (await parseHcl(file, hcl)) as Parameters<typeof addresses>[0];
+      } catch (error) {
+        // The first parse errors are what a reader needs; the full list repeats them per line.
+        throw new Error(`${name}/cdk.tf is not valid HCL: ${String(error).slice(0, 600)}`, { cause: error });
+      }
+      expect(addresses(parsed)).toEqual(addresses(stackJson(name)));
+      expect(addresses(parsed).length).toBeGreaterThan(10);
+    },
+  );
+
+  it('removes the other format’s stack file, so Terraform never loads cdk.tf and cdk.tf.json together', () => {
+    for (const name of STACKS) expect(stackFiles(hclDir, name)).not.toContain('cdk.tf.json');
+    // A JSON synthesis into the same directory replaces every cdk.tf (one environment: only its stacks).
+    const { status } = runMain({ CDKTF_OUTDIR: hclDir, PIPELINE_ENV: 'prod' });
+    expect(status).toBe(0);
+    for (const name of STACKS.filter((s) => s.includes('prod'))) {
+      expect(stackFiles(hclDir, name)).toContain('cdk.tf.json');
+      expect(stackFiles(hclDir, name)).not.toContain('cdk.tf');
+    }
+    // ...and back to HCL.
+    expect(runMain({ SYNTH_HCL_OUTPUT: 'true', CDKTF_OUTDIR: hclDir, PIPELINE_ENV: 'prod' }).status).toBe(0);
+    for (const name of STACKS.filter((s) => s.includes('prod'))) {
+      expect(stackFiles(hclDir, name)).toContain('cdk.tf');
+      expect(stackFiles(hclDir, name)).not.toContain('cdk.tf.json');
+    }
+  }, 120_000);
+});
+
 describe('main.ts as a program', () => {
-  const run = (env: Record<string, string>): { status: number | null; stderr: string } => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], {
-      cwd: projectRoot,
-      env: { ...process.env, CHECKPOINT_DISABLE: '1', CDKTF_OUTDIR: join(outdir, 'unused'), ...env },
-      encoding: 'utf8',
-    });
-    return { status: result.status, stderr: result.stderr };
-  };
+  const run = (env: Record<string, string>): { status: number | null; stderr: string } => runMain(env);
 
   it('exits 1 with a message naming a bad key, and no stack trace', () => {
     const { status, stderr } = run({ PIPELINE_ENV: 'dev', PIPELINE_S3_ENCRYPTION: 'aes' });

@@ -141,6 +141,7 @@ function logicalIdOf(resources: TerraformResources, type: string, field: string,
 export function pipelineResourceSpec(config: PipelineConfig, region: string): LocalResourceSpec {
   const ingest = ingestBucketName(config, region);
   const archive = archiveBucketName(config, region);
+  let maxReceiveCount = 0;
   const json = Testing.synthScope((scope: Construct) => {
     new PipelineTable(scope, 'Table', {
       config,
@@ -161,6 +162,7 @@ export function pipelineResourceSpec(config: PipelineConfig, region: string): Lo
       deadLetterQueueName: processingDlqName(config),
       consumerTimeoutSeconds: config.functions.processor.timeoutSeconds,
     });
+    maxReceiveCount = processingQueue.maxReceiveCount;
     new EventBus(scope, 'Events', {
       config,
       region,
@@ -266,9 +268,8 @@ export function pipelineResourceSpec(config: PipelineConfig, region: string): Lo
       name: processingQueueName(config),
       visibilityTimeoutSeconds: Number(queue.visibility_timeout_seconds),
       messageRetentionSeconds: Number(queue.message_retention_seconds),
-      maxReceiveCount: Number(
-        (JSON.parse(String(queue.redrive_policy)) as { maxReceiveCount: number }).maxReceiveCount,
-      ),
+      // The construct's own value: the synthesized redrive policy is a jsonencode expression.
+      maxReceiveCount,
     },
     deadLetterQueue: {
       name: processingDlqName(config),

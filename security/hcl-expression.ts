@@ -17,6 +17,18 @@ export class HclExpressionError extends Error {
   }
 }
 
+/**
+ * The value of a JSON-valued attribute as synthesized (`policy`, `definition`, `redrive_policy`,
+ * `dashboard_body`, ...): a `${jsonencode(...)}` expression, whose Terraform references come back
+ * as `${...}` strings, or a plain JSON string.
+ * @throws HclExpressionError or SyntaxError when it is neither.
+ */
+export function decodeJsonAttribute(value: string, where: string): unknown {
+  const trimmed = value.trim();
+  const encoded = /^\$\{jsonencode\(([\s\S]*)\)\}$/.exec(trimmed);
+  return encoded ? parseHclExpression(encoded[1], where) : JSON.parse(trimmed);
+}
+
 /** Parses `source` into plain JSON values. */
 export function parseHclExpression(source: string, where: string): unknown {
   const reader = new Reader(source, where);
@@ -113,7 +125,9 @@ class Reader {
       if (c === '}' && depth > 0) depth--;
       if (c === '"' && depth === 0) {
         this.pos++;
-        return JSON.parse(this.src.slice(start, this.pos)) as string;
+        // `$${` and `%%{` are HCL's escapes of a literal `${` / `%{`.
+        const text = JSON.parse(this.src.slice(start, this.pos)) as string;
+        return text.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
       }
       this.pos++;
     }

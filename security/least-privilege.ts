@@ -4,7 +4,7 @@
  * AWS-managed policy, and no public principal in an Allow of a resource policy.
  */
 import type { PermissionRow } from './iam-matrix';
-import { isUnscopedAction } from './unscoped-actions';
+import { isUnscopedAction } from '../modules/iam/unscoped-actions';
 
 /** One broken rule, with the row that breaks it. */
 export interface PrivilegeViolation {

@@ -3,7 +3,7 @@
  * a JSON string (`JSON.stringify` with `${...}` tokens inside), a reference to an
  * `aws_iam_policy_document` data source, or a `${jsonencode({...})}` expression.
  */
-import { parseHclExpression } from './hcl-expression';
+import { HclExpressionError, decodeJsonAttribute } from './hcl-expression';
 import { parseReference, resolveReference, type Block, type TerraformJson } from './terraform-json';
 
 /** One condition operator/key pair: `Bool aws:SecureTransport = [false]`. */
@@ -56,15 +56,14 @@ export function parsePolicyDocument(value: unknown, json: TerraformJson, where: 
       return parsePolicyDocument(block.body.policy, json, block.address);
     throw new UnreadablePolicyError(where, `reference ${value} does not resolve to a policy document in this stack`);
   }
-  const trimmed = value.trim();
-  const encoded = /^\$\{jsonencode\(([\s\S]*)\)\}$/.exec(trimmed);
-  if (encoded) return statementsOfDocument(parseHclExpression(encoded[1], where), where);
+  let doc: unknown;
   try {
-    return statementsOfDocument(JSON.parse(trimmed), where);
+    doc = decodeJsonAttribute(value, where);
   } catch (error) {
-    if (error instanceof UnreadablePolicyError) throw error;
-    throw new UnreadablePolicyError(where, `not JSON: ${trimmed.slice(0, 120)}`);
+    if (error instanceof HclExpressionError) throw error;
+    throw new UnreadablePolicyError(where, `not JSON: ${value.trim().slice(0, 120)}`);
   }
+  return statementsOfDocument(doc, where);
 }
 
 /** Statements of a parsed JSON policy document (`{Version, Statement}`). */

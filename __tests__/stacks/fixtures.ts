@@ -13,6 +13,7 @@ import { FUNCTION_NAMES } from '../../contract';
 import { createZip } from '../../build/deterministic-zip';
 import type { FunctionBundles } from '../../build/function-bundles';
 import type { FunctionHandle } from '../../modules/compute/function-handle';
+import { decodeJsonAttribute } from '../../security/hcl-expression';
 
 /** Config of `env` from `context` only (process env vars are ignored so a developer's shell cannot change results). */
 export function testConfig(context: RawContext = {}, env: EnvironmentName = 'dev'): PipelineConfig {
@@ -77,14 +78,23 @@ export interface ParsedPolicy {
     Sid?: string;
     Effect: string;
     Action: string | string[];
-    Resource: string | string[];
+    Resource?: string | string[];
     Principal?: unknown;
     Condition?: Record<string, Record<string, unknown>>;
   }[];
 }
 
+/**
+ * A JSON-valued attribute as synthesized (`${jsonencode(...)}` or a JSON string), decoded;
+ * Terraform references come back as `${...}` text.
+ */
+export function decodeJson(value: unknown): unknown {
+  return decodeJsonAttribute(value as string, 'test attribute');
+}
+
+/** A policy attribute as synthesized, parsed. */
 export function parsePolicy(value: unknown): ParsedPolicy {
-  return JSON.parse(value as string) as ParsedPolicy;
+  return decodeJson(value) as ParsedPolicy;
 }
 
 /** Statement `sid` of a parsed policy; fails when absent. */
@@ -94,14 +104,18 @@ export function statement(policy: ParsedPolicy, sid: string): ParsedPolicy['Stat
   return found;
 }
 
-/** Every policy document string in a synthesized stack (role, bucket, queue, topic, key, log policies). */
-export function allPolicies(json: TerraformJson): { address: string; policy: ParsedPolicy }[] {
-  const found: { address: string; policy: ParsedPolicy }[] = [];
+/** Every policy document in a synthesized stack (role, trust, bucket, queue, topic, key, log policies). */
+export function allPolicies(json: TerraformJson): { address: string; raw: string; policy: ParsedPolicy }[] {
+  const found: { address: string; raw: string; policy: ParsedPolicy }[] = [];
   for (const [type, byName] of Object.entries(json.resource ?? {})) {
     for (const [name, resource] of Object.entries(byName)) {
       for (const attribute of ['policy', 'policy_document', 'assume_role_policy']) {
         if (typeof resource[attribute] === 'string')
-          found.push({ address: `${type}.${name}.${attribute}`, policy: parsePolicy(resource[attribute]) });
+          found.push({
+            address: `${type}.${name}.${attribute}`,
+            raw: resource[attribute],
+            policy: parsePolicy(resource[attribute]),
+          });
       }
     }
   }

@@ -1,7 +1,7 @@
 import { Testing } from 'cdktf';
 import type { RawContext } from '../../config';
 import { ENV, FUNCTION_NAMES, streamFilterPatterns } from '../../contract';
-import { UNSCOPED_ACTIONS } from '../../modules/iam/policy-document';
+import { isUnscopedAction } from '../../modules/iam/unscoped-actions';
 import { GlobalStack } from '../../stacks/global-stack';
 import { FUNCTION_ENVIRONMENT } from '../../stacks/function-permissions';
 import { RegionalStack, regionalStateLocation } from '../../stacks/regional-stack';
@@ -129,6 +129,27 @@ describe('RegionalStack', () => {
     for (const name of FUNCTION_NAMES) expect(roleNames).toContain(`market-data-${name}-dev-us-west-2`);
   });
 
+  it('builds every policy through the checked PolicyDocument: jsonencode, a Sid on every statement', () => {
+    for (const json of [primary, buildEnvironment({ vpc: true }).dr]) {
+      const policies = allPolicies(json);
+      // Roles (functions, state machine, flow logs), trust policies, buckets, queues, topics, the audit log.
+      expect(policies.map((p) => p.address.split('.')[0])).toEqual(
+        expect.arrayContaining([
+          'aws_iam_role',
+          'aws_iam_role_policy',
+          'aws_s3_bucket_policy',
+          'aws_sqs_queue_policy',
+          'aws_sns_topic_policy',
+          'aws_cloudwatch_log_resource_policy',
+        ]),
+      );
+      for (const { address, raw, policy } of policies) {
+        expect(`${address}: ${raw.slice(0, 13)}`).toBe(`${address}: \${jsonencode(`);
+        for (const s of policy.Statement) expect(`${address}: ${s.Sid}`).toMatch(/: [A-Za-z0-9]+$/);
+      }
+    }
+  });
+
   it('no wildcard actions in any policy, and "*" resources only for unscopable actions', () => {
     const policies = allPolicies(primary);
     expect(policies.length).toBeGreaterThan(20);
@@ -137,8 +158,7 @@ describe('RegionalStack', () => {
         const actions = [s.Action].flat();
         for (const action of actions) expect(`${address}: ${action}`).not.toMatch(/\*/);
         if ([s.Resource].flat().includes('*')) {
-          for (const action of actions)
-            expect(`${address}: ${action} ${UNSCOPED_ACTIONS.has(action)}`).toMatch(/ true$/);
+          for (const action of actions) expect(`${address}: ${action} ${isUnscopedAction(action)}`).toMatch(/ true$/);
         }
       }
     }

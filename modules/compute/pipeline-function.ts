@@ -13,7 +13,8 @@ import { Construct } from 'constructs';
 import { functionName, resourceName, type FunctionSettings, type PipelineConfig } from '../../config';
 import { ENV, type FunctionName } from '../../contract';
 import { destructiveActionDenials, type ProtectedResources } from '../iam/destructive-actions';
-import { PolicyDocument } from '../iam/policy-document';
+import { PolicyDocument, serviceTrustPolicy } from '../iam/policy-document';
+import { VPC_INTERFACE_ACTIONS } from '../iam/unscoped-actions';
 import type { FunctionHandle } from './function-handle';
 
 /** Network placement of a function inside the optional VPC. */
@@ -98,16 +99,7 @@ export class PipelineFunction extends Construct implements FunctionHandle {
     const role = new IamRole(this, 'Role', {
       name: resourceName(config, name, region),
       description: `Execution role of ${this.functionName} in ${region}`,
-      assumeRolePolicy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Service: 'lambda.amazonaws.com' },
-            Action: 'sts:AssumeRole',
-          },
-        ],
-      }),
+      assumeRolePolicy: serviceTrustPolicy(`function ${name}`, 'lambda.amazonaws.com'),
     });
     this.roleName = role.name;
     this.roleArn = role.arn;
@@ -119,17 +111,7 @@ export class PipelineFunction extends Construct implements FunctionHandle {
       this.allow('UseDataKey', ['kms:Decrypt', 'kms:GenerateDataKey'], [props.kmsKeyArn]);
     }
     if (props.vpc) {
-      this.allow(
-        'ManageVpcInterfaces',
-        [
-          'ec2:CreateNetworkInterface',
-          'ec2:DescribeNetworkInterfaces',
-          'ec2:DeleteNetworkInterface',
-          'ec2:AssignPrivateIpAddresses',
-          'ec2:UnassignPrivateIpAddresses',
-        ],
-        ['*'],
-      );
+      this.allow('ManageVpcInterfaces', [...VPC_INTERFACE_ACTIONS], ['*']);
     }
     if (props.asyncFailureQueueArn) {
       this.allow('SendAsyncFailures', ['sqs:SendMessage'], [props.asyncFailureQueueArn]);

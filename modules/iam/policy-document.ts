@@ -1,9 +1,10 @@
 /**
- * IAM-style policy documents (role, bucket, queue, topic, key and log resource policies) built
- * from typed statements and checked at synth time, so a grant that breaks least privilege fails
- * `cdktf synth` instead of reaching a plan.
+ * IAM-style policy documents (role, trust, bucket, queue, topic, key and log resource policies)
+ * built from typed statements and checked at synth time, so a grant that breaks least privilege
+ * fails `cdktf synth` instead of reaching a plan. Every policy of the app is built here.
  */
-import { Lazy } from 'cdktf';
+import { lazyJsonAttribute } from '../json-attribute';
+import { isUnscopedAction } from './unscoped-actions';
 
 /** One `Condition` operator block, e.g. `{ Bool: { 'aws:SecureTransport': 'false' } }`. */
 export type PolicyConditions = Record<string, Record<string, string | string[] | boolean>>;
@@ -17,50 +18,10 @@ export interface PolicyStatement {
   /** Principal block for resource policies; omitted in identity policies. */
   readonly Principal?: '*' | Record<string, string | string[]>;
   readonly Action: string[];
-  readonly Resource: string[];
+  /** Required, except in a trust policy, which has none (the role is the resource). */
+  readonly Resource?: string[];
   readonly Condition?: PolicyConditions;
 }
-
-/** X-Ray actions of traced functions and state machines; X-Ray has no resource-level permissions. */
-export const TRACING_ACTIONS: readonly string[] = [
-  'xray:PutTraceSegments',
-  'xray:PutTelemetryRecords',
-  'xray:GetSamplingRules',
-  'xray:GetSamplingTargets',
-];
-
-/**
- * CloudWatch Logs vended-log delivery actions (Step Functions and API Gateway logging to
- * CloudWatch Logs). AWS documents them as not supporting resource-level permissions.
- */
-export const LOG_DELIVERY_ACTIONS: readonly string[] = [
-  'logs:CreateLogDelivery',
-  'logs:GetLogDelivery',
-  'logs:UpdateLogDelivery',
-  'logs:DeleteLogDelivery',
-  'logs:ListLogDeliveries',
-  'logs:PutResourcePolicy',
-  'logs:DescribeResourcePolicies',
-  'logs:DescribeLogGroups',
-];
-
-/**
- * Actions IAM cannot scope to a resource: only these may use `Resource: "*"` in an Allow.
- * Each is a documented AWS limitation (service authorization reference: "Resource types: none").
- */
-export const UNSCOPED_ACTIONS: ReadonlySet<string> = new Set([
-  'dynamodb:ListStreams',
-  'ec2:CreateNetworkInterface',
-  'ec2:DescribeNetworkInterfaces',
-  'ec2:DeleteNetworkInterface',
-  'ec2:AssignPrivateIpAddresses',
-  'ec2:UnassignPrivateIpAddresses',
-  'ec2:DescribeSubnets',
-  'ec2:DescribeSecurityGroups',
-  'ec2:DescribeVpcs',
-  ...TRACING_ACTIONS,
-  ...LOG_DELIVERY_ACTIONS,
-]);
 
 /** Thrown when a statement would grant more than least privilege allows. */
 export class PolicyViolationError extends Error {
@@ -71,8 +32,9 @@ export class PolicyViolationError extends Error {
 }
 
 /**
- * Rejects an Allow statement with a wildcard in any action, or with `Resource: "*"` for an
- * action that supports resource scoping. Deny statements may use wildcards (they only remove).
+ * Rejects an Allow statement with a wildcard in any action, with `Resource: "*"` for an action
+ * that supports resource scoping, or open to any principal without a condition. Deny statements
+ * may use wildcards (they only remove). A trust policy may only let a service assume the role.
  * @param owner names the policy in the error (function, bucket, key ...).
  */
 export function assertLeastPrivilege(
@@ -80,27 +42,33 @@ export function assertLeastPrivilege(
   statement: PolicyStatement,
   options: PolicyDocumentOptions = {},
 ): void {
-  if (!/^[A-Za-z0-9]+$/.test(statement.Sid))
-    throw new PolicyViolationError(owner, statement.Sid, 'has a Sid that is not alphanumeric');
-  if (statement.Action.length === 0) throw new PolicyViolationError(owner, statement.Sid, 'has no actions');
-  if (statement.Resource.length === 0) throw new PolicyViolationError(owner, statement.Sid, 'has no resources');
+  const fail = (problem: string): never => {
+    throw new PolicyViolationError(owner, statement.Sid, problem);
+  };
+  if (!/^[A-Za-z0-9]+$/.test(statement.Sid)) fail('has a Sid that is not alphanumeric');
+  if (statement.Action.length === 0) fail('has no actions');
+  if (options.trust) return assertServiceTrust(statement, fail);
+  if (!statement.Resource || statement.Resource.length === 0) fail('has no resources');
   if ((statement.Effect ?? 'Allow') === 'Deny') return;
   const wildcard = statement.Action.find((a) => a.includes('*'));
-  if (wildcard)
-    throw new PolicyViolationError(
-      owner,
-      statement.Sid,
-      `allows the wildcard action "${wildcard}"; list the actions the code calls`,
-    );
-  if (statement.Resource.includes('*') && !options.starMeansThisResource) {
-    const scopable = statement.Action.find((a) => !UNSCOPED_ACTIONS.has(a));
-    if (scopable)
-      throw new PolicyViolationError(
-        owner,
-        statement.Sid,
-        `allows "${scopable}" on "*" but that action supports resource scoping`,
-      );
+  if (wildcard) fail(`allows the wildcard action "${wildcard}"; list the actions the code calls`);
+  if (statement.Resource?.includes('*') && !options.starMeansThisResource) {
+    const scopable = statement.Action.find((a) => !isUnscopedAction(a));
+    if (scopable) fail(`allows "${scopable}" on "*" but that action supports resource scoping`);
   }
+  const principal = statement.Principal;
+  const anyone = principal === '*' || (typeof principal === 'object' && [principal.AWS].flat().includes('*'));
+  if (anyone && !statement.Condition) fail('allows any principal ("*") without a condition');
+}
+
+/** A trust statement: Allow `sts:AssumeRole` to AWS service principals, no resources. */
+function assertServiceTrust(statement: PolicyStatement, fail: (problem: string) => never): void {
+  if ((statement.Effect ?? 'Allow') !== 'Allow') fail('is a Deny in a trust policy');
+  if (statement.Resource) fail('names resources in a trust policy (the role is the resource)');
+  if (statement.Action.some((a) => a !== 'sts:AssumeRole')) fail('allows more than sts:AssumeRole in a trust policy');
+  const principal = statement.Principal;
+  const services = typeof principal === 'object' ? Object.keys(principal) : [];
+  if (services.length !== 1 || services[0] !== 'Service') fail('trusts a principal other than an AWS service');
 }
 
 /** Options of {@link PolicyDocument}. */
@@ -110,6 +78,8 @@ export interface PolicyDocumentOptions {
    * for any action. Default false.
    */
   readonly starMeansThisResource?: boolean;
+  /** A role's trust policy (`assume_role_policy`): see {@link serviceTrustPolicy}. Default false. */
+  readonly trust?: boolean;
 }
 
 /**
@@ -140,10 +110,28 @@ export class PolicyDocument {
     return [...this.statements];
   }
 
-  /** The policy JSON as a lazy string (Terraform references inside resolve at synth). */
+  /**
+   * The policy as a lazy `jsonencode(...)` expression: statements added later are included, and
+   * Terraform references stay expressions (valid in both the JSON and the HCL synth).
+   */
   toJson(): string {
-    return Lazy.stringValue({ produce: () => JSON.stringify({ Version: '2012-10-17', Statement: this.statements }) });
+    return lazyJsonAttribute(() => ({ Version: '2012-10-17', Statement: this.statements }));
   }
+}
+
+/**
+ * The trust policy of a role assumed by `service` (e.g. `lambda.amazonaws.com`), optionally only
+ * under `condition` (confused-deputy guards such as `aws:SourceArn`).
+ */
+export function serviceTrustPolicy(owner: string, service: string, condition?: PolicyConditions): string {
+  return new PolicyDocument(`trust policy of ${owner}`, { trust: true })
+    .add({
+      Sid: 'ServiceAssumesRole',
+      Principal: { Service: service },
+      Action: ['sts:AssumeRole'],
+      Condition: condition,
+    })
+    .toJson();
 }
 
 /** The standard resource-policy statement refusing any request not made over TLS. */

@@ -16,6 +16,7 @@ import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { Construct } from 'constructs';
 import { eventBusName, resourceName, type PipelineConfig } from '../../config';
 import { DETAIL_TYPES, EVENT_SOURCE, ROUTED_RECORD_TYPES } from '../../contract';
+import { PolicyDocument } from '../iam/policy-document';
 import type { FailureQueue } from './failure-queue';
 import type { ProcessingQueue } from './processing-queue';
 import type { FunctionHandle } from '../compute/function-handle';
@@ -108,21 +109,16 @@ export class EventBus extends Construct {
       }),
     });
     this.auditRuleArn = audit.arn;
+    const auditLogPolicy = new PolicyDocument(`log resource policy ${auditLog.name}`).add({
+      Sid: 'EventBridgeWritesAuditLog',
+      Principal: { Service: ['events.amazonaws.com', 'delivery.logs.amazonaws.com'] },
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: [`${auditLog.arn}:*`],
+      Condition: { ArnEquals: { 'aws:SourceArn': audit.arn } },
+    });
     new CloudwatchLogResourcePolicy(this, 'AuditLogPolicy', {
       policyName: resourceName(config, 'events-to-audit-log'),
-      policyDocument: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'EventBridgeWritesAuditLog',
-            Effect: 'Allow',
-            Principal: { Service: ['events.amazonaws.com', 'delivery.logs.amazonaws.com'] },
-            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-            Resource: [`${auditLog.arn}:*`],
-            Condition: { ArnEquals: { 'aws:SourceArn': audit.arn } },
-          },
-        ],
-      }),
+      policyDocument: auditLogPolicy.toJson(),
     });
     new CloudwatchEventTarget(this, 'AuditProcessedEventsTarget', {
       rule: audit.name,

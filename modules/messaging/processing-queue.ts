@@ -7,6 +7,7 @@ import { SqsQueueRedriveAllowPolicy } from '@cdktf/provider-aws/lib/sqs-queue-re
 import { Construct } from 'constructs';
 import { FailureQueue, queueEncryption } from './failure-queue';
 import { PolicyDocument, denyInsecureTransport } from '../iam/policy-document';
+import { jsonAttribute } from '../json-attribute';
 
 /** Props of {@link ProcessingQueue}. */
 export interface ProcessingQueueProps {
@@ -30,6 +31,8 @@ export class ProcessingQueue extends Construct {
   readonly queueArn: string;
   readonly queueUrl: string;
   readonly visibilityTimeoutSeconds: number;
+  /** Receives before a message moves to the DLQ. */
+  readonly maxReceiveCount: number;
   readonly deadLetterQueue: FailureQueue;
   private readonly policy: PolicyDocument;
 
@@ -40,15 +43,16 @@ export class ProcessingQueue extends Construct {
       kmsKeyArn: props.kmsKeyArn,
     });
     this.visibilityTimeoutSeconds = props.consumerTimeoutSeconds * (props.visibilityMultiplier ?? 6);
+    this.maxReceiveCount = props.maxReceiveCount ?? 3;
     const queue = new SqsQueue(this, 'Queue', {
       name: props.queueName,
       visibilityTimeoutSeconds: this.visibilityTimeoutSeconds,
       messageRetentionSeconds: props.retentionSeconds ?? 4 * 24 * 60 * 60,
       // Long polling: fewer empty receives.
       receiveWaitTimeSeconds: 20,
-      redrivePolicy: JSON.stringify({
+      redrivePolicy: jsonAttribute({
         deadLetterTargetArn: this.deadLetterQueue.queueArn,
-        maxReceiveCount: props.maxReceiveCount ?? 3,
+        maxReceiveCount: this.maxReceiveCount,
       }),
       ...queueEncryption(props.kmsKeyArn),
     });
@@ -58,7 +62,7 @@ export class ProcessingQueue extends Construct {
     // Only this queue may use the DLQ as its dead-letter target.
     new SqsQueueRedriveAllowPolicy(this, 'DeadLetterSources', {
       queueUrl: this.deadLetterQueue.queueUrl,
-      redriveAllowPolicy: JSON.stringify({ redrivePermission: 'byQueue', sourceQueueArns: [queue.arn] }),
+      redriveAllowPolicy: jsonAttribute({ redrivePermission: 'byQueue', sourceQueueArns: [queue.arn] }),
     });
     this.policy = new PolicyDocument(`queue ${props.queueName}`);
     this.policy.add(denyInsecureTransport('sqs:*', [queue.arn]));

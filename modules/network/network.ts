@@ -20,7 +20,7 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { resourceName, type PipelineConfig } from '../../config';
-import { PolicyDocument } from '../iam/policy-document';
+import { PolicyDocument, serviceTrustPolicy } from '../iam/policy-document';
 
 /** Services reached through interface endpoints (S3 and DynamoDB use free gateway endpoints). */
 export const INTERFACE_ENDPOINT_SERVICES = ['sqs', 'sns', 'events', 'states', 'logs', 'xray', 'kms'] as const;
@@ -147,12 +147,7 @@ export class Network extends Construct {
     this.flowLogGroupName = flowLogGroup.name;
     const flowLogRole = new IamRole(this, 'FlowLogRole', {
       name: resourceName(config, 'flow-logs', region),
-      assumeRolePolicy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          { Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' },
-        ],
-      }),
+      assumeRolePolicy: serviceTrustPolicy('vpc flow logs', 'vpc-flow-logs.amazonaws.com'),
     });
     const flowLogPolicy = new PolicyDocument('vpc flow logs').add({
       Sid: 'DeliverFlowLogs',

@@ -5,6 +5,7 @@
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
 import { Construct } from 'constructs';
 import { resourceName, type NamingConfig } from '../../config';
+import { jsonAttribute } from '../json-attribute';
 
 /** Props of {@link Dashboard}. */
 export interface DashboardProps {
@@ -97,7 +98,7 @@ export class Dashboard extends Construct {
 
     const dashboard = new CloudwatchDashboard(this, 'Dashboard', {
       dashboardName: resourceName(props.config, 'pipeline', props.region),
-      dashboardBody: JSON.stringify({ widgets }),
+      dashboardBody: jsonAttribute({ widgets }),
     });
     this.dashboardName = dashboard.dashboardName;
   }

@@ -85,7 +85,7 @@ describe('PipelineFunction', () => {
       expect.objectContaining({
         Effect: 'Allow',
         Principal: { Service: 'lambda.amazonaws.com' },
-        Action: 'sts:AssumeRole',
+        Action: ['sts:AssumeRole'],
       }),
     ]);
   });

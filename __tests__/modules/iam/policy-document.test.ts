@@ -3,7 +3,11 @@ import {
   PolicyViolationError,
   assertLeastPrivilege,
   denyInsecureTransport,
+  serviceTrustPolicy,
 } from '../../../modules/iam/policy-document';
+import { decodeJsonAttribute } from '../../../security/hcl-expression';
+import { onlyResource, synthJson, testStack } from '../../stacks/fixtures';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 
 describe('PolicyDocument', () => {
   it('rejects a wildcard action and names the owner and the statement', () => {
@@ -79,5 +83,70 @@ describe('PolicyDocument', () => {
       ['A', 'Allow'],
       ['B', 'Deny'],
     ]);
+  });
+
+  it('refuses an Allow to any principal without a condition (a public resource policy)', () => {
+    const doc = new PolicyDocument('queue q');
+    expect(() => doc.add({ Sid: 'Public', Principal: '*', Action: ['sqs:SendMessage'], Resource: ['arn:q'] })).toThrow(
+      /queue q: statement "Public" allows any principal \("\*"\) without a condition/,
+    );
+    expect(() =>
+      doc.add({ Sid: 'PublicAws', Principal: { AWS: '*' }, Action: ['sqs:SendMessage'], Resource: ['arn:q'] }),
+    ).toThrow(/any principal/);
+    expect(() =>
+      doc.add({
+        Sid: 'FromOneRule',
+        Principal: '*',
+        Action: ['sqs:SendMessage'],
+        Resource: ['arn:q'],
+        Condition: { ArnEquals: { 'aws:SourceArn': 'arn:rule' } },
+      }),
+    ).not.toThrow();
+  });
+});
+
+describe('trust policies', () => {
+  const trust = (statement: Parameters<PolicyDocument['add']>[0]) => () =>
+    new PolicyDocument('role r', { trust: true }).add(statement);
+
+  it('let exactly one AWS service assume the role, with no resources', () => {
+    expect(
+      trust({ Sid: 'Lambda', Principal: { Service: 'lambda.amazonaws.com' }, Action: ['sts:AssumeRole'] }),
+    ).not.toThrow();
+    expect(trust({ Sid: 'Anyone', Principal: { AWS: '*' }, Action: ['sts:AssumeRole'] })).toThrow(
+      /role r: statement "Anyone" trusts a principal other than an AWS service/,
+    );
+    expect(trust({ Sid: 'Star', Principal: '*', Action: ['sts:AssumeRole'] })).toThrow(
+      /trusts a principal other than an AWS service/,
+    );
+    expect(
+      trust({ Sid: 'Tags', Principal: { Service: 's.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'] }),
+    ).toThrow(/allows more than sts:AssumeRole/);
+    expect(
+      trust({ Sid: 'Res', Principal: { Service: 's.amazonaws.com' }, Action: ['sts:AssumeRole'], Resource: ['*'] }),
+    ).toThrow(/names resources in a trust policy/);
+  });
+
+  it('serviceTrustPolicy synthesizes the trust document with its confused-deputy condition', () => {
+    const stack = testStack();
+    new IamRole(stack, 'Role', {
+      name: 'r',
+      assumeRolePolicy: serviceTrustPolicy('role r', 'states.amazonaws.com', {
+        StringEquals: { 'aws:SourceAccount': '123' },
+      }),
+    });
+    const role = onlyResource(synthJson(stack), 'aws_iam_role');
+    expect(decodeJsonAttribute(role.assume_role_policy as string, 'test')).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'ServiceAssumesRole',
+          Effect: 'Allow',
+          Principal: { Service: 'states.amazonaws.com' },
+          Action: ['sts:AssumeRole'],
+          Condition: { StringEquals: { 'aws:SourceAccount': '123' } },
+        },
+      ],
+    });
   });
 });

@@ -1,5 +1,13 @@
 import { ProcessingQueue } from '../../../modules/messaging/processing-queue';
-import { onlyResource, parsePolicy, resourcesOf, statement, synthJson, testStack } from '../../stacks/fixtures';
+import {
+  decodeJson,
+  onlyResource,
+  parsePolicy,
+  resourcesOf,
+  statement,
+  synthJson,
+  testStack,
+} from '../../stacks/fixtures';
 
 describe('ProcessingQueue', () => {
   const stack = testStack();
@@ -25,15 +33,16 @@ describe('ProcessingQueue', () => {
 
   it('DLQ keeps messages 14 days and receives after 3 attempts', () => {
     expect(dlq.message_retention_seconds).toBe(14 * 24 * 3600);
-    expect(JSON.parse(main.redrive_policy as string)).toEqual({
+    expect(decodeJson(main.redrive_policy)).toEqual({
       deadLetterTargetArn: expect.stringMatching(/^\$\{aws_sqs_queue\.\w+\.arn\}$/),
       maxReceiveCount: 3,
     });
+    expect(queue.maxReceiveCount).toBe(3);
   });
 
   it('lets only this queue use the DLQ as its dead-letter target', () => {
     const allow = onlyResource(json, 'aws_sqs_queue_redrive_allow_policy');
-    expect(JSON.parse(allow.redrive_allow_policy as string)).toEqual({
+    expect(decodeJson(allow.redrive_allow_policy)).toEqual({
       redrivePermission: 'byQueue',
       sourceQueueArns: [expect.stringMatching(/\.arn\}$/)],
     });

@@ -1,5 +1,5 @@
 import { Dashboard } from '../../../modules/operations/dashboard';
-import { onlyResource, synthJson, testConfig, testStack } from '../../stacks/fixtures';
+import { decodeJson, onlyResource, synthJson, testConfig, testStack } from '../../stacks/fixtures';
 
 describe('Dashboard', () => {
   const stack = testStack('us-west-2');
@@ -13,7 +13,7 @@ describe('Dashboard', () => {
     stateMachineArn: 'arn:sm',
   });
   const dashboard = onlyResource(synthJson(stack), 'aws_cloudwatch_dashboard');
-  const body = JSON.parse(dashboard.dashboard_body as string) as {
+  const body = decodeJson(dashboard.dashboard_body) as {
     widgets: { properties: { title: string; region: string; metrics: string[][] } }[];
   };
   const metricsOf = (title: string): string[][] =>

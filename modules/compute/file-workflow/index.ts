@@ -13,7 +13,9 @@ import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { Construct } from 'constructs';
 import { resourceName, stateMachineName, type PipelineConfig } from '../../../config';
 import type { FunctionHandle } from '../function-handle';
-import { LOG_DELIVERY_ACTIONS, TRACING_ACTIONS } from '../../iam/policy-document';
+import { PolicyDocument, serviceTrustPolicy } from '../../iam/policy-document';
+import { LOG_DELIVERY_ACTIONS, TRACING_ACTIONS } from '../../iam/unscoped-actions';
+import { jsonAttribute } from '../../json-attribute';
 import { DEFAULT_MAX_CONCURRENCY, fileWorkflowDefinition, type FileWorkflowStep } from './definition';
 
 export * from './asl';
@@ -44,7 +46,7 @@ export const FILE_WORKFLOW_LOG_LEVEL = 'ALL';
 /** Seconds added to a function's timeout for the Task's own `TimeoutSeconds` backstop. */
 const TASK_TIMEOUT_MARGIN_SECONDS = 60;
 
-// The state machine's '*' grants are exactly these two lists (see policy-document.ts for why).
+// The state machine's '*' grants are exactly these two lists (see unscoped-actions.ts for why).
 export { LOG_DELIVERY_ACTIONS, TRACING_ACTIONS };
 
 /** The file workflow state machine with its role and log group. */
@@ -79,41 +81,28 @@ export class FileWorkflow extends Construct {
       // IAM is global: the region in the name keeps the primary and DR roles apart.
       name: resourceName(config, 'file-workflow', region),
       description: `Execution role of the ${name} state machine in ${region}`,
-      assumeRolePolicy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Service: 'states.amazonaws.com' },
-            Action: 'sts:AssumeRole',
-            // Confused-deputy guard: only this account's state machine of this name (or one of
-            // its versions/aliases, `<arn>:<qualifier>`) may assume it.
-            Condition: {
-              StringEquals: { 'aws:SourceAccount': identity.accountId },
-              ArnLike: { 'aws:SourceArn': [ownArn, `${ownArn}:*`] },
-            },
-          },
-        ],
+      // Confused-deputy guard: only this account's state machine of this name (or one of its
+      // versions/aliases, `<arn>:<qualifier>`) may assume it.
+      assumeRolePolicy: serviceTrustPolicy(`state machine ${name}`, 'states.amazonaws.com', {
+        StringEquals: { 'aws:SourceAccount': identity.accountId },
+        ArnLike: { 'aws:SourceArn': [ownArn, `${ownArn}:*`] },
       }),
     });
     this.roleArn = role.arn;
 
     const functionArns = Object.values(steps).map((step) => step.arn);
-    const statements: Record<string, unknown>[] = [
-      {
+    const rolePolicy = new PolicyDocument(`state machine ${name}`)
+      .add({
         Sid: 'InvokeStepFunctions',
-        Effect: 'Allow',
         Action: ['lambda:InvokeFunction'],
         // Qualified ARNs too, so pointing a step at a version or alias needs no policy change.
         Resource: functionArns.flatMap((arn) => [arn, `${arn}:*`]),
-      },
-      { Sid: 'PutTraces', Effect: 'Allow', Action: TRACING_ACTIONS, Resource: ['*'] },
-      { Sid: 'DeliverLogs', Effect: 'Allow', Action: LOG_DELIVERY_ACTIONS, Resource: ['*'] },
-    ];
+      })
+      .add({ Sid: 'PutTraces', Action: [...TRACING_ACTIONS], Resource: ['*'] })
+      .add({ Sid: 'DeliverLogs', Action: [...LOG_DELIVERY_ACTIONS], Resource: ['*'] });
     if (kmsKeyArn) {
-      statements.push({
+      rolePolicy.add({
         Sid: 'UseStateMachineKey',
-        Effect: 'Allow',
         Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
         Resource: [kmsKeyArn],
         Condition: { StringEquals: { 'kms:EncryptionContext:aws:states:stateMachineArn': ownArn } },
@@ -122,7 +111,7 @@ export class FileWorkflow extends Construct {
     const policy = new IamRolePolicy(this, 'Policy', {
       name: 'least-privilege',
       role: role.id,
-      policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
+      policy: rolePolicy.toJson(),
     });
 
     const storeChunkConcurrency = steps.storeChunk.reservedConcurrency;
@@ -148,8 +137,8 @@ export class FileWorkflow extends Construct {
       name,
       type: 'STANDARD',
       roleArn: role.arn,
-      // Token strings inside the JSON synthesize as ${aws_lambda_function.<x>.arn} interpolations.
-      definition: JSON.stringify(definition),
+      // jsonencode keeps the function ARNs as Terraform references (valid JSON and HCL synth).
+      definition: jsonAttribute(definition),
       loggingConfiguration: {
         logDestination: `${logGroup.arn}:*`,
         level: FILE_WORKFLOW_LOG_LEVEL,

@@ -16,6 +16,11 @@ import {
   type FileWorkflowStep,
 } from '../../../../modules/compute/file-workflow';
 import type { FunctionHandle } from '../../../../modules/compute/function-handle';
+import { decodeJsonAttribute } from '../../../../security/hcl-expression';
+
+/** A JSON-valued attribute as synthesized (`${jsonencode(...)}`), decoded; references stay `${...}` text. */
+const decode = (value: string): unknown => decodeJsonAttribute(value, 'test');
+type Statements = { Statement: Record<string, unknown>[] };
 
 const STEPS: FileWorkflowStep[] = ['validate', 'storeChunk', 'archive', 'compensate', 'notify'];
 
@@ -70,7 +75,7 @@ function only<T>(parsed: Synthesized['parsed'], type: string): T {
 
 /** The definition exactly as Terraform will receive it (interpolations left as text). */
 function definitionOf(s: Synthesized): AslDefinition {
-  return JSON.parse(only<{ definition: string }>(s.parsed, SfnStateMachine.tfResourceType).definition) as AslDefinition;
+  return decode(only<{ definition: string }>(s.parsed, SfnStateMachine.tfResourceType).definition) as AslDefinition;
 }
 
 const dev = synth();
@@ -91,7 +96,9 @@ describe('FileWorkflow', () => {
     expect((definition.States[WORKFLOW_STEPS.notifySuccess] as AslTaskState).Resource).toBe('${var.notify_arn}');
     expect((definition.States[WORKFLOW_STEPS.notifyFailure] as AslTaskState).Resource).toBe('${var.notify_arn}');
     const raw = only<{ definition: string }>(dev.parsed, SfnStateMachine.tfResourceType).definition;
-    for (const step of STEPS) expect(raw).toContain(`"Resource":"\${var.${step}_arn}"`);
+    // A reference, not text inside a JSON string: `cdktf synth --hcl` renders it as valid HCL.
+    expect(raw).toMatch(/^\$\{jsonencode\(/);
+    for (const step of STEPS) expect(raw).toContain(`"Resource" = var.${step}_arn,`);
     expect(raw).not.toMatch(/TfToken/);
   });
 
@@ -177,7 +184,7 @@ describe('FileWorkflow', () => {
   });
 
   it('state machine role can invoke only the five step functions', () => {
-    const policy = JSON.parse(only<{ policy: string }>(dev.parsed, IamRolePolicy.tfResourceType).policy) as {
+    const policy = decode(only<{ policy: string }>(dev.parsed, IamRolePolicy.tfResourceType).policy) as {
       Statement: { Sid: string; Action: string[]; Resource: string[] }[];
     };
     const invoke = policy.Statement.filter((s) => s.Action.some((a) => a.startsWith('lambda:')));
@@ -189,7 +196,7 @@ describe('FileWorkflow', () => {
   });
 
   it('uses "*" only for X-Ray and log delivery, which have no resource-level permissions', () => {
-    const policy = JSON.parse(only<{ policy: string }>(dev.parsed, IamRolePolicy.tfResourceType).policy) as {
+    const policy = decode(only<{ policy: string }>(dev.parsed, IamRolePolicy.tfResourceType).policy) as {
       Statement: { Sid: string; Action: string[]; Resource: string[] }[];
     };
     const wildcard = policy.Statement.filter((s) => s.Resource.includes('*'));
@@ -200,11 +207,11 @@ describe('FileWorkflow', () => {
   it('lets only Step Functions of this account and state machine assume the role', () => {
     const role = only<{ name: string; assume_role_policy: string }>(dev.parsed, IamRole.tfResourceType);
     expect(role.name).toBe('market-data-file-workflow-dev-us-east-1');
-    const trust = JSON.parse(role.assume_role_policy) as { Statement: unknown[] };
+    const trust = decode(role.assume_role_policy) as Statements;
     expect(trust.Statement).toEqual([
       expect.objectContaining({
         Principal: { Service: 'states.amazonaws.com' },
-        Action: 'sts:AssumeRole',
+        Action: ['sts:AssumeRole'],
         Condition: {
           StringEquals: {
             'aws:SourceAccount': expect.stringMatching(/^\$\{data\.aws_caller_identity\.\w+\.account_id\}$/),
@@ -239,9 +246,7 @@ describe('FileWorkflow', () => {
       }),
     });
     expect(kms.json).toHaveResourceWithProperties(CloudwatchLogGroup, { kms_key_id: key });
-    const policy = JSON.parse(only<{ policy: string }>(kms.parsed, IamRolePolicy.tfResourceType).policy) as {
-      Statement: unknown[];
-    };
+    const policy = decode(only<{ policy: string }>(kms.parsed, IamRolePolicy.tfResourceType).policy) as Statements;
     expect(policy.Statement).toContainEqual(
       expect.objectContaining({
         Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
