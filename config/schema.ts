@@ -5,7 +5,14 @@
  * `PipelineConfig`'s field docs point here instead of restating defaults.
  */
 import { FUNCTION_NAMES, type FunctionName } from '../contract';
-import type { ApiAuthMode, EnvironmentName, FunctionSettings, PipelineConfig, S3EncryptionMode } from './types';
+import type {
+  ApiAuthMode,
+  EnvironmentName,
+  FunctionSettings,
+  LambdaRuntime,
+  PipelineConfig,
+  S3EncryptionMode,
+} from './types';
 
 /** Environments a stack set is synthesized for. */
 export const ENVIRONMENTS: readonly EnvironmentName[] = ['dev', 'prod'];
@@ -17,6 +24,12 @@ export const REGION_PATTERN = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
+
+/**
+ * Lambda runtimes the functions may run on (`lambdaRuntime`). The first is the default and the one
+ * the toolchain pins: tests and scripts run on its Node major (.nvmrc), esbuild targets it.
+ */
+export const LAMBDA_RUNTIMES = ['nodejs22.x', 'nodejs24.x'] as const;
 
 /** Default sizing per function: long file work gets 5 minutes, request paths stay short. */
 export const DEFAULT_FUNCTION_SETTINGS: Readonly<Record<FunctionName, FunctionSettings>> = {
@@ -338,6 +351,14 @@ export const CONFIG_SCHEMA: { readonly [K in ConfigKey]-?: ConfigKeySpec<Pipelin
     readme: '25-10000 records per staged chunk',
     defaultValue: () => 1000,
     parse: integer(25, 10000),
+  },
+  lambdaRuntime: {
+    envVar: 'PIPELINE_LAMBDA_RUNTIME',
+    defaultText: '`nodejs22.x`',
+    allowed: LAMBDA_RUNTIMES.join(' | '),
+    readme: '`nodejs22.x` \\| `nodejs24.x`: runtime of every function',
+    defaultValue: (): LambdaRuntime => LAMBDA_RUNTIMES[0],
+    parse: oneOf<LambdaRuntime>(LAMBDA_RUNTIMES),
   },
   functions: {
     envVar: 'PIPELINE_FUNCTIONS',

@@ -1,8 +1,10 @@
 import type { FunctionName } from '../contract';
+import type { LAMBDA_RUNTIMES } from './schema';
 
 export type EnvironmentName = 'dev' | 'prod';
 export type ApiAuthMode = 'iam' | 'jwt';
 export type S3EncryptionMode = 'sse-s3' | 'kms';
+export type LambdaRuntime = (typeof LAMBDA_RUNTIMES)[number];
 
 /** Sizing of one function. */
 export interface FunctionSettings {
@@ -62,6 +64,8 @@ export interface PipelineConfig {
   readonly vpcCidr: string;
   /** CloudWatch log retention in days (a value CloudWatch accepts). */
   readonly logRetentionDays: number;
+  /** Lambda runtime of every function (`LAMBDA_RUNTIMES`; the first is what the tests run on). */
+  readonly lambdaRuntime: LambdaRuntime;
   /** Records per staged chunk in the file workflow. */
   readonly chunkSize: number;
   /** Per-function sizing. */

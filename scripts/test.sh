@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: everything CI checks, from a clean clone.
+#  0. Node as pinned in .nvmrc (see below)
 #  1. project-local Python tools, pinned (moto server for integration tests, checkov for the policy gate)
 #  2. type-check (the app command itself never type-checks, so this is where types are enforced)
 #  3. lint (typescript-eslint, type-aware) and formatting (prettier --check); `npm run format` fixes most
@@ -8,6 +9,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CHECKPOINT_DISABLE=1
+
+# Node: the Lambda runtime's major, installed by `npm ci` from the npm registry (the node-<os>-<cpu>
+# optional dependency, version in .nvmrc), ahead of whatever node the system has.
+export PATH="$PWD/node_modules/.bin:$PATH"
+echo "node $(node --version) ($(command -v node))"
+pinned=$(tr -d '[:space:]v' < .nvmrc)
+if [ "$(node -p 'process.versions.node.split(".")[0]')" != "${pinned%%.*}" ]; then
+  echo "npm test runs on Node ${pinned%%.*} (.nvmrc: $pinned), the Lambda runtime's major. npm ci installs it" >&2
+  echo "on linux-x64, linux-arm64 and macOS x64; elsewhere install it yourself (e.g. nvm install)." >&2
+  exit 1
+fi
 
 bash scripts/setup-python.sh
 npx tsc --noEmit -p .

@@ -74,6 +74,14 @@ describe('loadConfig defaults', () => {
     ).toBe(60);
   });
 
+  it('runs the functions on nodejs22.x unless lambdaRuntime picks nodejs24.x; names the key otherwise', () => {
+    expect(loadConfig('dev', {}, {}).lambdaRuntime).toBe('nodejs22.x');
+    expect(loadConfig('dev', {}, { PIPELINE_LAMBDA_RUNTIME: 'nodejs24.x' }).lambdaRuntime).toBe('nodejs24.x');
+    expect(errorFor('lambdaRuntime', {}, { PIPELINE_LAMBDA_RUNTIME: 'nodejs20.x' }).message).toContain(
+      'nodejs22.x | nodejs24.x',
+    );
+  });
+
   it('accepts JWT auth with an issuer and audiences', () => {
     const config = loadConfig(
       'dev',

@@ -1,7 +1,7 @@
 /**
  * One deployed handler: its esbuild bundle as a `TerraformAsset`, its own log group, its own
  * IAM role with only the grants added through `allow()`, and the Lambda function itself
- * (Node.js 22 on arm64, X-Ray active, reserved concurrency, encrypted environment).
+ * (Node.js `config.lambdaRuntime` on arm64, X-Ray active, reserved concurrency, encrypted environment).
  */
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
@@ -26,7 +26,10 @@ export interface FunctionVpcPlacement {
 /** Props of {@link PipelineFunction}. */
 export interface PipelineFunctionProps {
   /** Naming, the metrics namespace (`project`), log retention and the function's default sizing. */
-  readonly config: Pick<PipelineConfig, 'namePrefix' | 'env' | 'project' | 'logRetentionDays' | 'functions'>;
+  readonly config: Pick<
+    PipelineConfig,
+    'namePrefix' | 'env' | 'project' | 'logRetentionDays' | 'functions' | 'lambdaRuntime'
+  >;
   /** Region this copy runs in; set as `PIPELINE_REGION` and part of the role name. */
   readonly region: string;
   /** Logical name (one of FUNCTION_NAMES); also the handler folder. */
@@ -122,7 +125,7 @@ export class PipelineFunction extends Construct implements FunctionHandle {
       functionName: this.functionName,
       description: `${name} (${config.project}, ${region})`,
       role: role.arn,
-      runtime: 'nodejs22.x',
+      runtime: config.lambdaRuntime,
       architectures: ['arm64'],
       handler: 'index.handler',
       filename: asset.path,

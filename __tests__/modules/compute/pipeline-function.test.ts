@@ -52,6 +52,17 @@ describe('PipelineFunction', () => {
     expect(fn.timeoutSeconds).toBe(90);
   });
 
+  it('runs on nodejs24.x when lambdaRuntime says so', () => {
+    const stack = testStack('us-west-2');
+    new PipelineFunction(stack, 'Bars', {
+      config: testConfig({ lambdaRuntime: 'nodejs24.x' }),
+      region: 'us-west-2',
+      name: 'bars',
+      bundleZip: fakeFunctionBundles().bars.zipPath,
+    });
+    expect(onlyResource(synthJson(stack), 'aws_lambda_function').runtime).toBe('nodejs24.x');
+  });
+
   it('ships the bundle zip with a content hash as the code hash', () => {
     expect(lambda.filename).toMatch(/^assets\/.+\/bars\.zip$/);
     expect(lambda.source_code_hash).toMatch(/^[0-9A-F]{32}$/);
