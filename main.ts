@@ -1,6 +1,7 @@
 /**
- * The cdktf app: bundles the handlers once, then per selected environment a global stack and
- * one regional stack per region (`global-<env>`, `regional-<env>-<region>`).
+ * The cdktf app: bundles the handlers once, then the `bootstrap` stack (the Terraform state
+ * buckets) and per selected environment a global stack and one regional stack per region
+ * (`global-<env>`, `regional-<env>-<region>`).
  * `PIPELINE_ENV=<env>` limits synthesis to one environment. Run as a program (`npm start`, the
  * cdktf CLI), it also removes the other format's stale stack files and prints what it wrote.
  */
@@ -8,6 +9,7 @@ import { App } from 'cdktf';
 import { ConfigErrors, loadConfig, selectedEnvironments } from './config';
 import { MissingFunctionEntryError, bundleFunctions } from './build/function-bundles';
 import { describeSynthOutput, finishSynthOutput } from './build/synth-output';
+import { BOOTSTRAP_STACK, BootstrapStack } from './stacks/bootstrap-stack';
 import { GlobalStack } from './stacks/global-stack';
 import { RegionalStack } from './stacks/regional-stack';
 
@@ -15,8 +17,11 @@ import { RegionalStack } from './stacks/regional-stack';
 export function buildApp(options: { outdir?: string } = {}): App {
   const app = new App({ outdir: options.outdir });
   const bundles = bundleFunctions();
-  for (const env of selectedEnvironments()) {
-    const config = loadConfig(env);
+  const configs = selectedEnvironments().map((env) => loadConfig(env));
+  // The state buckets every backend below needs; deployed once, by name, with local state.
+  new BootstrapStack(app, BOOTSTRAP_STACK, { configs });
+  for (const config of configs) {
+    const env = config.env;
     const global = new GlobalStack(app, `global-${env}`, { config });
     for (const region of [config.primaryRegion, config.drRegion]) {
       const regional = new RegionalStack(app, `regional-${env}-${region}`, { config, region, bundles });

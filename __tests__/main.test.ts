@@ -12,6 +12,7 @@ import type { TerraformJson } from './stacks/fixtures';
 
 const projectRoot = resolve(__dirname, '..');
 const STACKS = [
+  'bootstrap',
   'global-dev',
   'global-prod',
   'regional-dev-us-east-1',
@@ -67,11 +68,20 @@ beforeAll(() => {
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 describe('the app (every environment)', () => {
-  it('synthesizes a global and two regional stacks per environment', () => {
+  it('synthesizes the bootstrap stack, then a global and two regional stacks per environment', () => {
     expect(Object.keys(manifest.stacks).sort()).toEqual(STACKS);
   });
 
-  it('deploys regional stacks after their environment’s global stack', () => {
+  it('requires Terraform >= 1.10 (S3-native locking) and the exact AWS provider of the bindings in every stack', () => {
+    for (const name of STACKS) {
+      const terraform = stackJson(name).terraform as Record<string, unknown>;
+      expect({ name, required_version: terraform.required_version }).toEqual({ name, required_version: '>= 1.10' });
+      expect(terraform.required_providers).toEqual({ aws: { source: 'aws', version: '6.25.0' } });
+    }
+  });
+
+  it('deploys regional stacks after their environment’s global stack, and bootstrap on its own', () => {
+    expect(manifest.stacks.bootstrap.dependencies).toEqual([]);
     for (const env of ['dev', 'prod']) {
       for (const region of ['us-east-1', 'us-west-2'])
         expect(manifest.stacks[`regional-${env}-${region}`].dependencies).toEqual([`global-${env}`]);
@@ -89,7 +99,8 @@ describe('the app (every environment)', () => {
 
   it('tags every taggable resource with Environment and Project through every provider', () => {
     for (const name of STACKS) {
-      const env = name.includes('prod') ? 'prod' : 'dev';
+      // The state buckets serve both environments.
+      const env = name === 'bootstrap' ? 'dev+prod' : name.includes('prod') ? 'prod' : 'dev';
       const json = stackJson(name);
       for (const provider of json.provider?.aws ?? []) {
         expect(provider.default_tags).toEqual([
@@ -210,7 +221,7 @@ describe('main.ts as a program: plain HCL (cdktf synth --hcl)', () => {
   }, 120_000);
 
   it('prints every stack it wrote with its resource, data source and output counts and its file', () => {
-    expect(stdout).toContain('Synthesized 6 stacks (HCL):');
+    expect(stdout).toContain('Synthesized 7 stacks (HCL):');
     for (const name of STACKS) {
       const json = stackJson(name);
       const count = (byType: Record<string, Record<string, unknown>> = {}): number =>
@@ -226,7 +237,7 @@ describe('main.ts as a program: plain HCL (cdktf synth --hcl)', () => {
   });
 
   it.each(STACKS)(
-    '%s: cdk.tf, formatted as the CLI does, parses as HCL with the resources, data sources and outputs of the JSON',
+    '%s: cdk.tf, formatted as the CLI does, is valid HCL with the blocks and Terraform version of the JSON',
     async (name) => {
       const file = join(hclDir, 'stacks', name, 'cdk.tf');
       const hcl = await formatHcl(readFileSync(file, 'utf8'));
@@ -239,6 +250,7 @@ describe('main.ts as a program: plain HCL (cdktf synth --hcl)', () => {
       }
       expect(addresses(parsed)).toEqual(addresses(stackJson(name)));
       expect(addresses(parsed).length).toBeGreaterThan(10);
+      expect((parsed as { terraform: { required_version: string }[] }).terraform[0].required_version).toBe('>= 1.10');
     },
   );
 

@@ -3,8 +3,9 @@
  * synthesized stacks, once for all of them, and reading its JSON report back per stack.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, relative, resolve } from 'node:path';
 import type { SynthesizedStack } from './terraform-json';
 
 /** Project root (two levels above this file). */
@@ -57,8 +58,6 @@ export function ensureCheckov(root = PROJECT_ROOT, environ: NodeJS.ProcessEnv = 
 export interface RunCheckovOptions {
   /** Executable; default {@link ensureCheckov}(). */
   readonly bin?: string;
-  /** Working directory (paths in the report are relative to it). Default the project root. */
-  readonly cwd?: string;
 }
 
 /**
@@ -67,11 +66,35 @@ export interface RunCheckovOptions {
  * returns every result, passed and failed. Nothing is skipped here: the checked-in skip list is
  * applied afterwards, so a stale skip shows up as a skip that matched no failure.
  * `--skip-download` keeps checkov off the network (no platform guideline download).
+ * Scans {@link checkovReadableCopy} copies; results name the stacks, not the copies.
  */
 export function runCheckov(stacks: readonly SynthesizedStack[], options: RunCheckovOptions = {}): CheckovResult[] {
   if (stacks.length === 0) throw new CheckovRunError('no stacks to scan');
-  const cwd = options.cwd ?? PROJECT_ROOT;
   const bin = options.bin ?? ensureCheckov();
+  const copies = mkdtempSync(join(tmpdir(), 'checkov-input-'));
+  try {
+    const readable = stacks.map((s, i) => ({ ...s, file: checkovReadableCopy(s.file, join(copies, String(i))) }));
+    return scan(readable, bin, copies);
+  } finally {
+    rmSync(copies, { recursive: true, force: true });
+  }
+}
+
+/**
+ * checkov 3.3.30's `terraform_json` parser stops on any scalar directly in the `terraform` block
+ * (`required_version`, which every stack declares; checkov issue #7454, open). It scans a copy in
+ * which that one line becomes a `//` comment key: same lines, same resources, and checkov has no
+ * check on the version constraint.
+ */
+export function checkovReadableCopy(file: string, dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const copy = join(dir, basename(file));
+  const text = readFileSync(file, 'utf8').replace(/^(\s*)"required_version":/m, '$1"//":');
+  writeFileSync(copy, text);
+  return copy;
+}
+
+function scan(stacks: readonly SynthesizedStack[], bin: string, cwd: string): CheckovResult[] {
   const args = [
     '--framework',
     'terraform_json',

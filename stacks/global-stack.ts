@@ -8,7 +8,7 @@ import type { Construct } from 'constructs';
 import type { PipelineConfig } from '../config';
 import { DataKey } from '../modules/storage/data-key';
 import { PipelineTable } from '../modules/storage/pipeline-table';
-import { awsProvider, useS3Backend } from './foundation';
+import { awsProvider, declareTerraformRequirements, useS3Backend } from './foundation';
 
 /** Props of {@link GlobalStack}. */
 export interface GlobalStackProps {
@@ -27,6 +27,7 @@ export class GlobalStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: GlobalStackProps) {
     super(scope, id);
     const { config } = props;
+    declareTerraformRequirements(this);
     useS3Backend(this, { bucket: config.stateBucket, region: config.stateRegion, key: globalStateKey(config) });
     const primary = awsProvider(this, 'aws', config, config.primaryRegion);
     const dr = awsProvider(this, 'aws-dr', config, config.drRegion, 'dr');

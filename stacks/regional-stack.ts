@@ -40,7 +40,7 @@ import { PipelineFunction } from '../modules/compute/pipeline-function';
 import { ProcessingQueue } from '../modules/messaging/processing-queue';
 import { QueueConsumer } from '../modules/compute/queue-consumer';
 import { StreamConsumer } from '../modules/compute/stream-consumer';
-import { awsProvider, useS3Backend, type StateLocation } from './foundation';
+import { awsProvider, declareTerraformRequirements, useS3Backend, type StateLocation } from './foundation';
 import { functionEnvironment, functionGrants } from './function-permissions';
 
 /** Props of {@link RegionalStack}. */
@@ -77,6 +77,7 @@ export class RegionalStack extends TerraformStack {
     super(scope, id);
     const { config, region } = props;
     this.region = region;
+    declareTerraformRequirements(this);
     useS3Backend(this, regionalStateLocation(config, region));
     awsProvider(this, 'aws', config, region);
 

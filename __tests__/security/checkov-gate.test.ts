@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { parseCheckovReport, type CheckovResult } from '../../security/checkov';
+import { checkovReadableCopy, parseCheckovReport, type CheckovResult } from '../../security/checkov';
 import { missingEnvironments, runGate, type GateRun } from '../../security/gate';
 import {
   applySkipList,
@@ -158,6 +158,31 @@ describe('skip list semantics', () => {
   it('ships a skip list that validates', () => {
     const shipped = JSON.parse(readFileSync(SKIP_LIST_PATH, 'utf8')) as { skips: unknown[] };
     expect(() => validateSkipList(shipped.skips)).not.toThrow();
+  });
+});
+
+describe('checkov input', () => {
+  it('scans a copy without required_version, which checkov 3.3.30 cannot parse, keeping every other line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'checkov-copy-'));
+    try {
+      const stack = {
+        resource: { aws_sqs_queue: { q: { name: 'q' } } },
+        terraform: { required_providers: { aws: { source: 'aws', version: '6.25.0' } }, required_version: '>= 1.10' },
+      };
+      const original = join(dir, 'cdk.tf.json');
+      writeFileSync(original, JSON.stringify(stack, null, 2));
+      const copy = readFileSync(checkovReadableCopy(original, join(dir, 'copy')), 'utf8');
+      const lines = readFileSync(original, 'utf8').split('\n');
+      expect(copy.split('\n')).toHaveLength(lines.length);
+      const parsed = JSON.parse(copy) as typeof stack;
+      expect(parsed.terraform).not.toHaveProperty('required_version');
+      expect({ ...parsed, terraform: { required_providers: parsed.terraform.required_providers } }).toEqual({
+        ...stack,
+        terraform: { required_providers: stack.terraform.required_providers },
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

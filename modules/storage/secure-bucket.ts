@@ -14,6 +14,7 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import * as serverSideEncryption from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import type { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { PolicyDocument, denyInsecureTransport, type PolicyStatement } from '../iam/policy-document';
 
@@ -38,6 +39,8 @@ export interface SecureBucketProps {
   readonly lifecycleRules?: S3BucketLifecycleConfigurationRule[];
   /** Server access logging target. Default: not logged. */
   readonly accessLogs?: AccessLogTarget;
+  /** Provider of every resource (a stack with one provider per region). Default: the stack's default provider. */
+  readonly provider?: TerraformProvider;
 }
 
 /** A private, versioned, encrypted, TLS-only bucket. */
@@ -52,16 +55,18 @@ export class SecureBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
-    this.bucket = new S3Bucket(this, 'Bucket', { bucket: props.bucketName });
+    this.bucket = new S3Bucket(this, 'Bucket', { bucket: props.bucketName, provider: props.provider });
     this.bucketName = this.bucket.bucket;
     this.bucketArn = this.bucket.arn;
     this.bucketId = this.bucket.id;
 
     new S3BucketVersioningA(this, 'Versioning', {
+      provider: props.provider,
       bucket: this.bucket.id,
       versioningConfiguration: { status: 'Enabled' },
     });
     new serverSideEncryption.S3BucketServerSideEncryptionConfigurationA(this, 'Encryption', {
+      provider: props.provider,
       bucket: this.bucket.id,
       rule: [
         props.kmsKeyArn
@@ -73,6 +78,7 @@ export class SecureBucket extends Construct {
       ],
     });
     const publicAccess = new S3BucketPublicAccessBlock(this, 'PublicAccessBlock', {
+      provider: props.provider,
       bucket: this.bucket.id,
       blockPublicAcls: true,
       blockPublicPolicy: true,
@@ -80,6 +86,7 @@ export class SecureBucket extends Construct {
       restrictPublicBuckets: true,
     });
     new S3BucketOwnershipControls(this, 'Ownership', {
+      provider: props.provider,
       bucket: this.bucket.id,
       rule: { objectOwnership: 'BucketOwnerEnforced' },
     });
@@ -88,16 +95,22 @@ export class SecureBucket extends Construct {
     this.policy.add(denyInsecureTransport('s3:*', [this.bucket.arn, `${this.bucket.arn}/*`]));
     // The public access block must exist first, or S3 may evaluate the policy against an open bucket.
     new S3BucketPolicy(this, 'Policy', {
+      provider: props.provider,
       bucket: this.bucket.id,
       policy: this.policy.toJson(),
       dependsOn: [publicAccess],
     });
 
     if (props.lifecycleRules && props.lifecycleRules.length > 0) {
-      new S3BucketLifecycleConfiguration(this, 'Lifecycle', { bucket: this.bucket.id, rule: props.lifecycleRules });
+      new S3BucketLifecycleConfiguration(this, 'Lifecycle', {
+        provider: props.provider,
+        bucket: this.bucket.id,
+        rule: props.lifecycleRules,
+      });
     }
     if (props.accessLogs) {
       new S3BucketLoggingA(this, 'AccessLogs', {
+        provider: props.provider,
         bucket: this.bucket.id,
         targetBucket: props.accessLogs.bucketName,
         targetPrefix: props.accessLogs.prefix,
