@@ -10,6 +10,7 @@ export default tseslint.config(
       'cdktf.out/',
       '.build/',
       '.venv/',
+      '.tools/',
       '.local-run/',
       'bench/out/',
       'bench/baseline-app/',
