@@ -125,9 +125,14 @@ class Reader {
       if (c === '}' && depth > 0) depth--;
       if (c === '"' && depth === 0) {
         this.pos++;
-        // `$${` and `%%{` are HCL's escapes of a literal `${` / `%{`.
-        const text = JSON.parse(this.src.slice(start, this.pos)) as string;
-        return text.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
+        // `$${` and `%%{` are HCL's escapes of a literal `${` / `%{`; then `${"..."}` interpolates a
+        // literal (e.g. a `$` right before a reference), spliced in as text.
+        const source = this.src
+          .slice(start, this.pos)
+          .replace(/\$\$\{/g, '${')
+          .replace(/%%\{/g, '%{')
+          .replace(/\$\{"((?:[^"\\]|\\.)*)"\}/g, '$1');
+        return JSON.parse(source) as string;
       }
       this.pos++;
     }

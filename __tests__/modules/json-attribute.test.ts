@@ -15,6 +15,9 @@ describe('jsonAttribute', () => {
     redrivePolicy: jsonAttribute({
       deadLetterTargetArn: target.arn,
       qualified: `${target.arn}:*`,
+      dollar: `price$${target.arn}`,
+      // A reference after a closing brace: cdktf would render it bare there unless told otherwise.
+      nested: { inner: { a: 'x' }, after: target.arn },
       text: AWKWARD,
       [AWKWARD]: 'key too',
       maxReceiveCount: 3,
@@ -27,13 +30,16 @@ describe('jsonAttribute', () => {
 
   it('writes a jsonencode expression with references as Terraform references, not text in a JSON string', () => {
     expect(source.redrive_policy).toMatch(/^\$\{jsonencode\(\{/);
-    expect(source.redrive_policy).toContain('"deadLetterTargetArn" = aws_sqs_queue.Target.arn,');
+    expect(source.redrive_policy).toContain('"deadLetterTargetArn": "${aws_sqs_queue.Target.arn}",');
+    expect(source.redrive_policy).toContain('"qualified": "${aws_sqs_queue.Target.arn}:*"');
   });
 
   it('keeps every value exactly, also quotes, backslashes, control characters and template sequences', () => {
     expect(decodeJsonAttribute(source.redrive_policy as string, 'test')).toEqual({
       deadLetterTargetArn: '${aws_sqs_queue.Target.arn}',
       qualified: '${aws_sqs_queue.Target.arn}:*',
+      dollar: 'price$${aws_sqs_queue.Target.arn}',
+      nested: { inner: { a: 'x' }, after: '${aws_sqs_queue.Target.arn}' },
       text: AWKWARD,
       [AWKWARD]: 'key too',
       maxReceiveCount: 3,
@@ -47,6 +53,14 @@ describe('jsonAttribute', () => {
       resource: { aws_sqs_queue: Record<string, [{ redrive_policy: string }]> };
     };
     expect(parsed.resource.aws_sqs_queue.Source[0].redrive_policy).toMatch(/^\$\{jsonencode\(/);
+  });
+});
+
+describe('jsonAttribute without references', () => {
+  it('is a plain JSON string, which both outputs render correctly', () => {
+    expect(jsonAttribute({ a: ['x', 1, true, null], b: 'say "hi"' })).toBe(
+      '{"a":["x",1,true,null],"b":"say \\"hi\\""}',
+    );
   });
 });
 

@@ -98,7 +98,7 @@ describe('FileWorkflow', () => {
     const raw = only<{ definition: string }>(dev.parsed, SfnStateMachine.tfResourceType).definition;
     // A reference, not text inside a JSON string: `cdktf synth --hcl` renders it as valid HCL.
     expect(raw).toMatch(/^\$\{jsonencode\(/);
-    for (const step of STEPS) expect(raw).toContain(`"Resource" = var.${step}_arn,`);
+    for (const step of STEPS) expect(raw).toContain(`"Resource": "\${var.${step}_arn}",`);
     expect(raw).not.toMatch(/TfToken/);
   });
 
