@@ -11,7 +11,12 @@ import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, S3Event } from 'aws-lambda';
+import type {
+  APIGatewayEventRequestContextIAMAuthorizer,
+  APIGatewayProxyEventV2WithIAMAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  S3Event,
+} from 'aws-lambda';
 import type { PipelineConfig } from '../config';
 import { KEY_PREFIX } from '../contract';
 import { type FaultInjector, LocalFunctions } from './lambda-runtime';
@@ -164,14 +169,20 @@ export class LocalPipeline {
   /** Sends an HTTP request to the api-ingest function as API Gateway (HTTP API, payload 2.0) would. */
   async apiRequest(
     body: unknown,
-    options: { routeKey?: string; path?: string; headers?: Record<string, string> } = {},
+    options: {
+      routeKey?: string;
+      path?: string;
+      headers?: Record<string, string>;
+      /** IAM principal ARN the (SigV4) authorizer reports. Default: a local user of the emulator's account. */
+      caller?: string;
+    } = {},
   ): Promise<APIGatewayProxyStructuredResultV2> {
     const routeKey = options.routeKey ?? 'POST /ingest';
     const [method, path] = routeKey.split(' ');
     const text = typeof body === 'string' ? body : JSON.stringify(body);
     const now = new Date();
     const requestId = `local-${now.getTime().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-    const event: APIGatewayProxyEventV2 = {
+    const event: APIGatewayProxyEventV2WithIAMAuthorizer = {
       version: '2.0',
       routeKey,
       rawPath: options.path ?? path,
@@ -196,6 +207,7 @@ export class LocalPipeline {
         requestId,
         routeKey,
         stage: 'prod',
+        authorizer: { iam: this.iamAuthorizer(options.caller) },
         time: now.toUTCString(),
         timeEpoch: now.getTime(),
       },
@@ -203,6 +215,21 @@ export class LocalPipeline {
       isBase64Encoded: false,
     };
     return this.functions.invoke<APIGatewayProxyStructuredResultV2>('api-ingest', event);
+  }
+
+  /** What API Gateway's IAM (SigV4) authorizer puts in `requestContext.authorizer.iam`. */
+  private iamAuthorizer(caller?: string): APIGatewayEventRequestContextIAMAuthorizer['iam'] {
+    const accountId = this.resources.accountId;
+    const userArn = caller ?? `arn:aws:iam::${accountId}:user/local-run`;
+    return {
+      accessKey: 'LOCALACCESSKEY',
+      accountId,
+      callerId: userArn.split('/').pop() ?? 'local-run',
+      cognitoIdentity: null,
+      principalOrgId: 'o-local',
+      userArn,
+      userId: userArn.split('/').pop() ?? 'local-run',
+    };
   }
 
   /**

@@ -4,11 +4,12 @@
  * readers of what the emulator holds.
  */
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { loadConfig } from '../../config';
 import type { FaultInjector } from '../../local/lambda-runtime';
 import { LocalPipeline } from '../../local/local-pipeline';
-import { countStoredRecords, readBars } from '../../local/run-report';
+import { countStoredRecords, readBars, scanByPrefix } from '../../local/run-report';
+import type { FinishedExecution } from '../../local/workflow-runner';
 import type { MinuteBar } from '../../functions/lib/domain/types';
 
 /** A fresh pipeline named `it-<name>` in the emulator started by global-setup. */
@@ -177,4 +178,54 @@ export async function fileItem(pipeline: LocalPipeline, fileId: string): Promise
     }),
   );
   return Item;
+}
+
+/** A CSV file with its own header (rows are joined with commas as given; no quoting). */
+export function csv(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
+  return `${[header.join(','), ...rows.map((row) => row.join(','))].join('\n')}\n`;
+}
+
+/** Market-record items of `symbol` in the table. */
+export async function recordItemsOf(
+  pipeline: LocalPipeline,
+  symbol: string,
+): Promise<Record<string, AttributeValue>[]> {
+  const { items } = await scanByPrefix(pipeline.clients.dynamodb, pipeline.resources.tableName, `REC#${symbol}#`);
+  return items;
+}
+
+/** Bars of the given symbols only (other tests of the same file may have written others). */
+export async function barsOf(pipeline: LocalPipeline, symbols: readonly string[]): Promise<MinuteBar[]> {
+  return (await tableBars(pipeline)).filter((bar) => symbols.includes(bar.symbol));
+}
+
+/** Every line of the rejects reports written for the file `name` (under `incoming/`), parsed. */
+export async function rejectLines(pipeline: LocalPipeline, name: string): Promise<Record<string, unknown>[]> {
+  const bucket = pipeline.resources.ingestBucket;
+  const lines: Record<string, unknown>[] = [];
+  for (const key of await listKeys(pipeline, bucket, `rejected/${name}`)) {
+    for (const line of (await readText(pipeline, bucket, key)).split('\n')) {
+      if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
+    }
+  }
+  return lines;
+}
+
+/** The finished executions of the object `key` (`incoming/...`), in completion order. */
+export function runsOf(pipeline: LocalPipeline, key: string): FinishedExecution[] {
+  return pipeline.workflows.finished.filter((run) => (run.input as { key?: string }).key === key);
+}
+
+/** Top-level states a run entered, in order. */
+export function topStates(run: FinishedExecution | undefined): string[] {
+  return (run?.trace ?? []).filter((e) => e.type === 'StateEntered' && !e.state.includes('/')).map((e) => e.state);
+}
+
+/** Resolves once `condition()` holds (polled every 25 ms); rejects after `timeoutMs`. */
+export async function until(condition: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }
