@@ -3,11 +3,15 @@
  * would bill: every write request, every item write and its write units by DynamoDB's rules,
  * including the writes each global secondary index receives. It also answers Query, GetItem
  * and BatchGetItem from its items, so code that reads back what it wrote (the bars path) runs
- * unchanged. Condition expressions are assumed to pass (the benchmark writes fresh data).
+ * unchanged. Condition expressions of PutItem, UpdateItem and DeleteItem are evaluated
+ * (./condition-expression.ts): a failed one throws ConditionalCheckFailedException (with the
+ * item when ReturnValuesOnConditionCheckFailure is ALL_OLD) and is billed as DynamoDB bills it,
+ * write units for the stored item's size, at least one.
  */
 import type { AttributeValue, WriteRequest } from '@aws-sdk/client-dynamodb';
 import { TABLE } from '../contract';
 import { itemBytes, writeUnits, type Item } from './item-size';
+import { evaluateCondition } from './condition-expression';
 import { applyUpdateExpression } from './update-expression';
 
 /** What a GSI copies from the item. */
@@ -71,8 +75,10 @@ export interface WriteTotals {
   /** Write API calls (BatchWriteItem, PutItem, UpdateItem, DeleteItem, TransactWriteItems). */
   readonly requests: number;
   readonly itemWrites: number;
-  /** Table units + index units. */
+  /** Table units + index units (failed conditional writes included). */
   readonly writeUnits: number;
+  /** Conditional writes whose condition failed (billed, nothing written). */
+  readonly conditionFailures: number;
   readonly indexWriteUnits: number;
   /** Read API calls (Query, GetItem, BatchGetItem). */
   readonly readRequests: number;
@@ -112,6 +118,8 @@ interface SdkCommand {
 export class CountingDynamoClient {
   /** Every item write, in order. */
   readonly writes: ItemWrite[] = [];
+  /** Write units billed for conditional writes that failed. */
+  private failedConditionUnits: number[] = [];
   /** Every API call, in order, by operation name. */
   readonly calls: string[] = [];
   /** Items by partition key text, then sort key text (Query reads one partition). */
@@ -141,13 +149,14 @@ export class CountingDynamoClient {
   resetCounts(): void {
     this.writes.length = 0;
     this.calls.length = 0;
+    this.failedConditionUnits = [];
   }
 
   /** Totals so far. */
   totals(): WriteTotals {
     const writeOps = new Set(['BatchWriteItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'TransactWriteItems']);
     const readOps = new Set(['Query', 'GetItem', 'BatchGetItem']);
-    let units = 0;
+    let units = this.failedConditionUnits.reduce((a, b) => a + b, 0);
     let indexUnits = 0;
     for (const w of this.writes) {
       const idx = Object.values(w.indexUnits).reduce((a, b) => a + b, 0);
@@ -158,6 +167,7 @@ export class CountingDynamoClient {
       requests: this.calls.filter((c) => writeOps.has(c)).length,
       itemWrites: this.writes.length,
       writeUnits: units,
+      conditionFailures: this.failedConditionUnits.length,
       indexWriteUnits: indexUnits,
       readRequests: this.calls.filter((c) => readOps.has(c)).length,
     };
@@ -174,14 +184,22 @@ export class CountingDynamoClient {
     this.calls.push(operation);
     const input = command.input as CommandInput;
     switch (operation) {
-      case 'PutItem':
+      case 'PutItem': {
+        const before = this.checkCondition(input, input.Item as Item);
         this.put(operation, input.Item as Item, 1);
-        return {};
-      case 'DeleteItem':
+        return input.ReturnValues === 'ALL_OLD' && before ? { Attributes: before } : {};
+      }
+      case 'DeleteItem': {
+        const before = this.checkCondition(input, input.Key as Item);
         this.delete(operation, input.Key as Item, 1);
-        return {};
-      case 'UpdateItem':
-        return { Attributes: this.update(operation, input, 1) };
+        return input.ReturnValues === 'ALL_OLD' && before ? { Attributes: before } : {};
+      }
+      case 'UpdateItem': {
+        const before = this.checkCondition(input, input.Key as Item);
+        const after = this.update(operation, input, 1);
+        if (input.ReturnValues === 'ALL_OLD') return before ? { Attributes: before } : {};
+        return input.ReturnValues === 'ALL_NEW' ? { Attributes: after } : {};
+      }
       case 'BatchWriteItem':
         return this.batchWrite(input.RequestItems as Record<string, WriteRequest[]>);
       case 'TransactWriteItems':
@@ -202,6 +220,26 @@ export class CountingDynamoClient {
       default:
         throw new Error(`CountingDynamoClient does not implement ${operation}; extend bench/counting-client.ts`);
     }
+  }
+
+  /**
+   * The stored item at `key` (undefined when none), after checking the input's condition.
+   * @throws ConditionalCheckFailedException (billed) when the condition is false.
+   */
+  private checkCondition(input: CommandInput, key: Item): Item | undefined {
+    const before = this.get(key);
+    if (!input.ConditionExpression) return before;
+    const ok = evaluateCondition(before, String(input.ConditionExpression), {
+      names: input.ExpressionAttributeNames,
+      values: input.ExpressionAttributeValues,
+    });
+    if (ok) return before;
+    this.failedConditionUnits.push(writeUnits(before ? itemBytes(before) : 0));
+    throw Object.assign(new Error('The conditional request failed'), {
+      name: 'ConditionalCheckFailedException',
+      $metadata: { httpStatusCode: 400 },
+      ...(input.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && before ? { Item: before } : {}),
+    });
   }
 
   private batchWrite(requestItems: Record<string, WriteRequest[]>): Record<string, unknown> {

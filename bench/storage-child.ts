@@ -35,6 +35,8 @@ const BUCKET = 'bench-ingest';
 /** Stands in for the account id in ARNs the handlers only log (no real account is involved). */
 const ACCOUNT = 'bench-account';
 const FILE_ID = 'bench-file';
+/** The run storing the file (its execution name). */
+const RUN_ID = 'bench-file';
 
 /** Figures of the store path. */
 export interface StoreFigures {
@@ -114,9 +116,9 @@ async function storeOnce(
   const inputs: StoreChunkInput[] = [];
   for (let i = 0; i * chunkSize < records.length; i++) {
     const slice = records.slice(i * chunkSize, (i + 1) * chunkSize);
-    const key = stagedChunkKey(FILE_ID, i);
+    const key = stagedChunkKey(RUN_ID, i);
     chunks.set(key, slice.map((r) => JSON.stringify(r)).join('\n') + '\n');
-    inputs.push({ bucket: BUCKET, fileId: FILE_ID, chunk: { key, records: slice.length } });
+    inputs.push({ bucket: BUCKET, fileId: FILE_ID, runId: RUN_ID, chunk: { key, records: slice.length } });
   }
   const restoreDynamo = replaceSend(DynamoDBClient, (command) => table.send(command));
   const restoreS3 = replaceSend(S3Client, (command) => {

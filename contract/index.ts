@@ -46,6 +46,11 @@ export const DETAIL_TYPES = {
   summary: 'FiveMinuteSummary',
   /** A file finished processing (status COMPLETED or FAILED). */
   fileProcessed: 'FileProcessed',
+  /**
+   * An accepted API record that could not be stored: its identity is stored with other content
+   * (`reason` CONFLICTING_DUPLICATE). The API answered 202 before storage found it.
+   */
+  recordRejected: 'MarketRecordRejected',
 } as const;
 
 /** `detail.type` values routed from the bus to the processing queue. */
@@ -127,6 +132,20 @@ export interface FileWorkflowInput {
   readonly processingType: ProcessingType;
   /** ISO time the run was requested. */
   readonly requestedAt: string;
+  /**
+   * A run of this version that held it but is no longer running (the starter checked): this run
+   * may take the version over from it.
+   */
+  readonly supersedes?: string;
+}
+
+/**
+ * Identity of a run, set at `$.run` by the first state from the context object. The run id is
+ * the execution name: one per object version (S3) or per version and processing type (API).
+ * What a run stages lives under `staged/<runId>/`, and what it stores carries its run id.
+ */
+export interface WorkflowRun {
+  readonly runId: string;
 }
 
 /** One staged chunk of normalised records (NDJSON of MarketRecord in the ingest bucket). */
@@ -137,14 +156,16 @@ export interface StagedChunk {
 
 /** Output of the Validate step, placed at `$.validation`. */
 export interface ValidationOutput {
-  /** Stable id of (bucket, key, versionId): also the file item's key and the execution name. */
+  /** Stable id of (bucket, key, versionId): the file item's key and the name of its S3-triggered run. */
   readonly fileId: string;
   readonly sourceUri: string;
   readonly format: 'csv' | 'json' | 'ndjson';
   readonly accepted: number;
   readonly rejected: number;
   readonly reasons: Readonly<Record<string, number>>;
-  /** `rejected/<key>.jsonl`, written even when empty so every run leaves a report. */
+  /** Kept rows that lost an optional field (listed in the rejects report as warnings). */
+  readonly warnings: number;
+  /** `rejected/<key>/<fileId>.jsonl` (one per object version), written even when empty. */
   readonly rejectsKey: string;
   readonly chunks: readonly StagedChunk[];
 }
@@ -153,12 +174,21 @@ export interface ValidationOutput {
 export interface StoreChunkInput {
   readonly bucket: string;
   readonly fileId: string;
+  /** The run storing the chunk (its records carry it as their creator). */
+  readonly runId: string;
   readonly chunk: StagedChunk;
 }
 
 /** Output of StoreChunk. */
 export interface StoreChunkOutput {
+  /** Records this chunk stored. */
   readonly stored: number;
+  /** Rows whose content was already stored (by another run, or another row of this file). */
+  readonly duplicates: number;
+  /** CONFLICTING_DUPLICATE rows, listed in `conflictsKey`. */
+  readonly conflicts: number;
+  /** Staged NDJSON of the chunk's conflict rejects (present when `conflicts` > 0). */
+  readonly conflictsKey?: string;
 }
 
 /** Output of the Archive step. */
@@ -168,8 +198,9 @@ export interface ArchiveOutput {
   readonly lineageKey: string;
 }
 
-/** State after Validate and the Parallel step: `FileWorkflowInput` + `validation` + `results`. */
+/** State after Validate and the Parallel step: `FileWorkflowInput` + `run` + `validation` + `results`. */
 export interface FileWorkflowState extends FileWorkflowInput {
+  readonly run?: WorkflowRun;
   readonly validation?: ValidationOutput;
   /** Parallel output: [StoreChunkOutput[] (one per chunk), ArchiveOutput]. */
   readonly results?: readonly [readonly StoreChunkOutput[], ArchiveOutput];
@@ -180,7 +211,15 @@ export interface FileWorkflowState extends FileWorkflowInput {
 }
 
 /** Error names step handlers throw that must NOT be retried (the run compensates instead). */
-export const NON_RETRYABLE_ERRORS = ['FileNotFoundError', 'UnsupportedFileError', 'FileTooLargeError'] as const;
+export const NON_RETRYABLE_ERRORS = [
+  'FileNotFoundError',
+  'UnsupportedFileError',
+  'FileTooLargeError',
+  'RunInProgressError',
+] as const;
+
+/** Validate's error when another run of the same object version holds it: the run ends, touching nothing. */
+export const RUN_IN_PROGRESS_ERROR = 'RunInProgressError';
 
 /**
  * Error names (`error.name` of what a step handler throws, including AWS SDK errors it lets
@@ -188,7 +227,7 @@ export const NON_RETRYABLE_ERRORS = ['FileNotFoundError', 'UnsupportedFileError'
  * Anything not listed here and not a Lambda service fault goes straight to compensation.
  */
 export const RETRYABLE_STEP_ERRORS = [
-  'UnprocessedItemsError',
+  'OwnershipContentionError',
   'ProvisionedThroughputExceededException',
   'ThrottlingException',
   'RequestLimitExceeded',
@@ -201,6 +240,7 @@ export const RETRYABLE_STEP_ERRORS = [
 
 /** Step names of the state machine, in definition order. */
 export const WORKFLOW_STEPS = {
+  identifyRun: 'IdentifyRun',
   validate: 'Validate',
   process: 'StoreAndArchive',
   storeChunks: 'StoreChunks',
@@ -213,6 +253,7 @@ export const WORKFLOW_STEPS = {
   notifyFailure: 'NotifyFailure',
   failed: 'Failed',
   done: 'Done',
+  duplicateRun: 'DuplicateRun',
 } as const;
 
 /** Execution names are [A-Za-z0-9_-]{1,80}; `fileId` is built to satisfy that. */

@@ -94,16 +94,12 @@ export function parseRejectLine(text: string): { line: number; reason: string } 
 }
 
 /**
- * The processed file a rejects report belongs to: the report is `rejected/<name>.jsonl`, where
- * `<name>` is the file's key with or without the `incoming/` prefix.
+ * The processed file a rejects report belongs to: the report of a version is
+ * `rejected/<name>/<fileId>.jsonl`, where `<name>` is the file's key without the `incoming/` prefix.
  */
 export function fileOfRejectsReport(reportKey: string, fileKeys: readonly string[]): string {
-  const name = reportKey.replace(new RegExp(`^${KEY_PREFIX.rejected}`), '').replace(/\.jsonl$/, '');
-  return (
-    fileKeys.find((key) => key === name || key === `${KEY_PREFIX.incoming}${name}`) ??
-    fileKeys.find((key) => key.endsWith(`/${name}`)) ??
-    reportKey
-  );
+  const name = reportKey.replace(new RegExp(`^${KEY_PREFIX.rejected}`), '').replace(/\/[^/]+\.jsonl$/, '');
+  return fileKeys.find((key) => key === `${KEY_PREFIX.incoming}${name}` || key === name) ?? reportKey;
 }
 
 /** Reads files, stored count, rejects and bars of `pipeline` from the emulator. */

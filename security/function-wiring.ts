@@ -156,7 +156,8 @@ export function platformActions(json: TerraformJson, fn: DeployedFunction): Map<
 /**
  * A resource string in one comparable form whatever way it was written: bucket references as
  * `arn:aws:s3:::<bucket>`, other references as `<type:literal-name:attribute>` (data sources and
- * resources alike), literals unchanged.
+ * resources alike), unnamed data sources (partition, caller identity) as `<data.type:attribute>`,
+ * literals unchanged.
  */
 export function canonicalResource(json: TerraformJson, value: string): string {
   return value.replace(/\$\{([^{}]+)\}/g, (whole) => {
@@ -166,6 +167,8 @@ export function canonicalResource(json: TerraformJson, value: string): string {
     const literal = [block.body.bucket, block.body.name, block.body.function_name].find(
       (v) => typeof v === 'string' && !v.includes('${'),
     ) as string | undefined;
+    // A data source without a name (the partition, the account): the same in every stack.
+    if (!literal && ref.mode === 'data') return `<data.${ref.type}:${ref.attribute}>`;
     if (!literal) return whole;
     if (ref.type === 'aws_s3_bucket' && ref.attribute === 'arn') return `arn:aws:s3:::${literal}`;
     return `<${ref.type}:${literal}:${ref.attribute}>`;

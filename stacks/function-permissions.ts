@@ -14,6 +14,8 @@ export interface GrantTargets {
   readonly ingestBucketArn: string;
   readonly archiveBucketArn: string;
   readonly stateMachineArn: string;
+  /** ARN pattern of the state machine's executions. */
+  readonly executionsArn: string;
   readonly notificationsTopicArn: string;
   readonly eventBusArn: string;
   readonly processingQueueArn: string;
@@ -40,8 +42,22 @@ export function functionGrants(t: GrantTargets): Record<FunctionName, Grant[]> {
     actions: ['sns:Publish'],
     resources: [t.notificationsTopicArn],
   };
+  // One run per object version: a starter reads and claims the file item, and reads the status
+  // of the run holding it, before it starts a run.
+  const startFileRuns: Grant[] = [
+    { sid: 'StartFileWorkflow', actions: ['states:StartExecution'], resources: [t.stateMachineArn] },
+    { sid: 'ReadFileRuns', actions: ['states:DescribeExecution'], resources: [t.executionsArn] },
+    { sid: 'ClaimFileVersions', actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [t.tableArn] },
+  ];
+  // Records are claimed (UpdateItem), taken over from a later line of the same run (PutItem), and
+  // a row that lost its trade identity undoes its own write (DeleteItem, UpdateItem).
+  const storeRecords: Grant = {
+    sid: 'StoreRecords',
+    actions: ['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+    resources: [t.tableArn],
+  };
   return {
-    'file-trigger': [{ sid: 'StartFileWorkflow', actions: ['states:StartExecution'], resources: [t.stateMachineArn] }],
+    'file-trigger': startFileRuns,
     'validate-file': [
       { sid: 'ReadIncomingFiles', actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [incoming] },
       { sid: 'WriteStagedAndRejects', actions: ['s3:PutObject'], resources: [staged, rejected] },
@@ -49,7 +65,8 @@ export function functionGrants(t: GrantTargets): Record<FunctionName, Grant[]> {
     ],
     'store-chunk': [
       { sid: 'ReadStagedChunks', actions: ['s3:GetObject'], resources: [staged] },
-      { sid: 'StoreRecords', actions: ['dynamodb:BatchWriteItem'], resources: [t.tableArn] },
+      { sid: 'StageConflicts', actions: ['s3:PutObject'], resources: [staged] },
+      storeRecords,
     ],
     'archive-file': [
       {
@@ -79,6 +96,9 @@ export function functionGrants(t: GrantTargets): Record<FunctionName, Grant[]> {
     ],
     'notify-file': [
       { sid: 'CloseFileItem', actions: ['dynamodb:UpdateItem'], resources: [t.tableArn] },
+      // Store-time conflicts are appended to the version's rejects report.
+      { sid: 'ReadConflictsAndRejects', actions: ['s3:GetObject'], resources: [staged, rejected] },
+      { sid: 'CompleteRejectsReport', actions: ['s3:PutObject'], resources: [rejected] },
       publishNotifications,
       putEvents,
     ],
@@ -86,10 +106,13 @@ export function functionGrants(t: GrantTargets): Record<FunctionName, Grant[]> {
       putEvents,
       // HeadObject of the file named in a file-processing request.
       { sid: 'CheckIncomingFiles', actions: ['s3:GetObject'], resources: [incoming] },
-      { sid: 'StartFileWorkflow', actions: ['states:StartExecution'], resources: [t.stateMachineArn] },
+      // Binding an Idempotency-Key to its body (PutItem), and the file runs (GetItem, PutItem).
+      ...startFileRuns,
     ],
     processor: [
-      { sid: 'StoreRecords', actions: ['dynamodb:BatchWriteItem'], resources: [t.tableArn] },
+      storeRecords,
+      // MarketRecordRejected: a record that conflicts with a stored one.
+      putEvents,
       {
         sid: 'ConsumeProcessingQueue',
         // What the Lambda SQS poller calls with the function's role (the code itself calls no SQS API).
@@ -130,15 +153,15 @@ export type EnvironmentValues = Readonly<Record<keyof typeof ENV, string>>;
 
 /** Which variables of `ENV` each function reads (PIPELINE_REGION is set on every function). */
 export const FUNCTION_ENVIRONMENT: Readonly<Record<FunctionName, readonly (keyof typeof ENV)[]>> = {
-  'file-trigger': ['stateMachineArn'],
+  'file-trigger': ['stateMachineArn', 'tableName'],
   // The workflow steps get the bucket in their input; only what is not in the input is set here.
   'validate-file': ['tableName', 'chunkSize'],
   'store-chunk': ['tableName'],
   'archive-file': ['archiveBucket'],
   'compensate-file': ['tableName'],
   'notify-file': ['tableName', 'notificationsTopicArn', 'eventBusName'],
-  'api-ingest': ['eventBusName', 'ingestBucket', 'stateMachineArn', 'maxBodyBytes'],
-  processor: ['tableName'],
+  'api-ingest': ['eventBusName', 'ingestBucket', 'stateMachineArn', 'maxBodyBytes', 'tableName'],
+  processor: ['tableName', 'eventBusName'],
   bars: ['tableName', 'eventBusName'],
   summary: ['tableName', 'notificationsTopicArn', 'eventBusName'],
 };

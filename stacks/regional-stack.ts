@@ -207,6 +207,7 @@ export class RegionalStack extends TerraformStack {
       ingestBucketArn: ingest.bucketArn,
       archiveBucketArn: archive.bucketArn,
       stateMachineArn: workflow.stateMachineArn,
+      executionsArn: workflow.executionsArn,
       notificationsTopicArn: notifications.topicArn,
       eventBusArn: bus.busArn,
       processingQueueArn: processingQueue.queueArn,

@@ -21,7 +21,14 @@ const storage: StorageResult = {
     writeUnitsPerRecord: summary(1.05),
     indexWriteUnits: 0,
     itemBytes: summary(369, 350, 401),
-    totals: { requests: 400, itemWrites: 10_000, writeUnits: 10_500, indexWriteUnits: 0, readRequests: 0 },
+    totals: {
+      requests: 400,
+      itemWrites: 10_000,
+      writeUnits: 10_500,
+      conditionFailures: 0,
+      indexWriteUnits: 0,
+      readRequests: 0,
+    },
   },
   bars: {
     batches: 100,

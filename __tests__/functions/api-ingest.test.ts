@@ -1,17 +1,23 @@
 import './support/env';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../functions/api-ingest';
 import { ingestKeyOf } from '../../functions/api-ingest/process-file';
+import { apiRequestIdentity } from '../../functions/lib/domain/ids';
 import { fileIdFor } from '../../functions/lib/store/file-ids';
+import { claimFileRun } from '../../functions/lib/store/file-store';
 import { context } from './support/records';
+import { tableBehind } from './support/table';
 
 const eb = mockClient(EventBridgeClient);
 const s3 = mockClient(S3Client);
 const sfn = mockClient(SFNClient);
+const ddb = mockClient(DynamoDBClient);
+const CALLER = 'arn:aws:iam::000000000000:user/feed';
 
 /** An HTTP API payload 2.0 event as API Gateway sends it. */
 function request(
@@ -19,6 +25,7 @@ function request(
   body: string | undefined,
   headers: Record<string, string> = { 'content-type': 'application/json' },
   isBase64Encoded = false,
+  caller = CALLER,
 ): APIGatewayProxyEventV2 {
   const [method, path] = routeKey.split(' ');
   return {
@@ -36,9 +43,10 @@ function request(
       requestId: 'req-abc',
       routeKey,
       stage: 'prod',
+      authorizer: { iam: { userArn: caller } },
       time: '01/Mar/2024:14:30:06 +0000',
       timeEpoch: 1709303406000,
-    },
+    } as APIGatewayProxyEventV2['requestContext'],
     body,
     isBase64Encoded,
   };
@@ -53,6 +61,8 @@ beforeEach(() => {
   eb.reset();
   s3.reset();
   sfn.reset();
+  tableBehind(ddb);
+  sfn.on(DescribeExecutionCommand).rejects(Object.assign(new Error('none'), { name: 'ExecutionDoesNotExist' }));
   eb.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => ({
     FailedEntryCount: 0,
     Entries: input.Entries.map(() => ({ EventId: 'e' })),
@@ -61,14 +71,18 @@ beforeEach(() => {
 });
 
 describe('POST /ingest', () => {
-  it('accepts valid records with 202, puts them on the bus, and reports rejects by index', async () => {
+  it('accepts valid records with 202, naming each record id, puts them on the bus, and reports rejects by index', async () => {
     const response = await call(request('POST /ingest', JSON.stringify({ records: [goodTrade, badTrade] })));
     expect(response.statusCode).toBe(202);
     expect(response.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8' });
-    expect(json(response)).toEqual({
+    const body = json(response) as { idempotencyKey: string };
+    expect(body).toEqual({
       accepted: 1,
       rejected: 1,
+      idempotencyKey: expect.stringMatching(/^auto-[0-9a-f]{32}$/),
+      records: [{ index: 0, recordId: 't-AAPL-T1' }],
       rejects: [{ index: 1, reason: 'INVALID_PRICE', message: expect.any(String) }],
+      warnings: [],
     });
     const entry = eb.commandCalls(PutEventsCommand)[0].args[0].input.Entries![0];
     expect(entry).toMatchObject({
@@ -81,7 +95,17 @@ describe('POST /ingest', () => {
       symbol: 'AAPL',
       price: '187.25',
       originRegion: 'us-east-1',
-      source: { kind: 'api', uri: 'api://req-abc' },
+      source: { kind: 'api', uri: apiRequestIdentity(`iam:${CALLER}`, body.idempotencyKey).uri },
+    });
+  });
+
+  it('reports a dropped exchange as a warning of the kept record', async () => {
+    const response = await call(request('POST /ingest', JSON.stringify([{ ...goodTrade, exchange: '=1+2' }])));
+    expect(json(response)).toMatchObject({
+      accepted: 1,
+      warnings: [
+        { index: 0, field: 'exchange', warning: 'FIELD_DROPPED', message: expect.stringContaining('formula') },
+      ],
     });
   });
 
@@ -96,6 +120,40 @@ describe('POST /ingest', () => {
     expect(json(await call(request('POST /ingest', ndjson, { 'Content-Type': 'application/x-ndjson' })))).toMatchObject(
       { accepted: 1, rejected: 1 },
     );
+  });
+
+  it('identifies a request without a key by its body: the same body sent again yields the same record ids', async () => {
+    const noTradeId = { symbol: 'AAPL', timestamp: now, price: '1', size: 1 };
+    const first = json(await call(request('POST /ingest', JSON.stringify([noTradeId]))));
+    const reformatted = json(await call(request('POST /ingest', JSON.stringify([noTradeId], null, 2))));
+    expect(reformatted.records).toEqual(first.records);
+    const other = json(await call(request('POST /ingest', JSON.stringify([{ ...noTradeId, size: 2 }]))));
+    expect(other.records[0].recordId).not.toBe(first.records[0].recordId);
+  });
+
+  it('answers 409 IdempotencyKeyReused when a caller sends its key again with another body', async () => {
+    const headers = { 'content-type': 'application/json', 'idempotency-key': 'order-1' };
+    expect((await call(request('POST /ingest', JSON.stringify([goodTrade]), headers))).statusCode).toBe(202);
+    expect((await call(request('POST /ingest', JSON.stringify([goodTrade]), headers))).statusCode).toBe(202);
+    const reused = await call(request('POST /ingest', JSON.stringify([{ ...goodTrade, size: 7 }]), headers));
+    expect(reused.statusCode).toBe(409);
+    expect(json(reused)).toEqual({
+      error: 'IdempotencyKeyReused',
+      message: expect.stringContaining('"order-1"'),
+      requestId: 'req-abc',
+    });
+    expect(eb.commandCalls(PutEventsCommand)).toHaveLength(2);
+    // Another caller has keys of its own.
+    const elsewhere = await call(
+      request(
+        'POST /ingest',
+        JSON.stringify([{ ...goodTrade, size: 7 }]),
+        headers,
+        false,
+        'arn:aws:iam::000000000000:user/other',
+      ),
+    );
+    expect(elsewhere.statusCode).toBe(202);
   });
 
   it('uses the Idempotency-Key as the source, so a retried request yields the same record ids', async () => {
@@ -163,15 +221,25 @@ describe('POST /ingest', () => {
     expect(json(await call(request('POST /ingest', JSON.stringify(goodTrade)))).accepted).toBe(1);
   });
 
-  it('answers 503 with the count when the bus keeps refusing entries (never a silent drop)', async () => {
+  it('answers 503 naming the records queued and those to resend when the bus refuses some (never a silent drop)', async () => {
     eb.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => ({
       FailedEntryCount: 1,
       Entries: input.Entries.map((_, i) => (i === 0 ? { ErrorCode: 'AccessDeniedException' } : { EventId: 'e' })),
     }));
-    const response = await call(request('POST /ingest', JSON.stringify([goodTrade, { ...goodTrade, tradeId: 'T2' }])));
+    const response = await call(
+      request('POST /ingest', JSON.stringify([goodTrade, badTrade, { ...goodTrade, tradeId: 'T2' }])),
+    );
     expect(response.statusCode).toBe(503);
     expect(response.headers).toMatchObject({ 'retry-after': '1' });
-    expect(json(response)).toMatchObject({ error: 'EventsNotAccepted', failed: 1, queued: 1 });
+    expect(json(response)).toEqual({
+      error: 'EventsNotAccepted',
+      message: expect.stringContaining('Send the same body again'),
+      requestId: 'req-abc',
+      idempotencyKey: expect.stringMatching(/^auto-/),
+      queued: [{ index: 2, recordId: 't-AAPL-T2' }],
+      resend: [{ index: 0, recordId: 't-AAPL-T1' }],
+      rejects: [{ index: 1, reason: 'INVALID_PRICE', message: expect.any(String) }],
+    });
   });
 
   it('answers 503 (retry later), not 500, when the PutEvents call itself is refused', async () => {
@@ -180,7 +248,11 @@ describe('POST /ingest', () => {
     );
     const response = await call(request('POST /ingest', JSON.stringify(goodTrade)));
     expect(response.statusCode).toBe(503);
-    expect(json(response)).toMatchObject({ error: 'EventsNotAccepted', failed: 1, queued: 0 });
+    expect(json(response)).toMatchObject({
+      error: 'EventsNotAccepted',
+      queued: [],
+      resend: [{ index: 0, recordId: 't-AAPL-T1' }],
+    });
   });
 
   it('answers 500 with only the request id on an unexpected error', async () => {
@@ -228,6 +300,41 @@ describe('POST /files', () => {
       size: 321,
       processingType: 'priority',
     });
+  });
+
+  it('answers 409 RunInProgress naming the execution while another run of the version is in progress', async () => {
+    const fileId = fileIdFor('ingest-test', 'incoming/a.csv', 'v7');
+    await claimFileRun(
+      'pipeline-test',
+      {
+        fileId,
+        runId: fileId,
+        bucket: 'ingest-test',
+        key: 'incoming/a.csv',
+        versionId: 'v7',
+        processingType: 'standard',
+        requestedAt: new Date().toISOString(),
+      },
+      'us-east-1',
+    );
+    sfn.on(DescribeExecutionCommand).callsFake((input: { executionArn: string }) => {
+      if (input.executionArn.endsWith(`:${fileId}`)) return { status: 'RUNNING' };
+      throw Object.assign(new Error('none'), { name: 'ExecutionDoesNotExist' });
+    });
+    const response = await call(
+      request('POST /files', JSON.stringify({ fileName: 'a.csv', processingType: 'priority' })),
+    );
+    expect(response.statusCode).toBe(409);
+    expect(json(response)).toEqual({
+      error: 'RunInProgress',
+      message: expect.stringContaining(`execution ${fileId}`),
+      executionArn: `arn:aws:states:us-east-1:000000000000:execution:file-workflow-test:${fileId}`,
+      fileId,
+      key: 'incoming/a.csv',
+      versionId: 'v7',
+      requestId: 'req-abc',
+    });
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 
   it('answers 200 with the existing execution for an identical request', async () => {

@@ -14,6 +14,7 @@ const state: FileWorkflowState = {
   size: 2048,
   processingType: 'standard',
   requestedAt: '2024-03-01T14:30:00.000Z',
+  run: { runId: 'day-1-trades-x-csv-0123456789abcdef' },
   validation: {
     fileId: 'day-1-trades-x-csv-0123456789abcdef',
     sourceUri: 's3://ingest-test/incoming/day 1/trades+x.csv',
@@ -21,7 +22,8 @@ const state: FileWorkflowState = {
     accepted: 3,
     rejected: 1,
     reasons: { INVALID_PRICE: 1 },
-    rejectsKey: 'rejected/day 1/trades+x.csv.jsonl',
+    warnings: 0,
+    rejectsKey: 'rejected/day 1/trades+x.csv/day-1-trades-x-csv-0123456789abcdef.jsonl',
     chunks: [{ key: 'staged/day-1-trades-x-csv-0123456789abcdef/00000.ndjson', records: 3 }],
   },
 };
@@ -33,26 +35,31 @@ beforeEach(() => {
 });
 
 describe('archive-file', () => {
-  it('copies the exact original version and writes its lineage', async () => {
+  it("copies the exact original version under the version's own key and writes its lineage", async () => {
     await expect(handler(state, context)).resolves.toEqual({
       archiveBucket: 'archive-test',
-      originalKey: 'originals/incoming/day 1/trades+x.csv',
+      originalKey: 'originals/incoming/day 1/trades+x.csv/day-1-trades-x-csv-0123456789abcdef.csv',
       lineageKey: 'lineage/day-1-trades-x-csv-0123456789abcdef.json',
     });
     expect(s3.commandCalls(CopyObjectCommand)[0].args[0].input).toEqual({
       CopySource: 'ingest-test/incoming/day%201/trades%2Bx.csv?versionId=v1',
       Bucket: 'archive-test',
-      Key: 'originals/incoming/day 1/trades+x.csv',
+      Key: 'originals/incoming/day 1/trades+x.csv/day-1-trades-x-csv-0123456789abcdef.csv',
     });
     const lineage: unknown = JSON.parse(s3.commandCalls(PutObjectCommand)[0].args[0].input.Body as string);
     expect(lineage).toMatchObject({
       fileId: 'day-1-trades-x-csv-0123456789abcdef',
+      runId: 'day-1-trades-x-csv-0123456789abcdef',
       sourceUri: 's3://ingest-test/incoming/day 1/trades+x.csv',
       versionId: 'v1',
       size: 2048,
       accepted: 3,
       rejected: 1,
-      rejectsKey: 'rejected/day 1/trades+x.csv.jsonl',
+      rejectsKey: 'rejected/day 1/trades+x.csv/day-1-trades-x-csv-0123456789abcdef.jsonl',
+      archive: {
+        bucket: 'archive-test',
+        originalKey: 'originals/incoming/day 1/trades+x.csv/day-1-trades-x-csv-0123456789abcdef.csv',
+      },
       chunks: state.validation!.chunks,
       requestedAt: '2024-03-01T14:30:00.000Z',
     });

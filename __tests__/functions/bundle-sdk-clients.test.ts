@@ -13,13 +13,14 @@ import { FUNCTION_NAMES, type FunctionName } from '../../contract';
 
 /** The SDK client packages each handler calls, from what its code does. */
 const EXPECTED_CLIENTS: Readonly<Record<FunctionName, readonly string[]>> = {
-  'api-ingest': ['client-eventbridge', 'client-s3', 'client-sfn'], // s3 + sfn only on first POST /files (lazy)
+  // DynamoDB only for a request with an Idempotency-Key, S3 + SFN only for POST /files (both lazy).
+  'api-ingest': ['client-dynamodb', 'client-eventbridge', 'client-s3', 'client-sfn'],
   'archive-file': ['client-s3'],
   bars: ['client-dynamodb', 'client-eventbridge'],
   'compensate-file': ['client-dynamodb', 'client-s3'],
-  'file-trigger': ['client-sfn'],
-  'notify-file': ['client-dynamodb', 'client-eventbridge', 'client-sns'],
-  processor: ['client-dynamodb'],
+  'file-trigger': ['client-dynamodb', 'client-sfn'],
+  'notify-file': ['client-dynamodb', 'client-eventbridge', 'client-s3', 'client-sns'],
+  processor: ['client-dynamodb', 'client-eventbridge'],
   'store-chunk': ['client-dynamodb', 'client-s3'],
   summary: ['client-dynamodb', 'client-eventbridge', 'client-sns'],
   'validate-file': ['client-dynamodb', 'client-s3'],
@@ -50,7 +51,7 @@ describe('SDK clients per bundle', () => {
     expect(sdkRequires(join(bundles[name].dir, 'index.js'))).toEqual([...EXPECTED_CLIENTS[name]].sort());
   });
 
-  it('api-ingest loads only the EventBridge client at cold start; S3 and SFN wait for the first POST /files', () => {
+  it('api-ingest loads only the EventBridge client at cold start; the others wait for a keyed request or POST /files', () => {
     const script = `
       process.env.AWS_REGION = 'us-east-1';
       require(${JSON.stringify(join(bundles['api-ingest'].dir, 'index.js'))});

@@ -1,99 +1,132 @@
 import './support/env';
-import { DeleteItemCommand, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CopyObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
+import type { CountingDynamoClient } from '../../bench/counting-client';
 import { handler } from '../../functions/compensate-file';
 import type { FileWorkflowState } from '../../contract';
+import { fileKey, recordKey } from '../../functions/lib/store/items';
+import { storeRecords } from '../../functions/lib/store/record-store';
+import { claimFileRun } from '../../functions/lib/store/file-store';
 import { context, trade } from './support/records';
 import { noSuchKey, s3Body } from './support/s3';
+import { tableBehind } from './support/table';
 
 const ddb = mockClient(DynamoDBClient);
 const s3 = mockClient(S3Client);
+const RUN = 'a-csv-0123456789abcdef';
+const FILE_ID = 'a-csv-0123456789abcdef';
 const source = { kind: 's3' as const, uri: 's3://ingest-test/incoming/a.csv', versionId: 'v1' };
 const chunk0 = [
-  trade({ recordId: 'r1', source: { ...source, line: 2 } }),
-  trade({ recordId: 'r2', source: { ...source, line: 3 } }),
+  trade({ recordId: 't-AAPL-1', tradeId: '1', source: { ...source, line: 2 } }),
+  trade({ recordId: 't-AAPL-2', tradeId: '2', source: { ...source, line: 3 } }),
 ];
-const chunk1 = [trade({ recordId: 'r3', source: { ...source, line: 4 } })];
+const chunk1 = [trade({ recordId: 't-AAPL-3', tradeId: '3', source: { ...source, line: 4 } })];
 const state: FileWorkflowState = {
   bucket: 'ingest-test',
   key: 'incoming/a.csv',
   versionId: 'v1',
   processingType: 'standard',
   requestedAt: '2024-03-01T14:30:00.000Z',
+  run: { runId: RUN },
   validation: {
-    fileId: 'a-csv-0123456789abcdef',
+    fileId: FILE_ID,
     sourceUri: 's3://ingest-test/incoming/a.csv',
     format: 'csv',
     accepted: 3,
     rejected: 0,
     reasons: {},
-    rejectsKey: 'rejected/a.csv.jsonl',
+    warnings: 0,
+    rejectsKey: `rejected/a.csv/${FILE_ID}.jsonl`,
     chunks: [
-      { key: 'staged/a-csv-0123456789abcdef/00000.ndjson', records: 2 },
-      { key: 'staged/a-csv-0123456789abcdef/00001.ndjson', records: 1 },
+      { key: `staged/${RUN}/00000.ndjson`, records: 2 },
+      { key: `staged/${RUN}/00001.ndjson`, records: 1 },
     ],
   },
-  error: { Error: 'UnprocessedItemsError', Cause: '{"errorMessage":"2 writes"}' },
+  error: { Error: 'ProvisionedThroughputExceededException', Cause: '{"errorMessage":"throttled"}' },
 };
 const ndjson = (rs: unknown[]) => rs.map((r) => JSON.stringify(r)).join('\n');
+let table: CountingDynamoClient;
 
-beforeEach(() => {
-  ddb.reset();
+/** The file item as Validate leaves it for `runId`. */
+async function claimedBy(runId: string): Promise<void> {
+  await claimFileRun(
+    'pipeline-test',
+    {
+      fileId: FILE_ID,
+      runId,
+      bucket: 'ingest-test',
+      key: 'incoming/a.csv',
+      versionId: 'v1',
+      processingType: 'standard',
+      requestedAt: state.requestedAt,
+    },
+    'us-east-1',
+  );
+}
+
+beforeEach(async () => {
   s3.reset();
+  table = tableBehind(ddb);
   s3.on(GetObjectCommand, { Key: state.validation!.chunks[0].key }).resolves({ Body: s3Body(ndjson(chunk0)) });
   s3.on(GetObjectCommand, { Key: state.validation!.chunks[1].key }).resolves({ Body: s3Body(ndjson(chunk1)) });
   s3.on(CopyObjectCommand).resolves({});
-  ddb.on(DeleteItemCommand).resolves({});
-  ddb.on(UpdateItemCommand).resolves({});
+  await claimedBy(RUN);
 });
 
 describe('compensate-file', () => {
-  it(
-    "deletes exactly this file's records, each only if the " + 'stored item still comes from this file version',
-    async () => {
-      const result = await handler(state, context);
-      expect(result).toEqual({
-        fileId: 'a-csv-0123456789abcdef',
-        deleted: 3,
-        kept: 0,
-        missingChunks: 0,
-        quarantineKey: 'quarantine/incoming/a.csv',
-        errorName: 'UnprocessedItemsError',
-      });
-      const deletes = ddb.commandCalls(DeleteItemCommand).map((c) => c.args[0].input);
-      expect(deletes.map((d) => d.Key!.sk.S)).toEqual(['T#r1', 'T#r2', 'T#r3']);
-      expect(deletes[0]).toMatchObject({
-        ConditionExpression: '#uri = :uri AND #version = :version',
-        ExpressionAttributeNames: { '#uri': 'sourceUri', '#version': 'sourceVersion' },
-        ExpressionAttributeValues: { ':uri': { S: 's3://ingest-test/incoming/a.csv' }, ':version': { S: 'v1' } },
-      });
-    },
-  );
-
-  it('keeps a record that another file has since written (ConditionalCheckFailed is fine)', async () => {
-    ddb.on(DeleteItemCommand, { Key: { pk: { S: 'REC#AAPL#2024-03-01T14:30:00.000Z' }, sk: { S: 'T#r2' } } }).rejects(
-      Object.assign(new Error('condition'), {
-        name: 'ConditionalCheckFailedException',
-        $metadata: { httpStatusCode: 400 },
-      }),
+  it('removes the records this run alone stored', async () => {
+    await storeRecords(
+      'pipeline-test',
+      [...chunk0, ...chunk1].map((record) => ({ record, runId: RUN })),
     );
-    await expect(handler(state, context)).resolves.toMatchObject({ deleted: 2, kept: 1 });
+    expect(await handler(state, context)).toEqual({
+      fileId: FILE_ID,
+      runId: RUN,
+      deleted: 3,
+      kept: 0,
+      missingChunks: 0,
+      quarantineKey: `quarantine/incoming/a.csv/${FILE_ID}.csv`,
+      errorName: 'ProvisionedThroughputExceededException',
+    });
+    for (const record of [...chunk0, ...chunk1]) expect(table.get(recordKey(record) as never)).toBeUndefined();
   });
 
-  it('quarantines the original version and marks the file FAILED out of the status index', async () => {
+  it('keeps a record another run stored too (a completed file, an identical re-upload) and one it never held', async () => {
+    await storeRecords('pipeline-test', [{ record: chunk0[0], runId: 'earlier-run' }]);
+    await storeRecords('pipeline-test', [
+      { record: { ...chunk0[1], size: 5, notional: '936.25' }, runId: 'earlier-run' },
+    ]);
+    await storeRecords(
+      'pipeline-test',
+      [...chunk0, ...chunk1].map((record) => ({ record, runId: RUN })),
+    );
+    await expect(handler(state, context)).resolves.toMatchObject({ deleted: 1, kept: 2 });
+    expect(table.get(recordKey(chunk0[0]) as never)).toMatchObject({ runs: { SS: ['earlier-run'] } });
+    expect(table.get(recordKey(chunk0[1]) as never)).toMatchObject({ size: { N: '5' } });
+  });
+
+  it('quarantines the original version under its own key and marks the file FAILED out of the status index', async () => {
     await handler(state, context);
     expect(s3.commandCalls(CopyObjectCommand)[0].args[0].input).toEqual({
       CopySource: 'ingest-test/incoming/a.csv?versionId=v1',
       Bucket: 'ingest-test',
-      Key: 'quarantine/incoming/a.csv',
+      Key: `quarantine/incoming/a.csv/${FILE_ID}.csv`,
     });
-    const update = ddb.commandCalls(UpdateItemCommand)[0].args[0].input;
-    expect(update.Key).toEqual({ pk: { S: 'FILE#a-csv-0123456789abcdef' }, sk: { S: 'FILE' } });
-    expect(update.UpdateExpression).toMatch(/REMOVE #gsi1pk, #gsi1sk$/);
-    expect(Object.values(update.ExpressionAttributeValues!)).toEqual(
-      expect.arrayContaining([{ S: 'FAILED' }, { S: 'UnprocessedItemsError' }]),
-    );
+    const file = table.get(fileKey(FILE_ID) as never);
+    expect(file).toMatchObject({ status: { S: 'FAILED' }, errorName: { S: 'ProvisionedThroughputExceededException' } });
+    expect(file?.gsi1pk).toBeUndefined();
+  });
+
+  it('leaves the file item and the original to another run that holds the version now', async () => {
+    table = tableBehind(ddb);
+    await claimedBy('another-run');
+    await expect(handler(state, context)).resolves.not.toHaveProperty('quarantineKey');
+    expect(table.get(fileKey(FILE_ID) as never)).toMatchObject({
+      status: { S: 'PROCESSING' },
+      runId: { S: 'another-run' },
+    });
+    expect(s3.commandCalls(CopyObjectCommand)).toHaveLength(0);
   });
 
   it('is safe to re-run after staged chunks or the original are gone (validation failed early)', async () => {
@@ -107,6 +140,5 @@ describe('compensate-file', () => {
       errorName: 'FileNotFoundError',
     });
     await expect(handler(state, context)).resolves.toMatchObject({ deleted: 0, missingChunks: 2 });
-    expect(ddb.commandCalls(UpdateItemCommand)).toHaveLength(2);
   });
 });

@@ -1,12 +1,17 @@
 import './support/env';
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { S3Event } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../functions/file-trigger';
 import { fileIdFor } from '../../functions/lib/store/file-ids';
+import { claimFileRun } from '../../functions/lib/store/file-store';
 import { context } from './support/records';
+import { tableBehind } from './support/table';
 
 const sfn = mockClient(SFNClient);
+const ddb = mockClient(DynamoDBClient);
+const notFound = () => Object.assign(new Error('no such execution'), { name: 'ExecutionDoesNotExist' });
 
 /** An S3 notification record as S3 sends it (key URL-encoded, '+' for spaces). */
 function s3Record(key: string, versionId: string | undefined, eventName = 'ObjectCreated:Put') {
@@ -30,7 +35,9 @@ function s3Record(key: string, versionId: string | undefined, eventName = 'Objec
 const event = (...records: ReturnType<typeof s3Record>[]): S3Event => ({ Records: records });
 
 beforeEach(() => {
+  tableBehind(ddb);
   sfn.reset();
+  sfn.on(DescribeExecutionCommand).rejects(notFound());
   sfn
     .on(StartExecutionCommand)
     .callsFake((input: { name: string }) => ({ executionArn: `arn:exec:${input.name}`, startDate: new Date() }));
@@ -42,7 +49,7 @@ describe('file-trigger', () => {
       event(s3Record('incoming/day+1/trades%2B%C3%BC.csv', 'v1'), s3Record('incoming/quotes.json', undefined)),
       context,
     );
-    expect(result).toEqual({ started: 2, duplicates: 0, skipped: 0 });
+    expect(result).toEqual({ started: 2, duplicates: 0, inProgress: 0, skipped: 0 });
     const inputs = sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input);
     expect(inputs[0].name).toBe(fileIdFor('ingest-test', 'incoming/day 1/trades+ü.csv', 'v1'));
     expect(inputs[0].stateMachineArn).toBe(process.env.STATE_MACHINE_ARN);
@@ -65,17 +72,48 @@ describe('file-trigger', () => {
       ),
       context,
     );
-    expect(result).toEqual({ started: 0, duplicates: 0, skipped: 3 });
+    expect(result).toEqual({ started: 0, duplicates: 0, inProgress: 0, skipped: 3 });
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 
-  it('counts a duplicate notification (ExecutionAlreadyExists) instead of failing', async () => {
+  it('counts a duplicate notification (the execution exists, or ExecutionAlreadyExists) instead of failing', async () => {
     sfn.on(StartExecutionCommand).rejects(Object.assign(new Error('exists'), { name: 'ExecutionAlreadyExists' }));
     await expect(handler(event(s3Record('incoming/a.csv', 'v1')), context)).resolves.toEqual({
       started: 0,
       duplicates: 1,
+      inProgress: 0,
       skipped: 0,
     });
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED' });
+    await expect(handler(event(s3Record('incoming/a.csv', 'v1')), context)).resolves.toMatchObject({ duplicates: 1 });
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
+  });
+
+  it('starts nothing for a version another run is processing (a logged no-op)', async () => {
+    const fileId = fileIdFor('ingest-test', 'incoming/a.csv', 'v1');
+    await claimFileRun(
+      'pipeline-test',
+      {
+        fileId,
+        runId: `${fileId}-priority`,
+        bucket: 'ingest-test',
+        key: 'incoming/a.csv',
+        versionId: 'v1',
+        processingType: 'priority',
+        requestedAt: new Date().toISOString(),
+      },
+      'us-east-1',
+    );
+    sfn
+      .on(DescribeExecutionCommand, { executionArn: expect.stringContaining('-priority') as never })
+      .resolves({ status: 'RUNNING' });
+    await expect(handler(event(s3Record('incoming/a.csv', 'v1')), context)).resolves.toEqual({
+      started: 0,
+      duplicates: 0,
+      inProgress: 1,
+      skipped: 0,
+    });
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 
   it('throws after trying every record when a start fails, so the async invoke retries', async () => {

@@ -1,28 +1,40 @@
 import './support/env';
-import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler, type NotifyInput } from '../../functions/notify-file';
+import type { CountingDynamoClient } from '../../bench/counting-client';
+import { claimFileRun } from '../../functions/lib/store/file-store';
+import { fileKey } from '../../functions/lib/store/items';
 import { context } from './support/records';
+import { noSuchKey, s3Body } from './support/s3';
+import { tableBehind } from './support/table';
 
 const ddb = mockClient(DynamoDBClient);
 const eb = mockClient(EventBridgeClient);
 const sns = mockClient(SNSClient);
+const s3 = mockClient(S3Client);
+const FILE_ID = 'a-csv-0123456789abcdef';
+const RUN = FILE_ID;
+const REJECTS = `rejected/a.csv/${FILE_ID}.jsonl`;
 const base: NotifyInput = {
   bucket: 'ingest-test',
   key: 'incoming/a.csv',
   versionId: 'v1',
   processingType: 'standard',
   requestedAt: '2024-03-01T14:30:00.000Z',
+  run: { runId: RUN },
   validation: {
-    fileId: 'a-csv-0123456789abcdef',
+    fileId: FILE_ID,
     sourceUri: 's3://ingest-test/incoming/a.csv',
     format: 'csv',
     accepted: 1500,
     rejected: 2,
     reasons: { INVALID_PRICE: 1, MISSING_FIELD: 1 },
-    rejectsKey: 'rejected/a.csv.jsonl',
+    warnings: 1,
+    rejectsKey: REJECTS,
     chunks: [
       { key: 'k0', records: 1000 },
       { key: 'k1', records: 500 },
@@ -31,7 +43,13 @@ const base: NotifyInput = {
 };
 const completed: NotifyInput = {
   ...base,
-  results: [[{ stored: 1000 }, { stored: 499 }], { archiveBucket: 'archive-test', originalKey: 'o', lineageKey: 'l' }],
+  results: [
+    [
+      { stored: 990, duplicates: 10, conflicts: 0 },
+      { stored: 480, duplicates: 18, conflicts: 2, conflictsKey: `staged/${RUN}/conflicts/00001.jsonl` },
+    ],
+    { archiveBucket: 'archive-test', originalKey: 'o', lineageKey: 'l' },
+  ],
   status: 'COMPLETED',
 };
 const failed: NotifyInput = {
@@ -43,41 +61,106 @@ const failed: NotifyInput = {
   status: 'FAILED',
 };
 
-beforeEach(() => {
-  ddb.reset();
+const conflictLine = (line: number) =>
+  JSON.stringify({
+    line,
+    reason: 'CONFLICTING_DUPLICATE',
+    message: 'm',
+    conflictsWith: { sourceUri: 's3://b/k', line: 2 },
+  });
+let table: CountingDynamoClient;
+
+beforeEach(async () => {
+  table = tableBehind(ddb);
   eb.reset();
   sns.reset();
-  ddb.on(UpdateItemCommand).resolves({});
+  s3.reset();
+  s3.on(GetObjectCommand, { Key: REJECTS }).resolves({
+    Body: s3Body('{"line":3,"reason":"INVALID_PRICE","message":"x"}\n'),
+  });
+  s3.on(GetObjectCommand, { Key: `staged/${RUN}/conflicts/00001.jsonl` }).resolves({
+    Body: s3Body(`${conflictLine(1207)}\n${conflictLine(1100)}\n`),
+  });
+  s3.on(PutObjectCommand).resolves({});
+  await claimFileRun(
+    'pipeline-test',
+    {
+      fileId: FILE_ID,
+      runId: RUN,
+      bucket: 'ingest-test',
+      key: 'incoming/a.csv',
+      versionId: 'v1',
+      processingType: 'standard',
+      requestedAt: base.requestedAt,
+    },
+    'us-east-1',
+  );
   sns.on(PublishCommand).resolves({ MessageId: 'm' });
   eb.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e' }] });
 });
 
 describe('notify-file', () => {
-  it('marks a completed run COMPLETED with counts and announces it on SNS and the bus', async () => {
+  it('marks a completed run COMPLETED with counts that add up (conflicts are rejects) and announces it', async () => {
     const detail = await handler(completed, context);
     expect(detail).toMatchObject({
+      runId: RUN,
       status: 'COMPLETED',
-      accepted: 1500,
-      rejected: 2,
-      stored: 1499,
-      reasons: { INVALID_PRICE: 1, MISSING_FIELD: 1 },
+      accepted: 1498,
+      rejected: 4,
+      stored: 1470,
+      duplicates: 28,
+      warnings: 1,
+      reasons: { INVALID_PRICE: 1, MISSING_FIELD: 1, CONFLICTING_DUPLICATE: 2 },
     });
-    const update = ddb.commandCalls(UpdateItemCommand)[0].args[0].input;
-    expect(update.UpdateExpression).toContain('REMOVE #gsi1pk, #gsi1sk');
-    expect(Object.values(update.ExpressionAttributeValues!)).toEqual(
-      expect.arrayContaining([{ S: 'COMPLETED' }, { N: '1499' }]),
-    );
+    expect(table.get(fileKey(FILE_ID) as never)).toMatchObject({
+      status: { S: 'COMPLETED' },
+      accepted: { N: '1498' },
+      rejected: { N: '4' },
+      stored: { N: '1470' },
+      duplicates: { N: '28' },
+      reasons: { M: { CONFLICTING_DUPLICATE: { N: '2' }, INVALID_PRICE: { N: '1' }, MISSING_FIELD: { N: '1' } } },
+    });
+    expect(table.get(fileKey(FILE_ID) as never)?.gsi1pk).toBeUndefined();
     const publish = sns.commandCalls(PublishCommand)[0].args[0].input;
     expect(publish).toMatchObject({
       TopicArn: process.env.NOTIFICATIONS_TOPIC_ARN,
       Subject: 'File COMPLETED: incoming/a.csv',
     });
-    expect((JSON.parse(publish.Message!) as { summary: string }).summary).toBe(
-      '1500 accepted, 2 rejected (INVALID_PRICE=1, MISSING_FIELD=1), 1499 stored',
+    expect(JSON.parse(publish.Message!).summary).toBe(
+      '1498 accepted (1470 new, 28 already stored), 4 rejected (INVALID_PRICE=1, MISSING_FIELD=1, CONFLICTING_DUPLICATE=2), 1 warnings',
     );
     const entry = eb.commandCalls(PutEventsCommand)[0].args[0].input.Entries![0];
     expect(entry.DetailType).toBe('FileProcessed');
     expect(JSON.parse(entry.Detail!)).toMatchObject({ fileId: 'a-csv-0123456789abcdef', status: 'COMPLETED' });
+  });
+
+  it("appends the conflicts found while storing to the version's rejects report, once", async () => {
+    await handler(completed, context);
+    const put = s3.commandCalls(PutObjectCommand)[0].args[0].input;
+    expect(put).toMatchObject({ Bucket: 'ingest-test', Key: REJECTS, Metadata: { 'conflicts-appended-by': RUN } });
+    expect(
+      String(put.Body)
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { line: number }).line),
+    ).toEqual([3, 1100, 1207]);
+
+    // A retried Notify finds the report already complete.
+    s3.on(GetObjectCommand, { Key: REJECTS }).resolves({
+      Body: s3Body(String(put.Body)),
+      Metadata: { 'conflicts-appended-by': RUN },
+    });
+    await handler(completed, context);
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1);
+  });
+
+  it('leaves the rejects report alone when storing found no conflict', async () => {
+    s3.on(GetObjectCommand).rejects(noSuchKey());
+    await handler(
+      { ...completed, results: [[{ stored: 1500, duplicates: 0, conflicts: 0 }], completed.results![1]] },
+      context,
+    );
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
 
   it('publishes batch-run successes to the bus only', async () => {
@@ -94,9 +177,7 @@ describe('notify-file', () => {
       error: { name: 'States.TaskFailed', message: '3 writes unprocessed' },
     });
     expect(sns.commandCalls(PublishCommand)[0].args[0].input.Subject).toBe('File FAILED: incoming/a.csv');
-    expect(Object.values(ddb.commandCalls(UpdateItemCommand)[0].args[0].input.ExpressionAttributeValues!)).toEqual(
-      expect.arrayContaining([{ S: 'FAILED' }]),
-    );
+    expect(table.get(fileKey(FILE_ID) as never)).toMatchObject({ status: { S: 'FAILED' } });
   });
 
   it('keeps SNS subjects within what SNS accepts', async () => {

@@ -1,13 +1,19 @@
 import './support/env';
-import { BatchWriteItemCommand, DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../functions/processor';
-import { recordItem } from '../../functions/lib/store/items';
-import type { MarketRecord } from '../../functions/lib/domain/types';
+import type { CountingDynamoClient } from '../../bench/counting-client';
+import { apiRequestIdentity } from '../../functions/lib/domain/ids';
+import { recordKey } from '../../functions/lib/store/items';
+import { storeRecords } from '../../functions/lib/store/record-store';
+import type { MarketRecord, TradeRecord } from '../../functions/lib/domain/types';
 import { context, quote, trade } from './support/records';
+import { tableBehind } from './support/table';
 
 const ddb = mockClient(DynamoDBClient);
+const eb = mockClient(EventBridgeClient);
 
 /** An SQS message carrying an EventBridge envelope, as the bus rule delivers it. */
 function message(id: string, detail: unknown, body?: string): SQSRecord {
@@ -41,29 +47,85 @@ function message(id: string, detail: unknown, body?: string): SQSRecord {
   };
 }
 const event = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
-const written = (): WriteRequest[] =>
-  ddb.commandCalls(BatchWriteItemCommand).flatMap((c) => c.args[0].input.RequestItems!['pipeline-test']);
-const apiTrade = (id: string): MarketRecord =>
-  trade({ recordId: id, source: { kind: 'api', uri: 'api://req-1', line: 0 } });
+const request = apiRequestIdentity('iam:arn:aws:iam::000000000000:user/feed', 'order-7');
+const apiTrade = (id: string, index = 0): MarketRecord =>
+  trade({ recordId: `t-AAPL-${id}@XNAS`, tradeId: id, source: { kind: 'api', uri: request.uri, line: index } });
+const apiQuote = quote({ recordId: `${request.uri}-2`, source: { kind: 'api', uri: request.uri, line: 2 } });
+let table: CountingDynamoClient;
+const stored = (record: MarketRecord) => table.get(recordKey(record) as never);
 
 beforeEach(() => {
-  ddb.reset();
-  ddb.on(BatchWriteItemCommand).resolves({ UnprocessedItems: {} });
+  table = tableBehind(ddb);
+  eb.reset();
+  eb.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({
+    FailedEntryCount: 0,
+    Entries: input.Entries.map((_, i) => ({ EventId: `e${i}` })),
+  }));
 });
 
 describe('processor', () => {
-  it('writes the records of a batch together and reports no failures', async () => {
+  it("stores each record of a batch, held by its request's run, and reports no failures", async () => {
     const result = await handler(
-      event(message('m1', apiTrade('a')), message('m2', quote()), message('m3', apiTrade('b'))),
+      event(message('m1', apiTrade('a')), message('m2', apiQuote), message('m3', apiTrade('b', 1))),
       context,
     );
     expect(result).toEqual({ batchItemFailures: [] });
-    expect(ddb.commandCalls(BatchWriteItemCommand)).toHaveLength(1);
-    expect(written()).toEqual(
-      [recordItem(apiTrade('a')), recordItem(quote()), recordItem(apiTrade('b'))].map((Item) => ({
-        PutRequest: { Item },
-      })),
+    for (const record of [apiTrade('a'), apiQuote, apiTrade('b', 1)])
+      expect(stored(record)).toMatchObject({ runId: { S: request.runId }, runs: { SS: [request.runId] } });
+    expect(eb.commandCalls(PutEventsCommand)).toHaveLength(0);
+  });
+
+  it('adds nothing for a redelivered message or a record that a file already stored with the same content', async () => {
+    await storeRecords('pipeline-test', [
+      { record: { ...apiTrade('a'), source: { kind: 's3', uri: 's3://b/k.csv', line: 9 } }, runId: 'file-run' },
+    ]);
+    const result = await handler(event(message('m1', apiTrade('a')), message('m1-again', apiTrade('a'))), context);
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(stored(apiTrade('a'))).toMatchObject({ runs: { SS: ['file-run', request.runId] }, sourceLine: { N: '9' } });
+  });
+
+  it('keeps the stored version of a conflicting record and announces the rejection as MarketRecordRejected', async () => {
+    await storeRecords('pipeline-test', [
+      {
+        record: { ...apiTrade('a'), source: { kind: 's3', uri: 's3://b/k.csv', versionId: 'v1', line: 9 } },
+        runId: 'file-run',
+      },
+    ]);
+    const result = await handler(
+      event(message('m1', { ...apiTrade('a', 4), price: '190', notional: '19000' })),
+      context,
     );
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(stored(apiTrade('a'))).toMatchObject({ price: { N: '187.25' } });
+    const entries = eb.commandCalls(PutEventsCommand)[0].args[0].input.Entries!;
+    expect(entries.map((e) => e.DetailType)).toEqual(['MarketRecordRejected']);
+    expect(JSON.parse(entries[0].Detail!)).toEqual({
+      reason: 'CONFLICTING_DUPLICATE',
+      message: expect.stringContaining('line 9 of s3://b/k.csv'),
+      recordId: 't-AAPL-a@XNAS',
+      type: 'trade',
+      symbol: 'AAPL',
+      timestamp: apiTrade('a').timestamp,
+      index: 4,
+      idempotencyKey: 'order-7',
+      sourceUri: request.uri,
+      conflictsWith: { sourceUri: 's3://b/k.csv', versionId: 'v1', line: 9 },
+    });
+  });
+
+  it('fails a conflicting message whose rejection the bus did not take, so it is announced on redelivery', async () => {
+    await storeRecords('pipeline-test', [
+      { record: { ...(apiTrade('a') as TradeRecord), price: '1', notional: '100' }, runId: 'other' },
+    ]);
+    eb.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure' }] });
+    jest.useFakeTimers({ advanceTimers: true });
+    try {
+      const run = handler(event(message('m1', apiTrade('a')), message('m2', apiTrade('b', 1))), context);
+      await jest.runAllTimersAsync();
+      expect((await run).batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('fails only malformed messages, so they reach the DLQ after maxReceiveCount', async () => {
@@ -76,24 +138,20 @@ describe('processor', () => {
       context,
     );
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'bad-json' }, { itemIdentifier: 'bad-detail' }]);
-    expect(written()).toHaveLength(1);
+    expect(stored(apiTrade('a'))).toBeDefined();
   });
 
-  it('maps records still unprocessed after retries back to every message that carried them', async () => {
-    const stuck = { PutRequest: { Item: recordItem(apiTrade('b')) } };
-    ddb.on(BatchWriteItemCommand).resolves({ UnprocessedItems: { 'pipeline-test': [stuck] } });
-    jest.useFakeTimers({ advanceTimers: true });
-    try {
-      const run = handler(
-        event(message('m1', apiTrade('a')), message('m2', apiTrade('b')), message('m2-redelivered', apiTrade('b'))),
-        context,
-      );
-      await jest.runAllTimersAsync();
-      const result = await run;
-      expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm2' }, { itemIdentifier: 'm2-redelivered' }]);
-    } finally {
-      jest.useRealTimers();
-    }
+  it('fails every message whose record could not be written after the client retries', async () => {
+    ddb.on(UpdateItemCommand).rejects(Object.assign(new Error('unavailable'), { name: 'ServiceUnavailable' }));
+    const result = await handler(
+      event(message('m1', apiTrade('a')), message('m2', apiTrade('b', 1)), message('m2-redelivered', apiTrade('b', 1))),
+      context,
+    );
+    expect(result.batchItemFailures).toEqual([
+      { itemIdentifier: 'm1' },
+      { itemIdentifier: 'm2' },
+      { itemIdentifier: 'm2-redelivered' },
+    ]);
   });
 
   it('also takes a bare record body (a rule with InputPath $.detail)', async () => {
@@ -102,11 +160,11 @@ describe('processor', () => {
       context,
     );
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'scalar' }]);
-    expect(written()).toHaveLength(1);
+    expect(stored(apiTrade('a'))).toBeDefined();
   });
 
   it('stamps the writing region on the item', async () => {
     await handler(event(message('m1', { ...apiTrade('a'), originRegion: 'us-west-2' })), context);
-    expect(written()[0].PutRequest!.Item!.originRegion).toEqual({ S: 'us-east-1' });
+    expect(stored(apiTrade('a'))?.originRegion).toEqual({ S: 'us-east-1' });
   });
 });

@@ -1,70 +1,104 @@
 import './support/env';
-import { BatchWriteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
+import type { CountingDynamoClient } from '../../bench/counting-client';
 import { handler } from '../../functions/store-chunk';
-import { recordItem } from '../../functions/lib/store/items';
+import { recordKey } from '../../functions/lib/store/items';
 import { context, trade } from './support/records';
 import { noSuchKey, s3Body } from './support/s3';
+import { tableBehind } from './support/table';
 
 const ddb = mockClient(DynamoDBClient);
 const s3 = mockClient(S3Client);
+const RUN = 'a-csv-0123456789abcdef';
 const records = Array.from({ length: 30 }, (_, i) =>
   trade({
-    recordId: `r${i}`,
+    recordId: `t-AAPL-r${i}@XNAS`,
+    tradeId: `r${i}`,
     source: { kind: 's3', uri: 's3://ingest-test/incoming/a.csv', versionId: 'v1', line: i + 2 },
   }),
 );
-const ndjson = records.map((r) => JSON.stringify(r)).join('\n') + '\n';
+const ndjson = (rs: unknown[]) => rs.map((r) => JSON.stringify(r)).join('\n') + '\n';
 const input = {
   bucket: 'ingest-test',
   fileId: 'a-csv-0123456789abcdef',
-  chunk: { key: 'staged/a-csv-0123456789abcdef/00000.ndjson', records: 30 },
+  runId: RUN,
+  chunk: { key: `staged/${RUN}/00000.ndjson`, records: 30 },
 };
+let table: CountingDynamoClient;
 
 beforeEach(() => {
-  ddb.reset();
   s3.reset();
-  ddb.on(BatchWriteItemCommand).resolves({ UnprocessedItems: {} });
+  table = tableBehind(ddb);
+  s3.on(GetObjectCommand, { Bucket: 'ingest-test', Key: input.chunk.key }).resolves({ Body: s3Body(ndjson(records)) });
+  s3.on(PutObjectCommand).resolves({});
 });
 
 describe('store-chunk', () => {
-  it('writes every staged record as its item, 25 per request', async () => {
-    s3.on(GetObjectCommand, { Bucket: 'ingest-test', Key: input.chunk.key }).resolves({ Body: s3Body(ndjson) });
-    await expect(handler(input, context)).resolves.toEqual({ stored: 30 });
-    const batches = ddb.commandCalls(BatchWriteItemCommand).map((c) => c.args[0].input.RequestItems!['pipeline-test']);
-    expect(batches.map((b) => b.length)).toEqual([25, 5]);
-    expect(batches[0][0]).toEqual({ PutRequest: { Item: recordItem(records[0]) } });
+  it("stores every staged record as an item created by the run, one conditional write each (and its trade's guard)", async () => {
+    await expect(handler(input, context)).resolves.toEqual({ stored: 30, duplicates: 0, conflicts: 0 });
+    expect(table.get(recordKey(records[0]) as never)).toMatchObject({ runId: { S: RUN }, runs: { SS: [RUN] } });
+    expect(table.totals()).toMatchObject({ requests: 60, itemWrites: 60, conditionFailures: 0 });
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
 
-  it('fails (for the workflow to retry) when writes stay unprocessed', async () => {
-    s3.on(GetObjectCommand).resolves({
-      Body: s3Body(
-        records
-          .slice(0, 1)
-          .map((r) => JSON.stringify(r))
-          .join('\n'),
-      ),
+  it('counts a retried chunk as stored again (its own writes), never as duplicates', async () => {
+    await handler(input, context);
+    await expect(handler(input, context)).resolves.toEqual({ stored: 30, duplicates: 0, conflicts: 0 });
+  });
+
+  it('counts what another run stored with the same content as duplicates, also when retried', async () => {
+    await handler({ ...input, runId: 'earlier-run' }, context);
+    await expect(handler(input, context)).resolves.toEqual({ stored: 0, duplicates: 30, conflicts: 0 });
+    await expect(handler(input, context)).resolves.toEqual({ stored: 0, duplicates: 30, conflicts: 0 });
+    expect(table.get(recordKey(records[0]) as never)).toMatchObject({ runId: { S: 'earlier-run' } });
+  });
+
+  it('stages the conflicts it finds next to the chunk, for the rejects report, and keeps the stored rows', async () => {
+    const changed = records.map((r, i) => (i < 2 ? { ...r, price: '1', notional: '100' } : r));
+    await handler({ ...input, runId: 'earlier-run' }, context);
+    s3.on(GetObjectCommand, { Key: input.chunk.key }).resolves({ Body: s3Body(ndjson(changed)) });
+    await expect(handler(input, context)).resolves.toEqual({
+      stored: 0,
+      duplicates: 28,
+      conflicts: 2,
+      conflictsKey: `staged/${RUN}/conflicts/00000.jsonl`,
     });
+    const staged = s3.commandCalls(PutObjectCommand)[0].args[0].input;
+    expect(staged.Key).toBe(`staged/${RUN}/conflicts/00000.jsonl`);
+    expect(
+      String(staged.Body)
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { line: number; reason: string; conflictsWith: { line: number } }),
+    ).toEqual([
+      expect.objectContaining({
+        line: 2,
+        reason: 'CONFLICTING_DUPLICATE',
+        conflictsWith: expect.objectContaining({ line: 2 }),
+      }),
+      expect.objectContaining({
+        line: 3,
+        reason: 'CONFLICTING_DUPLICATE',
+        conflictsWith: expect.objectContaining({ line: 3 }),
+      }),
+    ]);
+    expect(table.get(recordKey(records[0]) as never)).toMatchObject({ price: { N: '187.25' } });
+  });
+
+  it('fails with the AWS error (for the workflow to retry) when writes keep failing after the client retries', async () => {
     ddb
-      .on(BatchWriteItemCommand)
-      .resolves({ UnprocessedItems: { 'pipeline-test': [{ PutRequest: { Item: recordItem(records[0]) } }] } });
-    jest.useFakeTimers({ advanceTimers: true });
-    try {
-      const run = handler({ ...input, chunk: { ...input.chunk, records: 1 } }, context).catch((e: unknown) => e);
-      await jest.runAllTimersAsync();
-      expect(await run).toMatchObject({ name: 'UnprocessedItemsError', unprocessed: 1 });
-    } finally {
-      jest.useRealTimers();
-    }
+      .on(UpdateItemCommand)
+      .rejects(Object.assign(new Error('slow down'), { name: 'ProvisionedThroughputExceededException' }));
+    await expect(handler(input, context)).rejects.toMatchObject({ name: 'ProvisionedThroughputExceededException' });
   });
 
   it('refuses a chunk whose record count differs from what Validate staged', async () => {
-    s3.on(GetObjectCommand).resolves({ Body: s3Body(ndjson) });
     await expect(handler({ ...input, chunk: { ...input.chunk, records: 31 } }, context)).rejects.toMatchObject({
       name: 'StagedChunkMismatchError',
     });
-    expect(ddb.commandCalls(BatchWriteItemCommand)).toHaveLength(0);
+    expect(table.totals().requests).toBe(0);
   });
 
   it('reports a missing chunk as FileNotFoundError', async () => {

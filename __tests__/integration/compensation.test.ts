@@ -1,3 +1,4 @@
+import { quarantineKeyFor } from '../../functions/lib/store/evidence-keys';
 import { fileIdFor } from '../../functions/lib/store/file-ids';
 import { KEY_PREFIX, WORKFLOW_STEPS, type StoreChunkInput } from '../../contract';
 import type { LocalPipeline } from '../../local/local-pipeline';
@@ -49,6 +50,7 @@ describe('a failure in the middle of a file is compensated', () => {
     expect(run).toMatchObject({ status: 'FAILED' });
     const top = run?.trace.filter((e) => e.type === 'StateEntered' && !e.state.includes('/')).map((e) => e.state);
     expect(top).toEqual([
+      WORKFLOW_STEPS.identifyRun,
       WORKFLOW_STEPS.validate,
       WORKFLOW_STEPS.process,
       WORKFLOW_STEPS.compensate,
@@ -70,7 +72,7 @@ describe('a failure in the middle of a file is compensated', () => {
 
   it('quarantines the failed file and marks it FAILED', async () => {
     expect(await listKeys(pipeline, pipeline.resources.ingestBucket, KEY_PREFIX.quarantine)).toEqual([
-      `${KEY_PREFIX.quarantine}incoming/failing.csv`,
+      quarantineKeyFor('incoming/failing.csv', failingFileId as string),
     ]);
     expect(await fileItem(pipeline, failingFileId as string)).toMatchObject({ status: { S: 'FAILED' } });
     const report = await pipeline.report();

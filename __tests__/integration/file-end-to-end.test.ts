@@ -42,6 +42,7 @@ describe('a file through the local pipeline, end to end', () => {
     expect(run.status).toBe('SUCCEEDED');
     const top = run.trace.filter((e) => e.type === 'StateEntered' && !e.state.includes('/')).map((e) => e.state);
     expect(top).toEqual([
+      WORKFLOW_STEPS.identifyRun,
       WORKFLOW_STEPS.validate,
       WORKFLOW_STEPS.process,
       WORKFLOW_STEPS.markCompleted,

@@ -170,7 +170,10 @@ export async function readText(pipeline: LocalPipeline, bucket: string, key: str
 }
 
 /** The file item of `fileId` (status, counts). */
-export async function fileItem(pipeline: LocalPipeline, fileId: string): Promise<Record<string, unknown> | undefined> {
+export async function fileItem(
+  pipeline: LocalPipeline,
+  fileId: string,
+): Promise<Record<string, AttributeValue> | undefined> {
   const { Item } = await pipeline.clients.dynamodb.send(
     new GetItemCommand({
       TableName: pipeline.resources.tableName,

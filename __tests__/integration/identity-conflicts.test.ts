@@ -190,9 +190,11 @@ describe('trade identity, conflicts and optional fields', () => {
     await pipeline.uploadFile('api-conflict.csv', asCsv([stored]));
     await pipeline.drain();
 
-    // Listen on the pipeline's bus for rejections.
+    // Listen on the pipeline's bus for rejections (a queue of this run's own: the emulator may outlive it).
     const region = pipeline.resources.spec.region;
-    const { QueueUrl } = await pipeline.clients.sqs.send(new CreateQueueCommand({ QueueName: 'it-identity-rejected' }));
+    const { QueueUrl } = await pipeline.clients.sqs.send(
+      new CreateQueueCommand({ QueueName: `it-identity-rejected-${Date.now()}` }),
+    );
     const { Attributes } = await pipeline.clients.sqs.send(
       new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
     );

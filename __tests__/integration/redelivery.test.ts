@@ -17,7 +17,7 @@ describe('at-least-once delivery of files and S3 events is exactly-once in effec
   it('ignores the same S3 event delivered again: no second execution, no extra items', async () => {
     const before = { stored: await storedRecords(pipeline), bars: await tableBars(pipeline) };
     const result = await pipeline.deliverS3Event(firstEvent);
-    expect(result).toEqual({ started: 0, duplicates: 1, skipped: 0 });
+    expect(result).toEqual({ started: 0, duplicates: 1, inProgress: 0, skipped: 0 });
     await pipeline.drain();
     expect(pipeline.workflows.finished).toHaveLength(1);
     expect(await storedRecords(pipeline)).toBe(before.stored);
@@ -27,7 +27,12 @@ describe('at-least-once delivery of files and S3 events is exactly-once in effec
   it('dedupes a duplicate event that arrives while the first execution is still running', async () => {
     const uploaded = await pipeline.uploadFile('racing.csv', tradesCsv(rows.slice(0, 5)));
     // The first delivery started the execution; it has not run yet when the second arrives.
-    expect(await pipeline.deliverS3Event(uploaded.event as S3Event)).toEqual({ started: 0, duplicates: 1, skipped: 0 });
+    expect(await pipeline.deliverS3Event(uploaded.event as S3Event)).toEqual({
+      started: 0,
+      duplicates: 1,
+      inProgress: 0,
+      skipped: 0,
+    });
     await pipeline.drain();
     expect(
       pipeline.workflows.finished.filter((run) => (run.input as { key: string }).key === 'incoming/racing.csv'),

@@ -1,19 +1,20 @@
-import type { BatchWriteItemCommandInput, BatchWriteItemCommandOutput, WriteRequest } from '@aws-sdk/client-dynamodb';
 import { dynamoClient } from '../../functions/lib/aws/clients/dynamodb';
+import { SDK_MAX_ATTEMPTS } from '../../functions/lib/aws/clients/retry-policy';
 import type { LocalPipeline } from '../../local/local-pipeline';
 import { expectedBars, generateTrades, storedRecords, tableBars, testPipeline, tradesCsv } from './harness';
 
 /**
- * Makes the emulator behave like a throttled table for the handlers' own client: every other
- * BatchWriteItem writes only half of its items and hands the rest back as UnprocessedItems,
- * and every fifth fails outright with ProvisionedThroughputExceededException.
+ * Makes the emulator behave like a throttled table for the handlers' own client: every fifth
+ * record write (UpdateItem) fails with ProvisionedThroughputExceededException. Injected inside the
+ * client's retry loop, where a real throttling answer arrives, so the client's retry policy (the
+ * only retry layer) is what absorbs it.
  */
-function injectThrottling(): { partial: number; throttled: number } {
-  const stats = { partial: 0, throttled: 0 };
+function injectThrottling(): { throttled: number } {
+  const stats = { throttled: 0 };
   let calls = 0;
   dynamoClient().middlewareStack.add(
     (next, context) => async (args) => {
-      if (context.commandName !== 'BatchWriteItemCommand') return next(args);
+      if (context.commandName !== 'UpdateItemCommand') return next(args);
       calls++;
       if (calls % 5 === 0) {
         stats.throttled++;
@@ -22,31 +23,17 @@ function injectThrottling(): { partial: number; throttled: number } {
         Object.assign(error, { $metadata: { httpStatusCode: 400 }, $retryable: { throttling: true } });
         throw error;
       }
-      const input = args.input as BatchWriteItemCommandInput;
-      if (calls % 2 === 1) return next(args);
-      const sent: Record<string, WriteRequest[]> = {};
-      const held: Record<string, WriteRequest[]> = {};
-      for (const [table, requests] of Object.entries(input.RequestItems ?? {})) {
-        const half = Math.ceil(requests.length / 2);
-        sent[table] = requests.slice(0, half);
-        if (requests.length > half) held[table] = requests.slice(half);
-      }
-      if (Object.keys(held).length > 0) stats.partial++;
-      const result = await next({ ...args, input: { ...input, RequestItems: sent } });
-      const output = result.output as BatchWriteItemCommandOutput;
-      const unprocessed = { ...(output.UnprocessedItems ?? {}) };
-      for (const [table, requests] of Object.entries(held))
-        unprocessed[table] = [...(unprocessed[table] ?? []), ...requests];
-      return { ...result, output: { ...output, UnprocessedItems: unprocessed } };
+      return next(args);
     },
-    { step: 'initialize', name: 'injectThrottling' },
+    // After the retry middleware (finalizeRequest, high priority): each attempt passes through here.
+    { step: 'finalizeRequest', priority: 'low', name: 'injectThrottling' },
   );
   return stats;
 }
 
-describe('a throttled table (UnprocessedItems and throughput errors)', () => {
+describe('a throttled table (throughput errors on the record writes)', () => {
   let pipeline: LocalPipeline;
-  let stats: { partial: number; throttled: number };
+  let stats: { throttled: number };
   const fileRows = generateTrades(120, { symbols: ['AAPL', 'BRK.B'], idPrefix: 'TH' });
   const apiRows = generateTrades(30, { symbols: ['SPY'], idPrefix: 'THAPI', seed: 3 });
 
@@ -59,9 +46,9 @@ describe('a throttled table (UnprocessedItems and throughput errors)', () => {
     await pipeline.drain();
   });
 
-  it('actually hit the injected faults', () => {
-    expect(stats.partial).toBeGreaterThan(0);
+  it('actually hit the injected faults, each absorbed by the client within its attempts', () => {
     expect(stats.throttled).toBeGreaterThan(0);
+    expect(SDK_MAX_ATTEMPTS.dynamodb).toBeGreaterThan(1);
   });
 
   it('loses nothing: every row of the file and of the request is stored', async () => {

@@ -6,12 +6,15 @@ import { formatReport } from '../../local/report-format';
 import { fileOfRejectsReport, parseRejectLine } from '../../local/run-report';
 
 describe('run report pieces', () => {
-  it('maps a rejects report back to the file it belongs to', () => {
+  it("maps a version's rejects report back to the file it belongs to", () => {
     const keys = ['incoming/a.csv', 'incoming/sub/a.csv', 'incoming/b.json'];
-    expect(fileOfRejectsReport('rejected/a.csv.jsonl', keys)).toBe('incoming/a.csv');
-    expect(fileOfRejectsReport('rejected/incoming/b.json.jsonl', keys)).toBe('incoming/b.json');
-    expect(fileOfRejectsReport('rejected/sub/a.csv.jsonl', keys)).toBe('incoming/sub/a.csv');
-    expect(fileOfRejectsReport('rejected/unknown.csv.jsonl', keys)).toBe('rejected/unknown.csv.jsonl');
+    expect(fileOfRejectsReport('rejected/a.csv/a-csv-0123456789abcdef.jsonl', keys)).toBe('incoming/a.csv');
+    expect(fileOfRejectsReport('rejected/sub/a.csv/sub-a-csv-0123456789abcdef.jsonl', keys)).toBe('incoming/sub/a.csv');
+    expect(fileOfRejectsReport('rejected/unknown.csv/x.jsonl', keys)).toBe('rejected/unknown.csv/x.jsonl');
+  });
+
+  it('skips the warnings a rejects report also lists (rows that were kept)', () => {
+    expect(parseRejectLine('{"line":3,"field":"exchange","warning":"FIELD_DROPPED","message":"x"}')).toBeUndefined();
   });
 
   it('reads line and reason from a rejects line, whichever field names it uses', () => {

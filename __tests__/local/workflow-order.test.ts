@@ -1,4 +1,4 @@
-import { WORKFLOW_STEPS } from '../../contract';
+import { RUN_IN_PROGRESS_ERROR, WORKFLOW_STEPS } from '../../contract';
 import { fileWorkflowDefinition, type FileWorkflowStepArns } from '../../modules/compute/file-workflow/definition';
 import { AslInterpreter, stateOrder, type Graph, type TaskInvoker } from '../../local/asl-interpreter';
 
@@ -47,10 +47,11 @@ function happyPath(graph: Graph, prefix = ''): string[] {
   return path;
 }
 
-/** Follows the first Catch of the state `from`, then `Next` to the end. */
-function failurePath(graph: Graph, from: string): string[] {
+/** Follows the Catch of the state `from` that `error` matches, then `Next` to the end. */
+function failurePath(graph: Graph, from: string, error: string): string[] {
   const prefix = happyPath(graph).slice(0, happyPath(graph).indexOf(from) + 1);
-  const catcher = (graph.States[from] as { Catch: { Next: string }[] }).Catch[0];
+  const catchers = (graph.States[from] as { Catch: { ErrorEquals: string[]; Next: string }[] }).Catch;
+  const catcher = catchers.find((c) => c.ErrorEquals.includes(error) || c.ErrorEquals.includes('States.ALL'))!;
   const rest: string[] = [];
   let name: string | undefined = catcher.Next;
   while (name) {
@@ -60,7 +61,7 @@ function failurePath(graph: Graph, from: string): string[] {
   return [...prefix, ...rest];
 }
 
-function recordingInvoker(calls: string[], failOn?: string): TaskInvoker {
+function recordingInvoker(calls: string[], failOn?: string, errorName = 'InjectedFailure'): TaskInvoker {
   // Settles like an async invoker: a throw in the executor becomes a rejection.
   return (resource, payload) => new Promise((resolve) => resolve(answer(resource, payload)));
 
@@ -68,7 +69,7 @@ function recordingInvoker(calls: string[], failOn?: string): TaskInvoker {
     calls.push(resource);
     if (resource === failOn) {
       const error = new Error('boom');
-      error.name = 'InjectedFailure';
+      error.name = errorName;
       throw error;
     }
     if (resource === arns.validate) return validation;
@@ -88,6 +89,7 @@ describe('the local run follows the synthesized file-workflow definition', () =>
     expect(result.status).toBe('SUCCEEDED');
     expect(topLevel(result.trace)).toEqual(happyPath(definition));
     expect(happyPath(definition)).toEqual([
+      WORKFLOW_STEPS.identifyRun,
       WORKFLOW_STEPS.validate,
       WORKFLOW_STEPS.process,
       WORKFLOW_STEPS.markCompleted,
@@ -109,11 +111,16 @@ describe('the local run follows the synthesized file-workflow definition', () =>
 
   it('enters every state of the definition that a run can reach, and no other', async () => {
     const entered = new Set<string>();
-    for (const failOn of [undefined, arns.validate, arns.storeChunk, arns.compensate]) {
-      const result = await new AslInterpreter(definition, { invoke: recordingInvoker([], failOn) }).execute(
-        input,
-        identity,
-      );
+    for (const [failOn, errorName] of [
+      [undefined],
+      [arns.validate],
+      [arns.validate, RUN_IN_PROGRESS_ERROR],
+      [arns.storeChunk],
+      [arns.compensate],
+    ]) {
+      const result = await new AslInterpreter(definition, {
+        invoke: recordingInvoker([], failOn, errorName),
+      }).execute(input, identity);
       for (const event of result.trace) if (event.type === 'StateEntered') entered.add(event.state);
     }
     expect([...entered].sort()).toEqual([...new Set(stateOrder(definition))].sort());
@@ -130,8 +137,22 @@ describe('the local run follows the synthesized file-workflow definition', () =>
       identity,
     );
     expect(result).toMatchObject({ status: 'FAILED' });
-    expect(topLevel(result.trace)).toEqual(failurePath(definition, caughtAt));
+    expect(topLevel(result.trace)).toEqual(failurePath(definition, caughtAt, 'InjectedFailure'));
     expect(calls.filter((c) => c === arns.compensate)).toHaveLength(1);
+  });
+
+  it('ends a run whose version another run holds at DuplicateRun, calling no other step', async () => {
+    const calls: string[] = [];
+    const result = await new AslInterpreter(definition, {
+      invoke: recordingInvoker(calls, arns.validate, RUN_IN_PROGRESS_ERROR),
+    }).execute(input, identity);
+    expect(result.status).toBe('SUCCEEDED');
+    expect(topLevel(result.trace)).toEqual([
+      WORKFLOW_STEPS.identifyRun,
+      WORKFLOW_STEPS.validate,
+      WORKFLOW_STEPS.duplicateRun,
+    ]);
+    expect(calls).toEqual([arns.validate]);
   });
 
   it('retries a retryable step error with the definition retry policy before compensating', async () => {
@@ -166,6 +187,6 @@ describe('the local run follows the synthesized file-workflow definition', () =>
     };
     const result = await new AslInterpreter(definition, { invoke }).execute(input, identity);
     expect(calls).toHaveLength(1);
-    expect(topLevel(result.trace)).toEqual(failurePath(definition, WORKFLOW_STEPS.validate));
+    expect(topLevel(result.trace)).toEqual(failurePath(definition, WORKFLOW_STEPS.validate, 'FileNotFoundError'));
   });
 });

@@ -47,6 +47,8 @@ interface ApiCase {
   readonly rejects?: ReadonlyArray<readonly [number, string]>;
   /** tradeIds that must have been put on the bus. */
   readonly survivors?: readonly string[];
+  /** Expected warnings as [index, warning] (records kept without an optional field). Default none. */
+  readonly warnings?: ReadonlyArray<readonly [number, string]>;
 }
 
 const CASES: readonly ApiCase[] = [
@@ -283,11 +285,13 @@ const CASES: readonly ApiCase[] = [
     survivors: ['=HYPERLINK("http://x","y")', '@SUM(A1:A9)'],
   },
   {
+    // The record is kept; the exchange (never a formula) is dropped with a warning, never stored.
     name: 'formula injection in exchange',
     request: { body: body([trade({ exchange: '=1+2' }), valid()]) },
     status: 202,
-    rejects: [[0, 'MALFORMED']],
-    survivors: ['VALID-1'],
+    rejects: [],
+    warnings: [[0, 'FIELD_DROPPED']],
+    survivors: ['BAD', 'VALID-1'],
   },
   {
     name: 'CRLF injection in fields',
@@ -487,11 +491,16 @@ describe('API ingest under hostile input', () => {
     const answer = JSON.parse(String(response.body)) as {
       error?: string;
       rejects?: Array<{ index: number; reason: string; message: string }>;
+      warnings?: Array<{ index: number; warning: string; message: string }>;
     };
     if (c.error) expect(answer.error).toBe(c.error);
     if (c.rejects) {
       expect((answer.rejects ?? []).map((r) => [r.index, r.reason])).toEqual(c.rejects);
       for (const r of answer.rejects ?? []) expect(r.message.length).toBeLessThan(300);
+    }
+    if (response.statusCode === 202) {
+      expect((answer.warnings ?? []).map((w) => [w.index, w.warning])).toEqual(c.warnings ?? []);
+      for (const w of answer.warnings ?? []) expect(w.message.length).toBeLessThan(300);
     }
 
     // No valid record is lost: each survivor went onto the bus exactly once.
@@ -499,11 +508,13 @@ describe('API ingest under hostile input', () => {
       .commandCalls(PutEventsCommand)
       .flatMap((call) =>
         (call.args[0].input.Entries ?? []).map(
-          (e) => JSON.parse(e.Detail ?? '{}') as { tradeId?: string; recordId: string },
+          (e) => JSON.parse(e.Detail ?? '{}') as { tradeId?: string; recordId: string; exchange?: string },
         ),
       );
     expect(detail.map((d) => d.tradeId).sort()).toEqual([...(c.survivors ?? [])].sort());
-    for (const d of detail) expect(d.recordId).toMatch(/^[A-Za-z0-9._#:-]{1,200}$/);
+    // Record ids stay plain: `@` only separates a trade id from its venue.
+    for (const d of detail) expect(d.recordId).toMatch(/^[A-Za-z0-9._#:@-]{1,200}$/);
+    for (const d of detail) if (d.exchange !== undefined) expect(d.exchange).not.toMatch(/^[=+\-@]/);
 
     // Prototype pollution: Object.prototype gained nothing.
     expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(protoKeys);

@@ -35,6 +35,8 @@ interface ParserCase {
   readonly rejects: ReadonlyArray<readonly [number | '*', string]>;
   /** tradeIds of the records that must come out (exactly these). */
   readonly survivors: readonly string[];
+  /** Expected warnings as [line, warning] (rows kept without an optional field). Default none. */
+  readonly warnings?: ReadonlyArray<readonly [number, string]>;
   /** Feed as a stream of this many bytes per chunk (large inputs); default: whole + 7-byte chunks. */
   readonly chunkBytes?: number;
 }
@@ -64,11 +66,31 @@ const CASES: readonly ParserCase[] = [
     survivors: ['=HYPERLINK("http://x","y")', 'V1'],
   },
   {
+    // The row is kept; the exchange (never a formula) is dropped with a warning, never stored.
     name: 'formula injection in exchange',
     format: 'csv',
-    input: HEADER + csvRow('AAPL', 'X1', '1', '1', '=1+2') + ok('V1'),
-    rejects: [[2, 'MALFORMED']],
-    survivors: ['V1'],
+    input: HEADER + csvRow('AAPL', 'X1', '1', '1', '=1+2') + csvRow('AAPL', 'X2', '1', '1', '@SUM(A1)') + ok('V1'),
+    rejects: [],
+    survivors: ['X1', 'X2', 'V1'],
+    warnings: [
+      [2, 'FIELD_DROPPED'],
+      [3, 'FIELD_DROPPED'],
+    ],
+  },
+  {
+    name: 'control characters and an over-long value in exchange cost the field, not the row',
+    format: 'csv',
+    input:
+      HEADER +
+      csvRow('AAPL', 'X1', '1', '1', '"XN\u0000AS"') +
+      csvRow('AAPL', 'X2', '1', '1', 'E'.repeat(10_000)) +
+      ok('V1'),
+    rejects: [],
+    survivors: ['X1', 'X2', 'V1'],
+    warnings: [
+      [2, 'FIELD_DROPPED'],
+      [3, 'FIELD_DROPPED'],
+    ],
   },
   {
     name: 'formula injection in JSON fields',
@@ -187,9 +209,10 @@ const CASES: readonly ParserCase[] = [
     rejects: [
       [3, 'INVALID_SYMBOL'],
       [4, 'INVALID_SYMBOL'],
-      [5, 'MALFORMED'],
     ],
-    survivors: ['V1', 'V2'],
+    // The exchange look-alike is dropped (with a warning), not taken for XNAS.
+    survivors: ['V1', 'L3', 'V2'],
+    warnings: [[5, 'FIELD_DROPPED']],
   },
   {
     // The JSON reader guesses each key from the previous object's layout; look-alike keys must
@@ -456,10 +479,11 @@ const CASES: readonly ParserCase[] = [
 function chunked(input: string | Buffer, format: InputFormat, size: number): ValidationResult {
   const bytes = typeof input === 'string' ? Buffer.from(input) : input;
   const processor = new RowProcessor(options(format));
-  const out: ValidationResult = { records: [], rejects: [] };
+  const out: ValidationResult = { records: [], rejects: [], warnings: [] };
   const add = (r: ValidationResult): void => {
     out.records.push(...r.records);
     out.rejects.push(...r.rejects);
+    out.warnings.push(...r.warnings);
   };
   for (let i = 0; i < bytes.length; i += size) add(processor.push(bytes.subarray(i, i + size)));
   add(processor.end());
@@ -493,7 +517,14 @@ describe('file parser under hostile input', () => {
       // Messages quote at most a short excerpt: a hostile value is never reflected whole.
       expect(r.message.length).toBeLessThan(300);
     }
-    for (const record of result.records) expect(record.recordId).toMatch(/^[A-Za-z0-9._#:-]{1,200}$/);
+    // Record ids stay plain: `@` only separates a trade id from its venue.
+    for (const record of result.records) expect(record.recordId).toMatch(/^[A-Za-z0-9._#:@-]{1,200}$/);
+    expect(result.warnings.map((w) => [w.line, w.warning])).toEqual(c.warnings ?? []);
+    for (const w of result.warnings) {
+      expect(w.message.length).toBeLessThan(300);
+      const kept = result.records.find((r) => r.source.line === w.line);
+      expect(kept && 'exchange' in kept).toBe(false);
+    }
 
     // Chunk boundaries (inside quotes, escapes and UTF-8 sequences) change nothing.
     if (!c.chunkBytes && Buffer.byteLength(c.input) < 32 * 1024) {

@@ -223,7 +223,12 @@ const SCENARIOS: ReadonlyArray<readonly [string, () => Promise<unknown>, boolean
       const ndjson = `${JSON.stringify(tradeRecord)}\n${JSON.stringify(quoteRecord)}\n`;
       s3.on(GetObjectCommand).resolves({ Body: s3Body(ndjson), ContentLength: ndjson.length });
       return storeChunk(
-        { bucket: 'ingest-security-test', fileId: 'file-1', chunk: { key: 'staged/file-1/00000.ndjson', records: 2 } },
+        {
+          bucket: 'ingest-security-test',
+          fileId: 'file-1',
+          runId: 'file-1',
+          chunk: { key: 'staged/file-1/00000.ndjson', records: 2 },
+        },
         lambdaContext,
       );
     },

@@ -13,6 +13,7 @@ const targets: GrantTargets = {
   ingestBucketArn: 'arn:ingest',
   archiveBucketArn: 'arn:archive',
   stateMachineArn: 'arn:sm',
+  executionsArn: 'arn:sm-executions:*',
   notificationsTopicArn: 'arn:notifications',
   eventBusArn: 'arn:bus',
   processingQueueArn: 'arn:queue',
@@ -59,9 +60,18 @@ describe('function permissions', () => {
   });
 
   it('gives each function only the table actions its code calls', () => {
-    expect(actionsOf('store-chunk')).toEqual(['dynamodb:BatchWriteItem', 's3:GetObject']);
+    expect(actionsOf('store-chunk')).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      's3:GetObject',
+      's3:PutObject',
+    ]);
     expect(actionsOf('processor')).toEqual([
-      'dynamodb:BatchWriteItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'events:PutEvents',
       'sqs:DeleteMessage',
       'sqs:GetQueueAttributes',
       'sqs:ReceiveMessage',
@@ -72,7 +82,13 @@ describe('function permissions', () => {
       's3:GetObjectVersion',
       's3:PutObject',
     ]);
-    expect(actionsOf('file-trigger')).toEqual(['states:StartExecution']);
+    expect(actionsOf('file-trigger')).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'states:DescribeExecution',
+      'states:StartExecution',
+    ]);
+    expect(grants['file-trigger'].find((g) => g.sid === 'ReadFileRuns')?.resources).toEqual(['arn:sm-executions:*']);
     expect(grants.summary.find((g) => g.sid === 'QueryMinuteBars')?.resources).toEqual([
       'arn:table',
       'arn:table/index/timeseries-index',
@@ -104,12 +120,13 @@ describe('function permissions', () => {
       maxBodyBytes: '1024',
       chunkSize: '500',
     };
-    expect(functionEnvironment('processor', values)).toEqual({ TABLE_NAME: 't' });
+    expect(functionEnvironment('processor', values)).toEqual({ TABLE_NAME: 't', EVENT_BUS_NAME: 'b' });
     expect(functionEnvironment('api-ingest', values)).toEqual({
       EVENT_BUS_NAME: 'b',
       INGEST_BUCKET: 'i',
       STATE_MACHINE_ARN: 's',
       MAX_BODY_BYTES: '1024',
+      TABLE_NAME: 't',
     });
     expect(functionEnvironment('validate-file', values)).toEqual({ TABLE_NAME: 't', CHUNK_SIZE: '500' });
     expect(Object.keys(FUNCTION_ENVIRONMENT).sort()).toEqual([...FUNCTION_NAMES].sort());

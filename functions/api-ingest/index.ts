@@ -1,17 +1,29 @@
 /**
  * HTTP API (payload 2.0): `POST /ingest` validates market records and puts the accepted ones on
- * the bus (→ queue → processor), answering 202 with per-record rejects; `POST /files` starts a
- * file-workflow run for an object already in the ingest bucket (see `process-file.ts`). Bad input is always a 4xx
- * naming the problem; anything unexpected is a 500 carrying only the request id.
+ * the bus (→ queue → processor), answering 202 with each accepted record's id and per-record
+ * rejects; `POST /files` starts a file-workflow run for an object already in the ingest bucket
+ * (see `process-file.ts`). Bad input is always a 4xx naming the problem; anything unexpected is a
+ * 500 carrying only the request id.
+ *
+ * Retry contract of /ingest (following it never creates a duplicate, with or without a key):
+ * a request is identified by its caller and its Idempotency-Key — the caller's, or, when none is
+ * sent, one derived from the body (`auto-<hash>`), so the same body sent again is the same
+ * request. Records get their ids from that identity and their index. On a 503 or no answer,
+ * send the same body again (with the same key, if one was sent): records already queued are
+ * stored once. A key sent again with another body gets 409 IdempotencyKeyReused.
  */
+import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ApiError, badRequest } from '../lib/runtime/api-errors';
 import { API_ROUTES, DETAIL_TYPES } from '../../contract';
 import { validateObjects } from '../lib/ingest/data-path';
+import { apiRequestIdentity } from '../lib/domain/ids';
 import { env, pipelineRegion } from '../lib/runtime/environment';
+import { callerOf } from '../lib/runtime/caller';
 import { putEvents } from '../lib/aws/event-publisher';
 import { bodyText, errorResponse, header, jsonResponse, parseJson, requireMediaType } from '../lib/runtime/http';
 import { count, instrumented, logger, METRIC } from '../lib/runtime/observability';
+import type { ValidationWarning } from '../lib/domain/types';
 
 /** Most records one request may carry (more → 413: split the request). */
 export const MAX_RECORDS_PER_REQUEST = 1000;
@@ -25,11 +37,70 @@ export interface ApiReject {
   readonly message: string;
 }
 
+/** One accepted record in a response: where it was in the request, and the id it is stored under. */
+export interface ApiRecordRef {
+  readonly index: number;
+  readonly recordId: string;
+}
+
+/** A kept record that lost an optional field. */
+export interface ApiWarning {
+  readonly index: number;
+  readonly field: ValidationWarning['field'];
+  readonly warning: ValidationWarning['warning'];
+  readonly message: string;
+}
+
 /** Body of the /ingest answer (202, or 400 when nothing was accepted). */
 export interface IngestResponseBody {
   readonly accepted: number;
   readonly rejected: number;
+  /** The request's Idempotency-Key: the caller's, or the one derived from the body. */
+  readonly idempotencyKey: string;
+  readonly records: ApiRecordRef[];
   readonly rejects: ApiReject[];
+  readonly warnings: ApiWarning[];
+}
+
+/** A piece of output text, queued between the values still to serialise. */
+class Text {
+  constructor(readonly text: string) {}
+}
+
+/**
+ * Canonical JSON of a parsed body (object keys sorted, no whitespace): the same records sent
+ * again, re-serialised, hash the same. Iterative, so a hostile body nested 100 000 levels deep
+ * costs time, not the stack.
+ */
+export function canonicalJson(value: unknown): string {
+  const out: string[] = [];
+  const work: unknown[] = [value];
+  while (work.length > 0) {
+    const next = work.pop();
+    if (next instanceof Text) {
+      out.push(next.text);
+    } else if (Array.isArray(next)) {
+      work.push(new Text(']'));
+      for (let i = next.length - 1; i >= 0; i--) work.push(next[i] as unknown, new Text(i > 0 ? ',' : ''));
+      work.push(new Text('['));
+    } else if (next !== null && typeof next === 'object') {
+      const keys = Object.keys(next).sort();
+      work.push(new Text('}'));
+      for (let i = keys.length - 1; i >= 0; i--) {
+        work.push((next as Record<string, unknown>)[keys[i]]);
+        work.push(new Text(`${i > 0 ? ',' : ''}${JSON.stringify(keys[i])}:`));
+      }
+      work.push(new Text('{'));
+    } else {
+      out.push(JSON.stringify(next) ?? 'null');
+    }
+  }
+  return out.join('');
+}
+
+/** SHA-256 (hex) of the canonical JSON of the request's records. */
+export function bodyHashOf(records: readonly unknown[]): string {
+  return createHash('sha256').update(canonicalJson(records), 'utf8').digest('hex');
 }
 
 /**
@@ -69,26 +140,56 @@ export function recordsOfBody(text: string, type: string): unknown[] {
 async function ingest(event: APIGatewayProxyEventV2, requestId: string): Promise<APIGatewayProxyStructuredResultV2> {
   const type = requireMediaType(event, RECORD_TYPES);
   const objects = recordsOfBody(bodyText(event, env.maxBodyBytes()), type);
-  const idempotencyKey = header(event, 'idempotency-key');
-  if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+  const sentKey = header(event, 'idempotency-key');
+  if (sentKey !== undefined && !IDEMPOTENCY_KEY.test(sentKey)) {
     throw badRequest('InvalidIdempotencyKey', 'Idempotency-Key must be 1-128 characters of A-Z a-z 0-9 _ . : -');
   }
-  // Records without a tradeId get their id from source + index: with an Idempotency-Key, a
-  // retried request produces the same ids, so it overwrites instead of duplicating.
+  const bodyHash = bodyHashOf(objects);
+  // Without a key, the body is the request's identity: sending it again is a retry.
+  const idempotencyKey = sentKey ?? `auto-${bodyHash.slice(0, 32)}`;
+  const request = apiRequestIdentity(callerOf(event), idempotencyKey);
   const result = validateObjects(objects, {
-    source: { kind: 'api', uri: `api://${idempotencyKey ?? requestId}` },
+    source: { kind: 'api', uri: request.uri },
     originRegion: pipelineRegion(),
   });
   const rejects: ApiReject[] = result.rejects.map((r) => ({ index: r.line, reason: r.reason, message: r.message }));
-  const body: IngestResponseBody = { accepted: result.records.length, rejected: rejects.length, rejects };
+  const warnings: ApiWarning[] = result.warnings.map((w) => ({
+    index: w.line,
+    field: w.field,
+    warning: w.warning,
+    message: w.message,
+  }));
+  const records: ApiRecordRef[] = result.records.map((r) => ({ index: r.source.line, recordId: r.recordId }));
+  const body: IngestResponseBody = {
+    accepted: records.length,
+    rejected: rejects.length,
+    idempotencyKey,
+    records,
+    rejects,
+    warnings,
+  };
   count(METRIC.recordsRejected, rejects.length);
-  if (result.records.length === 0) {
+  if (records.length === 0) {
+    // Nothing was accepted, so nothing binds the key: the caller may fix the body and reuse it.
     return jsonResponse(400, {
       error: 'NoValidRecords',
       message: 'No record in the request is valid',
       ...body,
       requestId,
     });
+  }
+  if (sentKey !== undefined) {
+    // Loaded on first use: only requests with a key need the DynamoDB client, so the others do
+    // not pay for loading it at cold start.
+    const { claimRequestKey, REQUEST_KEY_TTL_HOURS } = await import('../lib/store/request-keys');
+    const claim = await claimRequestKey(env.tableName(), request, bodyHash, requestId);
+    if (claim.kind === 'reused') {
+      throw new ApiError(
+        409,
+        'IdempotencyKeyReused',
+        `Idempotency-Key ${JSON.stringify(sentKey)} was used by this caller for another body (request ${claim.requestId} at ${claim.firstSeenAt}); a key names one request for ${REQUEST_KEY_TTL_HOURS} hours: use a new key for new records`,
+      );
+    }
   }
   const outcome = await putEvents(
     result.records.map((record) => ({ detailType: DETAIL_TYPES.marketRecord, detail: record })),
@@ -100,19 +201,20 @@ async function ingest(event: APIGatewayProxyEventV2, requestId: string): Promise
       failed: outcome.failed.length,
       errorCode: outcome.failed[0].errorCode,
     });
+    const failed = new Set(outcome.failed.map((f) => f.index));
     throw new ApiError(
       503,
       'EventsNotAccepted',
-      `${outcome.failed.length} of ${result.records.length} valid records could not be queued; retry the request`,
+      `${failed.size} of ${records.length} valid records could not be queued. Send the same body again with Idempotency-Key ${JSON.stringify(idempotencyKey)}: the records already queued are stored once (or send only the records listed in resend)`,
       {
-        failed: outcome.failed.length,
-        queued: outcome.published,
-        rejected: rejects.length,
+        idempotencyKey,
+        queued: records.filter((_, i) => !failed.has(i)),
+        resend: records.filter((_, i) => failed.has(i)),
         rejects,
       },
     );
   }
-  count(METRIC.recordsAccepted, result.records.length);
+  count(METRIC.recordsAccepted, records.length);
   logger.info('Records accepted', { accepted: body.accepted, rejected: body.rejected });
   return jsonResponse(202, body);
 }

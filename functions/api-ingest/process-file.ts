@@ -1,7 +1,9 @@
 /**
  * `POST /files`: start a file-workflow run, with a processing profile, for an object already in
- * the ingest bucket. Kept apart from the /ingest path so that only this route loads the S3 and
- * Step Functions clients (the handler imports this module on first use).
+ * the ingest bucket. One run per object version at a time: while another run of the version is
+ * in progress the request gets 409 RunInProgress naming that execution. Kept apart from the
+ * /ingest path so that only this route loads the S3 and Step Functions clients (the handler
+ * imports this module on first use).
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ApiError, badRequest } from '../lib/runtime/api-errors';
@@ -12,12 +14,12 @@ import {
   PROCESSING_TYPES,
   type ProcessingType,
 } from '../../contract';
-import { env } from '../lib/runtime/environment';
+import { env, pipelineRegion } from '../lib/runtime/environment';
 import { fileIdFor, requestedExecutionName } from '../lib/store/file-ids';
 import { bodyText, jsonResponse, parseJson, requireMediaType } from '../lib/runtime/http';
 import { count, logger, METRIC } from '../lib/runtime/observability';
 import { headObject } from '../lib/store/s3-objects';
-import { startFileExecution } from '../lib/aws/workflow-starter';
+import { startFileRun } from '../lib/aws/workflow-starter';
 
 const JSON_TYPES = ['application/json'] as const;
 const FILE_NAME_MAX_BYTES = 1024;
@@ -83,25 +85,36 @@ export async function processFile(event: APIGatewayProxyEventV2): Promise<APIGat
     processingType,
     requestedAt: new Date().toISOString(),
   };
-  const execution = await startFileExecution(
-    env.stateMachineArn(),
-    requestedExecutionName(fileId, processingType),
+  const runId = requestedExecutionName(fileId, processingType);
+  const outcome = await startFileRun(
+    { stateMachineArn: env.stateMachineArn(), tableName: env.tableName(), region: pipelineRegion() },
+    runId,
     input,
   );
-  if (!execution.alreadyStarted) count(METRIC.executionsStarted);
+  if (outcome.kind === 'inProgress') {
+    count(METRIC.runsInProgress);
+    throw new ApiError(
+      409,
+      'RunInProgress',
+      `Version ${object.versionId} of ${key} (file ${fileId}) is being processed by execution ${outcome.runId}; request it again when that run has finished`,
+      { executionArn: outcome.executionArn, fileId, key, versionId: object.versionId },
+    );
+  }
+  const alreadyStarted = outcome.kind === 'duplicate';
+  if (!alreadyStarted) count(METRIC.executionsStarted);
   logger.info('File processing requested', {
     fileId,
     key,
     versionId: object.versionId,
     processingType,
-    alreadyStarted: execution.alreadyStarted,
+    alreadyStarted,
   });
-  return jsonResponse(execution.alreadyStarted ? 200 : 202, {
-    executionArn: execution.executionArn,
+  return jsonResponse(alreadyStarted ? 200 : 202, {
+    executionArn: outcome.executionArn,
     fileId,
     key,
     versionId: object.versionId,
     processingType,
-    status: execution.alreadyStarted ? 'ALREADY_STARTED' : 'STARTED',
+    status: alreadyStarted ? 'ALREADY_STARTED' : 'STARTED',
   });
 }

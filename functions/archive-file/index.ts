@@ -1,9 +1,12 @@
 /**
  * Archive (parallel with StoreChunks): the original object version is copied to the archive
- * bucket and a lineage document records where it came from and what became of it. Both
- * writes are deterministic in key, so a retry overwrites rather than duplicates.
+ * bucket under its own key (`originals/<key>/<fileId><ext>`) and a lineage document
+ * (`lineage/<fileId>.json`) records where it came from, which run processed it and what became
+ * of it. Both keys belong to the version, so a later upload to the same key never overwrites
+ * them, and a retry rewrites the same objects.
  */
-import { ARCHIVE_PREFIX, type ArchiveOutput, type FileWorkflowState } from '../../contract';
+import { type ArchiveOutput, type FileWorkflowState } from '../../contract';
+import { lineageKeyFor, originalArchiveKeyFor } from '../lib/store/evidence-keys';
 import { env } from '../lib/runtime/environment';
 import { fileIdFor } from '../lib/store/file-ids';
 import { instrumented, logger } from '../lib/runtime/observability';
@@ -12,6 +15,8 @@ import { copyObject, putObject } from '../lib/store/s3-objects';
 /** The lineage document of a file run. */
 export interface FileLineage {
   readonly fileId: string;
+  /** The run (execution name) that archived this version. */
+  readonly runId?: string;
   readonly sourceUri: string;
   readonly bucket: string;
   readonly key: string;
@@ -39,6 +44,7 @@ export function lineageOf(
   const validation = state.validation;
   return {
     fileId: validation?.fileId ?? fileIdFor(state.bucket, state.key, state.versionId),
+    ...(state.run?.runId ? { runId: state.run.runId } : {}),
     sourceUri: validation?.sourceUri ?? `s3://${state.bucket}/${state.key}`,
     bucket: state.bucket,
     key: state.key,
@@ -60,10 +66,11 @@ export function lineageOf(
 /** Archive step: original version + lineage → archive bucket. */
 export const handler = instrumented(async (state: FileWorkflowState): Promise<ArchiveOutput> => {
   const archiveBucket = env.archiveBucket();
-  const originalKey = `${ARCHIVE_PREFIX.originals}${state.key}`;
+  const fileId = state.validation?.fileId ?? fileIdFor(state.bucket, state.key, state.versionId);
+  const originalKey = originalArchiveKeyFor(state.key, fileId);
   await copyObject({ bucket: state.bucket, key: state.key, versionId: state.versionId }, archiveBucket, originalKey);
   const lineage = lineageOf(state, archiveBucket, originalKey, new Date());
-  const lineageKey = `${ARCHIVE_PREFIX.lineage}${lineage.fileId}.json`;
+  const lineageKey = lineageKeyFor(lineage.fileId);
   await putObject(archiveBucket, lineageKey, JSON.stringify(lineage, null, 2), 'application/json');
   logger.info('File archived', { fileId: lineage.fileId, originalKey, lineageKey });
   return { archiveBucket, originalKey, lineageKey };

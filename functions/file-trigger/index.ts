@@ -1,19 +1,22 @@
 /**
- * S3 ObjectCreated → one file-workflow execution per object version. S3 delivers
- * notifications at least once; the execution name (the file id of bucket/key/version) turns a
- * duplicate into a no-op that is counted, not an error.
+ * S3 ObjectCreated → one file-workflow run per object version. S3 delivers notifications at
+ * least once; the run id (the execution name: the file id of bucket/key/version) turns a
+ * duplicate into a no-op that is counted, not an error. A version another run is processing
+ * (one requested over the API) is a logged no-op too: one run per version at a time.
  */
 import type { S3Event, S3EventRecord } from 'aws-lambda';
 import { type FileWorkflowInput, INGEST_SUFFIXES, KEY_PREFIX } from '../../contract';
-import { env } from '../lib/runtime/environment';
+import { env, pipelineRegion } from '../lib/runtime/environment';
 import { fileIdFor } from '../lib/store/file-ids';
 import { count, instrumented, logger, METRIC } from '../lib/runtime/observability';
-import { startFileExecution } from '../lib/aws/workflow-starter';
+import { startFileRun } from '../lib/aws/workflow-starter';
 
 /** What one invocation did. */
 export interface FileTriggerResult {
   readonly started: number;
   readonly duplicates: number;
+  /** Versions another run was processing: nothing started. */
+  readonly inProgress: number;
   readonly skipped: number;
 }
 
@@ -55,9 +58,10 @@ export function workflowInputOf(record: S3EventRecord, now: Date): FileWorkflowI
 
 /** S3 ObjectCreated notifications → file-workflow executions (async invoke; throws so a failed start is retried). */
 export const handler = instrumented(async (event: S3Event): Promise<FileTriggerResult> => {
-  const stateMachineArn = env.stateMachineArn();
+  const target = { stateMachineArn: env.stateMachineArn(), tableName: env.tableName(), region: pipelineRegion() };
   let started = 0;
   let duplicates = 0;
+  let inProgress = 0;
   let skipped = 0;
   const failures: unknown[] = [];
   for (const record of event.Records ?? []) {
@@ -69,23 +73,20 @@ export const handler = instrumented(async (event: S3Event): Promise<FileTriggerR
     }
     const fileId = fileIdFor(input.bucket, input.key, input.versionId);
     try {
-      const execution = await startFileExecution(stateMachineArn, fileId, input);
-      if (execution.alreadyStarted) {
+      const outcome = await startFileRun(target, fileId, input);
+      const facts = { fileId, key: input.key, versionId: input.versionId, executionArn: outcome.executionArn };
+      if (outcome.kind === 'started') {
+        started++;
+        logger.info('File execution started', facts);
+      } else if (outcome.kind === 'duplicate') {
         duplicates++;
         logger.info('Duplicate notification: execution already exists', {
-          fileId,
-          key: input.key,
-          versionId: input.versionId,
+          ...facts,
           sequencer: record.s3.object.sequencer,
         });
       } else {
-        started++;
-        logger.info('File execution started', {
-          fileId,
-          key: input.key,
-          versionId: input.versionId,
-          executionArn: execution.executionArn,
-        });
+        inProgress++;
+        logger.info('Version already being processed by another run: nothing started', facts);
       }
     } catch (error) {
       failures.push(error);
@@ -94,6 +95,7 @@ export const handler = instrumented(async (event: S3Event): Promise<FileTriggerR
   }
   count(METRIC.executionsStarted, started);
   count(METRIC.duplicateNotifications, duplicates);
+  count(METRIC.runsInProgress, inProgress);
   if (failures.length > 0) throw new ExecutionStartError(failures.length, failures[0]);
-  return { started, duplicates, skipped };
+  return { started, duplicates, inProgress, skipped };
 });

@@ -1,13 +1,20 @@
 /**
- * Notify (end of every run): finalise the file item (COMPLETED or FAILED, out of the status
- * index), tell people (SNS) and systems (FileProcessed on the bus). `batch` runs are bulk
- * back-fills: their successes go to the bus only, failures to both.
+ * Notify (end of every run): append the conflicts found while storing to the version's rejects
+ * report, finalise the file item (COMPLETED or FAILED, out of the status index), tell people
+ * (SNS) and systems (FileProcessed on the bus). `batch` runs are bulk back-fills: their
+ * successes go to the bus only, failures to both.
+ *
+ * Counts of a completed run: `accepted` = rows stored (`stored` new to the table + `duplicates`
+ * already stored with the same content), `rejected` = rows rejected by validation + rows that
+ * conflict with a stored row (CONFLICTING_DUPLICATE), so every row is accepted or rejected.
  */
 import { DETAIL_TYPES, type FileWorkflowState } from '../../contract';
 import { env, pipelineRegion } from '../lib/runtime/environment';
 import { publishAll } from '../lib/aws/event-publisher';
 import { fileIdFor } from '../lib/store/file-ids';
 import { markFileCompleted, markFileFailed } from '../lib/store/file-store';
+import { appendConflicts } from '../lib/store/rejects-report';
+import { runIdOf } from '../lib/runtime/workflow-run';
 import { publishNotification } from '../lib/aws/notification-publisher';
 import { count, instrumented, logger, METRIC } from '../lib/runtime/observability';
 import type { CompensationOutput } from '../lib/store/record-compensation';
@@ -15,6 +22,8 @@ import type { CompensationOutput } from '../lib/store/record-compensation';
 /** Detail of the FileProcessed event (also the notification body). */
 export interface FileProcessedDetail {
   readonly fileId: string;
+  /** The run (execution name). */
+  readonly runId: string;
   readonly status: 'COMPLETED' | 'FAILED';
   readonly bucket: string;
   readonly key: string;
@@ -23,7 +32,12 @@ export interface FileProcessedDetail {
   readonly requestedAt: string;
   readonly accepted: number;
   readonly rejected: number;
+  /** Records this run added to the table. */
   readonly stored: number;
+  /** Accepted rows whose content was already stored (by another run, or another row of the file). */
+  readonly duplicates: number;
+  /** Kept rows that lost an optional field. */
+  readonly warnings: number;
   readonly reasons: Readonly<Record<string, number>>;
   readonly rejectsKey?: string;
   readonly error?: { readonly name: string; readonly message?: string };
@@ -52,19 +66,27 @@ export function causeMessage(cause: string | undefined): string | undefined {
 export function fileProcessedDetail(state: NotifyInput): FileProcessedDetail {
   const status = state.status ?? (state.error ? 'FAILED' : 'COMPLETED');
   const validation = state.validation;
-  const stored = status === 'COMPLETED' ? (state.results?.[0] ?? []).reduce((sum, r) => sum + r.stored, 0) : 0;
+  const chunks = status === 'COMPLETED' ? (state.results?.[0] ?? []) : [];
+  const stored = chunks.reduce((sum, r) => sum + r.stored, 0);
+  const duplicates = chunks.reduce((sum, r) => sum + r.duplicates, 0);
+  const conflicts = chunks.reduce((sum, r) => sum + r.conflicts, 0);
+  const reasons = { ...(validation?.reasons ?? {}) };
+  if (conflicts > 0) reasons.CONFLICTING_DUPLICATE = (reasons.CONFLICTING_DUPLICATE ?? 0) + conflicts;
   return {
     fileId: validation?.fileId ?? fileIdFor(state.bucket, state.key, state.versionId),
+    runId: runIdOf(state),
     status,
     bucket: state.bucket,
     key: state.key,
     versionId: state.versionId,
     processingType: state.processingType,
     requestedAt: state.requestedAt,
-    accepted: validation?.accepted ?? 0,
-    rejected: validation?.rejected ?? 0,
+    accepted: (validation?.accepted ?? 0) - conflicts,
+    rejected: (validation?.rejected ?? 0) + conflicts,
     stored,
-    reasons: validation?.reasons ?? {},
+    duplicates,
+    warnings: validation?.warnings ?? 0,
+    reasons,
     ...(validation?.rejectsKey ? { rejectsKey: validation.rejectsKey } : {}),
     ...(state.error ? { error: { name: state.error.Error, message: causeMessage(state.error.Cause) } } : {}),
     ...(state.compensation ? { compensation: state.compensation } : {}),
@@ -77,11 +99,13 @@ export const handler = instrumented(async (state: NotifyInput): Promise<FileProc
   const region = pipelineRegion();
   const detail = fileProcessedDetail(state);
   if (detail.status === 'COMPLETED') {
-    await markFileCompleted(tableName, detail.fileId, detail, region);
+    const conflictKeys = (state.results?.[0] ?? []).flatMap((r) => (r.conflictsKey ? [r.conflictsKey] : []));
+    if (detail.rejectsKey) await appendConflicts(state.bucket, detail.rejectsKey, conflictKeys, detail.runId);
+    await markFileCompleted(tableName, detail.fileId, detail.runId, detail, region);
     count(METRIC.filesCompleted);
   } else {
     // Compensate normally marked it already; repeat in case Compensate itself failed.
-    await markFileFailed(tableName, detail.fileId, detail.error?.name ?? 'UnknownError', region);
+    await markFileFailed(tableName, detail.fileId, detail.runId, detail.error?.name ?? 'UnknownError', region);
     count(METRIC.filesFailed);
   }
 
@@ -94,7 +118,7 @@ export const handler = instrumented(async (state: NotifyInput): Promise<FileProc
       subject: `File ${detail.status}: ${detail.key}`,
       message: JSON.stringify(
         {
-          summary: `${detail.accepted} accepted, ${detail.rejected} rejected (${reasons}), ${detail.stored} stored`,
+          summary: `${detail.accepted} accepted (${detail.stored} new, ${detail.duplicates} already stored), ${detail.rejected} rejected (${reasons}), ${detail.warnings} warnings`,
           ...detail,
         },
         null,
@@ -106,6 +130,7 @@ export const handler = instrumented(async (state: NotifyInput): Promise<FileProc
   await publishAll([{ detailType: DETAIL_TYPES.fileProcessed, detail }], { busName: env.eventBusName() });
   logger.info('File run finished', {
     fileId: detail.fileId,
+    runId: detail.runId,
     status: detail.status,
     accepted: detail.accepted,
     rejected: detail.rejected,

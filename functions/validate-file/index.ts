@@ -1,20 +1,23 @@
 /**
- * Validate (first step of the file workflow): stream the object version through the data
- * path, stage accepted records as NDJSON chunks, write the rejects report, and return the
- * counts. Rejected rows are data, not errors: an empty or wholly invalid file completes with 0
- * chunks. Only a missing, unsupported or oversized object fails (non-retryable: the run
- * compensates).
+ * Validate (first task of the file workflow): claim the object version for this run, stream it
+ * through the data path, stage accepted records as NDJSON chunks under the run's prefix, write
+ * the version's rejects report, and return the counts. Rejected rows are data, not errors: an
+ * empty or wholly invalid file completes with 0 chunks. Only a missing, unsupported or oversized
+ * object fails (non-retryable: the run compensates); a version another run holds ends the run
+ * at DuplicateRun (RunInProgressError) before anything is written.
  */
-import { type FileWorkflowInput, KEY_PREFIX, type ProcessingType, type ValidationOutput } from '../../contract';
+import { type FileWorkflowState, type ProcessingType, type ValidationOutput } from '../../contract';
 import { detectFormat, processStream } from '../lib/ingest/data-path';
 import { env, pipelineRegion } from '../lib/runtime/environment';
+import { rejectsKeyFor } from '../lib/store/evidence-keys';
 import { fileIdFor } from '../lib/store/file-ids';
-import { markFileProcessing } from '../lib/store/file-store';
+import { claimFileRun } from '../lib/store/file-store';
 import { count, instrumented, logger, METRIC } from '../lib/runtime/observability';
 import { openObject, putObject } from '../lib/store/s3-objects';
-import { ChunkStager } from '../lib/store/staged-chunks';
+import { ChunkStager, rejectLine } from '../lib/store/staged-chunks';
 import { peekStream } from '../lib/ingest/stream-peek';
 import { FileTooLargeError, UnsupportedFileError } from '../lib/runtime/workflow-errors';
+import { runIdOf } from '../lib/runtime/workflow-run';
 
 /** Largest file one run takes: the archive step copies it with a single CopyObject (5 GiB). */
 export const MAX_FILE_BYTES = 5 * 1024 ** 3;
@@ -28,22 +31,18 @@ export function chunkSizeFor(processingType: ProcessingType, base: number): numb
   return base;
 }
 
-/** `rejected/<key without incoming/>.jsonl`. */
-export function rejectsKeyFor(key: string): string {
-  const relative = key.startsWith(KEY_PREFIX.incoming) ? key.slice(KEY_PREFIX.incoming.length) : key;
-  return `${KEY_PREFIX.rejected}${relative}.jsonl`;
-}
-
-/** Validate step: FileWorkflowInput → ValidationOutput (`$.validation`). */
-export const handler = instrumented(async (input: FileWorkflowInput): Promise<ValidationOutput> => {
+/** Validate step: the execution input with `$.run` → ValidationOutput (`$.validation`). */
+export const handler = instrumented(async (input: FileWorkflowState): Promise<ValidationOutput> => {
   const tableName = env.tableName();
   const region = pipelineRegion();
+  const runId = runIdOf(input);
   const fileId = fileIdFor(input.bucket, input.key, input.versionId);
   const sourceUri = `s3://${input.bucket}/${input.key}`;
-  await markFileProcessing(
+  await claimFileRun(
     tableName,
     {
       fileId,
+      runId,
       bucket: input.bucket,
       key: input.key,
       versionId: input.versionId,
@@ -52,6 +51,7 @@ export const handler = instrumented(async (input: FileWorkflowInput): Promise<Va
       size: input.size,
     },
     region,
+    { replaces: input.supersedes },
   );
 
   const object = await openObject(input.bucket, input.key, input.versionId);
@@ -61,10 +61,13 @@ export const handler = instrumented(async (input: FileWorkflowInput): Promise<Va
   const format = detectFormat(input.key, Buffer.from(head).toString('utf8'));
   if (!format) throw new UnsupportedFileError(input.key, 'content is neither CSV nor JSON/NDJSON');
 
-  const stager = new ChunkStager(input.bucket, fileId, chunkSizeFor(input.processingType, env.chunkSize()));
-  const rejectLines: string[] = [];
+  const stager = new ChunkStager(input.bucket, runId, chunkSizeFor(input.processingType, env.chunkSize()));
+  // Rejects and warnings in line order (the data path yields them in order, part by part).
+  const reportLines: string[] = [];
   const reasons: Record<string, number> = {};
   let accepted = 0;
+  let rejected = 0;
+  let warnings = 0;
   for await (const result of processStream(stream, {
     format,
     source: { kind: 's3', uri: sourceUri, versionId: input.versionId, contentTag: object.etag },
@@ -72,30 +75,36 @@ export const handler = instrumented(async (input: FileWorkflowInput): Promise<Va
   })) {
     accepted += result.records.length;
     await stager.add(result.records);
-    for (const reject of result.rejects) {
-      rejectLines.push(JSON.stringify({ line: reject.line, reason: reject.reason, message: reject.message }));
-      reasons[reject.reason] = (reasons[reject.reason] ?? 0) + 1;
-    }
+    const lines = [
+      ...result.rejects.map((reject) => ({ line: reject.line, text: rejectLine(reject) })),
+      ...result.warnings.map((warning) => ({ line: warning.line, text: JSON.stringify(warning) })),
+    ].sort((a, b) => a.line - b.line);
+    for (const { text } of lines) reportLines.push(text);
+    for (const reject of result.rejects) reasons[reject.reason] = (reasons[reject.reason] ?? 0) + 1;
+    rejected += result.rejects.length;
+    warnings += result.warnings.length;
   }
   const chunks = await stager.finish();
-  const rejectsKey = rejectsKeyFor(input.key);
-  // Written even when empty: every run leaves a report.
+  const rejectsKey = rejectsKeyFor(input.key, fileId);
+  // Written even when empty: every version leaves a report.
   await putObject(
     input.bucket,
     rejectsKey,
-    rejectLines.length > 0 ? `${rejectLines.join('\n')}\n` : '',
+    reportLines.length > 0 ? `${reportLines.join('\n')}\n` : '',
     'application/x-ndjson',
   );
 
   count(METRIC.recordsAccepted, accepted);
-  count(METRIC.recordsRejected, rejectLines.length);
+  count(METRIC.recordsRejected, rejected);
   logger.info('File validated', {
     fileId,
+    runId,
     key: input.key,
     format,
     accepted,
-    rejected: rejectLines.length,
+    rejected,
+    warnings,
     chunks: chunks.length,
   });
-  return { fileId, sourceUri, format, accepted, rejected: rejectLines.length, reasons, rejectsKey, chunks };
+  return { fileId, sourceUri, format, accepted, rejected, reasons, warnings, rejectsKey, chunks };
 });

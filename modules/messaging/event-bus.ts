@@ -101,11 +101,16 @@ export class EventBus extends Construct {
     this.auditLogGroupName = auditLog.name;
     const audit = new CloudwatchEventRule(this, 'AuditProcessedEvents', {
       name: resourceName(config, 'audit-processed-events'),
-      description: 'Files processed, minute bars updated and summaries, to the audit log',
+      description: 'Files processed, minute bars updated, summaries and rejected API records, to the audit log',
       eventBusName: bus.name,
       eventPattern: JSON.stringify({
         source: [EVENT_SOURCE],
-        'detail-type': [DETAIL_TYPES.fileProcessed, DETAIL_TYPES.barUpdated, DETAIL_TYPES.summary],
+        'detail-type': [
+          DETAIL_TYPES.fileProcessed,
+          DETAIL_TYPES.barUpdated,
+          DETAIL_TYPES.summary,
+          DETAIL_TYPES.recordRejected,
+        ],
       }),
     });
     this.auditRuleArn = audit.arn;

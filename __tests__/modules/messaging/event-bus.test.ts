@@ -66,7 +66,12 @@ describe('EventBus', () => {
 
   it('writes processed-pipeline events to an audit log group EventBridge may write to', () => {
     const pattern = JSON.parse(rule('audit-processed-events').event_pattern as string) as Record<string, unknown>;
-    expect(pattern['detail-type']).toEqual([DETAIL_TYPES.fileProcessed, DETAIL_TYPES.barUpdated, DETAIL_TYPES.summary]);
+    expect(pattern['detail-type']).toEqual([
+      DETAIL_TYPES.fileProcessed,
+      DETAIL_TYPES.barUpdated,
+      DETAIL_TYPES.summary,
+      DETAIL_TYPES.recordRejected,
+    ]);
     const group = onlyResource(json, 'aws_cloudwatch_log_group');
     expect(group).toMatchObject({
       name: '/aws/events/market-data-processed-events-dev',

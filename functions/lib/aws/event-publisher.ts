@@ -1,14 +1,15 @@
 /**
  * Puts domain events on the pipeline's bus in PutEvents-sized batches (≤ 10 entries, ≤ 256 KB
  * by EventBridge's size rule) and retries the entries EventBridge reports as failed (PutEvents
- * succeeds as a call even when entries fail — `FailedEntryCount`). Entries that still fail are
- * returned by index so the caller can answer 503, fail a batch item, or throw; none is dropped.
+ * succeeds as a call even when entries fail — `FailedEntryCount`). A call that throws is not
+ * retried here: the client already retried it (clients/retry-policy.ts). Entries that still fail
+ * are returned by index so the caller can answer 503, fail a batch item, or throw; none is dropped.
  */
 import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { eventBridgeClient } from './clients/eventbridge';
 import { mapWithConcurrency, packBySize } from './batching';
 import { EVENT_SOURCE } from '../../../contract';
-import { type BackoffOptions, backoffDelay, isRetryableAwsError, resolveBackoff } from './retry';
+import { type BackoffOptions, backoffDelay, resolveBackoff } from './retry';
 
 /** Most entries one PutEvents request takes. */
 export const PUT_EVENTS_MAX_ENTRIES = 10;
@@ -54,7 +55,7 @@ export class EventPublishError extends Error {
   }
 }
 
-/** Options of a publish. */
+/** Options of a publish; the backoff applies to failed entries only. */
 export interface PublishOptions extends BackoffOptions {
   readonly busName: string;
   readonly client?: EventBridgeClient;
@@ -122,9 +123,10 @@ export async function putEvents(events: readonly BusEvent[], options: PublishOpt
         pending = retry;
         lastCode = codes;
       } catch (error) {
+        // The client has retried this call already; the whole batch failed.
         const name = (error as Error).name ?? 'Error';
         lastCode = new Map(pending.map((p) => [p.index, name]));
-        if (!isRetryableAwsError(error)) break;
+        break;
       }
     }
     for (const p of pending) failed.push({ index: p.index, errorCode: lastCode.get(p.index) ?? 'Unknown' });

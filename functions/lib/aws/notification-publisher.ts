@@ -1,10 +1,10 @@
 /**
- * SNS notifications (the notifications topic): subject sanitised to what SNS accepts, publish
- * retried on throttling, and long messages split into parts below the 256 KB limit.
+ * SNS notifications (the notifications topic): subject sanitised to what SNS accepts; long
+ * messages are split into parts below the 256 KB limit by the caller. Throttling and 5xx are
+ * retried by the SNS client itself (clients/retry-policy.ts).
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { snsClient } from './clients/sns';
-import { type BackoffOptions, withRetry } from './retry';
 
 /** Parts are kept under this many bytes (SNS allows 256 KB including attributes). */
 export const NOTIFICATION_PART_BYTES = 200 * 1024;
@@ -31,25 +31,21 @@ export function sanitizeSubject(subject: string): string {
 export async function publishNotification(
   topicArn: string,
   notification: Notification,
-  options: BackoffOptions & { client?: SNSClient } = {},
+  options: { client?: SNSClient } = {},
 ): Promise<string | undefined> {
   const client = options.client ?? snsClient();
-  const result = await withRetry(
-    () =>
-      client.send(
-        new PublishCommand({
-          TopicArn: topicArn,
-          Subject: sanitizeSubject(notification.subject),
-          Message: notification.message,
-          MessageAttributes: Object.fromEntries(
-            Object.entries(notification.attributes ?? {}).map(([name, value]) => [
-              name,
-              { DataType: 'String', StringValue: value },
-            ]),
-          ),
-        }),
+  const result = await client.send(
+    new PublishCommand({
+      TopicArn: topicArn,
+      Subject: sanitizeSubject(notification.subject),
+      Message: notification.message,
+      MessageAttributes: Object.fromEntries(
+        Object.entries(notification.attributes ?? {}).map(([name, value]) => [
+          name,
+          { DataType: 'String', StringValue: value },
+        ]),
       ),
-    { maxAttempts: 5, ...options },
+    }),
   );
   return result.MessageId;
 }

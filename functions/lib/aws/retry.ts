@@ -1,6 +1,10 @@
 /**
- * Exponential backoff with full jitter (delay = random × min(cap, base × 2^attempt)), the
- * scheme AWS recommends so that many throttled callers spread out instead of retrying in step.
+ * Backoff for the loops over partial results (BatchWriteItem's UnprocessedItems, PutEvents'
+ * failed entries): a call that succeeded but left part of its work undone. A call that threw is
+ * never retried here — the SDK client already retried it (./clients/retry-policy.ts).
+ *
+ * Exponential backoff with full jitter (delay = random × min(cap, base × 2^attempt)), the scheme
+ * AWS recommends so that many throttled callers spread out instead of retrying in step.
  * `sleep` and `random` are injectable so tests run instantly and deterministically.
  */
 
@@ -45,45 +49,4 @@ export function resolveBackoff(options: BackoffOptions = {}): Backoff {
 export function backoffDelay(retry: number, backoff: Backoff): number {
   const ceiling = Math.min(backoff.capMs, backoff.baseMs * 2 ** retry);
   return Math.floor(backoff.random() * ceiling);
-}
-
-const THROTTLING_NAMES = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'Throttling',
-  'RequestLimitExceeded',
-  'TooManyRequestsException',
-  'SlowDown',
-  'ServiceUnavailable',
-  'InternalServerError',
-]);
-
-/** True for errors that mean "try again later" (throttling, transient 5xx). */
-export function isRetryableAwsError(error: unknown): boolean {
-  if (!error || typeof error !== 'object') return false;
-  const e = error as { name?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number } };
-  if (e.name && THROTTLING_NAMES.has(e.name)) return true;
-  if (e.$retryable) return true;
-  const status = e.$metadata?.httpStatusCode;
-  return status === 429 || status === 500 || status === 502 || status === 503 || status === 504;
-}
-
-/**
- * Runs `operation` until it succeeds, `isRetryable(error)` is false, or the attempts run out
- * (then the last error is thrown).
- */
-export async function withRetry<T>(
-  operation: (attempt: number) => Promise<T>,
-  options: BackoffOptions = {},
-  isRetryable: (error: unknown) => boolean = isRetryableAwsError,
-): Promise<T> {
-  const backoff = resolveBackoff(options);
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await operation(attempt);
-    } catch (error) {
-      if (attempt + 1 >= backoff.maxAttempts || !isRetryable(error)) throw error;
-      await backoff.sleep(backoffDelay(attempt, backoff));
-    }
-  }
 }

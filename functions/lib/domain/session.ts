@@ -88,3 +88,16 @@ export function marketSession(epochMs: number): MarketSession {
   if (minuteOfDay < SESSION_MINUTES.postClose) return 'post';
   return 'closed';
 }
+
+/**
+ * The New York calendar date (`YYYY-MM-DD`) of `epochMs`: the trading day a trade belongs to
+ * (US venues number their trades per day, so a trade id is unique within one).
+ */
+export function newYorkTradingDate(epochMs: number): string {
+  const local = epochMs + newYorkOffsetMinutes(epochMs) * 60000;
+  const ymd = civilFromDays(Math.floor(local / MS_PER_DAY));
+  const year = Math.floor(ymd / 10000);
+  const month = Math.floor(ymd / 100) % 100;
+  const day = ymd % 100;
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}

@@ -13,7 +13,8 @@ export type ReasonCode =
   | 'INVALID_PRICE'
   | 'INVALID_SIZE'
   | 'CROSSED_QUOTE'
-  | 'UNKNOWN_TYPE';
+  | 'UNKNOWN_TYPE'
+  | 'CONFLICTING_DUPLICATE';
 
 export const REASON_CODES: readonly ReasonCode[] = [
   'MALFORMED',
@@ -25,12 +26,31 @@ export const REASON_CODES: readonly ReasonCode[] = [
   'INVALID_SIZE',
   'CROSSED_QUOTE',
   'UNKNOWN_TYPE',
+  'CONFLICTING_DUPLICATE',
 ];
 
 /** One rejected row: `line` is the 1-based line in a file, or the 0-based index in an API request. */
 export interface Reject {
   readonly line: number;
   readonly reason: ReasonCode;
+  readonly message: string;
+  /** CONFLICTING_DUPLICATE only: the stored row this one conflicts with (it was kept). */
+  readonly conflictsWith?: StoredSource;
+}
+
+/** Where a stored record came from: enough to find its row (file and line, or request and index). */
+export interface StoredSource {
+  readonly sourceUri: string;
+  readonly versionId?: string;
+  /** 1-based line of a file, or 0-based index of an API request. */
+  readonly line: number;
+}
+
+/** A kept row that lost an optional field (`line` as in {@link Reject}). */
+export interface ValidationWarning {
+  readonly line: number;
+  readonly field: 'exchange';
+  readonly warning: 'FIELD_DROPPED';
   readonly message: string;
 }
 
@@ -121,4 +141,6 @@ export interface MinuteBar {
 export interface ValidationResult {
   readonly records: MarketRecord[];
   readonly rejects: Reject[];
+  /** Rows kept without an optional field. */
+  readonly warnings: ValidationWarning[];
 }

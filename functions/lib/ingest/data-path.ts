@@ -17,7 +17,7 @@ import { DataPathUsageError } from '../domain/errors';
 import { resolveField } from './fields';
 import { JsonReader, NdjsonReader } from './json-reader';
 import { newResultSink, RecordNormaliser, RowSlots, SlotKind, type ResultSink } from './validation';
-import type { InputFormat, MarketRecord, Reject, ValidationResult } from '../domain/types';
+import type { InputFormat, MarketRecord, Reject, ValidationResult, ValidationWarning } from '../domain/types';
 
 /** Options of one run of the data path. */
 export interface DataPathOptions {
@@ -163,9 +163,11 @@ export function processText(text: string, opts: DataPathOptions): ValidationResu
 function concatResults(a: ValidationResult, b: ValidationResult): ValidationResult {
   const records: MarketRecord[] = a.records;
   const rejects: Reject[] = a.rejects;
+  const warnings: ValidationWarning[] = a.warnings;
   for (const r of b.records) records.push(r);
   for (const r of b.rejects) rejects.push(r);
-  return { records, rejects };
+  for (const w of b.warnings) warnings.push(w);
+  return { records, rejects, warnings };
 }
 
 /**

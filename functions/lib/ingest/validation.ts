@@ -5,15 +5,19 @@
  * `Reject`, allocating nothing but the record (and the reject, for bad rows).
  *
  * Checks run in this order and the first failure is reported: MALFORMED (reader problems, nested
- * values, bad `exchange`/`tradeId`), UNKNOWN_TYPE, MISSING_FIELD, INVALID_SYMBOL,
- * INVALID_TIMESTAMP, FUTURE_TIMESTAMP, INVALID_PRICE, INVALID_SIZE, CROSSED_QUOTE.
+ * values, bad `tradeId`), UNKNOWN_TYPE, MISSING_FIELD, INVALID_SYMBOL, INVALID_TIMESTAMP,
+ * FUTURE_TIMESTAMP, INVALID_PRICE, INVALID_SIZE, CROSSED_QUOTE. An optional field never costs a
+ * valid row: an unusable `exchange` is dropped with a warning and the row is kept.
  *
  * Field rules:
  * - symbol: upper-cased, then `^[A-Z][A-Z0-9.-]{0,11}$` (so `aapl` is accepted as `AAPL`).
  * - prices: plain decimal > 0, no sign, no exponent, ≤ 18 significant digits, ≤ 8 decimals.
  * - sizes: integers (a fraction of only zeros, `100.0`, is allowed), ≤ 2^53−1; trade size > 0,
  *   quote sizes ≥ 0.
- * - exchange: optional, 1-16 of `[A-Za-z0-9._-]`, upper-cased.
+ * - exchange: optional free text (`NYSE Arca`), trimmed, inner runs of spaces collapsed,
+ *   upper-cased. Dropped with a FIELD_DROPPED warning (the row is kept) when it is longer than
+ *   EXCHANGE_MAX_LENGTH, holds control characters, is not text, or starts with `=`, `+`, `-` or
+ *   `@` (spreadsheet formula injection).
  * - tradeId: optional, 1-128 printable characters.
  * - empty values count as absent; surrounding spaces and tabs are ignored.
  */
@@ -44,7 +48,15 @@ import {
   type SourceIdentity,
 } from '../domain/ids';
 import { formatSecondsSuffix, newScannedTimestamp, scanTimestamp, TimestampScan } from '../domain/timestamps';
-import type { MarketRecord, QuoteRecord, ReasonCode, Reject, SourceRef, TradeRecord } from '../domain/types';
+import type {
+  MarketRecord,
+  QuoteRecord,
+  ReasonCode,
+  Reject,
+  SourceRef,
+  TradeRecord,
+  ValidationWarning,
+} from '../domain/types';
 
 // Imported bindings are copied to module constants once: transpilers that emit CommonJS (tsx,
 // the jest transform) turn every use of an imported binding into a getter call, which the per-row
@@ -78,6 +90,8 @@ const isVerbatimTradeIdHot = isVerbatimTradeId;
 export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
 /** Longest accepted trade id. */
 export const TRADE_ID_MAX_LENGTH = 128;
+/** Longest exchange kept (after trimming); a longer one is dropped with a warning. */
+export const EXCHANGE_MAX_LENGTH = 64;
 
 /** What a slot holds. */
 export enum SlotKind {
@@ -174,11 +188,12 @@ export interface NormaliserContext {
 export interface ResultSink {
   records: MarketRecord[];
   rejects: Reject[];
+  warnings: ValidationWarning[];
 }
 
 /** Creates an empty sink to collect a `ValidationResult` into. */
 export function newResultSink(): ResultSink {
-  return { records: [], rejects: [] };
+  return { records: [], rejects: [], warnings: [] };
 }
 
 /** Quoted, shortened, control-character-safe rendering of a value for reject messages. */
@@ -344,7 +359,8 @@ export class RecordNormaliser {
     const end = slots.end;
     if (slots.hasNested) {
       for (let f = 0; f < FIELD_SLOTS; f++) {
-        if (kind[f] === SlotKind.Nested) {
+        // An unusable exchange costs the field, not the row (see readExchange).
+        if (kind[f] === SlotKind.Nested && f !== F_EXCHANGE) {
           return this.reject(
             sink,
             line,
@@ -466,19 +482,12 @@ export class RecordNormaliser {
       );
     }
 
-    // Optional fields.
+    // Optional fields. A dropped exchange is reported only if the row is kept.
     let exchange: string | undefined;
+    let exchangeDropped: string | undefined;
     if (kind[F_EXCHANGE] !== SlotKind.Absent) {
       exchange = this.readExchange(slots);
-      if (exchange === undefined) {
-        return this.reject(
-          sink,
-          line,
-          'MALFORMED',
-          `exchange ${previewValue(src[F_EXCHANGE], start[F_EXCHANGE], end[F_EXCHANGE])} ` +
-            `must be 1-16 letters, digits, '.', '_' or '-'`,
-        );
-      }
+      if (exchange === undefined) exchangeDropped = exchangeProblem(slots);
     }
     let tradeId: string | undefined;
     let recordId: string;
@@ -495,7 +504,10 @@ export class RecordNormaliser {
         );
       }
       tradeId = s.slice(a, b);
-      recordId = isVerbatimTradeIdHot(s, a, b) ? `t-${symbol}-${tradeId}` : tradeRecordId(symbol, tradeId);
+      recordId =
+        exchange === undefined && isVerbatimTradeIdHot(s, a, b)
+          ? `t-${symbol}-${tradeId}`
+          : tradeRecordId(symbol, tradeId, exchange);
     } else {
       recordId = element < 0 ? this.idPrefixDash + line : elementRecordId(this.idPrefix, element);
     }
@@ -562,6 +574,9 @@ export class RecordNormaliser {
         tradeId,
       );
     }
+    if (exchangeDropped !== undefined) {
+      sink.warnings.push({ line, field: 'exchange', warning: 'FIELD_DROPPED', message: exchangeDropped });
+    }
     sink.records.push(record);
   }
 
@@ -604,24 +619,55 @@ export class RecordNormaliser {
     this.reject(sink, line, 'INVALID_SIZE', `${FIELD_NAMES[f]} ${shown} ${why}`);
   }
 
+  /** The normalised exchange, or undefined when it must be dropped (see {@link exchangeProblem}). */
   private readExchange(slots: RowSlots): string | undefined {
     const f = F_EXCHANGE;
-    if (slots.kind[f] !== SlotKind.Text) return undefined;
+    const k = slots.kind[f];
+    if (k !== SlotKind.Text && k !== SlotKind.Number) return undefined;
     const s = slots.src[f];
     const a = slots.start[f];
     const b = slots.end[f];
-    // Only valid upper-case exchanges enter the interner, so a hit needs no re-validation.
+    // Only normalised exchanges enter the interner, so a hit needs no re-validation.
     const known = this.exchanges.find(s, a, b);
     if (known !== undefined) return known;
-    if (b - a > 16) return undefined;
-    let lower = false;
+    if (b - a > EXCHANGE_MAX_LENGTH || isFormulaStart(s.charCodeAt(a))) return undefined;
+    let normalise = false;
+    let previous = 0;
     for (let i = a; i < b; i++) {
       const c = s.charCodeAt(i);
-      if (c >= 97 && c <= 122) lower = true;
-      else if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 45 || c === 95)) return undefined;
+      if (isControl(c)) return undefined;
+      // Lower case, non-ASCII (upper-cased by toUpperCase) or a second space in a row.
+      if ((c >= 97 && c <= 122) || c > 127 || (c === 32 && previous === 32)) normalise = true;
+      previous = c;
     }
-    return lower ? s.slice(a, b).toUpperCase() : this.exchanges.add(s, a, b);
+    return normalise ? s.slice(a, b).replace(/ {2,}/g, ' ').toUpperCase() : this.exchanges.add(s, a, b);
   }
+}
+
+/** Why the exchange in `slots` was dropped (the message of its FIELD_DROPPED warning). */
+function exchangeProblem(slots: RowSlots): string {
+  const f = F_EXCHANGE;
+  const k = slots.kind[f];
+  const kept = 'the field was dropped and the row kept';
+  if (k !== SlotKind.Text && k !== SlotKind.Number) return `exchange must be text, got ${kindName(k)}; ${kept}`;
+  const s = slots.src[f];
+  const a = slots.start[f];
+  const b = slots.end[f];
+  const shown = previewValue(s, a, b);
+  if (b - a > EXCHANGE_MAX_LENGTH) return `exchange ${shown} is longer than ${EXCHANGE_MAX_LENGTH} characters; ${kept}`;
+  if (isFormulaStart(s.charCodeAt(a)))
+    return `exchange ${shown} starts with ${JSON.stringify(s[a])}, which spreadsheets run as a formula; ${kept}`;
+  return `exchange ${shown} has control characters; ${kept}`;
+}
+
+/** C0 and C1 control characters and DEL. */
+function isControl(c: number): boolean {
+  return c < 32 || (c >= 127 && c <= 159);
+}
+
+/** `=`, `+`, `-`, `@`: a cell starting with one is a formula to spreadsheet programs. */
+function isFormulaStart(c: number): boolean {
+  return c === 61 || c === 43 || c === 45 || c === 64;
 }
 
 /*

@@ -35,6 +35,8 @@ export const METRIC = {
   eventsPublished: 'EventsPublished',
   executionsStarted: 'ExecutionsStarted',
   duplicateNotifications: 'DuplicateNotifications',
+  runsInProgress: 'RunsInProgress',
+  recordsConflicting: 'RecordsConflicting',
   malformedMessages: 'MalformedMessages',
   filesCompleted: 'FilesCompleted',
   filesFailed: 'FilesFailed',

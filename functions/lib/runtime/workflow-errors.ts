@@ -1,6 +1,7 @@
 /**
  * Errors the file-workflow steps throw on purpose. Their `name` is what Step Functions matches
- * (`NON_RETRYABLE_ERRORS` in the contract): retrying cannot fix them, so the run compensates.
+ * (`NON_RETRYABLE_ERRORS` in the contract): retrying cannot fix them, so the run compensates
+ * (or, for RunInProgressError, stops without touching anything).
  */
 
 /** The object version to process does not exist (deleted, or a wrong key/version). */
@@ -35,5 +36,19 @@ export class FileTooLargeError extends Error {
   ) {
     super(`${key} is ${size} bytes; the limit is ${limit} bytes`);
     this.name = 'FileTooLargeError';
+  }
+}
+
+/**
+ * Another run holds the object version and is (or may still be) running: this run ends at
+ * DuplicateRun having staged and stored nothing (`RUN_IN_PROGRESS_ERROR` in the contract).
+ */
+export class RunInProgressError extends Error {
+  constructor(
+    readonly fileId: string,
+    readonly holder: string,
+  ) {
+    super(`Object version ${fileId} is being processed by run ${holder}; this run does nothing`);
+    this.name = 'RunInProgressError';
   }
 }

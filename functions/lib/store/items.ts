@@ -3,14 +3,21 @@
  * marshalling library on the hot path. Decimals go in as `N` built from the canonical decimal
  * string (exact up to 38 digits, numerically queryable) and are never routed through a JS float.
  *
- * | item   | pk                        | sk                 | indexes                                |
- * |--------|---------------------------|--------------------|----------------------------------------|
- * | record | `REC#<symbol>#<minute>`   | `T#<id>` / `Q#<id>`| none (both indexes are sparse)         |
- * | file   | `FILE#<fileId>`           | `FILE`             | gsi1 while PROCESSING                  |
- * | bar    | `BAR#<symbol>`            | `<minute>`         | gsi2 = `BARS#<hour>`, `<minute>#<sym>` |
+ * | item        | pk                           | sk                 | indexes                                |
+ * |-------------|------------------------------|--------------------|----------------------------------------|
+ * | record      | `REC#<symbol>#<minute>`      | `T#<id>` / `Q#<id>`| none (both indexes are sparse)         |
+ * | trade guard | `TID#<NY date>#<recordId>`   | `TID`              | none                                   |
+ * | file        | `FILE#<fileId>`              | `FILE`             | gsi1 while PROCESSING                  |
+ * | request key | `IDEM#<caller hash>#<key>`   | `IDEM`             | none                                   |
+ * | bar         | `BAR#<symbol>`               | `<minute>`         | gsi2 = `BARS#<hour>`, `<minute>#<sym>` |
+ *
+ * Record items and trade guards are owned (see ./ownership.ts): `runId` is the run that created
+ * the item, `runs` every run that stored it (the creator and runs that stored the same content
+ * again), `contentHash` identifies the content (domain/record-content.ts).
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { TABLE } from '../../../contract';
+import { newYorkTradingDate } from '../domain/session';
 import type { MarketRecord, MinuteBar, RecordType } from '../domain/types';
 
 /** A DynamoDB item. */
@@ -93,6 +100,67 @@ export function recordItem(record: MarketRecord): Item {
   return item;
 }
 
+/** Ownership attributes of record items and trade guards. */
+export const OWNERSHIP = {
+  /** The run that created the item (a file run's execution name, or an API request's run id). */
+  creator: 'runId',
+  /** String set: every run that stored the item; it is deleted when the last one lets go. */
+  runs: 'runs',
+  contentHash: 'contentHash',
+} as const;
+
+/** The ownership attributes of an item created by `runId` with content `hash`. */
+function ownershipAttributes(runId: string, hash: string): Item {
+  return {
+    [OWNERSHIP.creator]: s(runId),
+    [OWNERSHIP.runs]: { SS: [runId] },
+    [OWNERSHIP.contentHash]: s(hash),
+  };
+}
+
+/** The stored item of `record` as created by run `runId` (`hash`: its content hash). */
+export function ownedRecordItem(record: MarketRecord, runId: string, hash: string): Item {
+  return { ...recordItem(record), ...ownershipAttributes(runId, hash) };
+}
+
+/** Partition-key prefix of trade identity guards. */
+export const TRADE_GUARD_PREFIX = 'TID#';
+
+/** True for records whose identity is guarded across minutes: trades with a trade id. */
+export function hasTradeGuard(record: MarketRecord): boolean {
+  return record.type === 'trade' && record.tradeId !== undefined;
+}
+
+/**
+ * Key of the identity guard of a trade with a trade id: one per trade identity (the record id:
+ * symbol, venue, trade id) and New York trading day, so the same trade id in another minute of
+ * the same day finds the trade it would duplicate.
+ */
+export function tradeGuardKey(record: Pick<MarketRecord, 'recordId' | 'epochMs'>): ItemKey {
+  return {
+    pk: { S: `${TRADE_GUARD_PREFIX}${newYorkTradingDate(record.epochMs)}#${record.recordId}` },
+    sk: { S: 'TID' },
+  };
+}
+
+/** The guard item of `record` as created by `runId`: where the trade is stored, and its source. */
+export function tradeGuardItem(record: MarketRecord, runId: string, hash: string): Item {
+  const key = recordKey(record);
+  const item: Item = {
+    ...tradeGuardKey(record),
+    recordPk: key.pk,
+    recordSk: key.sk,
+    symbol: s(record.symbol),
+    sourceKind: s(record.source.kind),
+    sourceUri: s(record.source.uri),
+    sourceLine: n(record.source.line),
+    [TABLE.originRegion]: s(record.originRegion),
+    ...ownershipAttributes(runId, hash),
+  };
+  if (record.source.versionId !== undefined) item.sourceVersion = s(record.source.versionId);
+  return item;
+}
+
 /** The fields of a stored trade that a minute bar is computed from. */
 export interface BarTrade {
   readonly recordId: string;
@@ -127,6 +195,8 @@ export function fileKey(fileId: string): ItemKey {
 /** What the file item records when a run starts. */
 export interface FileRun {
   readonly fileId: string;
+  /** The run holding the version (its execution name). */
+  readonly runId: string;
   readonly bucket: string;
   readonly key: string;
   readonly versionId: string;
@@ -140,6 +210,7 @@ export function processingFileItem(run: FileRun, region: string): Item {
   const item: Item = {
     ...fileKey(run.fileId),
     fileId: s(run.fileId),
+    [OWNERSHIP.creator]: s(run.runId),
     bucket: s(run.bucket),
     key: s(run.key),
     versionId: s(run.versionId),

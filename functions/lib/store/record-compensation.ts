@@ -1,85 +1,53 @@
 /**
- * Removing exactly what one file wrote: each record is deleted only if the stored item still
- * comes from that file (same source uri and version). A record with the same key written
- * later by another file survives; an already-deleted record is fine. Safe to run repeatedly.
+ * Compensation of a failed run: the run lets go of every record item (and trade guard) it
+ * stored (./ownership.ts). An item is deleted only when this run alone holds it; an item another
+ * run also stored — a completed file with the same trades, an identical re-upload, an API
+ * request — stays. Items this run never held are not touched. Safe to run repeatedly.
  */
-import { type AttributeValue, DeleteItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamoClient } from '../aws/clients/dynamodb';
 import { mapWithConcurrency } from '../aws/batching';
-import { recordKey } from './items';
-import { type BackoffOptions, withRetry } from '../aws/retry';
+import { hasTradeGuard, recordKey, tradeGuardKey } from './items';
+import { releaseItem, type ReleaseResult } from './ownership';
 import type { MarketRecord } from '../domain/types';
 
 /** What a compensation pass did. */
 export interface DeletionCounts {
-  /** Items removed. */
+  /** Record items removed (this run alone held them). */
   readonly deleted: number;
-  /** Items left alone: already gone, or now owned by another source. */
+  /** Record items left alone: another run stored them too, or this run never held them (or they are gone). */
   readonly kept: number;
 }
 
-/** Deletes in flight at once (single-item conditional deletes cannot be batched). */
-const DELETE_CONCURRENCY = 16;
+/** Releases in flight at once (single-item conditional requests cannot be batched). */
+const RELEASE_CONCURRENCY = 16;
 
-/** The condition that the stored item still belongs to `record`'s source object version. */
-export function sameSourceCondition(record: MarketRecord): {
-  ConditionExpression: string;
-  ExpressionAttributeNames: Record<string, string>;
-  ExpressionAttributeValues: Record<string, AttributeValue>;
-} {
-  const names = { '#uri': 'sourceUri', '#version': 'sourceVersion' };
-  if (record.source.versionId === undefined) {
-    return {
-      ConditionExpression: '#uri = :uri AND attribute_not_exists(#version)',
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: { ':uri': { S: record.source.uri } },
-    };
-  }
-  return {
-    ConditionExpression: '#uri = :uri AND #version = :version',
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: { ':uri': { S: record.source.uri }, ':version': { S: record.source.versionId } },
-  };
-}
-
-/** Conditionally deletes the items of `records` (throttling retried with backoff). */
-export async function deleteOwnRecords(
+/** Run `runId` lets go of the record items (and trade guards) of `records`. */
+export async function releaseRecords(
   tableName: string,
   records: readonly MarketRecord[],
-  options: BackoffOptions & { client?: DynamoDBClient } = {},
+  runId: string,
+  options: { client?: DynamoDBClient } = {},
 ): Promise<DeletionCounts> {
   const client = options.client ?? dynamoClient();
-  const results = await mapWithConcurrency(records, DELETE_CONCURRENCY, async (record) => {
-    try {
-      await withRetry(
-        () =>
-          client.send(
-            new DeleteItemCommand({
-              TableName: tableName,
-              Key: { ...recordKey(record) },
-              ...sameSourceCondition(record),
-            }),
-          ),
-        options,
-      );
-      return true;
-    } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-      throw error;
-    }
+  const results = await mapWithConcurrency(records, RELEASE_CONCURRENCY, async (record): Promise<ReleaseResult> => {
+    const released = await releaseItem(client, tableName, recordKey(record), runId);
+    if (hasTradeGuard(record)) await releaseItem(client, tableName, tradeGuardKey(record), runId);
+    return released;
   });
-  const deleted = results.filter(Boolean).length;
+  const deleted = results.filter((r) => r === 'deleted').length;
   return { deleted, kept: results.length - deleted };
 }
 
 /** Result of Compensate, placed at `$.compensation`. */
 export interface CompensationOutput {
   readonly fileId: string;
+  readonly runId: string;
   readonly deleted: number;
   readonly kept: number;
   /** Staged chunks that no longer existed (nothing of theirs can have been stored after they vanished). */
   readonly missingChunks: number;
-  /** Where the original was quarantined; absent when the original itself is gone. */
+  /** Where the original was quarantined; absent when the original itself is gone or another run holds the file. */
   readonly quarantineKey?: string;
   readonly errorName: string;
 }

@@ -73,11 +73,12 @@ export type AslMapState = AslStateBase &
     readonly Catch?: readonly AslCatcher[];
   };
 
-/** Injects `Result` at `ResultPath` (used to set the run's status). */
+/** Injects `Result` (or the `Parameters` template, resolved) at `ResultPath`: the run's status, its id. */
 export type AslPassState = AslStateBase &
   AslTransition & {
     readonly Type: 'Pass';
     readonly Result?: unknown;
+    readonly Parameters?: Readonly<Record<string, unknown>>;
     readonly ResultPath?: string | null;
   };
 

@@ -4,7 +4,13 @@
  * Terraform tokens for the ARNs, and the local run (scripts/) drives the very same graph with
  * local handlers, so the order of steps cannot drift between the two.
  */
-import { NON_RETRYABLE_ERRORS, RETRYABLE_STEP_ERRORS, WORKFLOW_STEPS, type FunctionName } from '../../../contract';
+import {
+  NON_RETRYABLE_ERRORS,
+  RETRYABLE_STEP_ERRORS,
+  RUN_IN_PROGRESS_ERROR,
+  WORKFLOW_STEPS,
+  type FunctionName,
+} from '../../../contract';
 import type { AslCatcher, AslDefinition, AslRetrier, AslTaskState } from './asl';
 
 /** The five Lambda functions the workflow calls, by step. */
@@ -92,10 +98,14 @@ const TO_COMPENSATION: readonly AslCatcher[] = [
 /**
  * Builds the file workflow:
  *
- * Validate → StoreAndArchive( StoreChunks (Map → StoreChunk) ‖ Archive ) → MarkCompleted
- * → NotifySuccess → Done; any error in Validate or StoreAndArchive → Compensate → MarkFailed
- * → NotifyFailure → Failed. A failing Compensate still reaches MarkFailed and NotifyFailure,
- * so every failed run is announced.
+ * IdentifyRun → Validate → StoreAndArchive( StoreChunks (Map → StoreChunk) ‖ Archive )
+ * → MarkCompleted → NotifySuccess → Done; any error in Validate or StoreAndArchive → Compensate
+ * → MarkFailed → NotifyFailure → Failed. A failing Compensate still reaches MarkFailed and
+ * NotifyFailure, so every failed run is announced. When Validate finds another run of the same
+ * object version in progress, the run ends at DuplicateRun having touched nothing.
+ *
+ * IdentifyRun puts the run id (the execution name, from the context object) at `$.run.runId`,
+ * where every step finds it.
  *
  * @example
  * const asl = fileWorkflowDefinition({ validate: 'v', storeChunk: 's', archive: 'a', compensate: 'c', notify: 'n' });
@@ -134,13 +144,27 @@ export function fileWorkflowDefinition(
     Comment:
       'Market-data file: validate, then store chunks in parallel with archiving, then notify; ' +
       'compensate and notify on any failure.',
-    StartAt: WORKFLOW_STEPS.validate,
+    StartAt: WORKFLOW_STEPS.identifyRun,
     States: {
+      [WORKFLOW_STEPS.identifyRun]: {
+        Type: 'Pass',
+        Comment: 'The run id is the execution name: what the run stages and stores carries it.',
+        Parameters: { 'runId.$': '$$.Execution.Name' },
+        ResultPath: '$.run',
+        Next: WORKFLOW_STEPS.validate,
+      },
       [WORKFLOW_STEPS.validate]: {
         ...task('validate', 'Parse and validate the file, write the rejects report, stage normalised chunks.'),
         ResultPath: '$.validation',
-        Catch: TO_COMPENSATION,
+        Catch: [
+          { ErrorEquals: [RUN_IN_PROGRESS_ERROR], ResultPath: '$.error', Next: WORKFLOW_STEPS.duplicateRun },
+          ...TO_COMPENSATION,
+        ],
         Next: WORKFLOW_STEPS.process,
+      },
+      [WORKFLOW_STEPS.duplicateRun]: {
+        Type: 'Succeed',
+        Comment: 'Another run of this object version is in progress: this one staged and stored nothing.',
       },
       [WORKFLOW_STEPS.process]: {
         Type: 'Parallel',
@@ -155,6 +179,7 @@ export function fileWorkflowDefinition(
                 ItemSelector: {
                   'bucket.$': '$.bucket',
                   'fileId.$': '$.validation.fileId',
+                  'runId.$': '$.run.runId',
                   'chunk.$': '$$.Map.Item.Value',
                 },
                 MaxConcurrency: maxConcurrency,

@@ -55,6 +55,8 @@ export class FileWorkflow extends Construct {
   readonly stateMachineArn: string;
   /** Name of the state machine. */
   readonly stateMachineName: string;
+  /** ARN pattern of its executions (starters read a run's status before refusing a second run). */
+  readonly executionsArn: string;
   /** Name of the log group receiving execution events (`/aws/vendedlogs/states/<name>`). */
   readonly logGroupName: string;
   /** ARN of the state machine's role. */
@@ -76,6 +78,7 @@ export class FileWorkflow extends Construct {
     const identity = new DataAwsCallerIdentity(this, 'Account');
     const partition = new DataAwsPartition(this, 'Partition');
     const ownArn = `arn:${partition.partition}:states:${region}:${identity.accountId}:stateMachine:${name}`;
+    this.executionsArn = `arn:${partition.partition}:states:${region}:${identity.accountId}:execution:${name}:*`;
 
     const role = new IamRole(this, 'Role', {
       // IAM is global: the region in the name keeps the primary and DR roles apart.

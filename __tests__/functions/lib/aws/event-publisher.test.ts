@@ -96,6 +96,22 @@ describe('event publisher', () => {
     ).rejects.toBeInstanceOf(EventPublishError);
   });
 
+  it('does not retry a call that threw (the client already did): its entries are reported failed', async () => {
+    eb.on(PutEventsCommand).rejects(Object.assign(new Error('unavailable'), { name: 'ServiceUnavailable' }));
+    const outcome = await putEvents(
+      [0, 1].map((i) => ({ detailType: 'T', detail: { i } })),
+      opts,
+    );
+    expect(outcome).toEqual({
+      published: 0,
+      failed: [
+        { index: 0, errorCode: 'ServiceUnavailable' },
+        { index: 1, errorCode: 'ServiceUnavailable' },
+      ],
+    });
+    expect(eb.commandCalls(PutEventsCommand)).toHaveLength(1);
+  });
+
   it('fails an entry over 256 KB without sending it', async () => {
     const outcome = await putEvents([{ detailType: 'T', detail: 'x'.repeat(PUT_EVENTS_MAX_BYTES) }], opts);
     expect(outcome.failed).toEqual([{ index: 0, errorCode: 'EntryTooLarge' }]);

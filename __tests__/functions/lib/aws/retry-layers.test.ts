@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SDK_MAX_ATTEMPTS } from '../../../../functions/lib/aws/clients/retry-policy';
 import type { MarketRecord } from '../../../../functions/lib/domain/types';
 
 /**
@@ -65,18 +66,18 @@ const record: MarketRecord = {
   originRegion: 'us-east-1',
 };
 
-describe('one retry layer: a call against an endpoint answering 503', () => {
-  it('publishing a notification makes at most 3 HTTP requests', async () => {
+describe('one retry layer: a failing call against an endpoint answering 503', () => {
+  it('publishing a notification makes exactly as many HTTP requests as the SNS client attempts', async () => {
     const { publishNotification } = library<typeof import('../../../../functions/lib/aws/notification-publisher')>(
       '../../../../functions/lib/aws/notification-publisher',
     );
     await expect(
       publishNotification('arn:aws:sns:us-east-1:000000000000:topic', { subject: 's', message: 'm' }),
     ).rejects.toThrow();
-    expect(requests).toBe(3);
+    expect(requests).toBe(SDK_MAX_ATTEMPTS.sns);
   });
 
-  it('starting a workflow execution makes at most 3 HTTP requests', async () => {
+  it('starting a workflow execution makes exactly as many HTTP requests as the SFN client attempts', async () => {
     const { startFileExecution } = library<typeof import('../../../../functions/lib/aws/workflow-starter')>(
       '../../../../functions/lib/aws/workflow-starter',
     );
@@ -89,14 +90,31 @@ describe('one retry layer: a call against an endpoint answering 503', () => {
         requestedAt: '2026-03-10T14:30:00.000Z',
       }),
     ).rejects.toThrow();
-    expect(requests).toBe(3);
+    expect(requests).toBe(SDK_MAX_ATTEMPTS.sfn);
   });
 
-  it("removing one of a run's records makes at most 5 HTTP requests", async () => {
-    const { deleteOwnRecords } = library<typeof import('../../../../functions/lib/store/record-compensation')>(
+  it("releasing one of a run's records makes exactly as many HTTP requests as the DynamoDB client attempts", async () => {
+    const { releaseRecords } = library<typeof import('../../../../functions/lib/store/record-compensation')>(
       '../../../../functions/lib/store/record-compensation',
     );
-    await expect(deleteOwnRecords('table', [record])).rejects.toThrow();
-    expect(requests).toBe(5);
+    await expect(releaseRecords('table', [record], 'run-1')).rejects.toThrow();
+    expect(requests).toBe(SDK_MAX_ATTEMPTS.dynamodb);
+  });
+
+  it('storing one record makes exactly as many HTTP requests as the DynamoDB client attempts', async () => {
+    const { storeRecords } = library<typeof import('../../../../functions/lib/store/record-store')>(
+      '../../../../functions/lib/store/record-store',
+    );
+    expect((await storeRecords('table', [{ record, runId: 'run-1' }]))[0].status).toBe('failed');
+    expect(requests).toBe(SDK_MAX_ATTEMPTS.dynamodb);
+  });
+
+  it('putting events makes exactly as many HTTP requests as the EventBridge client attempts', async () => {
+    const { putEvents } = library<typeof import('../../../../functions/lib/aws/event-publisher')>(
+      '../../../../functions/lib/aws/event-publisher',
+    );
+    const outcome = await putEvents([{ detailType: 'T', detail: {} }], { busName: 'bus' });
+    expect(outcome.failed).toHaveLength(1);
+    expect(requests).toBe(SDK_MAX_ATTEMPTS.eventbridge);
   });
 });

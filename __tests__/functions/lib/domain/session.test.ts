@@ -1,4 +1,9 @@
-import { marketSession, newYorkDstBounds, newYorkOffsetMinutes } from '../../../../functions/lib/domain/session';
+import {
+  marketSession,
+  newYorkDstBounds,
+  newYorkOffsetMinutes,
+  newYorkTradingDate,
+} from '../../../../functions/lib/domain/session';
 
 const at = (iso: string) => marketSession(Date.parse(iso));
 
@@ -63,5 +68,16 @@ describe('US-equities session', () => {
     expect(at('2024-06-07T23:00:00Z')).toBe('post'); // Friday 19:00 New York
     expect(at('2024-06-08T01:00:00Z')).toBe('closed'); // Friday 21:00 New York (Saturday in UTC)
     expect(at('2024-06-10T03:00:00Z')).toBe('closed'); // Sunday 23:00 New York (Monday in UTC)
+  });
+});
+
+describe('newYorkTradingDate', () => {
+  it('is the New York calendar date, DST-correct, not the UTC one', () => {
+    // 2026-03-10 is after the switch to EDT (UTC-4); 2026-01-15 is EST (UTC-5).
+    expect(newYorkTradingDate(Date.parse('2026-03-10T14:30:00Z'))).toBe('2026-03-10');
+    expect(newYorkTradingDate(Date.parse('2026-03-11T03:59:59.999Z'))).toBe('2026-03-10');
+    expect(newYorkTradingDate(Date.parse('2026-03-11T04:00:00Z'))).toBe('2026-03-11');
+    expect(newYorkTradingDate(Date.parse('2026-01-16T04:59:59.999Z'))).toBe('2026-01-15');
+    expect(newYorkTradingDate(Date.parse('2026-01-16T05:00:00Z'))).toBe('2026-01-16');
   });
 });

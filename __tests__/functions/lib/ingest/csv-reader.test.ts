@@ -20,7 +20,7 @@ function pushAll(chunks: (Uint8Array | string)[]): ValidationResult {
     rejects.push(...r.rejects);
   }
   const r = processor.end();
-  return { records: [...records, ...r.records], rejects: [...rejects, ...r.rejects] };
+  return { records: [...records, ...r.records], rejects: [...rejects, ...r.rejects], warnings: [] };
 }
 
 describe('CSV header', () => {
@@ -41,8 +41,8 @@ describe('CSV header', () => {
   });
 
   it('treats an empty file and a header-only file as zero rows, not errors', () => {
-    expect(processText('', OPTS)).toEqual({ records: [], rejects: [] });
-    expect(processText('symbol,timestamp,price,size\r\n', OPTS)).toEqual({ records: [], rejects: [] });
+    expect(processText('', OPTS)).toEqual({ records: [], rejects: [], warnings: [] });
+    expect(processText('symbol,timestamp,price,size\r\n', OPTS)).toEqual({ records: [], rejects: [], warnings: [] });
   });
 
   it('rejects the header line and every row when the header is unusable', () => {

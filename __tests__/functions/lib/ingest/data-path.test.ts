@@ -101,7 +101,7 @@ describe('processStream', () => {
       for (let i = 0; i < bytes.length; i += 7) yield bytes.subarray(i, i + 7);
     }
     const chunks = (): AsyncIterable<Uint8Array> => Readable.from(slices());
-    const collected: ValidationResult = { records: [], rejects: [] };
+    const collected: ValidationResult = { records: [], rejects: [], warnings: [] };
     for await (const part of processStream(chunks(), OPTS)) {
       expect(part.records.length + part.rejects.length).toBeGreaterThan(0);
       collected.records.push(...part.records);
@@ -166,6 +166,6 @@ describe('validateObjects (HTTP API)', () => {
 
   it('throws only when not given an array', () => {
     expect(() => validateObjects({} as never, api)).toThrow(DataPathUsageError);
-    expect(validateObjects([], api)).toEqual({ records: [], rejects: [] });
+    expect(validateObjects([], api)).toEqual({ records: [], rejects: [], warnings: [] });
   });
 });

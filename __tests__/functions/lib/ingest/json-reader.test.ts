@@ -19,10 +19,11 @@ const run = (format: DataPathOptions['format'], text: string) => processText(tex
 
 function pushAll(format: DataPathOptions['format'], chunks: string[]): ValidationResult {
   const processor = new RowProcessor({ ...BASE, format });
-  const out: ValidationResult = { records: [], rejects: [] };
+  const out: ValidationResult = { records: [], rejects: [], warnings: [] };
   for (const chunk of [...chunks.map((c) => processor.push(c)), processor.end()]) {
     out.records.push(...chunk.records);
     out.rejects.push(...chunk.rejects);
+    out.warnings.push(...chunk.warnings);
   }
   return out;
 }

@@ -25,7 +25,11 @@ function run(input: Input): ValidationResult {
     const processor = new RowProcessor({ ...OPTS, format: input.format });
     const a = processor.push(input.bytes);
     const b = processor.end();
-    return { records: [...a.records, ...b.records], rejects: [...a.rejects, ...b.rejects] };
+    return {
+      records: [...a.records, ...b.records],
+      rejects: [...a.rejects, ...b.rejects],
+      warnings: [...a.warnings, ...b.warnings],
+    };
   }
   return processText(input.text, { ...OPTS, format: input.format });
 }
@@ -41,7 +45,8 @@ const invalidUtf8 = new Uint8Array([
 
 /** Malformed and borderline inputs, each mapped to what must happen to its row. */
 /** [case, input, outcome of the bad row, records expected from the good rows around it (default 0)] */
-const TABLE: [string, Input, ReasonCode | 'accepted', number?][] = [
+/** Each case: its name, the input, and what becomes of the row (a reject, accepted, or accepted with a warning). */
+const TABLE: [string, Input, ReasonCode | 'accepted' | 'warned', number?][] = [
   ['unterminated quote', csv(`"AAPL,${TS},trade,1,1,,,,,,`), 'MALFORMED'],
   ['text after a closing quote', csv(`"AAPL"x,${TS},trade,1,1,,,,,,`), 'MALFORMED'],
   ['quote inside an unquoted field', csv(`AA"PL,${TS},trade,1,1,,,,,,`), 'MALFORMED'],
@@ -70,7 +75,11 @@ const TABLE: [string, Input, ReasonCode | 'accepted', number?][] = [
   ['symbol longer than 12', csv(trade('ABCDEFGHIJKLM', '1', '1')), 'INVALID_SYMBOL'],
   ['control character in symbol', csv(trade('AA\u0007PL', '1', '1')), 'INVALID_SYMBOL'],
   ['formula injection in symbol', csv(trade('=CMD()', '1', '1')), 'INVALID_SYMBOL'],
-  ['formula injection in exchange', csv(`AAPL,${TS},trade,1,1,,,,,=HYPERLINK(),`), 'MALFORMED'],
+  ['formula injection in exchange (field dropped)', csv(`AAPL,${TS},trade,1,1,,,,,=HYPERLINK(),`), 'warned'],
+  ['venue name with spaces as exchange', csv(`AAPL,${TS},trade,1,1,,,,,NYSE Arca,`), 'accepted'],
+  ['control character in exchange (field dropped)', csv(`AAPL,${TS},trade,1,1,,,,,"XN\u0007AS",`), 'warned'],
+  ['exchange over 64 characters (field dropped)', csv(`AAPL,${TS},trade,1,1,,,,,${'X'.repeat(65)},`), 'warned'],
+  ['nested object as exchange (field dropped)', ndjson(json({ exchange: { mic: 'XNAS' } })), 'warned'],
   ['timestamp without zone', csv(trade('AAPL', '1', '1', '2025-01-02T14:30:00')), 'INVALID_TIMESTAMP'],
   ['epoch seconds', csv(trade('AAPL', '1', '1', '1735828200')), 'INVALID_TIMESTAMP'],
   ['epoch milliseconds', csv(trade('AAPL', '1', '1', '1735828200000')), 'accepted'],
@@ -118,6 +127,19 @@ describe('malformed and borderline rows', () => {
     if (expected === 'accepted') {
       expect(result.rejects).toEqual([]);
       expect(result.records).toHaveLength(1);
+    } else if (expected === 'warned') {
+      // An optional field never costs a valid row: it is dropped, the row kept, a warning given.
+      expect(result.rejects).toEqual([]);
+      expect(result.records).toHaveLength(1);
+      expect(Object.keys(result.records[0])).not.toContain('exchange');
+      expect(result.warnings).toEqual([
+        {
+          line: result.records[0].source.line,
+          field: 'exchange',
+          warning: 'FIELD_DROPPED',
+          message: expect.any(String),
+        },
+      ]);
     } else {
       expect(result.records).toHaveLength(goodRows);
       expect(result.rejects.map((r) => r.reason)).toContain(expected);
@@ -165,9 +187,40 @@ describe('field rules', () => {
 
   it('keeps exchange (upper-cased) and trade id only when present', () => {
     const [withBoth, without] = run(csv(`AAPL,${TS},trade,1,1,,,,,xnas,T-1`, trade('AAPL', '1', '1'))).records;
-    expect(withBoth).toMatchObject({ exchange: 'XNAS', tradeId: 'T-1', recordId: 't-AAPL-T-1' });
+    expect(withBoth).toMatchObject({ exchange: 'XNAS', tradeId: 'T-1', recordId: 't-AAPL-T-1@XNAS' });
     expect(Object.keys(without)).not.toContain('exchange');
     expect(Object.keys(without)).not.toContain('tradeId');
+  });
+
+  it('takes exchange as free text: trimmed, inner spaces collapsed, upper-cased', () => {
+    const records = run(
+      csv(
+        `AAPL,${TS},trade,1,1,,,,,NYSE Arca,`,
+        `AAPL,${TS},trade,1,1,,,,,"  Cboe   BZX ",`,
+        `AAPL,${TS},trade,1,1,,,,,Börse,`,
+      ),
+    ).records;
+    expect(records.map((r) => r.exchange)).toEqual(['NYSE ARCA', 'CBOE BZX', 'BÖRSE']);
+  });
+
+  it('makes the venue part of a trade identity: one trade id on two venues is two trades', () => {
+    const [xnas, arcx, none] = run(
+      csv(`AAPL,${TS},trade,1,1,,,,,XNAS,1001`, `AAPL,${TS},trade,1,1,,,,,ARCX,1001`, `AAPL,${TS},trade,1,1,,,,,,1001`),
+    ).records;
+    expect([xnas.recordId, arcx.recordId, none.recordId]).toEqual([
+      't-AAPL-1001@XNAS',
+      't-AAPL-1001@ARCX',
+      't-AAPL-1001',
+    ]);
+    // A venue that is not a plain code is hashed into the id, never dropped from it.
+    const [spaced] = run(csv(`AAPL,${TS},trade,1,1,,,,,NYSE Arca,1001`)).records;
+    expect(spaced.recordId).toMatch(/^th-AAPL-[0-9a-f]{24}$/);
+  });
+
+  it('warns about a dropped exchange only for rows that are kept', () => {
+    const result = run(csv(`AAPL,${TS},trade,0,1,,,,,"XN\u0007AS",`));
+    expect(result.rejects.map((r) => r.reason)).toEqual(['INVALID_PRICE']);
+    expect(result.warnings).toEqual([]);
   });
 
   it('rejects control characters in trade ids', () => {

@@ -1,11 +1,15 @@
 import {
   barFromItem,
   barItem,
+  hasTradeGuard,
   itemSizeBytes,
+  ownedRecordItem,
   parseRecordPartitionKey,
   processingFileItem,
   recordItem,
   recordKey,
+  tradeGuardItem,
+  tradeGuardKey,
 } from '../../../../functions/lib/store/items';
 import type { MinuteBar } from '../../../../functions/lib/domain/types';
 import { quote, trade } from '../../support/records';
@@ -40,13 +44,12 @@ describe('table items', () => {
     expect(recordItem(quote())).toEqual(a);
   });
 
-  it('keeps the largest realistic record item under 1 KB (one write unit)', () => {
-    // Longest symbol, longest stored tradeId (128) with the longest verbatim recordId, a 200-character object key.
-    const big = quote({
-      recordId: `t-ABCDEFGHIJKL-${'f'.repeat(64)}`,
+  const longQuote = (lengths: { key: number; tradeId: number; exchange: number }) =>
+    quote({
+      recordId: `t-ABCDEFGHIJKL-${'f'.repeat(Math.min(64, lengths.tradeId))}@${'X'.repeat(16)}`,
       symbol: 'ABCDEFGHIJKL',
-      tradeId: 'T'.repeat(128),
-      exchange: 'XNASDAQ-EXTENDED',
+      tradeId: 'T'.repeat(lengths.tradeId),
+      exchange: 'E'.repeat(lengths.exchange),
       bid: '123456789.12345678',
       ask: '123456789.12345679',
       mid: '123456789.123456785',
@@ -56,13 +59,23 @@ describe('table items', () => {
       askSize: 999_999_999,
       source: {
         kind: 's3',
-        uri: `s3://${'b'.repeat(63)}/incoming/${'k'.repeat(200)}.csv`,
+        uri: `s3://${'b'.repeat(63)}/incoming/${'k'.repeat(lengths.key)}.csv`,
         versionId: 'v'.repeat(32),
         line: 99_999_999,
       },
       originRegion: 'ap-southeast-2',
     });
-    expect(itemSizeBytes(recordItem(big))).toBeLessThan(1024);
+
+  it('keeps a long but realistic owned record item under 1 KB (one write unit)', () => {
+    // Longest symbol and prices, a 100-character object key, a 40-character trade id on a
+    // 16-character venue, created by a run with the longest execution name (80).
+    const item = ownedRecordItem(longQuote({ key: 100, tradeId: 40, exchange: 16 }), 'r'.repeat(80), 'h'.repeat(22));
+    expect(itemSizeBytes(item)).toBeLessThan(1024);
+  });
+
+  it('keeps even the largest owned record item (every value at its limit) under 2 KB (two write units)', () => {
+    const item = ownedRecordItem(longQuote({ key: 200, tradeId: 128, exchange: 64 }), 'r'.repeat(80), 'h'.repeat(22));
+    expect(itemSizeBytes(item)).toBeLessThan(2048);
   });
 
   it('gives bars the sparse time-series index keys and reads them back', () => {
@@ -89,10 +102,11 @@ describe('table items', () => {
     expect(barFromItem(item)).toEqual(bar);
   });
 
-  it('puts open file runs in the status index', () => {
+  it('puts open file runs in the status index, naming the run that holds the version', () => {
     const item = processingFileItem(
       {
         fileId: 'f-1',
+        runId: 'f-1-priority',
         bucket: 'b',
         key: 'incoming/a.csv',
         versionId: 'v',
@@ -108,6 +122,35 @@ describe('table items', () => {
       gsi1pk: { S: 'FILESTATUS#PROCESSING' },
       gsi1sk: { S: '2024-03-01T00:00:00.000Z' },
       originRegion: { S: 'us-west-2' },
+      runId: { S: 'f-1-priority' },
     });
+  });
+
+  it('marks a record item with the run that created it, the runs holding it and its content hash', () => {
+    const item = ownedRecordItem(trade(), 'run-1', 'hash-1');
+    expect(item).toEqual({
+      ...recordItem(trade()),
+      runId: { S: 'run-1' },
+      runs: { SS: ['run-1'] },
+      contentHash: { S: 'hash-1' },
+    });
+    expect(itemSizeBytes(item)).toBeLessThan(1024);
+  });
+
+  it('guards a trade id per New York trading day, pointing at the record it stands for', () => {
+    const guarded = trade({ recordId: 't-AAPL-1001@XNAS', timestamp: '2024-03-02T03:30:00.000Z' });
+    expect(tradeGuardKey(guarded)).toEqual({ pk: { S: 'TID#2024-03-01#t-AAPL-1001@XNAS' }, sk: { S: 'TID' } });
+    expect(tradeGuardItem(guarded, 'run-1', 'hash-1')).toMatchObject({
+      recordPk: recordKey(guarded).pk,
+      recordSk: recordKey(guarded).sk,
+      sourceUri: { S: guarded.source.uri },
+      sourceLine: { N: '2' },
+      runId: { S: 'run-1' },
+      runs: { SS: ['run-1'] },
+      contentHash: { S: 'hash-1' },
+    });
+    expect(hasTradeGuard(guarded)).toBe(true);
+    expect(hasTradeGuard(trade({ tradeId: undefined }))).toBe(false);
+    expect(hasTradeGuard(quote({ tradeId: 'q1' }))).toBe(false);
   });
 });

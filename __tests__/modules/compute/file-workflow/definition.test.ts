@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NON_RETRYABLE_ERRORS, RETRYABLE_STEP_ERRORS, WORKFLOW_STEPS } from '../../../../contract';
+import {
+  NON_RETRYABLE_ERRORS,
+  RETRYABLE_STEP_ERRORS,
+  RUN_IN_PROGRESS_ERROR,
+  WORKFLOW_STEPS,
+} from '../../../../contract';
 import type {
   AslDefinition,
   AslRetrier,
@@ -93,9 +98,10 @@ function retrierFor(task: AslTaskState, error: string): AslRetrier | undefined {
 }
 
 describe('fileWorkflowDefinition', () => {
-  it('workflow validates, then stores chunks in parallel with archiving, then notifies', () => {
-    expect(asl.StartAt).toBe(WORKFLOW_STEPS.validate);
+  it('workflow identifies its run, validates, then stores chunks in parallel with archiving, then notifies', () => {
+    expect(asl.StartAt).toBe(WORKFLOW_STEPS.identifyRun);
     expect(happyPath(asl)).toEqual([
+      WORKFLOW_STEPS.identifyRun,
       WORKFLOW_STEPS.validate,
       WORKFLOW_STEPS.process,
       WORKFLOW_STEPS.markCompleted,
@@ -120,7 +126,29 @@ describe('fileWorkflowDefinition', () => {
     expect(top[WORKFLOW_STEPS.done]).toEqual({ Type: 'Succeed' });
   });
 
-  it('maps StoreChunk over the staged chunks with the bucket and file id of the run', () => {
+  it('puts the run id (the execution name) at $.run.runId before any step runs', () => {
+    expect(top[WORKFLOW_STEPS.identifyRun]).toEqual({
+      Type: 'Pass',
+      Comment: expect.any(String),
+      Parameters: { 'runId.$': '$$.Execution.Name' },
+      ResultPath: '$.run',
+      Next: WORKFLOW_STEPS.validate,
+    });
+  });
+
+  it('ends a run whose version another run holds at DuplicateRun, without compensating or retrying', () => {
+    const validate = top[WORKFLOW_STEPS.validate];
+    if (validate.Type !== 'Task') throw new Error('Validate is not a Task');
+    expect(validate.Catch?.[0]).toEqual({
+      ErrorEquals: [RUN_IN_PROGRESS_ERROR],
+      ResultPath: '$.error',
+      Next: WORKFLOW_STEPS.duplicateRun,
+    });
+    expect(top[WORKFLOW_STEPS.duplicateRun]).toMatchObject({ Type: 'Succeed' });
+    expect(retrierFor(validate, RUN_IN_PROGRESS_ERROR)?.MaxAttempts).toBe(0);
+  });
+
+  it('maps StoreChunk over the staged chunks with the bucket, file id and run id of the run', () => {
     const parallel = top[WORKFLOW_STEPS.process];
     if (parallel.Type !== 'Parallel') throw new Error('StoreAndArchive is not a Parallel state');
     const map = parallel.Branches[0].States[WORKFLOW_STEPS.storeChunks];
@@ -129,6 +157,7 @@ describe('fileWorkflowDefinition', () => {
     expect(map.ItemSelector).toEqual({
       'bucket.$': '$.bucket',
       'fileId.$': '$.validation.fileId',
+      'runId.$': '$.run.runId',
       'chunk.$': '$$.Map.Item.Value',
     });
     expect(map.ItemProcessor.ProcessorConfig).toEqual({ Mode: 'INLINE' });
@@ -155,9 +184,11 @@ describe('fileWorkflowDefinition', () => {
     for (const name of [WORKFLOW_STEPS.validate, WORKFLOW_STEPS.process]) {
       const state = top[name];
       if (!('Catch' in state) || !state.Catch) throw new Error(`${name} has no Catch`);
-      expect(state.Catch).toEqual([
-        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: WORKFLOW_STEPS.compensate },
-      ]);
+      expect(state.Catch.at(-1)).toEqual({
+        ErrorEquals: ['States.ALL'],
+        ResultPath: '$.error',
+        Next: WORKFLOW_STEPS.compensate,
+      });
     }
     expect(happyPath({ StartAt: WORKFLOW_STEPS.compensate, States: top })).toEqual(failurePath);
     expect(top[WORKFLOW_STEPS.markFailed]).toMatchObject({ Type: 'Pass', Result: 'FAILED', ResultPath: '$.status' });

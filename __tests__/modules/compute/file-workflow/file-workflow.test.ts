@@ -90,7 +90,7 @@ describe('FileWorkflow', () => {
 
   it('invokes the real function ARNs (Terraform interpolations in the definition)', () => {
     const definition = definitionOf(dev);
-    expect(definition.StartAt).toBe(WORKFLOW_STEPS.validate);
+    expect(definition.StartAt).toBe(WORKFLOW_STEPS.identifyRun);
     expect((definition.States[WORKFLOW_STEPS.validate] as AslTaskState).Resource).toBe('${var.validate_arn}');
     expect((definition.States[WORKFLOW_STEPS.compensate] as AslTaskState).Resource).toBe('${var.compensate_arn}');
     expect((definition.States[WORKFLOW_STEPS.notifySuccess] as AslTaskState).Resource).toBe('${var.notify_arn}');
@@ -115,8 +115,9 @@ describe('FileWorkflow', () => {
   it('every failure path compensates and notifies failure', () => {
     const definition = definitionOf(dev);
     for (const name of [WORKFLOW_STEPS.validate, WORKFLOW_STEPS.process]) {
-      expect(definition.States[name]).toMatchObject({
-        Catch: [expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: WORKFLOW_STEPS.compensate })],
+      expect((definition.States[name] as AslTaskState).Catch?.at(-1)).toMatchObject({
+        ErrorEquals: ['States.ALL'],
+        Next: WORKFLOW_STEPS.compensate,
       });
     }
     expect(definition.States[WORKFLOW_STEPS.compensate]).toMatchObject({ Next: WORKFLOW_STEPS.markFailed });

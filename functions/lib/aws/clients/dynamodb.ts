@@ -10,11 +10,12 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { tracer } from '../../runtime/observability';
+import { retryPolicy } from './retry-policy';
 
 let client: DynamoDBClient | undefined;
 
-/** The DynamoDB client (traced). */
+/** The DynamoDB client (traced; retries as ./retry-policy.ts says). */
 export function dynamoClient(): DynamoDBClient {
-  client ??= tracer.captureAWSv3Client(new DynamoDBClient({}));
+  client ??= tracer.captureAWSv3Client(new DynamoDBClient({ ...retryPolicy('dynamodb') }));
   return client;
 }

@@ -6,11 +6,12 @@
  */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { tracer } from '../../runtime/observability';
+import { retryPolicy } from './retry-policy';
 
 let client: EventBridgeClient | undefined;
 
-/** The EventBridge client (traced). */
+/** The EventBridge client (traced; retries as ./retry-policy.ts says). */
 export function eventBridgeClient(): EventBridgeClient {
-  client ??= tracer.captureAWSv3Client(new EventBridgeClient({}));
+  client ??= tracer.captureAWSv3Client(new EventBridgeClient({ ...retryPolicy('eventbridge') }));
   return client;
 }

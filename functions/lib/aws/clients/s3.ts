@@ -6,13 +6,20 @@
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { tracer } from '../../runtime/observability';
+import { retryPolicy } from './retry-policy';
 
 let client: S3Client | undefined;
 
-/** The S3 client (traced). Path-style addressing only when an emulator endpoint is set. */
+/**
+ * The S3 client (traced; retries as ./retry-policy.ts says). Path-style addressing only when an
+ * emulator endpoint is set.
+ */
 export function s3Client(): S3Client {
   client ??= tracer.captureAWSv3Client(
-    new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL || process.env.AWS_ENDPOINT_URL_S3) }),
+    new S3Client({
+      ...retryPolicy('s3'),
+      forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL || process.env.AWS_ENDPOINT_URL_S3),
+    }),
   );
   return client;
 }

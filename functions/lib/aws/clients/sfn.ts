@@ -6,11 +6,12 @@
  */
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { tracer } from '../../runtime/observability';
+import { retryPolicy } from './retry-policy';
 
 let client: SFNClient | undefined;
 
-/** The Step Functions client (traced). */
+/** The Step Functions client (traced; retries as ./retry-policy.ts says). */
 export function sfnClient(): SFNClient {
-  client ??= tracer.captureAWSv3Client(new SFNClient({}));
+  client ??= tracer.captureAWSv3Client(new SFNClient({ ...retryPolicy('sfn') }));
   return client;
 }

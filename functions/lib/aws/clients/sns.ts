@@ -6,11 +6,12 @@
  */
 import { SNSClient } from '@aws-sdk/client-sns';
 import { tracer } from '../../runtime/observability';
+import { retryPolicy } from './retry-policy';
 
 let client: SNSClient | undefined;
 
-/** The SNS client (traced). */
+/** The SNS client (traced; retries as ./retry-policy.ts says). */
 export function snsClient(): SNSClient {
-  client ??= tracer.captureAWSv3Client(new SNSClient({}));
+  client ??= tracer.captureAWSv3Client(new SNSClient({ ...retryPolicy('sns') }));
   return client;
 }
