@@ -235,6 +235,20 @@ function storageRows(r: StorageResult, add: Add): void {
   add('storage', 'store: stored item bytes', r.store.itemBytes);
   add(
     'storage',
+    'store, identical re-upload (every row a duplicate): write requests per 1,000',
+    r.store.rerunRequestsPer1000,
+  );
+  add('storage', 'store, identical re-upload: write units per record', r.store.rerunWriteUnitsPerRecord);
+  add(
+    'storage',
+    'baseline, unconditional 25-item BatchWriteItem: write requests per 1,000',
+    r.store.baselineRequestsPer1000,
+  );
+  add('storage', 'baseline: write units per record', r.store.baselineWriteUnitsPerRecord);
+  add('storage', 'store / baseline: write requests', r.store.requestsVsBaseline);
+  add('storage', 'store / baseline: write units', r.store.unitsVsBaseline);
+  add(
+    'storage',
     `bars: writes per (symbol, minute) per batch (${r.bars.batches} batches)`,
     r.bars.writesPerMinute,
     GOALS.barsWrites.id,

@@ -5,8 +5,11 @@
  * Prints `BENCH_RESULT <json>` as its last line.
  *
  * - store path: `rows` records, staged as the Validate step stages them (NDJSON chunks of the
- *   configured chunk size), each chunk through the store-chunk handler (items.ts mapping +
- *   batch writer), repeated `runs` times on a fresh table.
+ *   configured chunk size), each chunk through the store-chunk handler (one conditional write per
+ *   record and per trade guard, record-store.ts), repeated `runs` times on a fresh table; then the
+ *   same chunks stored again by another run (an identical re-upload: every row a duplicate).
+ * - baseline, same run: the same items written without ownership, 25 per BatchWriteItem (what an
+ *   unconditional store costs), to compare against.
  * - bars path: the same records as the table's stream delivers them (batches of
  *   BARS_BATCH_SIZE, in write order), each batch through the bars handler right after its items
  *   are written; then every batch delivered again (a redelivery must write nothing).
@@ -14,7 +17,7 @@
  * Usage: tsx bench/storage-child.ts [--rows N] [--runs N]
  */
 import { parseArgs } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
@@ -35,8 +38,9 @@ const BUCKET = 'bench-ingest';
 /** Stands in for the account id in ARNs the handlers only log (no real account is involved). */
 const ACCOUNT = 'bench-account';
 const FILE_ID = 'bench-file';
-/** The run storing the file (its execution name). */
+/** The run storing the file (its execution name), and the run of an identical re-upload. */
 const RUN_ID = 'bench-file';
+const RERUN_ID = 'bench-file-reupload';
 
 /** Figures of the store path. */
 export interface StoreFigures {
@@ -50,6 +54,15 @@ export interface StoreFigures {
   /** Stored item sizes, bytes, over the records of one run. */
   readonly itemBytes: Summary;
   readonly totals: WriteTotals;
+  /** The same records stored again by another run (every row a duplicate). */
+  readonly rerunRequestsPer1000: Summary;
+  readonly rerunWriteUnitsPerRecord: Summary;
+  /** Baseline: the same items written unconditionally, 25 per BatchWriteItem. */
+  readonly baselineRequestsPer1000: number;
+  readonly baselineWriteUnitsPerRecord: number;
+  /** Store path requests / baseline requests, and the same for write units. */
+  readonly requestsVsBaseline: number;
+  readonly unitsVsBaseline: number;
 }
 
 /** Figures of the bars path. */
@@ -106,11 +119,11 @@ function lambdaContext(name: string): Context {
   };
 }
 
-/** The store path, once, on a fresh table. */
+/** The store path, once, on a fresh table; then again by another run (an identical re-upload). */
 async function storeOnce(
   records: readonly MarketRecord[],
   chunkSize: number,
-): Promise<{ totals: WriteTotals; sizes: number[] }> {
+): Promise<{ totals: WriteTotals; sizes: number[]; rerun: WriteTotals }> {
   const table = new CountingDynamoClient();
   const chunks = new Map<string, string>();
   const inputs: StoreChunkInput[] = [];
@@ -138,15 +151,33 @@ async function storeOnce(
   });
   try {
     for (const input of inputs) await storeChunkHandler(input, lambdaContext('store-chunk'));
+    const recordWrites = table.writes.filter((w) => w.pk.startsWith(TABLE.recordKeyPrefix));
+    if (recordWrites.length !== new Set(records.map((r) => `${r.type}#${r.recordId}`)).size) {
+      throw new Error(`store path wrote ${recordWrites.length} record items for ${records.length} records`);
+    }
+    const totals = table.totals();
+    table.resetCounts();
+    for (const input of inputs) {
+      const output = await storeChunkHandler({ ...input, runId: RERUN_ID }, lambdaContext('store-chunk'));
+      if (output.stored !== 0 || output.conflicts !== 0)
+        throw new Error(`re-upload stored ${output.stored} and found ${output.conflicts} conflicts; expected none`);
+    }
+    return { totals, sizes: recordWrites.map((w) => w.bytes), rerun: table.totals() };
   } finally {
     restoreDynamo();
     restoreS3();
   }
-  const recordWrites = table.writes.filter((w) => w.pk.startsWith(TABLE.recordKeyPrefix));
-  if (recordWrites.length !== new Set(records.map((r) => `${r.type}#${r.recordId}`)).size) {
-    throw new Error(`store path wrote ${recordWrites.length} record items for ${records.length} records`);
+}
+
+/** Baseline: the same items written without ownership, 25 per BatchWriteItem, on a fresh table. */
+async function unconditionalBatches(records: readonly MarketRecord[]): Promise<WriteTotals> {
+  const table = new CountingDynamoClient();
+  const items = records.map((record) => recordItem(record));
+  for (let i = 0; i < items.length; i += 25) {
+    const batch = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    await table.send(new BatchWriteItemCommand({ RequestItems: { bench: batch } }));
   }
-  return { totals: table.totals(), sizes: recordWrites.map((w) => w.bytes) };
+  return table.totals();
 }
 
 /** A stream INSERT record of a stored item, as DynamoDB Streams delivers it to Lambda. */
@@ -245,16 +276,27 @@ async function main(): Promise<void> {
   const chunkSize = Number(values['chunk-size'] ?? process.env.CHUNK_SIZE ?? 1000);
   const records = readMarketRecords(generateCsv({ rows }), `s3://${BUCKET}/incoming/bench.csv`, REGION);
 
-  const storeRuns: { totals: WriteTotals; sizes: number[] }[] = [];
+  const storeRuns: { totals: WriteTotals; sizes: number[]; rerun: WriteTotals }[] = [];
   for (let run = 0; run < runs; run++) storeRuns.push(await storeOnce(records, chunkSize));
+  const baseline = await unconditionalBatches(records);
+  const per1000 = (totals: WriteTotals): number => (totals.requests * 1000) / records.length;
+  const perRecord = (totals: WriteTotals): number => totals.writeUnits / records.length;
+  const requests = summarize(storeRuns.map((r) => per1000(r.totals)));
+  const units = summarize(storeRuns.map((r) => perRecord(r.totals)));
   const store: StoreFigures = {
     records: records.length,
     chunkSize,
-    writeRequestsPer1000: summarize(storeRuns.map((r) => (r.totals.requests * 1000) / records.length)),
-    writeUnitsPerRecord: summarize(storeRuns.map((r) => r.totals.writeUnits / records.length)),
+    writeRequestsPer1000: requests,
+    writeUnitsPerRecord: units,
     indexWriteUnits: storeRuns[0].totals.indexWriteUnits,
     itemBytes: summarize(storeRuns[0].sizes),
     totals: storeRuns[0].totals,
+    rerunRequestsPer1000: summarize(storeRuns.map((r) => per1000(r.rerun))),
+    rerunWriteUnitsPerRecord: summarize(storeRuns.map((r) => perRecord(r.rerun))),
+    baselineRequestsPer1000: per1000(baseline),
+    baselineWriteUnitsPerRecord: perRecord(baseline),
+    requestsVsBaseline: requests.median / per1000(baseline),
+    unitsVsBaseline: units.median / perRecord(baseline),
   };
   const bars = await barsRun(records);
   const result: StorageChildResult = { store, bars };

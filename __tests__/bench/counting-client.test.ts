@@ -34,6 +34,37 @@ describe('CountingDynamoClient writes', () => {
     expect(client.totals()).toMatchObject({ requests: 1, itemWrites: 25, writeUnits: 25, indexWriteUnits: 0 });
   });
 
+  it('evaluates conditions: a failed one writes nothing, throws with the stored item, and is billed', async () => {
+    const client = new CountingDynamoClient(table);
+    const condition = {
+      ConditionExpression: 'attribute_not_exists(pk)',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+    };
+    await client.send(new PutItemCommand({ TableName: 't', Item: itemOfSize(1500, 'a'), ...condition }));
+    const failed = await client
+      .send(new PutItemCommand({ TableName: 't', Item: itemOfSize(100, 'a'), ...condition }))
+      .catch((error: unknown) => error);
+    expect(failed).toMatchObject({ name: 'ConditionalCheckFailedException', Item: itemOfSize(1500, 'a') });
+    expect(client.get({ pk: { S: 'p' }, sk: { S: 'a' } })).toEqual(itemOfSize(1500, 'a'));
+    expect(client.totals()).toMatchObject({ requests: 2, itemWrites: 1, writeUnits: 4, conditionFailures: 1 });
+  });
+
+  it('returns the old item of an UpdateItem with ReturnValues ALL_OLD, nothing for a new one', async () => {
+    const client = new CountingDynamoClient(table);
+    const update = (value: string) =>
+      client.send(
+        new UpdateItemCommand({
+          TableName: 't',
+          Key: { pk: { S: 'p' }, sk: { S: 'u' } },
+          UpdateExpression: 'SET v = :v',
+          ExpressionAttributeValues: { ':v': { S: value } },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+    await expect(update('1')).resolves.toEqual({});
+    await expect(update('2')).resolves.toEqual({ Attributes: { pk: { S: 'p' }, sk: { S: 'u' }, v: { S: '1' } } });
+  });
+
   it('bills one unit per started kilobyte of the item', async () => {
     const client = new CountingDynamoClient(table);
     await client.send(new PutItemCommand({ TableName: 't', Item: itemOfSize(1024, 'a') }));

@@ -17,8 +17,8 @@ const storage: StorageResult = {
   store: {
     records: 10_000,
     chunkSize: 1000,
-    writeRequestsPer1000: summary(40),
-    writeUnitsPerRecord: summary(1.05),
+    writeRequestsPer1000: summary(1346),
+    writeUnitsPerRecord: summary(2.05),
     indexWriteUnits: 0,
     itemBytes: summary(369, 350, 401),
     totals: {
@@ -29,6 +29,12 @@ const storage: StorageResult = {
       indexWriteUnits: 0,
       readRequests: 0,
     },
+    rerunRequestsPer1000: summary(1346),
+    rerunWriteUnitsPerRecord: summary(1.35),
+    baselineRequestsPer1000: 40,
+    baselineWriteUnitsPerRecord: 1,
+    requestsVsBaseline: 33.65,
+    unitsVsBaseline: 1.35,
   },
   bars: {
     batches: 100,
@@ -55,8 +61,8 @@ function sections(overrides: Partial<Sections> = {}): Sections {
 
 describe('goal checks', () => {
   it('compares in the stated direction, inclusive of the target', () => {
-    expect(checkGoal(GOALS.storeRequests, 41).met).toBe(true);
-    expect(checkGoal(GOALS.storeRequests, 41.5).met).toBe(false);
+    expect(checkGoal(GOALS.storeRequests, 2000).met).toBe(true);
+    expect(checkGoal(GOALS.storeRequests, 2000.5).met).toBe(false);
     expect(checkGoal(GOALS.csvRate, 1_500_000).met).toBe(true);
     expect(checkGoal(GOALS.csvRate, 1_499_999).met).toBe(false);
   });
@@ -69,8 +75,8 @@ describe('goal checks', () => {
   it('checks storage figures by their medians and leaves failed or skipped sections unmeasured', () => {
     const goals = checkGoals(sections());
     const byId = new Map(goals.map((g) => [g.id, g]));
-    expect(byId.get('storage.store.writeRequestsPer1000')).toMatchObject({ actual: 40, met: true });
-    expect(byId.get('storage.store.writeUnitsPerRecord')).toMatchObject({ actual: 1.05, met: false });
+    expect(byId.get('storage.store.writeRequestsPer1000')).toMatchObject({ actual: 1346, met: true });
+    expect(byId.get('storage.store.writeUnitsPerRecord')).toMatchObject({ actual: 2.05, met: false });
     expect(byId.get('dataPath.csv.rowsPerSec')).toMatchObject({ met: null });
     expect(byId.get('synth.ratio.wallMs')).toMatchObject({ met: null });
   });
@@ -127,7 +133,7 @@ describe('table', () => {
 
   it('shows each goal with its status next to the figure', () => {
     const row = tableRows(report()).find((r) => r.metric.startsWith('store: write units'));
-    expect(row).toMatchObject({ median: '1.050', goal: '<= 1.02', status: 'NOT MET' });
+    expect(row).toMatchObject({ median: '2.050', goal: '<= 2', status: 'NOT MET' });
   });
 
   it('renders the machine, aligned columns and a closing line that says sections failed', () => {
@@ -164,7 +170,9 @@ describe('markdown', () => {
     const rows = md.split('\n').filter((l) => l.startsWith('| '));
     expect(rows[0]).toBe('| section | metric | median | min – max | goal | status |');
     expect(rows.find((r) => r.includes('ERROR'))).toContain('ERROR: a \\| b');
-    expect(rows.find((r) => r.includes('write requests per 1,000'))).toMatch(/\| 40 \| 40 – 40 \| <= 41 \| met \|$/);
+    expect(rows.find((r) => r.includes('write requests per 1,000'))).toMatch(
+      /\| 1,346 \| 1,346 – 1,346 \| <= 2,000 \| met \|$/,
+    );
   });
 });
 

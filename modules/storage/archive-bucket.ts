@@ -1,10 +1,13 @@
 /**
- * The archive/audit bucket of one region: every original file (`originals/`) and its lineage
- * record (`lineage/`) are kept here, moving to cheaper storage classes as they age.
+ * The archive/audit bucket of one region: every original file version (`originals/<key>/<file
+ * id>`) and its lineage record (`lineage/<file id>.json`) are kept here, each version under its
+ * own key. Nothing in it ever expires, current or noncurrent: originals only move to cheaper
+ * storage classes as they age, since they are read rarely after the first weeks (an audit, a
+ * replay) and Glacier Instant Retrieval still answers in milliseconds.
  */
 import { Construct } from 'constructs';
 import type { AccessLogTarget } from './secure-bucket';
-import { SecureBucket, noncurrentVersionRule } from './secure-bucket';
+import { SecureBucket } from './secure-bucket';
 import { ARCHIVE_PREFIX } from '../../contract';
 
 /** Props of {@link ArchiveBucket}. */
@@ -16,13 +19,13 @@ export interface ArchiveBucketProps {
   readonly infrequentAccessDays?: number;
   /** Days before originals move to GLACIER_IR. Default 90. */
   readonly glacierDays?: number;
-  /** Days after which noncurrent versions expire. Default 30. */
-  readonly noncurrentVersionDays?: number;
+  /** Days before an incomplete multipart upload is aborted. Default 7. */
+  readonly abortMultipartDays?: number;
   /** Server access logging target. Default: not logged. */
   readonly accessLogs?: AccessLogTarget;
 }
 
-/** Private, versioned, encrypted archive of originals and lineage. Nothing in it ever expires. */
+/** Private, versioned, encrypted archive of originals and lineage. No version of anything in it ever expires. */
 export class ArchiveBucket extends Construct {
   readonly bucketName: string;
   readonly bucketArn: string;
@@ -34,7 +37,13 @@ export class ArchiveBucket extends Construct {
       kmsKeyArn: props.kmsKeyArn,
       accessLogs: props.accessLogs,
       lifecycleRules: [
-        noncurrentVersionRule(props.noncurrentVersionDays ?? 30, 7),
+        {
+          // Only unfinished uploads are cleaned up; no object version of the archive expires.
+          id: 'abort-incomplete-uploads',
+          status: 'Enabled',
+          filter: [{}],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: props.abortMultipartDays ?? 7 }],
+        },
         {
           id: 'tier-originals',
           status: 'Enabled',
@@ -42,6 +51,11 @@ export class ArchiveBucket extends Construct {
           transition: [
             { days: props.infrequentAccessDays ?? 30, storageClass: 'STANDARD_IA' },
             { days: props.glacierDays ?? 90, storageClass: 'GLACIER_IR' },
+          ],
+          // Versions an identical retry of the archive step left behind move down too.
+          noncurrentVersionTransition: [
+            { noncurrentDays: props.infrequentAccessDays ?? 30, storageClass: 'STANDARD_IA' },
+            { noncurrentDays: props.glacierDays ?? 90, storageClass: 'GLACIER_IR' },
           ],
         },
       ],

@@ -23,8 +23,11 @@ describe('ArchiveBucket', () => {
     );
   });
 
-  it('never expires current objects: the original file is always kept', () => {
-    expect(rules.filter((r) => r.expiration)).toEqual([]);
+  it('never expires anything, current or noncurrent: every version of every original is always kept', () => {
+    expect(rules.filter((r) => r.expiration || r.noncurrent_version_expiration)).toEqual([]);
+    expect(rules).toContainEqual(
+      expect.objectContaining({ filter: [{}], abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }] }),
+    );
   });
 
   it('is private, versioned, SSE-S3 by default, TLS-only and access-logged', () => {

@@ -1,4 +1,6 @@
 import {
+  apiRequestIdentity,
+  apiRequestOf,
   elementRecordId,
   isVerbatimTradeId,
   lineRecordId,
@@ -46,5 +48,28 @@ describe('record ids', () => {
     expect(long.length).toBeLessThanOrEqual(100);
     expect(isVerbatimTradeId('x'.repeat(64), 0, 64)).toBe(true);
     expect(isVerbatimTradeId('x'.repeat(65), 0, 65)).toBe(false);
+  });
+
+  it('makes the venue part of a trade identity, unambiguously', () => {
+    expect(tradeRecordId('AAPL', '1001', 'XNAS')).toBe('t-AAPL-1001@XNAS');
+    expect(tradeRecordId('AAPL', '1001', 'ARCX')).not.toBe(tradeRecordId('AAPL', '1001', 'XNAS'));
+    expect(tradeRecordId('AAPL', '1001')).toBe('t-AAPL-1001');
+    // A trade id that looks like another's venue suffix still gets another id (no '@' in verbatim ids).
+    expect(tradeRecordId('AAPL', 'XNAS-1001')).not.toBe(tradeRecordId('AAPL', '1001', 'XNAS'));
+    const spaced = tradeRecordId('AAPL', '1001', 'NYSE ARCA');
+    expect(spaced).toMatch(/^th-AAPL-[0-9a-f]{24}$/);
+    expect(spaced).not.toBe(tradeRecordId('AAPL', '1001'));
+    expect(tradeRecordId('AAPL', 'odd id', 'XNAS')).not.toBe(tradeRecordId('AAPL', 'odd id'));
+    expect(tradeRecordId('ABCDEFGHIJKL', 'x'.repeat(64), 'Y'.repeat(16)).length).toBeLessThanOrEqual(100);
+  });
+
+  it('identifies an API request by caller and key, never exposing the caller', () => {
+    const request = apiRequestIdentity('iam:arn:aws:iam::123456789012:user/feed', 'order-1');
+    expect(request.uri).toMatch(/^api:\/\/[0-9a-f]{16}\/order-1$/);
+    expect(request.uri).not.toContain('123456789012');
+    expect(request.runId).toMatch(/^api-[0-9a-f]{16}$/);
+    expect(apiRequestIdentity('iam:other', 'order-1').uri).not.toBe(request.uri);
+    expect(apiRequestOf(request.uri)).toEqual(request);
+    expect(apiRequestOf('s3://b/k.csv')).toBeUndefined();
   });
 });
