@@ -98,6 +98,9 @@ interface CommandInput {
   readonly Update?: CommandInput;
   readonly ConditionCheck?: CommandInput;
   readonly UpdateExpression?: string;
+  readonly ConditionExpression?: string;
+  readonly ReturnValues?: string;
+  readonly ReturnValuesOnConditionCheckFailure?: string;
   readonly ExpressionAttributeNames?: Record<string, string>;
   readonly ExpressionAttributeValues?: Record<string, AttributeValue>;
   readonly FilterExpression?: string;

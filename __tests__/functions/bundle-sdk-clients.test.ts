@@ -51,7 +51,7 @@ describe('SDK clients per bundle', () => {
     expect(sdkRequires(join(bundles[name].dir, 'index.js'))).toEqual([...EXPECTED_CLIENTS[name]].sort());
   });
 
-  it('api-ingest loads only the EventBridge client at cold start; the others wait for a keyed request or POST /files', () => {
+  it('api-ingest loads only the EventBridge client at cold start; others wait for a keyed request or /files', () => {
     const script = `
       process.env.AWS_REGION = 'us-east-1';
       require(${JSON.stringify(join(bundles['api-ingest'].dir, 'index.js'))});

@@ -92,7 +92,7 @@ describe('compensate-file', () => {
     for (const record of [...chunk0, ...chunk1]) expect(table.get(recordKey(record) as never)).toBeUndefined();
   });
 
-  it('keeps a record another run stored too (a completed file, an identical re-upload) and one it never held', async () => {
+  it('keeps a record another run stored too, and one this run never held', async () => {
     await storeRecords('pipeline-test', [{ record: chunk0[0], runId: 'earlier-run' }]);
     await storeRecords('pipeline-test', [
       { record: { ...chunk0[1], size: 5, notional: '936.25' }, runId: 'earlier-run' },
@@ -106,7 +106,7 @@ describe('compensate-file', () => {
     expect(table.get(recordKey(chunk0[1]) as never)).toMatchObject({ size: { N: '5' } });
   });
 
-  it('quarantines the original version under its own key and marks the file FAILED out of the status index', async () => {
+  it('quarantines the original under its version key and marks the file FAILED out of the status index', async () => {
     await handler(state, context);
     expect(s3.commandCalls(CopyObjectCommand)[0].args[0].input).toEqual({
       CopySource: 'ingest-test/incoming/a.csv?versionId=v1',

@@ -76,7 +76,7 @@ describe('file-trigger', () => {
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 
-  it('counts a duplicate notification (the execution exists, or ExecutionAlreadyExists) instead of failing', async () => {
+  it('counts a duplicate notification (its execution exists already) instead of failing', async () => {
     sfn.on(StartExecutionCommand).rejects(Object.assign(new Error('exists'), { name: 'ExecutionAlreadyExists' }));
     await expect(handler(event(s3Record('incoming/a.csv', 'v1')), context)).resolves.toEqual({
       started: 0,

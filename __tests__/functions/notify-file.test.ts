@@ -126,8 +126,9 @@ describe('notify-file', () => {
       TopicArn: process.env.NOTIFICATIONS_TOPIC_ARN,
       Subject: 'File COMPLETED: incoming/a.csv',
     });
-    expect(JSON.parse(publish.Message!).summary).toBe(
-      '1498 accepted (1470 new, 28 already stored), 4 rejected (INVALID_PRICE=1, MISSING_FIELD=1, CONFLICTING_DUPLICATE=2), 1 warnings',
+    expect((JSON.parse(publish.Message!) as { summary: string }).summary).toBe(
+      '1498 accepted (1470 new, 28 already stored), ' +
+        '4 rejected (INVALID_PRICE=1, MISSING_FIELD=1, CONFLICTING_DUPLICATE=2), 1 warnings',
     );
     const entry = eb.commandCalls(PutEventsCommand)[0].args[0].input.Entries![0];
     expect(entry.DetailType).toBe('FileProcessed');
@@ -139,7 +140,7 @@ describe('notify-file', () => {
     const put = s3.commandCalls(PutObjectCommand)[0].args[0].input;
     expect(put).toMatchObject({ Bucket: 'ingest-test', Key: REJECTS, Metadata: { 'conflicts-appended-by': RUN } });
     expect(
-      String(put.Body)
+      (put.Body as string)
         .trim()
         .split('\n')
         .map((l) => (JSON.parse(l) as { line: number }).line),
@@ -147,7 +148,7 @@ describe('notify-file', () => {
 
     // A retried Notify finds the report already complete.
     s3.on(GetObjectCommand, { Key: REJECTS }).resolves({
-      Body: s3Body(String(put.Body)),
+      Body: s3Body(put.Body as string),
       Metadata: { 'conflicts-appended-by': RUN },
     });
     await handler(completed, context);

@@ -75,7 +75,7 @@ describe('processor', () => {
     expect(eb.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
 
-  it('adds nothing for a redelivered message or a record that a file already stored with the same content', async () => {
+  it('adds nothing for a redelivered message, or a record a file already stored with the same content', async () => {
     await storeRecords('pipeline-test', [
       { record: { ...apiTrade('a'), source: { kind: 's3', uri: 's3://b/k.csv', line: 9 } }, runId: 'file-run' },
     ]);
@@ -84,7 +84,7 @@ describe('processor', () => {
     expect(stored(apiTrade('a'))).toMatchObject({ runs: { SS: ['file-run', request.runId] }, sourceLine: { N: '9' } });
   });
 
-  it('keeps the stored version of a conflicting record and announces the rejection as MarketRecordRejected', async () => {
+  it('keeps the stored version of a conflicting record and announces MarketRecordRejected', async () => {
     await storeRecords('pipeline-test', [
       {
         record: { ...apiTrade('a'), source: { kind: 's3', uri: 's3://b/k.csv', versionId: 'v1', line: 9 } },

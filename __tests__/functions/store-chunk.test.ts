@@ -36,7 +36,7 @@ beforeEach(() => {
 });
 
 describe('store-chunk', () => {
-  it("stores every staged record as an item created by the run, one conditional write each (and its trade's guard)", async () => {
+  it('stores every staged record as an item created by the run, one conditional write each', async () => {
     await expect(handler(input, context)).resolves.toEqual({ stored: 30, duplicates: 0, conflicts: 0 });
     expect(table.get(recordKey(records[0]) as never)).toMatchObject({ runId: { S: RUN }, runs: { SS: [RUN] } });
     expect(table.totals()).toMatchObject({ requests: 60, itemWrites: 60, conditionFailures: 0 });
@@ -68,7 +68,7 @@ describe('store-chunk', () => {
     const staged = s3.commandCalls(PutObjectCommand)[0].args[0].input;
     expect(staged.Key).toBe(`staged/${RUN}/conflicts/00000.jsonl`);
     expect(
-      String(staged.Body)
+      (staged.Body as string)
         .trim()
         .split('\n')
         .map((l) => JSON.parse(l) as { line: number; reason: string; conflictsWith: { line: number } }),
@@ -87,7 +87,7 @@ describe('store-chunk', () => {
     expect(table.get(recordKey(records[0]) as never)).toMatchObject({ price: { N: '187.25' } });
   });
 
-  it('fails with the AWS error (for the workflow to retry) when writes keep failing after the client retries', async () => {
+  it('fails with the AWS error, for the workflow to retry, when writes fail after the client retries', async () => {
     ddb
       .on(UpdateItemCommand)
       .rejects(Object.assign(new Error('slow down'), { name: 'ProvisionedThroughputExceededException' }));

@@ -48,7 +48,7 @@ beforeEach(() => {
 afterAll(() => delete process.env.CHUNK_SIZE);
 
 describe('validate-file', () => {
-  it("streams the object, stages accepted records under the run's prefix, writes the version's rejects report", async () => {
+  it("streams the object, stages records under the run's prefix, writes the version's rejects report", async () => {
     s3.on(GetObjectCommand).resolves({ Body: s3Body(csv, 7), ContentLength: csv.length });
     const output = await handler(input, context);
     expect(output).toEqual({

@@ -55,7 +55,7 @@ describe('POST /ingest idempotency and the retry contract', () => {
 
   const body = (response: { body?: string }) => JSON.parse(response.body as string) as Record<string, unknown>;
 
-  it("answers 409 IdempotencyKeyReused when a key comes back with another body, and keeps the first request's records", async () => {
+  it('answers 409 IdempotencyKeyReused to a key sent again with another body; the first records stay', async () => {
     const first = await pipeline.apiRequest(quotes('AMD', 1), { headers: { 'idempotency-key': 'order-1' } });
     expect(first.statusCode).toBe(202);
     expect(body(first)).toMatchObject({ accepted: 1, idempotencyKey: 'order-1' });
@@ -85,7 +85,7 @@ describe('POST /ingest idempotency and the retry contract', () => {
     expect(await recordItemsOf(pipeline, 'INTC')).toHaveLength(2);
   });
 
-  it('says which records were queued and which to resend when the bus takes only part of a request; retrying as told stores each record once', async () => {
+  it('names the queued records and those to resend after a partial bus failure; a retry stores each once', async () => {
     const records = quotes('ORCL', 6);
     busFault.failing = true;
     const partial = await pipeline.apiRequest(records);

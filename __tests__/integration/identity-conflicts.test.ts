@@ -75,7 +75,7 @@ describe('trade identity, conflicts and optional fields', () => {
     expect(await barsOf(pipeline, ['AAPL'])).toEqual(expectedBars(rows));
   });
 
-  it('reports the same trade id on the same venue with other content as CONFLICTING_DUPLICATE, naming both lines, and keeps the first line whatever the chunk order', async () => {
+  it('reports a repeated trade identity with other content as CONFLICTING_DUPLICATE; the first line wins', async () => {
     const first: Row = {
       symbol: 'IBM',
       timestamp: '2026-03-10T14:30:05.000Z',
@@ -109,7 +109,7 @@ describe('trade identity, conflicts and optional fields', () => {
     ]);
   });
 
-  it('catches a trade id reused in another minute of the same trading day; the next day it is a new trade', async () => {
+  it('catches a trade id reused in another minute of the trading day; the next day it is a new trade', async () => {
     const rows: Row[] = [
       {
         symbol: 'MSFT',
@@ -149,7 +149,7 @@ describe('trade identity, conflicts and optional fields', () => {
     expect(await barsOf(pipeline, ['MSFT'])).toEqual(expectedBars([rows[0], rows[2]]));
   });
 
-  it("reports a trade that conflicts with an earlier file's stored trade, naming that file and line, and keeps the stored one", async () => {
+  it("reports a trade conflicting with an earlier file's, naming its file and line; the stored one stays", async () => {
     const stored: Row = {
       symbol: 'NVDA',
       timestamp: '2026-03-10T14:32:00.000Z',
@@ -178,7 +178,7 @@ describe('trade identity, conflicts and optional fields', () => {
     expect(await barsOf(pipeline, ['NVDA'])).toEqual(expectedBars([stored, other]));
   });
 
-  it('announces an API record that conflicts with a stored trade as MarketRecordRejected and keeps the stored one', async () => {
+  it('announces an API record conflicting with a stored trade as MarketRecordRejected; the trade stays', async () => {
     const stored: Row = {
       symbol: 'SPY',
       timestamp: '2026-03-10T14:33:00.000Z',
@@ -238,7 +238,7 @@ describe('trade identity, conflicts and optional fields', () => {
     expect(await barsOf(pipeline, ['SPY'])).toEqual(expectedBars([stored]));
   });
 
-  it('keeps rows whose exchange is a venue name such as "NYSE Arca", stored upper-cased, and ignores unknown columns', async () => {
+  it('keeps rows with a venue name such as "NYSE Arca" as exchange, upper-cased; unknown columns ignored', async () => {
     const text = csv(
       ['symbol', 'timestamp', 'price', 'size', 'exchange', 'desk', 'comment'],
       [
@@ -255,7 +255,7 @@ describe('trade identity, conflicts and optional fields', () => {
     expect(exchanges).toEqual(['CBOE BZX', 'NYSE ARCA', 'XNAS']);
   });
 
-  it('keeps a row whose exchange is unusable (control characters, too long, not text), drops only that field and warns', async () => {
+  it('keeps a row with an unusable exchange (control characters, too long, not text), warning of it', async () => {
     const base = { symbol: 'QQQ', price: '500.00', size: 1 };
     const lines = [
       JSON.stringify({ ...base, timestamp: '2026-03-10T14:35:01.000Z', exchange: 'XN\u0007AS' }),

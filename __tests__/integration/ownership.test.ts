@@ -71,7 +71,7 @@ describe('a run removes only what it created', () => {
     expect(await fileItem(pipeline, first.fileId)).toMatchObject({ status: { S: 'COMPLETED' }, stored: { N: '40' } });
   });
 
-  it("a failed file that repeats trade ids of a completed file leaves the completed file's records untouched", async () => {
+  it("a failed file repeating trade ids of a completed file leaves that file's records untouched", async () => {
     const completed = generateTrades(30, { symbols: ['NVDA'], idPrefix: 'KEPT', seed: 5 });
     await upload('completed.csv', completed);
     await pipeline.drain();
@@ -91,7 +91,7 @@ describe('a run removes only what it created', () => {
     expect(await barsOf(pipeline, ['NVDA'])).toEqual(expectedBars(completed));
   });
 
-  it('a failed run that stored trades first does not remove them from a run that completed with the same trades', async () => {
+  it('a failed run that stored trades first leaves them to a run that completed with the same trades', async () => {
     const rows = generateTrades(20, { symbols: ['SPY'], idPrefix: 'BOTH', seed: 8 });
     let laterId = '';
     faults.set('incoming/stores-first.csv', {

@@ -24,7 +24,7 @@ describe('one run per object version at a time, staged data scoped to the run', 
     pipeline = await testPipeline('run-identity', { chunkSize: 40 });
   });
 
-  it('refuses POST /files for a version whose run is in progress, naming the running execution, and loses nothing', async () => {
+  it('refuses POST /files while a run of the version is in progress, naming it, and loses nothing', async () => {
     const rows = generateTrades(100, { symbols: ['AAPL'], idPrefix: 'HUNDRED' });
     const uploaded = await pipeline.uploadFile('hundred.csv', tradesCsv(rows));
     const fileId = fileIdFor(pipeline.resources.ingestBucket, uploaded.key, uploaded.versionId as string);
@@ -46,7 +46,7 @@ describe('one run per object version at a time, staged data scoped to the run', 
     expect(await barsOf(pipeline, ['AAPL'])).toEqual(expectedBars(rows));
   });
 
-  it("a second execution of the same version started alongside does nothing and leaves the other run's data whole", async () => {
+  it("a second execution of the version started alongside does nothing; the other run's data stays whole", async () => {
     const rows = generateTrades(100, { symbols: ['MSFT'], idPrefix: 'ALONG' });
     const uploaded = await pipeline.uploadFile('alongside.csv', tradesCsv(rows));
     const fileId = fileIdFor(pipeline.resources.ingestBucket, uploaded.key, uploaded.versionId as string);

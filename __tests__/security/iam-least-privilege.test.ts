@@ -235,7 +235,9 @@ function grantTargetsOf(s: ScannedStack): GrantTargets {
     ingestBucketArn: `arn:aws:s3:::${ingestBucketName(config, region)}`,
     archiveBucketArn: `arn:aws:s3:::${archiveBucketName(config, region)}`,
     stateMachineArn: `<aws_sfn_state_machine:${stateMachineName(config)}:arn>`,
-    executionsArn: `arn:<data.aws_partition:partition>:states:${region}:<data.aws_caller_identity:account_id>:execution:${stateMachineName(config)}:*`,
+    executionsArn:
+      `arn:<data.aws_partition:partition>:states:${region}:<data.aws_caller_identity:account_id>` +
+      `:execution:${stateMachineName(config)}:*`,
     notificationsTopicArn: `<aws_sns_topic:${notificationsTopicName(config)}:arn>`,
     eventBusArn: `<aws_cloudwatch_event_bus:${eventBusName(config)}:arn>`,
     processingQueueArn: `<aws_sqs_queue:${processingQueueName(config)}:arn>`,

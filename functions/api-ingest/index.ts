@@ -187,7 +187,9 @@ async function ingest(event: APIGatewayProxyEventV2, requestId: string): Promise
       throw new ApiError(
         409,
         'IdempotencyKeyReused',
-        `Idempotency-Key ${JSON.stringify(sentKey)} was used by this caller for another body (request ${claim.requestId} at ${claim.firstSeenAt}); a key names one request for ${REQUEST_KEY_TTL_HOURS} hours: use a new key for new records`,
+        `Idempotency-Key ${JSON.stringify(sentKey)} was used by this caller for another body ` +
+          `(request ${claim.requestId} at ${claim.firstSeenAt}); a key names one request for ` +
+          `${REQUEST_KEY_TTL_HOURS} hours: use a new key for new records`,
       );
     }
   }
@@ -205,7 +207,9 @@ async function ingest(event: APIGatewayProxyEventV2, requestId: string): Promise
     throw new ApiError(
       503,
       'EventsNotAccepted',
-      `${failed.size} of ${records.length} valid records could not be queued. Send the same body again with Idempotency-Key ${JSON.stringify(idempotencyKey)}: the records already queued are stored once (or send only the records listed in resend)`,
+      `${failed.size} of ${records.length} valid records could not be queued. Send the same body again ` +
+        `with Idempotency-Key ${JSON.stringify(idempotencyKey)}: the records already queued are stored ` +
+        'once (or send only the records listed in resend)',
       {
         idempotencyKey,
         queued: records.filter((_, i) => !failed.has(i)),

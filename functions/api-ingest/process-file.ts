@@ -96,7 +96,8 @@ export async function processFile(event: APIGatewayProxyEventV2): Promise<APIGat
     throw new ApiError(
       409,
       'RunInProgress',
-      `Version ${object.versionId} of ${key} (file ${fileId}) is being processed by execution ${outcome.runId}; request it again when that run has finished`,
+      `Version ${object.versionId} of ${key} (file ${fileId}) is being processed by execution ` +
+        `${outcome.runId}; request it again when that run has finished`,
       { executionArn: outcome.executionArn, fileId, key, versionId: object.versionId },
     );
   }

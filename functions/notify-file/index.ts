@@ -118,7 +118,9 @@ export const handler = instrumented(async (state: NotifyInput): Promise<FileProc
       subject: `File ${detail.status}: ${detail.key}`,
       message: JSON.stringify(
         {
-          summary: `${detail.accepted} accepted (${detail.stored} new, ${detail.duplicates} already stored), ${detail.rejected} rejected (${reasons}), ${detail.warnings} warnings`,
+          summary:
+            `${detail.accepted} accepted (${detail.stored} new, ${detail.duplicates} already stored), ` +
+            `${detail.rejected} rejected (${reasons}), ${detail.warnings} warnings`,
           ...detail,
         },
         null,

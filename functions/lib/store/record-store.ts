@@ -84,7 +84,8 @@ export function storedSourceOf(item: Item): StoredSource {
 /** "trade 1001 on XNAS of AAPL" / "quote q-1 of MSFT": how a reject names the identity. */
 function identityOf(record: MarketRecord): string {
   if (record.tradeId === undefined) return `${record.type} ${record.recordId}`;
-  return `${record.type} ${record.tradeId}${record.exchange !== undefined ? ` on ${record.exchange}` : ''} of ${record.symbol}`;
+  const venue = record.exchange !== undefined ? ` on ${record.exchange}` : '';
+  return `${record.type} ${record.tradeId}${venue} of ${record.symbol}`;
 }
 
 /** "line 2", "record 3 of api://…", "line 2 of s3://b/k.csv": where a stored row came from, seen from `record`. */
@@ -101,7 +102,9 @@ function conflictReject(record: MarketRecord, existing: Item): Reject {
   return {
     line: record.source.line,
     reason: 'CONFLICTING_DUPLICATE',
-    message: `${identityOf(record)} was already stored with other content from ${describeSource(conflictsWith, existing.sourceKind?.S, record)}; the stored version is kept`,
+    message:
+      `${identityOf(record)} was already stored with other content from ` +
+      `${describeSource(conflictsWith, existing.sourceKind?.S, record)}; the stored version is kept`,
     conflictsWith,
   };
 }

@@ -13,7 +13,7 @@ describe('notification subjects', () => {
 });
 
 describe('publishNotification', () => {
-  it('publishes once with the sanitised subject and string attributes (the SNS client retries, not this code)', async () => {
+  it('publishes once, with the sanitised subject and string attributes (the client retries)', async () => {
     sns.reset();
     sns.on(PublishCommand).resolves({ MessageId: 'm1' });
     await expect(

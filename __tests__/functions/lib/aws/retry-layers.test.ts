@@ -45,6 +45,7 @@ beforeEach(() => {
 function library<T>(path: string): T {
   let module: T | undefined;
   jest.isolateModules(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- isolateModules needs a synchronous require
     module = require(path) as T;
   });
   return module as T;
@@ -93,7 +94,7 @@ describe('one retry layer: a failing call against an endpoint answering 503', ()
     expect(requests).toBe(SDK_MAX_ATTEMPTS.sfn);
   });
 
-  it("releasing one of a run's records makes exactly as many HTTP requests as the DynamoDB client attempts", async () => {
+  it("releasing a run's record makes exactly as many HTTP requests as the DynamoDB client attempts", async () => {
     const { releaseRecords } = library<typeof import('../../../../functions/lib/store/record-compensation')>(
       '../../../../functions/lib/store/record-compensation',
     );

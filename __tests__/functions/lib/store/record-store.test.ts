@@ -72,7 +72,7 @@ describe('storing records under ownership', () => {
     });
   });
 
-  it('reports other content under a stored identity as CONFLICTING_DUPLICATE naming the stored row, and keeps it', async () => {
+  it('reports other content under a stored identity as CONFLICTING_DUPLICATE, keeping the stored row', async () => {
     await store([{ record: row(FILE_A, 2), runId: 'run-a' }]);
     const results = await store([{ record: row(FILE_B, 7, { price: '190', notional: '19000' }), runId: 'run-b' }]);
     expect(summarizeStore(results).conflicts).toEqual([
@@ -105,7 +105,7 @@ describe('storing records under ownership', () => {
     expect(table.get(tradeGuardKey(first) as never)).toMatchObject({ sourceLine: { N: '5' } });
   });
 
-  it('catches a trade id reused in another minute of the same trading day, leaving no record of it behind', async () => {
+  it('catches a trade id reused in another minute of the trading day, leaving no record behind', async () => {
     const morning = row(FILE_A, 2, at('2024-03-01T14:30:05.000Z'));
     const afternoon = row(FILE_B, 3, at('2024-03-01T19:45:00.000Z'));
     await store([{ record: morning, runId: 'run-a' }]);
