@@ -1,7 +1,8 @@
 /**
  * File ids: one stable id per object version (bucket, key, versionId). It names the file item,
- * the staged chunks and the Step Functions execution, so S3's at-least-once notifications for
- * one version collapse into one run (StartExecution rejects a reused name).
+ * the version's evidence (rejects report, archived original, lineage) and the S3-triggered
+ * execution, so S3's at-least-once notifications for one version collapse into one run
+ * (StartExecution rejects a reused name). The execution name is the run id.
  */
 import { createHash } from 'node:crypto';
 import { EXECUTION_NAME_MAX, KEY_PREFIX, type ProcessingType } from '../../../contract';
