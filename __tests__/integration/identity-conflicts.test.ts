@@ -16,6 +16,15 @@ import {
 
 const HEADER = ['symbol', 'timestamp', 'price', 'size', 'tradeId', 'exchange'];
 type Row = TradeRow & { readonly exchange?: string };
+/** A trade row with a trade id and an exchange. */
+const trade = (
+  symbol: string,
+  timestamp: string,
+  price: string,
+  size: number,
+  tradeId: string,
+  exchange: string,
+): Row => ({ symbol, timestamp, price, size, tradeId, exchange });
 const asCsv = (rows: readonly Row[]): string =>
   csv(
     HEADER,
@@ -47,25 +56,17 @@ describe('trade identity, conflicts and optional fields', () => {
   });
 
   const fileSummary = async (key: string) => (await pipeline.report()).files.filter((f) => f.key === key);
+  /** Stores `row` from a file of its own first, as an earlier delivery would have. */
+  const storeFirst = async (name: string, row: Row): Promise<Row> => {
+    await pipeline.uploadFile(name, asCsv([row]));
+    await pipeline.drain();
+    return row;
+  };
 
   it('keeps trade 1001 on XNAS and trade 1001 on ARCX as two trades of the bar', async () => {
     const rows: Row[] = [
-      {
-        symbol: 'AAPL',
-        timestamp: '2026-03-10T14:31:05.000Z',
-        price: '187.25',
-        size: 100,
-        tradeId: '1001',
-        exchange: 'XNAS',
-      },
-      {
-        symbol: 'AAPL',
-        timestamp: '2026-03-10T14:31:10.000Z',
-        price: '187.40',
-        size: 300,
-        tradeId: '1001',
-        exchange: 'ARCX',
-      },
+      trade('AAPL', '2026-03-10T14:31:05.000Z', '187.25', 100, '1001', 'XNAS'),
+      trade('AAPL', '2026-03-10T14:31:10.000Z', '187.40', 300, '1001', 'ARCX'),
     ];
     await pipeline.uploadFile('venues.csv', asCsv(rows));
     await pipeline.drain();
@@ -76,14 +77,7 @@ describe('trade identity, conflicts and optional fields', () => {
   });
 
   it('reports a repeated trade identity with other content as CONFLICTING_DUPLICATE; the first line wins', async () => {
-    const first: Row = {
-      symbol: 'IBM',
-      timestamp: '2026-03-10T14:30:05.000Z',
-      price: '250.00',
-      size: 100,
-      tradeId: 'DUP1',
-      exchange: 'XNAS',
-    };
+    const first: Row = trade('IBM', '2026-03-10T14:30:05.000Z', '250.00', 100, 'DUP1', 'XNAS');
     const again: Row = { ...first, timestamp: '2026-03-10T14:30:40.000Z', price: '251.00', size: 200 };
     // Line 2 is in the first chunk, line 59 in the third; the third is stored first.
     const rows: Row[] = [first, ...filler('IBM', 56, 'F'), again, ...filler('IBM', 2, 'G')];
@@ -111,30 +105,9 @@ describe('trade identity, conflicts and optional fields', () => {
 
   it('catches a trade id reused in another minute of the trading day; the next day it is a new trade', async () => {
     const rows: Row[] = [
-      {
-        symbol: 'MSFT',
-        timestamp: '2026-03-10T14:30:10.000Z',
-        price: '415.10',
-        size: 10,
-        tradeId: '2001',
-        exchange: 'XNAS',
-      },
-      {
-        symbol: 'MSFT',
-        timestamp: '2026-03-10T14:45:00.000Z',
-        price: '415.90',
-        size: 20,
-        tradeId: '2001',
-        exchange: 'XNAS',
-      },
-      {
-        symbol: 'MSFT',
-        timestamp: '2026-03-11T14:30:10.000Z',
-        price: '416.00',
-        size: 30,
-        tradeId: '2001',
-        exchange: 'XNAS',
-      },
+      trade('MSFT', '2026-03-10T14:30:10.000Z', '415.10', 10, '2001', 'XNAS'),
+      trade('MSFT', '2026-03-10T14:45:00.000Z', '415.90', 20, '2001', 'XNAS'),
+      trade('MSFT', '2026-03-11T14:30:10.000Z', '416.00', 30, '2001', 'XNAS'),
     ];
     await pipeline.uploadFile('other-minute.csv', asCsv(rows));
     await pipeline.drain();
@@ -150,16 +123,10 @@ describe('trade identity, conflicts and optional fields', () => {
   });
 
   it("reports a trade conflicting with an earlier file's, naming its file and line; the stored one stays", async () => {
-    const stored: Row = {
-      symbol: 'NVDA',
-      timestamp: '2026-03-10T14:32:00.000Z',
-      price: '120.00',
-      size: 100,
-      tradeId: '3001',
-      exchange: 'XNAS',
-    };
-    await pipeline.uploadFile('earlier.csv', asCsv([stored]));
-    await pipeline.drain();
+    const stored = await storeFirst(
+      'earlier.csv',
+      trade('NVDA', '2026-03-10T14:32:00.000Z', '120.00', 100, '3001', 'XNAS'),
+    );
     const other: Row = { ...stored, tradeId: '3002', price: '120.50' };
     await pipeline.uploadFile('later.csv', asCsv([{ ...stored, size: 200 }, other]));
     await pipeline.drain();
@@ -179,16 +146,10 @@ describe('trade identity, conflicts and optional fields', () => {
   });
 
   it('announces an API record conflicting with a stored trade as MarketRecordRejected; the trade stays', async () => {
-    const stored: Row = {
-      symbol: 'SPY',
-      timestamp: '2026-03-10T14:33:00.000Z',
-      price: '575.00',
-      size: 100,
-      tradeId: '4001',
-      exchange: 'XNAS',
-    };
-    await pipeline.uploadFile('api-conflict.csv', asCsv([stored]));
-    await pipeline.drain();
+    const stored = await storeFirst(
+      'api-conflict.csv',
+      trade('SPY', '2026-03-10T14:33:00.000Z', '575.00', 100, '4001', 'XNAS'),
+    );
 
     // Listen on the pipeline's bus for rejections (a queue of this run's own: the emulator may outlive it).
     const region = pipeline.resources.spec.region;

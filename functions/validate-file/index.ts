@@ -11,7 +11,7 @@ import { detectFormat, processStream } from '../lib/ingest/data-path';
 import { env, pipelineRegion } from '../lib/runtime/environment';
 import { rejectsKeyFor } from '../lib/store/evidence-keys';
 import { fileIdFor } from '../lib/store/file-ids';
-import { claimFileRun } from '../lib/store/file-store';
+import { claimFileRun, fileRunOf } from '../lib/store/file-store';
 import { count, instrumented, logger, METRIC } from '../lib/runtime/observability';
 import { openObject, putObject } from '../lib/store/s3-objects';
 import { ChunkStager, rejectLine } from '../lib/store/staged-chunks';
@@ -38,21 +38,7 @@ export const handler = instrumented(async (input: FileWorkflowState): Promise<Va
   const runId = runIdOf(input);
   const fileId = fileIdFor(input.bucket, input.key, input.versionId);
   const sourceUri = `s3://${input.bucket}/${input.key}`;
-  await claimFileRun(
-    tableName,
-    {
-      fileId,
-      runId,
-      bucket: input.bucket,
-      key: input.key,
-      versionId: input.versionId,
-      processingType: input.processingType,
-      requestedAt: input.requestedAt,
-      size: input.size,
-    },
-    region,
-    { replaces: input.supersedes },
-  );
+  await claimFileRun(tableName, fileRunOf(input, fileId, runId), region, { replaces: input.supersedes });
 
   const object = await openObject(input.bucket, input.key, input.versionId);
   const size = object.size ?? input.size;

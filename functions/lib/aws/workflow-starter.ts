@@ -11,7 +11,7 @@ import { DescribeExecutionCommand, type SFNClient, StartExecutionCommand } from 
 import { sfnClient } from './clients/sfn';
 import type { FileWorkflowInput } from '../../../contract';
 import { executionArnFor, fileIdFor } from '../store/file-ids';
-import { claimFileRun, readFileHolder } from '../store/file-store';
+import { claimFileRun, fileRunOf, readFileHolder } from '../store/file-store';
 import { RunInProgressError } from '../runtime/workflow-errors';
 
 /** What a start request did. */
@@ -102,21 +102,7 @@ export async function startFileRun(
   }
   const started = { ...input, ...(supersedes ? { supersedes } : {}) };
   try {
-    await claimFileRun(
-      target.tableName,
-      {
-        fileId,
-        runId,
-        bucket: input.bucket,
-        key: input.key,
-        versionId: input.versionId,
-        processingType: input.processingType,
-        requestedAt: input.requestedAt,
-        size: input.size,
-      },
-      target.region,
-      { replaces: supersedes },
-    );
+    await claimFileRun(target.tableName, fileRunOf(input, fileId, runId), target.region, { replaces: supersedes });
   } catch (error) {
     // Another starter claimed the version between the read and the claim.
     if (error instanceof RunInProgressError)

@@ -13,7 +13,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { dynamoClient } from '../aws/clients/dynamodb';
-import { TABLE } from '../../../contract';
+import { type FileWorkflowInput, TABLE } from '../../../contract';
 import { type FileRun, type FileStatus, fileKey, OWNERSHIP, processingFileItem } from './items';
 import { RunInProgressError } from '../runtime/workflow-errors';
 
@@ -33,6 +33,20 @@ export interface FileHolder {
   readonly status: FileStatus;
   /** When the holder's run was requested (ISO). */
   readonly requestedAt?: string;
+}
+
+/** What the file item records for run `runId` of the version `input` names. */
+export function fileRunOf(input: FileWorkflowInput, fileId: string, runId: string): FileRun {
+  return {
+    fileId,
+    runId,
+    bucket: input.bucket,
+    key: input.key,
+    versionId: input.versionId,
+    processingType: input.processingType,
+    requestedAt: input.requestedAt,
+    size: input.size,
+  };
 }
 
 /** The run holding `fileId`, read consistently; undefined when no run ever started. */
