@@ -113,6 +113,24 @@ describe('processor', () => {
     });
   });
 
+  it('announces a record of a request that a smaller index of the same request, stored later, displaced', async () => {
+    await handler(event(message('m9', { ...apiTrade('a', 9), price: '190', notional: '19000' })), context);
+    const result = await handler(event(message('m2', apiTrade('a', 2))), context);
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(stored(apiTrade('a'))).toMatchObject({ price: { N: '187.25' }, sourceLine: { N: '2' } });
+    const details = eb
+      .commandCalls(PutEventsCommand)
+      .flatMap((c) => c.args[0].input.Entries!.map((e) => JSON.parse(e.Detail!) as Record<string, unknown>));
+    expect(details).toEqual([
+      expect.objectContaining({
+        reason: 'CONFLICTING_DUPLICATE',
+        index: 9,
+        conflictsWith: expect.objectContaining({ line: 2 }),
+      }),
+    ]);
+    expect(details[0]).not.toHaveProperty('timestamp');
+  });
+
   it('fails a conflicting message whose rejection the bus did not take, so it is announced on redelivery', async () => {
     await storeRecords('pipeline-test', [
       { record: { ...(apiTrade('a') as TradeRecord), price: '1', notional: '100' }, runId: 'other' },

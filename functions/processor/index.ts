@@ -60,7 +60,8 @@ export interface MarketRecordRejectedDetail {
   readonly recordId: string;
   readonly type: MarketRecord['type'];
   readonly symbol: string;
-  readonly timestamp: string;
+  /** The rejected record's timestamp (absent for a record another one of its request displaced). */
+  readonly timestamp?: string;
   /** 0-based index of the record in its request. */
   readonly index: number;
   /** The request's Idempotency-Key (the caller's, or the one the API assigned). */
@@ -70,17 +71,22 @@ export interface MarketRecordRejectedDetail {
   readonly conflictsWith?: Reject['conflictsWith'];
 }
 
-/** The MarketRecordRejected detail of `record`, rejected with `reject`. */
+/**
+ * The MarketRecordRejected detail of the record at `reject.line` of `record`'s request: `record`
+ * itself, or a record of the same request and identity that `record` displaced (a smaller index
+ * with other content wins), whose timestamp is not at hand.
+ */
 export function rejectionDetail(record: MarketRecord, reject: Reject): MarketRecordRejectedDetail {
   const request = apiRequestOf(record.source.uri);
+  const itself = reject.line === record.source.line;
   return {
     reason: reject.reason,
     message: reject.message,
     recordId: record.recordId,
     type: record.type,
     symbol: record.symbol,
-    timestamp: record.timestamp,
-    index: record.source.line,
+    ...(itself ? { timestamp: record.timestamp } : {}),
+    index: reject.line,
     ...(request ? { idempotencyKey: request.idempotencyKey } : {}),
     sourceUri: record.source.uri,
     ...(reject.conflictsWith ? { conflictsWith: reject.conflictsWith } : {}),
@@ -133,6 +139,9 @@ export const handler = instrumented(async (event: SQSEvent, context: Context): P
     if (result.status === 'failed') problems.set(messageId, new RecordNotStoredError(messageId, result.error));
     else if (result.status === 'conflict' && result.reject)
       rejections.push({ messageId, detail: rejectionDetail(record, result.reject) });
+    // Records of the same request this one took the place of (they were stored, now rejected).
+    for (const displaced of result.displaced)
+      rejections.push({ messageId, detail: rejectionDetail(record, displaced) });
   });
   if (rejections.length > 0) {
     const outcome = await putEvents(
