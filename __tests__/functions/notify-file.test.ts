@@ -155,6 +155,29 @@ describe('notify-file', () => {
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1);
   });
 
+  it('counts a row two chunks (or a retried chunk) reported as conflicting once', async () => {
+    s3.on(GetObjectCommand, { Key: `staged/${RUN}/conflicts/00000.jsonl` }).resolves({
+      Body: s3Body(`${conflictLine(1100)}\n`),
+    });
+    const twice: NotifyInput = {
+      ...completed,
+      results: [
+        [
+          { stored: 990, duplicates: 10, conflicts: 1, conflictsKey: `staged/${RUN}/conflicts/00000.jsonl` },
+          { stored: 480, duplicates: 18, conflicts: 2, conflictsKey: `staged/${RUN}/conflicts/00001.jsonl` },
+        ],
+        completed.results![1],
+      ],
+    };
+    await expect(handler(twice, context)).resolves.toMatchObject({
+      accepted: 1498,
+      rejected: 4,
+      stored: 1470,
+      duplicates: 28,
+      reasons: { CONFLICTING_DUPLICATE: 2 },
+    });
+  });
+
   it('leaves the rejects report alone when storing found no conflict', async () => {
     s3.on(GetObjectCommand).rejects(noSuchKey());
     await handler(

@@ -13,7 +13,7 @@ import { env, pipelineRegion } from '../lib/runtime/environment';
 import { publishAll } from '../lib/aws/event-publisher';
 import { fileIdFor } from '../lib/store/file-ids';
 import { markFileCompleted, markFileFailed } from '../lib/store/file-store';
-import { appendConflicts } from '../lib/store/rejects-report';
+import { appendConflicts, readConflicts } from '../lib/store/rejects-report';
 import { runIdOf } from '../lib/runtime/workflow-run';
 import { publishNotification } from '../lib/aws/notification-publisher';
 import { count, instrumented, logger, METRIC } from '../lib/runtime/observability';
@@ -62,16 +62,19 @@ export function causeMessage(cause: string | undefined): string | undefined {
   return message.length > MESSAGE_MAX ? `${message.slice(0, MESSAGE_MAX)}...` : message;
 }
 
-/** Builds the FileProcessed detail of a finished run. */
-export function fileProcessedDetail(state: NotifyInput): FileProcessedDetail {
+/**
+ * Builds the FileProcessed detail of a finished run. `conflicts`: the rows that conflicted while
+ * storing, counted once each (default: the sum the chunks reported).
+ */
+export function fileProcessedDetail(state: NotifyInput, conflicts?: number): FileProcessedDetail {
   const status = state.status ?? (state.error ? 'FAILED' : 'COMPLETED');
   const validation = state.validation;
   const chunks = status === 'COMPLETED' ? (state.results?.[0] ?? []) : [];
-  const stored = chunks.reduce((sum, r) => sum + r.stored, 0);
+  const conflicting = conflicts ?? chunks.reduce((sum, r) => sum + r.conflicts, 0);
   const duplicates = chunks.reduce((sum, r) => sum + r.duplicates, 0);
-  const conflicts = chunks.reduce((sum, r) => sum + r.conflicts, 0);
+  const accepted = (validation?.accepted ?? 0) - conflicting;
   const reasons = { ...(validation?.reasons ?? {}) };
-  if (conflicts > 0) reasons.CONFLICTING_DUPLICATE = (reasons.CONFLICTING_DUPLICATE ?? 0) + conflicts;
+  if (conflicting > 0) reasons.CONFLICTING_DUPLICATE = (reasons.CONFLICTING_DUPLICATE ?? 0) + conflicting;
   return {
     fileId: validation?.fileId ?? fileIdFor(state.bucket, state.key, state.versionId),
     runId: runIdOf(state),
@@ -81,9 +84,10 @@ export function fileProcessedDetail(state: NotifyInput): FileProcessedDetail {
     versionId: state.versionId,
     processingType: state.processingType,
     requestedAt: state.requestedAt,
-    accepted: (validation?.accepted ?? 0) - conflicts,
-    rejected: (validation?.rejected ?? 0) + conflicts,
-    stored,
+    accepted,
+    rejected: (validation?.rejected ?? 0) + conflicting,
+    // Every accepted row is in the table: stored by this run, or already stored with the same content.
+    stored: status === 'COMPLETED' ? accepted - duplicates : 0,
     duplicates,
     warnings: validation?.warnings ?? 0,
     reasons,
@@ -97,10 +101,14 @@ export function fileProcessedDetail(state: NotifyInput): FileProcessedDetail {
 export const handler = instrumented(async (state: NotifyInput): Promise<FileProcessedDetail> => {
   const tableName = env.tableName();
   const region = pipelineRegion();
-  const detail = fileProcessedDetail(state);
+  const completed = (state.status ?? (state.error ? 'FAILED' : 'COMPLETED')) === 'COMPLETED';
+  const conflictKeys = completed
+    ? (state.results?.[0] ?? []).flatMap((r) => (r.conflictsKey ? [r.conflictsKey] : []))
+    : [];
+  const conflicts = await readConflicts(state.bucket, conflictKeys);
+  const detail = fileProcessedDetail(state, completed ? conflicts.length : undefined);
   if (detail.status === 'COMPLETED') {
-    const conflictKeys = (state.results?.[0] ?? []).flatMap((r) => (r.conflictsKey ? [r.conflictsKey] : []));
-    if (detail.rejectsKey) await appendConflicts(state.bucket, detail.rejectsKey, conflictKeys, detail.runId);
+    if (detail.rejectsKey) await appendConflicts(state.bucket, detail.rejectsKey, conflicts, detail.runId);
     await markFileCompleted(tableName, detail.fileId, detail.runId, detail, region);
     count(METRIC.filesCompleted);
   } else {

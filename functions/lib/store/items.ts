@@ -13,7 +13,8 @@
  *
  * Record items and trade guards are owned (see ./ownership.ts): `runId` is the run that created
  * the item, `runs` every run that stored it (the creator and runs that stored the same content
- * again), `contentHash` identifies the content (domain/record-content.ts).
+ * again), `contentHash` identifies the content (domain/record-content.ts); an item a smaller
+ * line of its run took over lists the lines it displaced (`displacedLines`).
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { TABLE } from '../../../contract';

@@ -109,8 +109,8 @@ function conflictReject(record: MarketRecord, existing: Item): Reject {
   };
 }
 
-/** The reject of the row that wrote `displaced`, whose place `record` (a smaller line of its run) took. */
-function displacedReject(record: MarketRecord, displaced: Item): Reject {
+/** The reject of the row on `line` whose place `record`, a smaller line of the same run, took. */
+function displacedReject(record: MarketRecord, line: number): Reject {
   const winner: StoredSource = {
     sourceUri: record.source.uri,
     ...(record.source.versionId !== undefined ? { versionId: record.source.versionId } : {}),
@@ -118,11 +118,23 @@ function displacedReject(record: MarketRecord, displaced: Item): Reject {
   };
   const unit = record.source.kind === 'api' ? 'record' : 'line';
   return {
-    line: Number(displaced.sourceLine?.N ?? -1),
+    line,
     reason: 'CONFLICTING_DUPLICATE',
     message: `${identityOf(record)} has other content on ${unit} ${record.source.line}, which comes first and is kept`,
     conflictsWith: winner,
   };
+}
+
+/** Adds the rejects of the rows on `lines` that `record` displaced, once per line. */
+function addDisplaced(displaced: Reject[], record: MarketRecord, lines: readonly number[]): void {
+  for (const line of lines) if (!displaced.some((d) => d.line === line)) displaced.push(displacedReject(record, line));
+}
+
+/** Lines a take-over displaced, as the item remembers them (so a retried batch reports them again). */
+const DISPLACED_LINES = 'displacedLines';
+
+function displacedLinesOf(item: Item): number[] {
+  return (item[DISPLACED_LINES]?.NS ?? []).map(Number);
 }
 
 /** Whether `request` may take over `existing`: its run alone holds it, written from a later line of the same source. */
@@ -156,21 +168,29 @@ async function claimOwned(ctx: Context, item: Item, request: StoreRequest, displ
   for (let round = 0; round < CLAIM_ROUNDS; round++) {
     const claim = await claimItem(ctx.client, ctx.tableName, item);
     if (claim.kind === 'created') return { kind: 'stored' };
-    if (claim.kind === 'joined') return { kind: isOwnWrite(claim.previous, request) ? 'stored' : 'duplicate' };
+    if (claim.kind === 'joined') {
+      if (!isOwnWrite(claim.previous, request)) return { kind: 'duplicate' };
+      // A retried batch: report again what its first attempt displaced.
+      addDisplaced(displaced, request.record, displacedLinesOf(claim.previous));
+      return { kind: 'stored' };
+    }
     const existing = claim.existing;
     if (!canTakeOver(existing, request)) return { kind: 'conflict', existing };
-    if (!(await takeOverItem(ctx.client, ctx.tableName, item, existing))) continue;
-    const reject = displacedReject(request.record, existing);
-    if (!displaced.some((d) => d.line === reject.line)) displaced.push(reject);
-    // A displaced guard stood for a record in another minute: that record goes with it.
+    const line = Number(existing.sourceLine?.N);
+    // A displaced guard stood for a record in another minute: that record goes first, so a
+    // crash between the two steps leaves a guard to take over again, never an orphan record.
     const pk = existing.recordPk?.S;
     const sk = existing.recordSk?.S;
     if (pk !== undefined && sk !== undefined && (pk !== item.recordPk?.S || sk !== item.recordSk?.S)) {
       await releaseItem(ctx.client, ctx.tableName, { pk: { S: pk }, sk: { S: sk } }, request.runId, {
         sourceUri: request.record.source.uri,
-        line: reject.line,
+        line,
       });
     }
+    const lines = [...displacedLinesOf(existing), line];
+    const replacement: Item = { ...item, [DISPLACED_LINES]: { NS: lines.map(String) } };
+    if (!(await takeOverItem(ctx.client, ctx.tableName, replacement, existing))) continue;
+    addDisplaced(displaced, request.record, lines);
     return { kind: 'stored' };
   }
   // The item kept changing under the take-over: treat the stored row as first.

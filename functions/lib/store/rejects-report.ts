@@ -11,18 +11,44 @@ import { isNotFound, readObjectText } from './s3-objects';
 /** Metadata key naming the run whose conflicts the report already holds. */
 const APPENDED_BY = 'conflicts-appended-by';
 
+/** One conflict line of a rejects report, with its line number. */
+export interface ConflictLine {
+  readonly line: number;
+  readonly text: string;
+}
+
 /**
- * Appends the conflicts staged under `conflictKeys` to the report at `reportKey`, sorted by
- * line, once per run. @returns the number of lines appended (0 when this run already did).
+ * The conflicts staged under `conflictKeys`, one per row (a row a retried chunk reported twice,
+ * or that two chunks reported, counts once), sorted by line.
+ */
+export async function readConflicts(
+  bucket: string,
+  conflictKeys: readonly string[],
+  client: S3Client = s3Client(),
+): Promise<ConflictLine[]> {
+  const byLine = new Map<number, string>();
+  for (const key of conflictKeys) {
+    for (const text of (await readObjectText(bucket, key, client)).split('\n')) {
+      if (!text.trim()) continue;
+      const line = (JSON.parse(text) as { line: number }).line;
+      if (!byLine.has(line)) byLine.set(line, text);
+    }
+  }
+  return [...byLine.entries()].sort((a, b) => a[0] - b[0]).map(([line, text]) => ({ line, text }));
+}
+
+/**
+ * Appends `conflicts` to the report at `reportKey`, once per run.
+ * @returns the number of lines appended (0 when there are none or this run already did).
  */
 export async function appendConflicts(
   bucket: string,
   reportKey: string,
-  conflictKeys: readonly string[],
+  conflicts: readonly ConflictLine[],
   runId: string,
   client: S3Client = s3Client(),
 ): Promise<number> {
-  if (conflictKeys.length === 0) return 0;
+  if (conflicts.length === 0) return 0;
   let report = '';
   try {
     const current = await client.send(new GetObjectCommand({ Bucket: bucket, Key: reportKey }));
@@ -31,14 +57,7 @@ export async function appendConflicts(
   } catch (error) {
     if (!isNotFound(error)) throw error;
   }
-  const lines: { line: number; text: string }[] = [];
-  for (const key of conflictKeys) {
-    for (const text of (await readObjectText(bucket, key, client)).split('\n')) {
-      if (text.trim()) lines.push({ line: (JSON.parse(text) as { line: number }).line, text });
-    }
-  }
-  lines.sort((a, b) => a.line - b.line);
-  const body = report + lines.map((l) => `${l.text}\n`).join('');
+  const body = report + conflicts.map((c) => `${c.text}\n`).join('');
   await client.send(
     new PutObjectCommand({
       Bucket: bucket,
@@ -49,5 +68,5 @@ export async function appendConflicts(
       Metadata: { [APPENDED_BY]: runId },
     }),
   );
-  return lines.length;
+  return conflicts.length;
 }

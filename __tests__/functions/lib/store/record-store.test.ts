@@ -105,6 +105,15 @@ describe('storing records under ownership', () => {
     expect(table.get(tradeGuardKey(first) as never)).toMatchObject({ sourceLine: { N: '5' } });
   });
 
+  it('reports the displaced line again when the batch that took its place is retried', async () => {
+    const first = row(FILE_A, 5);
+    const later = row(FILE_A, 90, { price: '190', notional: '19000' });
+    await store([{ record: later, runId: 'run-a' }]);
+    await store([{ record: first, runId: 'run-a' }]);
+    const retried = summarizeStore(await store([{ record: first, runId: 'run-a' }]));
+    expect(retried.conflicts.map((c) => [c.line, c.conflictsWith?.line])).toEqual([[90, 5]]);
+  });
+
   it('catches a trade id reused in another minute of the trading day, leaving no record behind', async () => {
     const morning = row(FILE_A, 2, at('2024-03-01T14:30:05.000Z'));
     const afternoon = row(FILE_B, 3, at('2024-03-01T19:45:00.000Z'));
