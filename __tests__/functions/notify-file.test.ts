@@ -56,7 +56,7 @@ const failed: NotifyInput = {
   ...base,
   error: {
     Error: 'States.TaskFailed',
-    Cause: '{"errorType":"UnprocessedItemsError","errorMessage":"3 writes unprocessed"}',
+    Cause: '{"errorType":"ProvisionedThroughputExceededException","errorMessage":"3 writes unprocessed"}',
   },
   status: 'FAILED',
 };

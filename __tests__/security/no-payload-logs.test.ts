@@ -7,7 +7,7 @@
 import './support/debug-logs';
 import './support/handler-env';
 import {
-  BatchWriteItemCommand,
+  UpdateItemCommand,
   DeleteItemCommand,
   DynamoDBClient,
   GetItemCommand,
@@ -147,7 +147,7 @@ beforeEach(() => {
   s3.reset();
   eventBridge.reset();
   eventBridge.on(PutEventsCommand).callsFake(putEventsOk);
-  ddb.on(BatchWriteItemCommand).resolves({ UnprocessedItems: {} });
+  ddb.on(UpdateItemCommand).resolves({});
   ddb.on(PutItemCommand).resolves({});
   ddb.on(GetItemCommand).resolves({});
   ddb.on(DeleteItemCommand).resolves({});
@@ -188,7 +188,7 @@ const SCENARIOS: ReadonlyArray<readonly [string, () => Promise<unknown>, boolean
   [
     'processor when DynamoDB keeps failing',
     () => {
-      ddb.on(BatchWriteItemCommand).rejects(
+      ddb.on(UpdateItemCommand).rejects(
         Object.assign(new Error('Throughput exceeds the current capacity'), {
           name: 'ProvisionedThroughputExceededException',
           $metadata: {},

@@ -1,6 +1,7 @@
 /**
- * Backoff for the loops over partial results (BatchWriteItem's UnprocessedItems, PutEvents'
- * failed entries): a call that succeeded but left part of its work undone. A call that threw is
+ * Backoff for the loops over partial results (PutEvents' failed entries; BatchWriteItem's
+ * UnprocessedItems, should a batch write come back): a call that succeeded but left part of its
+ * work undone. A call that threw is
  * never retried here — the SDK client already retried it (./clients/retry-policy.ts).
  *
  * Exponential backoff with full jitter (delay = random × min(cap, base × 2^attempt)), the scheme

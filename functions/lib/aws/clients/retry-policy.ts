@@ -4,8 +4,8 @@
  * exponential backoff and full jitter, capped at 20 s, within a client-wide retry quota).
  *
  * Code above the clients never retries a call that threw: the SDK already did. Hand-written
- * loops exist only for partial results that a successful call reports (BatchWriteItem's
- * UnprocessedItems, PutEvents' failed entries), which the SDK cannot see as errors.
+ * loops exist only for partial results that a successful call reports (PutEvents' failed
+ * entries), which the SDK cannot see as errors.
  */
 
 /** Attempts per call (the first one included) by service. */
