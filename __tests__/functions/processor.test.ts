@@ -1,5 +1,5 @@
 import './support/env';
-import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -160,7 +160,7 @@ describe('processor', () => {
   });
 
   it('fails every message whose record could not be written after the client retries', async () => {
-    ddb.on(UpdateItemCommand).rejects(Object.assign(new Error('unavailable'), { name: 'ServiceUnavailable' }));
+    ddb.on(PutItemCommand).rejects(Object.assign(new Error('unavailable'), { name: 'ServiceUnavailable' }));
     const result = await handler(
       event(message('m1', apiTrade('a')), message('m2', apiTrade('b', 1)), message('m2-redelivered', apiTrade('b', 1))),
       context,

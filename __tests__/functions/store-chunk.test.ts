@@ -1,5 +1,5 @@
 import './support/env';
-import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { CountingDynamoClient } from '../../bench/counting-client';
@@ -89,7 +89,7 @@ describe('store-chunk', () => {
 
   it('fails with the AWS error, for the workflow to retry, when writes fail after the client retries', async () => {
     ddb
-      .on(UpdateItemCommand)
+      .on(PutItemCommand)
       .rejects(Object.assign(new Error('slow down'), { name: 'ProvisionedThroughputExceededException' }));
     await expect(handler(input, context)).rejects.toMatchObject({ name: 'ProvisionedThroughputExceededException' });
   });

@@ -5,7 +5,7 @@ import { expectedBars, generateTrades, storedRecords, tableBars, testPipeline, t
 
 /**
  * Makes the emulator behave like a throttled table for the handlers' own client: every fifth
- * record write (UpdateItem) fails with ProvisionedThroughputExceededException. Injected inside the
+ * record write (PutItem) fails with ProvisionedThroughputExceededException. Injected inside the
  * client's retry loop, where a real throttling answer arrives, so the client's retry policy (the
  * only retry layer) is what absorbs it.
  */
@@ -14,7 +14,7 @@ function injectThrottling(): { throttled: number } {
   let calls = 0;
   dynamoClient().middlewareStack.add(
     (next, context) => async (args) => {
-      if (context.commandName !== 'UpdateItemCommand') return next(args);
+      if (context.commandName !== 'PutItemCommand') return next(args);
       calls++;
       if (calls % 5 === 0) {
         stats.throttled++;

@@ -188,7 +188,7 @@ const SCENARIOS: ReadonlyArray<readonly [string, () => Promise<unknown>, boolean
   [
     'processor when DynamoDB keeps failing',
     () => {
-      ddb.on(UpdateItemCommand).rejects(
+      ddb.on(PutItemCommand).rejects(
         Object.assign(new Error('Throughput exceeds the current capacity'), {
           name: 'ProvisionedThroughputExceededException',
           $metadata: {},

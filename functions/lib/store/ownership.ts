@@ -1,7 +1,7 @@
 /**
  * Owned items (record items and trade guards): a write only ever creates an item or adds the
- * writing run to it; it never overwrites what another run stored. Every operation is one
- * conditional request, so concurrent runs cannot interleave inside it.
+ * writing run to it; it never overwrites what another run stored. Every request is conditional
+ * on what the previous one found, so concurrent runs cannot interleave unnoticed.
  *
  * - claim: create the item, or — when an item with the same key and the same content hash is
  *   there — add this run to its `runs` (the content is stored once, held by every run that
@@ -41,6 +41,18 @@ function isConditionFailure(error: unknown): error is ConditionalCheckFailed {
   return (error as { name?: string } | undefined)?.name === 'ConditionalCheckFailedException';
 }
 
+/** Rounds of conditional requests when other runs keep changing an item's holders. */
+const CLAIM_ROUNDS = 5;
+const RELEASE_ROUNDS = 5;
+
+/** The holders of an item changed faster than a claim or release could settle (retry the step). */
+export class OwnershipContentionError extends Error {
+  constructor(readonly key: ItemKey) {
+    super(`The holders of ${key.pk.S} / ${key.sk.S} kept changing; not settled`);
+    this.name = 'OwnershipContentionError';
+  }
+}
+
 /** The key attributes of `item`. */
 export function keyOf(item: Item): ItemKey {
   return { pk: item[TABLE.partitionKey] as { S: string }, sk: item[TABLE.sortKey] as { S: string } };
@@ -58,44 +70,54 @@ export function holdersOf(item: Item): readonly string[] {
 
 /**
  * Creates `item` (which carries its creator, `runs` = [creator] and its content hash), or adds
- * its creator to an existing item with the same content hash. Existing attributes are kept as
- * they are, so the first stored version (its source, its creator) stays.
+ * its creator to an existing item with the same content hash. The stored item is never changed
+ * otherwise, so the first stored version (its source, its creator) stays.
+ *
+ * Create-first: a new item costs one conditional PutItem; an item already there costs that
+ * failed put (billed like a write) and, for a run not yet holding it, one small UpdateItem.
+ * (A single UpdateItem with an `if_not_exists` per attribute would make the second case one
+ * request, but every first write — the common case — slower to evaluate.)
  */
 export async function claimItem(client: DynamoDBClient, tableName: string, item: Item): Promise<ClaimResult> {
-  const names: Record<string, string> = { '#pk': TABLE.partitionKey, '#hash': OWNERSHIP.contentHash };
-  const values: Record<string, AttributeValue> = {};
-  const sets: string[] = [];
-  let i = 0;
-  for (const [name, value] of Object.entries(item)) {
-    if (name === TABLE.partitionKey || name === TABLE.sortKey || name === OWNERSHIP.runs) continue;
-    names[`#a${i}`] = name;
-    values[`:v${i}`] = value;
-    sets.push(`#a${i} = if_not_exists(#a${i}, :v${i})`);
-    i++;
+  const runId = creatorOf(item);
+  for (let round = 0; round < CLAIM_ROUNDS; round++) {
+    let existing: Item;
+    try {
+      await client.send(
+        new PutItemCommand({
+          TableName: tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { kind: 'created' };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      // The condition only fails on an existing item, which DynamoDB returns with ALL_OLD.
+      existing = error.Item ?? {};
+    }
+    if (existing[OWNERSHIP.contentHash]?.S !== item[OWNERSHIP.contentHash]?.S) return { kind: 'conflict', existing };
+    if (runId !== undefined && holdersOf(existing).includes(runId)) return { kind: 'joined', previous: existing };
+    try {
+      await client.send(
+        new UpdateItemCommand({
+          TableName: tableName,
+          Key: { ...keyOf(item) },
+          UpdateExpression: 'ADD #runs :runs',
+          // Still the same content: not deleted or taken over since the put found it.
+          ConditionExpression: '#hash = :hash',
+          ExpressionAttributeNames: { '#runs': OWNERSHIP.runs, '#hash': OWNERSHIP.contentHash },
+          ExpressionAttributeValues: { ':runs': item[OWNERSHIP.runs], ':hash': item[OWNERSHIP.contentHash] },
+        }),
+      );
+      return { kind: 'joined', previous: existing };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
-  names['#runs'] = OWNERSHIP.runs;
-  values[':runs'] = item[OWNERSHIP.runs];
-  values[':hash'] = item[OWNERSHIP.contentHash];
-  try {
-    const result = await client.send(
-      new UpdateItemCommand({
-        TableName: tableName,
-        Key: { ...keyOf(item) },
-        UpdateExpression: `SET ${sets.join(', ')} ADD #runs :runs`,
-        ConditionExpression: 'attribute_not_exists(#pk) OR #hash = :hash',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ReturnValues: 'ALL_OLD',
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }),
-    );
-    const previous = result.Attributes;
-    return previous && Object.keys(previous).length > 0 ? { kind: 'joined', previous } : { kind: 'created' };
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-    // The condition only fails on an existing item, which DynamoDB returns with ALL_OLD.
-    return { kind: 'conflict', existing: error.Item ?? {} };
-  }
+  throw new OwnershipContentionError(keyOf(item));
 }
 
 /** Conditions that `runId` alone holds the stored item and that it was written from `line`. */
@@ -147,17 +169,6 @@ export async function takeOverItem(
 
 /** What a release did. */
 export type ReleaseResult = 'deleted' | 'released' | 'kept';
-
-/** Rounds of delete/update when other runs keep changing the item's holders. */
-const RELEASE_ROUNDS = 5;
-
-/** The holders of an item changed faster than a release could settle (retry the step). */
-export class OwnershipContentionError extends Error {
-  constructor(readonly key: ItemKey) {
-    super(`The holders of ${key.pk.S} / ${key.sk.S} kept changing; release not settled`);
-    this.name = 'OwnershipContentionError';
-  }
-}
 
 /**
  * `runId` lets go of the item at `key`: deletes it when `runId` alone holds it, otherwise

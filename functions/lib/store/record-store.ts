@@ -70,7 +70,7 @@ interface Context {
 }
 
 /** Rounds of claim → take over when the item keeps changing under a take-over. */
-const CLAIM_ROUNDS = 3;
+const TAKE_OVER_ROUNDS = 3;
 
 /** Where the stored row of `item` came from. */
 export function storedSourceOf(item: Item): StoredSource {
@@ -165,7 +165,7 @@ type Claimed = { readonly kind: 'stored' | 'duplicate' } | { readonly kind: 'con
  * added to `displaced` (once per line); a displaced guard's record item is released.
  */
 async function claimOwned(ctx: Context, item: Item, request: StoreRequest, displaced: Reject[]): Promise<Claimed> {
-  for (let round = 0; round < CLAIM_ROUNDS; round++) {
+  for (let round = 0; round < TAKE_OVER_ROUNDS; round++) {
     const claim = await claimItem(ctx.client, ctx.tableName, item);
     if (claim.kind === 'created') return { kind: 'stored' };
     if (claim.kind === 'joined') {

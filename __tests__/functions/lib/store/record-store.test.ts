@@ -146,7 +146,7 @@ describe('storing records under ownership', () => {
     const failing = row(FILE_A, 3, { recordId: 't-AAPL-2@XNAS', tradeId: '2' });
     const send = table.send.bind(table);
     table.send = async (command) => {
-      const key = (command.input as { Key?: { sk?: { S?: string } } }).Key?.sk?.S;
+      const key = (command.input as { Item?: { sk?: { S?: string } } }).Item?.sk?.S;
       if (key === `T#${failing.recordId}`)
         throw Object.assign(new Error('unavailable'), { name: 'ServiceUnavailable' });
       return send(command);
