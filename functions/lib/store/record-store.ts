@@ -1,6 +1,7 @@
 /**
  * Storing market records under ownership (./ownership.ts), for the file workflow (StoreChunk)
- * and the API path (processor). Per record, one conditional request, plus one for the identity
+ * and the API path (processor). Per new record one conditional request (two when the same
+ * content is already stored: the failed create and the join), and as many again for the identity
  * guard of a trade with a trade id:
  *
  * 1. the record item is claimed: created, or joined when the same content is already stored
