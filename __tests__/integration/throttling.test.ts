@@ -4,7 +4,7 @@ import type { LocalPipeline } from '../../local/local-pipeline';
 import { expectedBars, generateTrades, storedRecords, tableBars, testPipeline, tradesCsv } from './harness';
 
 /**
- * Makes the emulator behave like a throttled table for the handlers' own client: every fifth
+ * Makes the emulator behave like a throttled table for the handlers' own client: every 20th
  * record write (PutItem) fails with ProvisionedThroughputExceededException. Injected inside the
  * client's retry loop, where a real throttling answer arrives, so the client's retry policy (the
  * only retry layer) is what absorbs it.
@@ -16,7 +16,8 @@ function injectThrottling(): { throttled: number } {
     (next, context) => async (args) => {
       if (context.commandName !== 'PutItemCommand') return next(args);
       calls++;
-      if (calls % 5 === 0) {
+      // Each throttle costs the client's throttling backoff (hundreds of ms): a few dozen suffice.
+      if (calls % 20 === 0) {
         stats.throttled++;
         const error = new Error('Throughput exceeds the current capacity of your table (injected)');
         error.name = 'ProvisionedThroughputExceededException';
