@@ -210,24 +210,38 @@ export interface FileWorkflowState extends FileWorkflowInput {
   readonly status?: 'COMPLETED' | 'FAILED';
 }
 
+/**
+ * Names of the errors step handlers throw on purpose. Each error class takes its `name` from
+ * here (functions/lib/runtime/workflow-errors.ts and the classes named below), and the state
+ * machine's retriers are built from the same lists, so a class and its retry policy cannot drift.
+ */
+export const STEP_ERROR_NAMES = {
+  // Permanent: retrying cannot fix them, so the run compensates.
+  fileNotFound: 'FileNotFoundError',
+  unsupportedFile: 'UnsupportedFileError',
+  fileTooLarge: 'FileTooLargeError',
+  /** Another run of the same object version holds it: this run ends, touching nothing. */
+  runInProgress: 'RunInProgressError',
+  // Transient: they clear on their own.
+  /** functions/lib/store/ownership.ts: a record item changed between read and conditional write. */
+  ownershipContention: 'OwnershipContentionError',
+  /** functions/lib/aws/event-publisher.ts: entries the bus did not accept after its retries. */
+  eventPublish: 'EventPublishError',
+} as const;
+
 /** Error names step handlers throw that must NOT be retried (the run compensates instead). */
 export const NON_RETRYABLE_ERRORS = [
-  'FileNotFoundError',
-  'UnsupportedFileError',
-  'FileTooLargeError',
-  'RunInProgressError',
+  STEP_ERROR_NAMES.fileNotFound,
+  STEP_ERROR_NAMES.unsupportedFile,
+  STEP_ERROR_NAMES.fileTooLarge,
+  STEP_ERROR_NAMES.runInProgress,
 ] as const;
 
 /** Validate's error when another run of the same object version holds it: the run ends, touching nothing. */
-export const RUN_IN_PROGRESS_ERROR = 'RunInProgressError';
+export const RUN_IN_PROGRESS_ERROR = STEP_ERROR_NAMES.runInProgress;
 
-/**
- * Error names (`error.name` of what a step handler throws, including AWS SDK errors it lets
- * escape) that clear on their own: the state machine retries these with backoff and jitter.
- * Anything not listed here and not a Lambda service fault goes straight to compensation.
- */
-export const RETRYABLE_STEP_ERRORS = [
-  'OwnershipContentionError',
+/** AWS service errors a step lets escape that clear on their own (throttling, service 5xx, timeouts). */
+export const AWS_TRANSIENT_ERRORS = [
   'ProvisionedThroughputExceededException',
   'ThrottlingException',
   'RequestLimitExceeded',
@@ -235,7 +249,17 @@ export const RETRYABLE_STEP_ERRORS = [
   'ServiceUnavailable',
   'SlowDown',
   'TimeoutError',
-  'EventPublishError',
+] as const;
+
+/**
+ * Error names (`error.name` of what a step handler throws, including AWS SDK errors it lets
+ * escape) that clear on their own: the state machine retries these with backoff and jitter.
+ * Anything not listed here and not a Lambda service fault goes straight to compensation.
+ */
+export const RETRYABLE_STEP_ERRORS = [
+  STEP_ERROR_NAMES.ownershipContention,
+  STEP_ERROR_NAMES.eventPublish,
+  ...AWS_TRANSIENT_ERRORS,
 ] as const;
 
 /** Step names of the state machine, in definition order. */

@@ -8,7 +8,7 @@
 import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { eventBridgeClient } from './clients/eventbridge';
 import { mapWithConcurrency, packBySize } from './batching';
-import { EVENT_SOURCE } from '../../../contract';
+import { EVENT_SOURCE, STEP_ERROR_NAMES } from '../../../contract';
 import { type BackoffOptions, backoffDelay, resolveBackoff } from './retry';
 
 /** Most entries one PutEvents request takes. */
@@ -51,7 +51,7 @@ export class EventPublishError extends Error {
       `${failedCount} event(s) not accepted by EventBridge after retries ` +
         `(last error ${errorCode}); ${published} published`,
     );
-    this.name = 'EventPublishError';
+    this.name = STEP_ERROR_NAMES.eventPublish;
   }
 }
 

@@ -1,8 +1,10 @@
 /**
  * Errors the file-workflow steps throw on purpose. Their `name` is what Step Functions matches
- * (`NON_RETRYABLE_ERRORS` in the contract): retrying cannot fix them, so the run compensates
+ * (`STEP_ERROR_NAMES` in the contract, from which `NON_RETRYABLE_ERRORS` is built): retrying
+ * cannot fix them, so the run compensates
  * (or, for RunInProgressError, stops without touching anything).
  */
+import { STEP_ERROR_NAMES } from '../../../contract';
 
 /** The object version to process does not exist (deleted, or a wrong key/version). */
 export class FileNotFoundError extends Error {
@@ -12,7 +14,7 @@ export class FileNotFoundError extends Error {
     readonly versionId?: string,
   ) {
     super(`s3://${bucket}/${key}${versionId ? ` (version ${versionId})` : ''} does not exist`);
-    this.name = 'FileNotFoundError';
+    this.name = STEP_ERROR_NAMES.fileNotFound;
   }
 }
 
@@ -23,7 +25,7 @@ export class UnsupportedFileError extends Error {
     readonly detail: string,
   ) {
     super(`${key} is not a supported file: ${detail}`);
-    this.name = 'UnsupportedFileError';
+    this.name = STEP_ERROR_NAMES.unsupportedFile;
   }
 }
 
@@ -35,7 +37,7 @@ export class FileTooLargeError extends Error {
     readonly limit: number,
   ) {
     super(`${key} is ${size} bytes; the limit is ${limit} bytes`);
-    this.name = 'FileTooLargeError';
+    this.name = STEP_ERROR_NAMES.fileTooLarge;
   }
 }
 
@@ -49,6 +51,6 @@ export class RunInProgressError extends Error {
     readonly holder: string,
   ) {
     super(`Object version ${fileId} is being processed by run ${holder}; this run does nothing`);
-    this.name = 'RunInProgressError';
+    this.name = STEP_ERROR_NAMES.runInProgress;
   }
 }

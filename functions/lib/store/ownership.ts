@@ -20,7 +20,7 @@ import {
   PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { TABLE } from '../../../contract';
+import { STEP_ERROR_NAMES, TABLE } from '../../../contract';
 import { type Item, type ItemKey, OWNERSHIP } from './items';
 
 /** What a claim found. */
@@ -49,7 +49,7 @@ const RELEASE_ROUNDS = 5;
 export class OwnershipContentionError extends Error {
   constructor(readonly key: ItemKey) {
     super(`The holders of ${key.pk.S} / ${key.sk.S} kept changing; not settled`);
-    this.name = 'OwnershipContentionError';
+    this.name = STEP_ERROR_NAMES.ownershipContention;
   }
 }
 
