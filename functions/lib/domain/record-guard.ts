@@ -5,6 +5,7 @@
  * structural (types, formats) — business validation already happened in the data path.
  */
 import { parseDecimal } from './decimal';
+import { isStoredSymbol, SYMBOL_RULE } from './symbol';
 import type { MarketRecord } from './types';
 
 /** A value that should be a MarketRecord is not one; `field` names the first problem. */
@@ -18,7 +19,6 @@ export class MalformedRecordError extends Error {
   }
 }
 
-const SYMBOL = /^[A-Z][A-Z0-9.-]{0,11}$/;
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const MINUTE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00\.000Z$/;
 const SESSIONS = new Set(['pre', 'regular', 'post', 'closed']);
@@ -55,8 +55,8 @@ export function assertMarketRecord(value: unknown): MarketRecord {
   const bag = value as Bag;
   str(bag, 'recordId');
   str(bag, 'originRegion');
-  if (typeof bag.symbol !== 'string' || !SYMBOL.test(bag.symbol))
-    throw new MalformedRecordError('symbol', 'must match ^[A-Z][A-Z0-9.-]{0,11}$');
+  if (typeof bag.symbol !== 'string' || !isStoredSymbol(bag.symbol))
+    throw new MalformedRecordError('symbol', `must be upper-case, ${SYMBOL_RULE}`);
   if (typeof bag.timestamp !== 'string' || !TIMESTAMP.test(bag.timestamp))
     throw new MalformedRecordError('timestamp', 'must be a UTC ISO timestamp with milliseconds');
   if (typeof bag.minute !== 'string' || !MINUTE.test(bag.minute))

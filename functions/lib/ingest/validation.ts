@@ -57,6 +57,7 @@ import type {
   TradeRecord,
   ValidationWarning,
 } from '../domain/types';
+import { isSymbolCode, isSymbolStartCode, SYMBOL_MAX_LENGTH, SYMBOL_RULE } from '../domain/symbol';
 
 // Imported bindings are copied to module constants once: transpilers that emit CommonJS (tsx,
 // the jest transform) turn every use of an imported binding into a getter call, which the per-row
@@ -301,14 +302,6 @@ function slotOf(src: string, start: number, end: number): number {
   );
 }
 
-function isSymbolStart(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-}
-
-function isSymbolChar(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 45 || (c >= 97 && c <= 122);
-}
-
 /**
  * Builds normalised, enriched records from {@link RowSlots}. One per run: it holds the per-source
  * id prefix (hashed once), the minute cache and reusable scan buffers.
@@ -437,10 +430,13 @@ export class RecordNormaliser {
     if (symbol === undefined) {
       const symLen = symEnd - symStart;
       let lower = false;
-      let symbolOk = kind[F_SYMBOL] === SlotKind.Text && symLen <= 12 && isSymbolStart(symSrc.charCodeAt(symStart));
+      let symbolOk =
+        kind[F_SYMBOL] === SlotKind.Text &&
+        symLen <= SYMBOL_MAX_LENGTH &&
+        isSymbolStartCode(symSrc.charCodeAt(symStart));
       for (let i = symStart; symbolOk && i < symEnd; i++) {
         const c = symSrc.charCodeAt(i);
-        if (!isSymbolChar(c)) symbolOk = false;
+        if (!isSymbolCode(c)) symbolOk = false;
         else if (c >= 97) lower = true;
       }
       if (!symbolOk) {
@@ -450,8 +446,7 @@ export class RecordNormaliser {
           'INVALID_SYMBOL',
           kind[F_SYMBOL] !== SlotKind.Text
             ? `symbol must be text, got ${kindName(kind[F_SYMBOL])}`
-            : `symbol ${previewValue(symSrc, symStart, symEnd)} ` +
-                `must be a letter followed by up to 11 letters, digits, '.' or '-'`,
+            : `symbol ${previewValue(symSrc, symStart, symEnd)} ` + `must be ${SYMBOL_RULE}`,
         );
       }
       symbol = lower ? symSrc.slice(symStart, symEnd).toUpperCase() : this.symbols.add(symSrc, symStart, symEnd);
