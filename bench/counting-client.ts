@@ -6,11 +6,15 @@
  * unchanged. Condition expressions of PutItem, UpdateItem and DeleteItem are evaluated
  * (./condition-expression.ts): a failed one throws ConditionalCheckFailedException (with the
  * item when ReturnValuesOnConditionCheckFailure is ALL_OLD) and is billed as DynamoDB bills it,
- * write units for the stored item's size, at least one.
+ * write units for the stored item's size, at least one. Reads are billed too: 4 KB per strongly
+ * consistent read unit, half for eventually consistent reads; a Query by the full size of the
+ * items it reads, whatever the ProjectionExpression, in pages of at most 1 MB. With `stream` on,
+ * it also records the table's stream (NEW_AND_OLD_IMAGES) for code that consumes it.
  */
 import type { AttributeValue, WriteRequest } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
 import { TABLE } from '../contract';
-import { itemBytes, writeUnits, type Item } from './item-size';
+import { itemBytes as measureItem, readUnits, writeUnits, type Item } from './item-size';
 import { evaluateCondition } from './condition-expression';
 import { applyUpdateExpression } from './update-expression';
 
@@ -82,6 +86,30 @@ export interface WriteTotals {
   readonly indexWriteUnits: number;
   /** Read API calls (Query, GetItem, BatchGetItem). */
   readonly readRequests: number;
+  /** Read units billed (consistent 4 KB = 1, eventually consistent 4 KB = 0.5). */
+  readonly readUnits: number;
+  /** Query pages answered (each at most 1 MB of items read). */
+  readonly queryPages: number;
+}
+
+/** Most item bytes one Query page reads (DynamoDB's 1 MB page limit). */
+export const QUERY_PAGE_BYTES = 1024 * 1024;
+
+/** Sizes of stored items: items are never mutated, so each is measured once (Query pages re-read them). */
+const sizes = new WeakMap<Item, number>();
+function itemBytes(item: Item): number {
+  let bytes = sizes.get(item);
+  if (bytes === undefined) sizes.set(item, (bytes = measureItem(item)));
+  return bytes;
+}
+
+/** First sequence number of the stand-in's stream (DynamoDB's are 21+ digit decimals). */
+const FIRST_SEQUENCE = 10n ** 21n;
+
+/** One partition: items by sort-key text, and the same items in sort-key order. */
+interface Partition {
+  readonly items: Map<string, Item>;
+  readonly sorted: Item[];
 }
 
 /**
@@ -110,6 +138,7 @@ interface CommandInput {
   readonly ExclusiveStartKey?: Item;
   readonly Limit?: unknown;
   readonly Select?: string;
+  readonly ConsistentRead?: boolean;
 }
 
 /** A command as the SDK builds it: a class instance with `input`. */
@@ -125,10 +154,22 @@ export class CountingDynamoClient {
   private failedConditionUnits: number[] = [];
   /** Every API call, in order, by operation name. */
   readonly calls: string[] = [];
-  /** Items by partition key text, then sort key text (Query reads one partition). */
-  private readonly partitions = new Map<string, Map<string, Item>>();
+  /** Items by partition key text (Query reads one partition). */
+  private readonly partitions = new Map<string, Partition>();
+  private readUnitsTotal = 0;
+  private queryPagesTotal = 0;
+  /**
+   * The table's stream (NEW_AND_OLD_IMAGES) when `stream` is on: one record per change, with
+   * increasing sequence numbers; writing an item unchanged adds no record, as in DynamoDB. Images
+   * share the stored objects, which are replaced on every write and never mutated.
+   */
+  readonly stream: DynamoDBRecord[] = [];
+  private nextSequence = FIRST_SEQUENCE;
 
-  constructor(private readonly table: TableDefinition = PIPELINE_TABLE) {}
+  constructor(
+    private readonly table: TableDefinition = PIPELINE_TABLE,
+    private readonly options: { readonly stream?: boolean; readonly region?: string } = {},
+  ) {}
 
   /** Puts items into the table without counting them (the state before the measured code runs). */
   seed(items: readonly Item[]): void {
@@ -138,13 +179,18 @@ export class CountingDynamoClient {
   /** The stored item with this key, if any. */
   get(key: Item): Item | undefined {
     const [pk, sk] = this.keyOf(key);
-    return this.partitions.get(pk)?.get(sk);
+    return this.partitions.get(pk)?.items.get(sk);
+  }
+
+  /** The items of one partition, in sort-key order. */
+  itemsOf(partitionKey: string): readonly Item[] {
+    return this.partitions.get(partitionKey)?.sorted ?? [];
   }
 
   /** Number of items in the table. */
   get size(): number {
     let count = 0;
-    for (const partition of this.partitions.values()) count += partition.size;
+    for (const partition of this.partitions.values()) count += partition.items.size;
     return count;
   }
 
@@ -153,6 +199,8 @@ export class CountingDynamoClient {
     this.writes.length = 0;
     this.calls.length = 0;
     this.failedConditionUnits = [];
+    this.readUnitsTotal = 0;
+    this.queryPagesTotal = 0;
   }
 
   /** Totals so far. */
@@ -173,6 +221,8 @@ export class CountingDynamoClient {
       conditionFailures: this.failedConditionUnits.length,
       indexWriteUnits: indexUnits,
       readRequests: this.calls.filter((c) => readOps.has(c)).length,
+      readUnits: this.readUnitsTotal,
+      queryPages: this.queryPagesTotal,
     };
   }
 
@@ -214,8 +264,11 @@ export class CountingDynamoClient {
           else if (entry.ConditionCheck) this.record(operation, 'update', entry.ConditionCheck.Key as Item, 0, 2, {});
         }
         return {};
-      case 'GetItem':
-        return { Item: this.get(input.Key as Item) };
+      case 'GetItem': {
+        const item = this.get(input.Key as Item);
+        this.readUnitsTotal += readUnits(item ? itemBytes(item) : 0, input.ConsistentRead === true);
+        return { Item: item };
+      }
       case 'BatchGetItem':
         return this.batchGet(input.RequestItems as Record<string, { Keys: Item[] }>);
       case 'Query':
@@ -280,8 +333,7 @@ export class CountingDynamoClient {
 
   private delete(operation: string, keyItem: Item, multiplier: number): void {
     const before = this.get(keyItem);
-    const [pk, sk] = this.keyOf(keyItem);
-    this.partitions.get(pk)?.delete(sk);
+    this.remove(keyItem);
     this.record(
       operation,
       'delete',
@@ -370,8 +422,14 @@ export class CountingDynamoClient {
 
   private batchGet(requestItems: Record<string, { Keys: Item[] }>): Record<string, unknown> {
     const responses: Record<string, Item[]> = {};
-    for (const [table, { Keys }] of Object.entries(requestItems)) {
-      responses[table] = Keys.map((k) => this.get(k)).filter((i): i is Item => i !== undefined);
+    for (const [table, { Keys, ConsistentRead }] of Object.entries(
+      requestItems as Record<string, { Keys: Item[]; ConsistentRead?: boolean }>,
+    )) {
+      if (Keys.length > 100) throw new Error(`BatchGetItem with ${Keys.length} keys (DynamoDB allows 100)`);
+      const found = Keys.map((k) => this.get(k));
+      // Every key is billed on its own, rounded up to 4 KB; a missing item still costs the minimum.
+      for (const item of found) this.readUnitsTotal += readUnits(item ? itemBytes(item) : 0, ConsistentRead === true);
+      responses[table] = found.filter((i): i is Item => i !== undefined);
     }
     return { Responses: responses, UnprocessedKeys: {} };
   }
@@ -394,28 +452,42 @@ export class CountingDynamoClient {
     if (condition.partition.name !== pkName)
       throw new Error(`Query: ${condition.partition.name} is not the partition key ${pkName}`);
     const pkValue = keyText(value(condition.partition.value));
-    const candidates = index
-      ? [...this.partitions.values()].flatMap((p) => [...p.values()])
-      : [...(this.partitions.get(pkValue)?.values() ?? [])];
-    let matches = candidates.filter((item) => item[pkName] !== undefined && keyText(item[pkName]) === pkValue);
+    let matches: Item[];
+    if (index) {
+      // Index queries are rare in the measured paths: a full pass is fine.
+      matches = [...this.partitions.values()]
+        .flatMap((p) => [...p.items.values()])
+        .filter((item) => item[pkName] !== undefined && keyText(item[pkName]) === pkValue);
+      if (skName) matches = matches.filter((item) => item[skName] !== undefined);
+      if (skName) matches.sort((a, b) => compareValues(a[skName], b[skName]));
+    } else {
+      matches = this.partitions.get(pkValue)?.sorted ?? [];
+    }
     if (condition.sort) {
       const { name, op, values } = condition.sort;
       if (name !== skName) throw new Error(`Query: ${name} is not the sort key ${skName}`);
       const args = values.map((v) => value(v));
-      matches = matches.filter((item) => item[name] !== undefined && compareSort(item[name], op, args));
+      matches = sortRange(matches, name, op, args);
     }
-    if (index && skName) matches = matches.filter((item) => item[skName] !== undefined);
-    if (skName) matches.sort((a, b) => compareValues(a[skName], b[skName]));
-    if (input.ScanIndexForward === false) matches.reverse();
-    const exclusiveStartKey = input.ExclusiveStartKey;
-    if (exclusiveStartKey) {
-      const startKey = canonical(pick(exclusiveStartKey, Object.keys(exclusiveStartKey)));
-      const at = matches.findIndex((m) => canonical(pick(m, Object.keys(exclusiveStartKey))) === startKey);
-      matches = matches.slice(at + 1);
+    if (input.ScanIndexForward === false) matches = [...matches].reverse();
+    let from = 0;
+    if (input.ExclusiveStartKey) {
+      const start = input.ExclusiveStartKey;
+      from = index
+        ? matches.findIndex((m) => canonical(pick(m, Object.keys(start))) === canonical(start)) + 1
+        : afterKey(matches, skName as string, start[skName as string], input.ScanIndexForward === false);
     }
     const limit = typeof input.Limit === 'number' ? input.Limit : Infinity;
-    const page = matches.slice(0, limit);
-    const more = matches.length > page.length;
+    // A page ends at Limit items or once 1 MB of items has been read, whichever comes first.
+    const page: Item[] = [];
+    let bytes = 0;
+    for (let i = from; i < matches.length && page.length < limit && bytes < QUERY_PAGE_BYTES; i++) {
+      page.push(matches[i]);
+      bytes += itemBytes(matches[i]);
+    }
+    this.queryPagesTotal++;
+    this.readUnitsTotal += readUnits(bytes, input.ConsistentRead === true);
+    const more = from + page.length < matches.length;
     const last = page[page.length - 1];
     const lastKeyNames = [
       this.table.partitionKey,
@@ -432,9 +504,55 @@ export class CountingDynamoClient {
 
   private store(item: Item): void {
     const [pk, sk] = this.keyOf(item);
+    this.emit(this.partitions.get(pk)?.items.get(sk), item);
     let partition = this.partitions.get(pk);
-    if (!partition) this.partitions.set(pk, (partition = new Map<string, Item>()));
-    partition.set(sk, item);
+    if (!partition) this.partitions.set(pk, (partition = { items: new Map(), sorted: [] }));
+    const sortKey = this.table.sortKey;
+    if (partition.items.has(sk) && sortKey) {
+      partition.sorted[lowerBound(partition.sorted, sortKey, item[sortKey])] = item;
+    } else if (sortKey) {
+      partition.sorted.splice(lowerBound(partition.sorted, sortKey, item[sortKey]), 0, item);
+    } else {
+      partition.sorted.splice(0, partition.sorted.length, item);
+    }
+    partition.items.set(sk, item);
+  }
+
+  private remove(keyItem: Item): void {
+    const [pk, sk] = this.keyOf(keyItem);
+    const partition = this.partitions.get(pk);
+    if (!partition?.items.has(sk)) return;
+    this.emit(partition.items.get(sk), undefined);
+    partition.items.delete(sk);
+    const sortKey = this.table.sortKey;
+    if (sortKey) partition.sorted.splice(lowerBound(partition.sorted, sortKey, keyItem[sortKey]), 1);
+    else partition.sorted.length = 0;
+  }
+
+  /** Appends the stream record of a change from `before` to `after` (nothing when unchanged). */
+  private emit(before: Item | undefined, after: Item | undefined): void {
+    if (!this.options.stream) return;
+    if (before && after && canonical(before) === canonical(after)) return;
+    const image = (before ?? after) as Item;
+    const keys: Item = { [this.table.partitionKey]: image[this.table.partitionKey] };
+    if (this.table.sortKey) keys[this.table.sortKey] = image[this.table.sortKey];
+    type Images = NonNullable<DynamoDBRecord['dynamodb']>['Keys'];
+    const sequence = this.nextSequence++;
+    this.stream.push({
+      eventID: `stand-in-${sequence}`,
+      eventName: !before ? 'INSERT' : !after ? 'REMOVE' : 'MODIFY',
+      eventVersion: '1.1',
+      eventSource: 'aws:dynamodb',
+      awsRegion: this.options.region ?? 'us-east-1',
+      dynamodb: {
+        Keys: keys as Images,
+        ...(after ? { NewImage: after as Images } : {}),
+        ...(before ? { OldImage: before as Images } : {}),
+        SequenceNumber: String(sequence),
+        SizeBytes: itemBytes(image),
+        StreamViewType: 'NEW_AND_OLD_IMAGES',
+      },
+    });
   }
 
   /** [partition key text, sort key text]. */
@@ -538,4 +656,39 @@ function compareSort(value: AttributeValue, op: string, args: AttributeValue[]):
     default:
       return false;
   }
+}
+
+/** First position in `sorted` whose sort key is not below `value`. */
+function lowerBound(sorted: readonly Item[], name: string, value: AttributeValue | undefined): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareValues(sorted[mid][name], value) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The items of `sorted` (ascending by `name`) that satisfy the sort-key condition. */
+function sortRange(sorted: readonly Item[], name: string, op: string, args: AttributeValue[]): Item[] {
+  if (op === 'begins_with') {
+    const prefix = keyText(args[0]);
+    const out: Item[] = [];
+    for (let i = lowerBound(sorted, name, args[0]); i < sorted.length; i++) {
+      if (!keyText(sorted[i][name]).startsWith(prefix)) break;
+      out.push(sorted[i]);
+    }
+    return out;
+  }
+  return sorted.filter((item) => item[name] !== undefined && compareSort(item[name], op, args));
+}
+
+/** Position just after the item whose sort key is `key` in `items` (ascending, or descending). */
+function afterKey(items: readonly Item[], name: string, key: AttributeValue | undefined, descending: boolean): number {
+  if (!descending) {
+    const at = lowerBound(items, name, key);
+    return at < items.length && compareValues(items[at][name], key) === 0 ? at + 1 : at;
+  }
+  return items.findIndex((m) => compareValues(m[name], key) < 0);
 }

@@ -7,6 +7,8 @@
  *   zeros trimmed), rounded up, + 1. BOOL, NULL: 1. SS/BS/NS: sum of the elements.
  *   L and M: 3 bytes + 1 byte per element + the elements (and, in a map, the element names).
  * - Write units: ceil(size / 1 KB) per item write (at least 1); twice that in a transaction.
+ * - Read units: ceil(size / 4 KB) per item read or Query page (at least 1) when strongly
+ *   consistent, half that when eventually consistent.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 
@@ -15,6 +17,8 @@ export type Item = Record<string, AttributeValue>;
 
 /** Bytes one write unit covers. */
 export const WRITE_UNIT_BYTES = 1024;
+/** Bytes one (strongly consistent) read unit covers. */
+export const READ_UNIT_BYTES = 4096;
 
 /** Size in bytes DynamoDB bills for `item`. */
 export function itemBytes(item: Item): number {
@@ -58,6 +62,15 @@ export function numberBytes(text: string): number {
 /** Write units of writing an item of `bytes` (a write always costs at least one unit). */
 export function writeUnits(bytes: number): number {
   return Math.max(1, Math.ceil(bytes / WRITE_UNIT_BYTES));
+}
+
+/**
+ * Read units of reading `bytes` in one request (an item, or a Query page): ceil(bytes / 4 KB),
+ * at least one; half that for an eventually consistent read.
+ */
+export function readUnits(bytes: number, consistent: boolean): number {
+  const units = Math.max(1, Math.ceil(bytes / READ_UNIT_BYTES));
+  return consistent ? units : units / 2;
 }
 
 function utf8Bytes(text: string): number {

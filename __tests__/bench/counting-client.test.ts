@@ -1,4 +1,6 @@
 import {
+  BatchGetItemCommand,
+  GetItemCommand,
   BatchWriteItemCommand,
   DeleteItemCommand,
   PutItemCommand,
@@ -206,5 +208,67 @@ describe('CountingDynamoClient reads', () => {
       op: 'BETWEEN',
       values: [':x', ':y'],
     });
+  });
+});
+
+describe('CountingDynamoClient read billing', () => {
+  const big = (i: number): Item => itemOfSize(3000, `T#${String(i).padStart(6, '0')}`);
+
+  it('bills a consistent Query page by the full size of the items it reads, 4 KB per unit', async () => {
+    const client = new CountingDynamoClient(table);
+    client.seed([big(1), big(2), big(3)]);
+    await client.send(
+      new QueryCommand({
+        TableName: 't',
+        KeyConditionExpression: 'pk = :pk',
+        ProjectionExpression: 'sk',
+        ExpressionAttributeValues: { ':pk': { S: 'p' } },
+        ConsistentRead: true,
+      }),
+    );
+    expect(client.totals()).toMatchObject({ readUnits: 3, queryPages: 1 });
+  });
+
+  it('ends a Query page after 1 MB of items and halves the units of an eventually consistent read', async () => {
+    const client = new CountingDynamoClient(table);
+    client.seed(Array.from({ length: 400 }, (_, i) => big(i)));
+    const pages: number[] = [];
+    let start: Item | undefined;
+    do {
+      const out = await client.send(
+        new QueryCommand({
+          TableName: 't',
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: 'p' } },
+          ExclusiveStartKey: start,
+        }),
+      );
+      pages.push((out.Items as Item[]).length);
+      start = out.LastEvaluatedKey as Item | undefined;
+    } while (start);
+    // 3000-byte items: a page stops at the first item that reaches 1 MiB (350 items).
+    expect(pages).toEqual([350, 50]);
+    expect(client.totals().queryPages).toBe(2);
+    expect(client.totals().readUnits).toBe((Math.ceil((350 * 3000) / 4096) + Math.ceil((50 * 3000) / 4096)) / 2);
+  });
+
+  it('bills each BatchGetItem key and a GetItem of a missing item at the minimum', async () => {
+    const client = new CountingDynamoClient(table);
+    client.seed([big(1)]);
+    await client.send(new GetItemCommand({ TableName: 't', Key: { pk: { S: 'p' }, sk: { S: 'none' } } }));
+    await client.send(
+      new BatchGetItemCommand({
+        RequestItems: {
+          t: {
+            Keys: [
+              { pk: { S: 'p' }, sk: { S: 'T#000001' } },
+              { pk: { S: 'p' }, sk: { S: 'x' } },
+            ],
+            ConsistentRead: true,
+          },
+        },
+      }),
+    );
+    expect(client.totals().readUnits).toBe(0.5 + 1 + 1);
   });
 });

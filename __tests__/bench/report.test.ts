@@ -28,6 +28,8 @@ const storage: StorageResult = {
       conditionFailures: 0,
       indexWriteUnits: 0,
       readRequests: 0,
+      readUnits: 0,
+      queryPages: 0,
     },
     rerunRequestsPer1000: summary(1346),
     rerunWriteUnitsPerRecord: summary(1.35),
