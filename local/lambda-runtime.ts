@@ -18,6 +18,8 @@ export interface LocalFunctionsOptions {
   readonly config: PipelineConfig;
   /** Injected before each invocation; may throw. */
   readonly fault?: FaultInjector;
+  /** Region of the emulator backend (`AWS_REGION` of the handlers). Default: the pipeline's region. */
+  readonly emulatorRegion?: string;
 }
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
@@ -29,7 +31,11 @@ const FUNCTIONS_DIR = join(__dirname, '..', 'functions');
  * resources. Every function reads its variables lazily, so one shared process environment
  * serves them all.
  */
-export function lambdaEnvironment(pipeline: ProvisionedPipeline, config: PipelineConfig): Record<string, string> {
+export function lambdaEnvironment(
+  pipeline: ProvisionedPipeline,
+  config: PipelineConfig,
+  emulatorRegion = pipeline.spec.region,
+): Record<string, string> {
   return {
     [ENV.tableName]: pipeline.tableName,
     [ENV.eventBusName]: pipeline.eventBusName,
@@ -40,8 +46,8 @@ export function lambdaEnvironment(pipeline: ProvisionedPipeline, config: Pipelin
     [ENV.pipelineRegion]: pipeline.spec.region,
     [ENV.maxBodyBytes]: String(config.apiMaxBodyBytes),
     [ENV.chunkSize]: String(config.chunkSize),
-    AWS_REGION: pipeline.spec.region,
-    AWS_DEFAULT_REGION: pipeline.spec.region,
+    AWS_REGION: emulatorRegion,
+    AWS_DEFAULT_REGION: emulatorRegion,
     // X-Ray has no daemon here; Powertools would otherwise try to send segments.
     POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_METRICS_NAMESPACE: 'MarketDataPipeline',
@@ -54,14 +60,22 @@ export class LocalFunctions {
   readonly invocations: Partial<Record<FunctionName, number>> = {};
   private readonly handlers = new Map<FunctionName, Handler>();
 
+  private readonly environment: Record<string, string>;
+
   constructor(private readonly options: LocalFunctionsOptions) {
+    this.environment = lambdaEnvironment(options.pipeline, options.config, options.emulatorRegion);
     // Set before any handler module loads: loggers read their level at import.
-    Object.assign(process.env, lambdaEnvironment(options.pipeline, options.config));
+    Object.assign(process.env, this.environment);
   }
 
-  /** Invokes `name` with `event`; resolves with its result or rejects with its error. */
+  /**
+   * Invokes `name` with `event`; resolves with its result or rejects with its error. The
+   * environment is set again first, so two pipelines in one process (two regions) work as long
+   * as they are driven one at a time.
+   */
   async invoke<R = unknown>(name: FunctionName, event: unknown): Promise<R> {
     const invocation = (this.invocations[name] = (this.invocations[name] ?? 0) + 1);
+    Object.assign(process.env, this.environment);
     await this.options.fault?.(name, event, invocation);
     return (await this.handler(name)(event, this.context(name, invocation))) as R;
   }

@@ -33,6 +33,12 @@ export interface LocalPipelineOptions {
   readonly config: PipelineConfig;
   /** Region this copy runs in. Default: the config's primary region. */
   readonly region?: string;
+  /**
+   * Region of the emulator backend its resources are created in. Default: `region`. Two copies
+   * standing in for two regions share one backend (with different name prefixes), so the
+   * handlers' SDK clients, created once per process, reach both.
+   */
+  readonly emulatorRegion?: string;
   /** Delete what an earlier run left under the same names. Default true. */
   readonly fresh?: boolean;
   /** Runs before every handler invocation; throwing fails it (tests inject faults here). */
@@ -105,7 +111,8 @@ export class LocalPipeline {
    */
   static async create(options: LocalPipelineOptions): Promise<LocalPipeline> {
     const region = options.region ?? options.config.primaryRegion;
-    const clientConfig = { region };
+    const emulatorRegion = options.emulatorRegion ?? region;
+    const clientConfig = { region: emulatorRegion };
     const clients = {
       dynamodb: new DynamoDBClient(clientConfig),
       s3: new S3Client({ ...clientConfig, forcePathStyle: true }),
@@ -121,9 +128,14 @@ export class LocalPipeline {
     const resources = await provisionPipeline(
       spec,
       { ...clients, eventBridge: new EventBridgeClient(clientConfig), sns: new SNSClient(clientConfig) },
-      { fresh: options.fresh ?? true },
+      { fresh: options.fresh ?? true, emulatorRegion },
     );
-    const functions = new LocalFunctions({ pipeline: resources, config: options.config, fault: options.fault });
+    const functions = new LocalFunctions({
+      pipeline: resources,
+      config: options.config,
+      fault: options.fault,
+      emulatorRegion,
+    });
     return new LocalPipeline(options.config, resources, functions, clients, options);
   }
 

@@ -92,6 +92,8 @@ export interface ProvisionedPipeline {
 export interface ProvisionOptions {
   /** Delete resources left by an earlier run under the same names first. Default false. */
   readonly fresh?: boolean;
+  /** Region of the emulator backend the clients talk to. Default: the spec's region. */
+  readonly emulatorRegion?: string;
 }
 
 const isMissing = (error: unknown): boolean =>
@@ -151,15 +153,16 @@ export async function provisionPipeline(
   const accountId = processingArn.split(':')[4];
 
   const streamArn = await createTable(spec, clients.dynamodb);
+  const bucketRegion = options.emulatorRegion ?? spec.region;
 
   for (const bucket of [spec.ingestBucket, spec.archiveBucket]) {
     await clients.s3
       .send(
         new CreateBucketCommand({
           Bucket: bucket.name,
-          ...(spec.region === 'us-east-1'
+          ...(bucketRegion === 'us-east-1'
             ? {}
-            : { CreateBucketConfiguration: { LocationConstraint: spec.region as never } }),
+            : { CreateBucketConfiguration: { LocationConstraint: bucketRegion as never } }),
         }),
       )
       .catch((error: Error) => {

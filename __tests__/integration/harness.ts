@@ -15,7 +15,7 @@ import type { MinuteBar } from '../../functions/lib/domain/types';
 /** A fresh pipeline named `it-<name>` in the emulator started by global-setup. */
 export async function testPipeline(
   name: string,
-  options: { fault?: FaultInjector; chunkSize?: number } = {},
+  options: { fault?: FaultInjector; chunkSize?: number; region?: string } = {},
 ): Promise<LocalPipeline> {
   if (!process.env.AWS_ENDPOINT_URL)
     throw new Error(
@@ -29,7 +29,14 @@ export async function testPipeline(
     { namePrefix: `it-${name}`, ...(options.chunkSize ? { chunkSize: options.chunkSize } : {}) },
     {},
   );
-  return LocalPipeline.create({ config, fault: options.fault, quietMs: 200 });
+  // Every copy lives in the primary region's emulator backend, whatever region it stands in for.
+  return LocalPipeline.create({
+    config,
+    fault: options.fault,
+    quietMs: 200,
+    region: options.region,
+    emulatorRegion: config.primaryRegion,
+  });
 }
 
 /** One valid trade row of a test file. */
