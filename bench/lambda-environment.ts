@@ -13,6 +13,7 @@ export function lambdaLikeEnvironment(root: string): Record<string, string> {
     AWS_DEFAULT_REGION: 'us-east-1',
     AWS_LAMBDA_FUNCTION_NAME: 'bench-init-probe',
     [ENV.pipelineRegion]: 'us-east-1',
+    [ENV.pipelineRegions]: 'us-east-1,us-west-2',
     [ENV.tableName]: 'bench-table',
     [ENV.eventBusName]: 'bench-bus',
     [ENV.ingestBucket]: 'bench-ingest',

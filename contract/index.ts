@@ -29,6 +29,8 @@ export const ENV = {
   notificationsTopicArn: 'NOTIFICATIONS_TOPIC_ARN',
   /** The region this copy of the pipeline runs in; stamped on every record as `originRegion`. */
   pipelineRegion: 'PIPELINE_REGION',
+  /** Every region of the pipeline, comma-separated: the partial bars a reader merges. */
+  pipelineRegions: 'PIPELINE_REGIONS',
   maxBodyBytes: 'MAX_BODY_BYTES',
   chunkSize: 'CHUNK_SIZE',
 } as const;
@@ -87,14 +89,26 @@ export const API_ROUTES = {
 export const TABLE = {
   partitionKey: 'pk',
   sortKey: 'sk',
-  /** Sparse: only items that must be found by status (files in a non-final state). */
+  /**
+   * Sparse: only items that must be found by state: files in a non-final state, and minute-bar
+   * changes made after their 5-minute summary window closed (what summary revisions look for).
+   */
   statusIndex: { name: 'status-index', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-  /** Sparse: only time-series items (minute bars). */
+  /** Sparse: only time-series items (partial minute bars). */
   timeSeriesIndex: { name: 'timeseries-index', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
   /** Attribute stamped on every written item with the region that wrote it. */
   originRegion: 'originRegion',
-  /** Key prefix of stored market records (the only items the bars function consumes). */
+  /** Key prefix of stored market records (`REC#<symbol>#<minute>`). */
   recordKeyPrefix: 'REC#',
+  /** Sort-key prefix of trades within a record partition. */
+  tradeSortKeyPrefix: 'T#',
+  /**
+   * Sort-key prefix of a reconciliation written into a record partition (`FIX#<region>`): it
+   * reaches the bars function in stream order with the minute's trades.
+   */
+  reconcileSortKeyPrefix: 'FIX#',
+  /** Key prefix of partial minute bars (`BAR#<symbol>`, sort key `<minute>#<region>`). */
+  barKeyPrefix: 'BAR#',
   ttl: 'expiresAt',
 } as const;
 
@@ -104,15 +118,29 @@ export const PROCESSOR_BATCH_SIZE = 10;
 export const BARS_BATCH_SIZE = 100;
 
 /**
- * Lambda event-source-mapping filter patterns for the bars function in `region`: only market
- * record items whose `originRegion` is this region (replicated writes from the other region are
- * dropped, so nothing is counted twice). REMOVE events carry only the old image.
+ * Lambda event-source-mapping filter patterns for the bars function in `region`:
+ * - trade (and reconciliation) changes whose new version originated in this region (it adds
+ *   them to this region's partial bar), or whose old version did (it subtracts them: a REMOVE,
+ *   or a replicated MODIFY that moved the trade to the other region);
+ * - partial bars of the other region arriving by replication (it publishes the merged bar).
+ * This region's own partial bars and every other item never reach it.
  */
 export function streamFilterPatterns(region: string): Record<string, unknown>[] {
-  const keys = { pk: { S: [{ prefix: TABLE.recordKeyPrefix }] } };
+  const records = {
+    pk: { S: [{ prefix: TABLE.recordKeyPrefix }] },
+    sk: { S: [{ prefix: TABLE.tradeSortKeyPrefix }, { prefix: TABLE.reconcileSortKeyPrefix }] },
+  };
+  const origin = TABLE.originRegion;
   return [
-    { eventName: ['INSERT', 'MODIFY'], dynamodb: { Keys: keys, NewImage: { originRegion: { S: [region] } } } },
-    { eventName: ['REMOVE'], dynamodb: { Keys: keys, OldImage: { originRegion: { S: [region] } } } },
+    { eventName: ['INSERT', 'MODIFY'], dynamodb: { Keys: records, NewImage: { [origin]: { S: [region] } } } },
+    { eventName: ['MODIFY', 'REMOVE'], dynamodb: { Keys: records, OldImage: { [origin]: { S: [region] } } } },
+    {
+      eventName: ['INSERT', 'MODIFY'],
+      dynamodb: {
+        Keys: { pk: { S: [{ prefix: TABLE.barKeyPrefix }] } },
+        NewImage: { [origin]: { S: [{ 'anything-but': [region] }] } },
+      },
+    },
   ];
 }
 

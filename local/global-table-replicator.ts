@@ -97,7 +97,7 @@ export class GlobalTableReplicator {
     for (const record of await this.readNew(from)) {
       const data = record.dynamodb ?? {};
       const keys = (data.Keys ?? {}) as Item;
-      const image = record.eventName === 'REMOVE' ? undefined : (data.NewImage as Item | undefined);
+      const image = record.eventName === 'REMOVE' ? undefined : data.NewImage;
       const change = image ? `put:${canonical(image)}` : `delete:${canonical(keys)}`;
       const echo = `${from.tableName}\u0000${change}`;
       const pending = this.echoes.get(echo) ?? 0;

@@ -44,6 +44,7 @@ export function lambdaEnvironment(
     [ENV.stateMachineArn]: pipeline.stateMachineArn,
     [ENV.notificationsTopicArn]: pipeline.notificationsTopicArn,
     [ENV.pipelineRegion]: pipeline.spec.region,
+    [ENV.pipelineRegions]: [config.primaryRegion, config.drRegion].join(','),
     [ENV.maxBodyBytes]: String(config.apiMaxBodyBytes),
     [ENV.chunkSize]: String(config.chunkSize),
     AWS_REGION: emulatorRegion,

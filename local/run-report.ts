@@ -6,7 +6,8 @@
 import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { KEY_PREFIX, TABLE } from '../contract';
-import { barFromItem } from '../functions/lib/store/items';
+import { mergeByMinute } from '../functions/lib/domain/bars';
+import { partialBarFromItem } from '../functions/lib/store/items';
 import type { MinuteBar } from '../functions/lib/domain/types';
 import type { ProvisionedPipeline } from './provision';
 
@@ -41,12 +42,16 @@ export interface LocalRunReport {
 
 type Item = Record<string, AttributeValue>;
 
-/** Every item whose partition key starts with `prefix` (paginated scan). */
+/**
+ * Every item whose partition key starts with `prefix` (paginated scan), except those whose sort
+ * key starts with `excludeSortPrefix`.
+ */
 export async function scanByPrefix(
   dynamodb: DynamoDBClient,
   tableName: string,
   prefix: string,
   countOnly = false,
+  excludeSortPrefix?: string,
 ): Promise<{ items: Item[]; count: number }> {
   const items: Item[] = [];
   let count = 0;
@@ -55,9 +60,17 @@ export async function scanByPrefix(
     const page = await dynamodb.send(
       new ScanCommand({
         TableName: tableName,
-        FilterExpression: 'begins_with(#pk, :prefix)',
-        ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-        ExpressionAttributeValues: { ':prefix': { S: prefix } },
+        FilterExpression: excludeSortPrefix
+          ? 'begins_with(#pk, :prefix) AND NOT begins_with(#sk, :exclude)'
+          : 'begins_with(#pk, :prefix)',
+        ExpressionAttributeNames: {
+          '#pk': TABLE.partitionKey,
+          ...(excludeSortPrefix ? { '#sk': TABLE.sortKey } : {}),
+        },
+        ExpressionAttributeValues: {
+          ':prefix': { S: prefix },
+          ...(excludeSortPrefix ? { ':exclude': { S: excludeSortPrefix } } : {}),
+        },
         ExclusiveStartKey: startKey,
         ...(countOnly ? { Select: 'COUNT' as const } : {}),
       }),
@@ -69,17 +82,15 @@ export async function scanByPrefix(
   return { items, count };
 }
 
-/** Market-record items currently in the table. */
+/** Market-record items (trades and quotes) currently in the table. */
 export async function countStoredRecords(dynamodb: DynamoDBClient, tableName: string): Promise<number> {
-  return (await scanByPrefix(dynamodb, tableName, TABLE.recordKeyPrefix, true)).count;
+  return (await scanByPrefix(dynamodb, tableName, TABLE.recordKeyPrefix, true, TABLE.reconcileSortKeyPrefix)).count;
 }
 
-/** Every minute bar in the table, sorted by symbol then minute. */
+/** Every minute bar, merged from the partial bars of every region in the table, sorted by symbol then minute. */
 export async function readBars(dynamodb: DynamoDBClient, tableName: string): Promise<MinuteBar[]> {
-  const { items } = await scanByPrefix(dynamodb, tableName, 'BAR#');
-  return items
-    .map((item) => barFromItem(item))
-    .sort((a, b) => (a.symbol === b.symbol ? a.minute.localeCompare(b.minute) : a.symbol < b.symbol ? -1 : 1));
+  const { items } = await scanByPrefix(dynamodb, tableName, TABLE.barKeyPrefix);
+  return mergeByMinute(items.map((item) => partialBarFromItem(item)));
 }
 
 /** Parses one line of a rejects report (`{line|index, reason|code, ...}`). */

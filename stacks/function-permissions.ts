@@ -130,7 +130,7 @@ export function functionGrants(t: GrantTargets): Record<FunctionName, Grant[]> {
       { sid: 'ListTableStreams', actions: ['dynamodb:ListStreams'], resources: ['*'] },
       {
         sid: 'MaintainMinuteBars',
-        actions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        actions: ['dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
         resources: [t.tableArn],
       },
       putEvents,
@@ -140,7 +140,16 @@ export function functionGrants(t: GrantTargets): Record<FunctionName, Grant[]> {
       {
         sid: 'QueryMinuteBars',
         actions: ['dynamodb:Query'],
-        resources: [t.tableArn, `${t.tableArn}/index/${TABLE.timeSeriesIndex.name}`],
+        resources: [
+          `${t.tableArn}/index/${TABLE.timeSeriesIndex.name}`,
+          `${t.tableArn}/index/${TABLE.statusIndex.name}`,
+          t.tableArn,
+        ],
+      },
+      {
+        sid: 'TrackPublishedSummaries',
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        resources: [t.tableArn],
       },
       publishNotifications,
       putEvents,
@@ -162,7 +171,7 @@ export const FUNCTION_ENVIRONMENT: Readonly<Record<FunctionName, readonly (keyof
   'notify-file': ['tableName', 'notificationsTopicArn', 'eventBusName'],
   'api-ingest': ['eventBusName', 'ingestBucket', 'stateMachineArn', 'maxBodyBytes', 'tableName'],
   processor: ['tableName', 'eventBusName'],
-  bars: ['tableName', 'eventBusName'],
+  bars: ['tableName', 'eventBusName', 'pipelineRegions'],
   summary: ['tableName', 'notificationsTopicArn', 'eventBusName'],
 };
 

@@ -221,6 +221,7 @@ export class RegionalStack extends TerraformStack {
       stateMachineArn: workflow.stateMachineArn,
       notificationsTopicArn: notifications.topicArn,
       pipelineRegion: region,
+      pipelineRegions: [config.primaryRegion, config.drRegion].join(','),
       maxBodyBytes: String(config.apiMaxBodyBytes),
       chunkSize: String(config.chunkSize),
     };

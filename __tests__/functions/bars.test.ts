@@ -1,159 +1,248 @@
 import './support/env';
-import {
-  DeleteItemCommand,
-  DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-} from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
+import { DeleteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
 import { handler } from '../../functions/bars';
-import { barItem, recordItem } from '../../functions/lib/store/items';
-import type { MinuteBar } from '../../functions/lib/domain/types';
-import { context, quote, trade } from './support/records';
+import { partialOf, type PartialBar } from '../../functions/lib/domain/bars';
+import {
+  partialBarFromItem,
+  partialBarItem,
+  partialBarKey,
+  reconcileItem,
+  recordItem,
+} from '../../functions/lib/store/items';
+import type { TradeRecord } from '../../functions/lib/domain/types';
+import { CountingDynamoClient, PIPELINE_TABLE } from '../../bench/counting-client';
+import { deliverable, lambdaContext, withStandIns, type PublishedEvent } from '../../bench/bars-stream';
+import { quote, trade } from './support/records';
 
-const ddb = mockClient(DynamoDBClient);
-const eb = mockClient(EventBridgeClient);
 const MINUTE = '2024-03-01T14:30:00.000Z';
+const EAST = 'us-east-1';
+const WEST = 'us-west-2';
 
-let seq = 100;
-/** A stream record as DynamoDB Streams delivers it (NEW_AND_OLD_IMAGES). */
-function streamRecord(eventName: 'INSERT' | 'MODIFY' | 'REMOVE', item: Record<string, unknown>): DynamoDBRecord {
-  const image = item as never;
-  return {
-    eventID: `e${seq}`,
-    eventName,
-    eventVersion: '1.1',
-    eventSource: 'aws:dynamodb',
-    awsRegion: 'us-east-1',
-    eventSourceARN: 'arn:aws:dynamodb:us-east-1:000000000000:table/pipeline-test/stream/2024',
-    dynamodb: {
-      ApproximateCreationDateTime: 1709303405,
-      Keys: { pk: (item as { pk: never }).pk, sk: (item as { sk: never }).sk },
-      ...(eventName !== 'INSERT' ? { OldImage: image } : {}),
-      ...(eventName !== 'REMOVE' ? { NewImage: image } : {}),
-      SequenceNumber: String(seq++),
-      SizeBytes: 300,
-      StreamViewType: 'NEW_AND_OLD_IMAGES',
-    },
-  };
-}
-const event = (...records: DynamoDBRecord[]): DynamoDBStreamEvent => ({ Records: records });
+const t1 = trade({ recordId: 'a', timestamp: '2024-03-01T14:30:01.000Z', price: '10', size: 1 });
+const t2 = trade({ recordId: 'b', timestamp: '2024-03-01T14:30:02.000Z', price: '12', size: 3 });
+const t3 = trade({ recordId: 'c', timestamp: '2024-03-01T14:30:03.000Z', price: '11', size: 2 });
+const msft = trade({ symbol: 'MSFT', recordId: 'm', price: '400', size: 1 });
 
-const t1 = trade({ recordId: 'a', timestamp: '2024-03-01T14:30:01.000Z', price: '10', size: 1, notional: '10' });
-const t2 = trade({ recordId: 'b', timestamp: '2024-03-01T14:30:02.000Z', price: '12', size: 3, notional: '36' });
-const msft = trade({ symbol: 'MSFT', recordId: 'm', price: '400', size: 1, notional: '400' });
-const storedTrades: Record<string, ReturnType<typeof recordItem>[]> = {};
-
+let table: CountingDynamoClient;
+let position = 0;
 beforeEach(() => {
-  ddb.reset();
-  eb.reset();
-  storedTrades[`REC#AAPL#${MINUTE}`] = [recordItem(t1), recordItem(t2)];
-  storedTrades[`REC#MSFT#${MINUTE}`] = [recordItem(msft)];
-  ddb.on(QueryCommand).callsFake((input: { ExpressionAttributeValues: Record<string, { S: string }> }) => ({
-    Items: storedTrades[input.ExpressionAttributeValues[':pk'].S] ?? [],
-  }));
-  ddb.on(GetItemCommand).resolves({});
-  ddb.on(PutItemCommand).resolves({});
-  ddb.on(DeleteItemCommand).resolves({});
-  eb.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => ({
-    FailedEntryCount: 0,
-    Entries: input.Entries.map(() => ({ EventId: 'x' })),
-  }));
+  table = new CountingDynamoClient(PIPELINE_TABLE, { stream: true });
+  position = 0;
 });
 
-const expectedAapl: MinuteBar = {
-  symbol: 'AAPL',
-  minute: MINUTE,
-  open: '10',
-  high: '12',
-  low: '10',
-  close: '12',
-  volume: 4,
-  trades: 2,
-  notional: '46',
-  vwap: '11.5',
+/** Stores or overwrites trades as the store path does (each change reaches the stream). */
+const store = (...trades: TradeRecord[]): void => table.seed(trades.map(recordItem));
+/** Deletes a trade as compensation does. */
+const remove = (t: TradeRecord): Promise<unknown> =>
+  table.send(new DeleteItemCommand({ TableName: 't', Key: { pk: recordItem(t).pk, sk: recordItem(t).sk } }));
+
+/** The stream records since the last call that the mapping of `region` delivers. */
+function newRecords(region = EAST): DynamoDBRecord[] {
+  const records = deliverable(table.stream.slice(position), region);
+  position = table.stream.length;
+  return records;
+}
+
+/** Runs the handler of `region` on `records`; resolves with its response and the events it put. */
+async function invoke(records: DynamoDBRecord[], region = EAST) {
+  process.env.PIPELINE_REGION = region;
+  try {
+    return await withStandIns(table, async (events: PublishedEvent[]) => {
+      const response = await handler({ Records: records }, lambdaContext('bars', region));
+      return { response, events };
+    });
+  } finally {
+    process.env.PIPELINE_REGION = EAST;
+  }
+}
+
+const storedPartial = (region = EAST, symbol = 'AAPL'): PartialBar | undefined => {
+  const item = table.get({ ...partialBarKey(symbol, MINUTE, region) });
+  return item ? partialBarFromItem(item) : undefined;
 };
+const bareTrades = (...trades: TradeRecord[]) =>
+  trades.map(({ recordId, epochMs, price, size }) => ({ recordId, epochMs, price, size }));
+const lastSequence = (records: DynamoDBRecord[]) => records[records.length - 1].dynamodb!.SequenceNumber!;
 
 describe('bars function', () => {
-  it('recomputes each touched minute once from the stored trades and writes and announces the bar', async () => {
-    const result = await handler(
-      event(streamRecord('INSERT', recordItem(t1)), streamRecord('INSERT', recordItem(t2))),
-      context,
+  it("adds this region's trades to its partial (a read, a write per minute) and announces the merged bar", async () => {
+    store(t1, t2, msft);
+    const records = newRecords();
+    table.resetCounts();
+    const { response, events } = await invoke(records);
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(table.calls.filter((c) => c !== 'PutItem')).toEqual(['BatchGetItem']);
+    expect(table.writes.map((w) => w.pk)).toEqual(['BAR#AAPL', 'BAR#MSFT']);
+    expect(storedPartial()).toEqual(
+      partialOf('AAPL', MINUTE, EAST, bareTrades(t1, t2), records[1].dynamodb!.SequenceNumber),
     );
-    expect(result).toEqual({ batchItemFailures: [] });
-    expect(ddb.commandCalls(QueryCommand)).toHaveLength(1);
-    expect(ddb.commandCalls(QueryCommand)[0].args[0].input).toMatchObject({
-      ConsistentRead: true,
-      ExpressionAttributeValues: { ':pk': { S: `REC#AAPL#${MINUTE}` }, ':trade': { S: 'T#' } },
-    });
-    const puts = ddb.commandCalls(PutItemCommand);
-    expect(puts).toHaveLength(1);
-    expect(puts[0].args[0].input.Item).toEqual(barItem(expectedAapl, 'us-east-1'));
-    const entries = eb.commandCalls(PutEventsCommand)[0].args[0].input.Entries!;
-    expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({
-      DetailType: 'MinuteBarUpdated',
-      Source: 'market-data.pipeline',
-      EventBusName: 'events-test',
-    });
-    expect(JSON.parse(entries[0].Detail!)).toEqual(expectedAapl);
-  });
-
-  it('writes nothing and announces nothing when a replayed batch leaves the bar unchanged', async () => {
-    ddb.on(GetItemCommand).resolves({ Item: barItem(expectedAapl, 'us-east-1') });
-    await expect(handler(event(streamRecord('MODIFY', recordItem(t2))), context)).resolves.toEqual({
-      batchItemFailures: [],
-    });
-    expect(ddb.commandCalls(PutItemCommand)).toHaveLength(0);
-    expect(eb.commandCalls(PutEventsCommand)).toHaveLength(0);
-  });
-
-  it('keeps replicated writes, quotes and non-record items out of the bars', async () => {
-    const replicated = recordItem(trade({ originRegion: 'us-west-2' }));
-    const bar = barItem(expectedAapl, 'us-east-1');
-    await handler(
-      event(
-        streamRecord('INSERT', replicated),
-        streamRecord('INSERT', recordItem(quote())),
-        streamRecord('INSERT', bar),
-      ),
-      context,
-    );
-    expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
-    expect(ddb.commandCalls(PutItemCommand)).toHaveLength(0);
-  });
-
-  it("removes the bar when compensation deleted the minute's last trades (REMOVE events)", async () => {
-    storedTrades[`REC#AAPL#${MINUTE}`] = [];
-    ddb.on(GetItemCommand).resolves({ Item: barItem(expectedAapl, 'us-east-1') });
-    await expect(handler(event(streamRecord('REMOVE', recordItem(t1))), context)).resolves.toEqual({
-      batchItemFailures: [],
-    });
-    expect(ddb.commandCalls(DeleteItemCommand)[0].args[0].input.Key).toEqual({
-      pk: { S: 'BAR#AAPL' },
-      sk: { S: MINUTE },
+    expect(events).toContainEqual({
+      detailType: 'MinuteBarUpdated',
+      detail: {
+        symbol: 'AAPL',
+        minute: MINUTE,
+        open: '10',
+        high: '12',
+        low: '10',
+        close: '12',
+        volume: 4,
+        trades: 2,
+        notional: '46',
+        vwap: '11.5',
+      },
     });
   });
 
-  it("reports only the failed minute's records as batch item failures", async () => {
-    ddb
-      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': { S: `REC#MSFT#${MINUTE}` }, ':trade': { S: 'T#' } } })
-      .rejects(new Error('boom'));
-    const aapl = streamRecord('INSERT', recordItem(t1));
-    const msftRecord = streamRecord('INSERT', recordItem(msft));
-    const result = await handler(event(aapl, msftRecord), context);
-    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: msftRecord.dynamodb!.SequenceNumber }] });
-    expect(ddb.commandCalls(PutItemCommand)).toHaveLength(1);
+  it('applies a redelivered batch once: nothing is written and nothing announced the second time', async () => {
+    store(t1, t2);
+    const records = newRecords();
+    await invoke(records);
+    const before = storedPartial();
+    table.resetCounts();
+    const { events } = await invoke(records);
+    expect(table.writes).toEqual([]);
+    expect(events).toEqual([]);
+    expect(storedPartial()).toEqual(before);
   });
 
-  it('does not write a bar whose event the bus refused (the retry announces it then)', async () => {
-    eb.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'AccessDeniedException' }] });
-    const record = streamRecord('INSERT', recordItem(t1));
-    const result = await handler(event(record), context);
-    expect(result.batchItemFailures).toEqual([{ itemIdentifier: record.dynamodb!.SequenceNumber }]);
-    expect(ddb.commandCalls(PutItemCommand)).toHaveLength(0);
+  it('applies only the records above the stored sequence number when a retry overlaps what was applied', async () => {
+    store(t1, t2);
+    const first = newRecords();
+    await invoke(first.slice(0, 1));
+    await invoke(first);
+    expect(storedPartial()).toEqual(partialOf('AAPL', MINUTE, EAST, bareTrades(t1, t2), lastSequence(first)));
+  });
+
+  it('subtracts a trade that a replicated MODIFY moved to the other region (last writer wins)', async () => {
+    store(t1, t2);
+    await invoke(newRecords());
+    // Replication of the other region's newer version of t2 overwrites it here.
+    store({ ...t2, originRegion: WEST, price: '13' });
+    const records = newRecords();
+    await invoke(records);
+    expect(storedPartial()).toEqual(partialOf('AAPL', MINUTE, EAST, bareTrades(t1), lastSequence(records)));
+  });
+
+  it('recomputes the extremes from the stored trades when the removed trade was one of them', async () => {
+    store(t1, t2, t3);
+    await invoke(newRecords());
+    await remove(t2); // the high and the close
+    const records = newRecords();
+    table.resetCounts();
+    await invoke(records);
+    expect(table.calls).toContain('Query');
+    expect(storedPartial()).toEqual(partialOf('AAPL', MINUTE, EAST, bareTrades(t1, t3), lastSequence(records)));
+  });
+
+  it('reads no trades when the removed trade was none of the extremes', async () => {
+    const mid = trade({ recordId: 'd', timestamp: '2024-03-01T14:30:01.500Z', price: '10.5', size: 5 });
+    store(t1, mid, t2);
+    await invoke(newRecords());
+    await remove(mid);
+    const records = newRecords();
+    table.resetCounts();
+    await invoke(records);
+    expect(table.calls).not.toContain('Query');
+    expect(storedPartial()).toEqual(partialOf('AAPL', MINUTE, EAST, bareTrades(t1, t2), lastSequence(records)));
+  });
+
+  it("keeps the other region's trades, quotes and its own partial bars out of its partial", async () => {
+    store(t1);
+    await invoke(newRecords());
+    store(trade({ recordId: 'w', originRegion: WEST }));
+    table.seed([recordItem(quote())]);
+    const all = table.stream.slice(position);
+    position = table.stream.length;
+    table.resetCounts();
+    // Even handed every record (a filter that lets everything through), it ignores them.
+    const { events } = await invoke([...all, ...table.stream.slice(0, 1)]);
+    expect(table.writes).toEqual([]);
+    expect(events).toEqual([]);
+  });
+
+  it("publishes the merged bar when the other region's partial arrives by replication, writing nothing", async () => {
+    store(t1);
+    await invoke(newRecords());
+    const west = partialOf('AAPL', MINUTE, WEST, bareTrades(trade({ recordId: 'w', price: '9', size: 10 })), '5');
+    table.seed([partialBarItem(west, { updatedAt: MINUTE, late: false })]);
+    const records = newRecords();
+    expect(records).toHaveLength(1);
+    table.resetCounts();
+    const { events } = await invoke(records);
+    expect(table.writes.filter((w) => w.pk.startsWith('BAR#'))).toEqual([]);
+    expect(events.map((e) => e.detail)).toEqual([
+      expect.objectContaining({ symbol: 'AAPL', trades: 2, volume: 11, low: '9', high: '10', notional: '100' }),
+    ]);
+  });
+
+  it('writes nothing for a trade rewritten with the same bar fields', async () => {
+    store(t1);
+    await invoke(newRecords());
+    table.seed([{ ...recordItem(t1), sourceLine: { N: '77' } }]);
+    const records = newRecords();
+    expect(records).toHaveLength(1);
+    table.resetCounts();
+    await invoke(records);
+    expect(table.writes).toEqual([]);
+  });
+
+  it('applies a reconciliation in stream order: earlier changes are replaced, later ones apply on top', async () => {
+    store(t1);
+    await invoke(newRecords());
+    // Corrupt the stored partial by hand, then reconcile it to the truth {t1}; t2 arrives after.
+    const stored = storedPartial()!;
+    table.seed([partialBarItem({ ...stored, volume: 999 }, { updatedAt: MINUTE, late: false })]);
+    table.seed([reconcileItem('AAPL', MINUTE, EAST, partialOf('AAPL', MINUTE, EAST, bareTrades(t1)), MINUTE, 1)]);
+    store(t2);
+    const records = newRecords();
+    await invoke(records);
+    expect(storedPartial()).toEqual(partialOf('AAPL', MINUTE, EAST, bareTrades(t1, t2), lastSequence(records)));
+  });
+
+  it("reports only the lowest sequence number of the failed minute's records", async () => {
+    store(t1, msft, t2);
+    const records = newRecords();
+    const send = table.send.bind(table);
+    table.send = async (command) => {
+      const input = command.input as { Item?: { pk?: { S?: string } } };
+      if (command instanceof PutItemCommand && input.Item?.pk?.S === 'BAR#AAPL') throw new Error('boom');
+      return send(command);
+    };
+    const { response } = await invoke(records);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: records[0].dynamodb!.SequenceNumber }]);
+    expect(storedPartial(EAST, 'MSFT')?.trades).toBe(1);
+    expect(storedPartial()).toBeUndefined();
+  });
+
+  it('fails the minute when another writer changed the partial after it was read', async () => {
+    store(t1);
+    const records = newRecords();
+    const send = table.send.bind(table);
+    table.send = async (command) => {
+      // Someone writes the partial between the handler's read and its conditional write.
+      if (command instanceof PutItemCommand)
+        table.seed([partialBarItem(partialOf('AAPL', MINUTE, EAST, [], '1'), { updatedAt: MINUTE, late: false })]);
+      return send(command);
+    };
+    const { response, events } = await invoke(records);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: records[0].dynamodb!.SequenceNumber }]);
+    // Announced before the write: the retry announces again (at-least-once).
+    expect(events).toHaveLength(1);
+  });
+
+  it('puts a change made after the summary window closed into the change index, and an earlier one not', async () => {
+    const now = Date.parse('2024-03-01T14:36:00.000Z');
+    const spy = jest.spyOn(Date, 'now').mockReturnValue(now);
+    try {
+      store(t1, trade({ recordId: 'n', timestamp: '2024-03-01T14:35:10.000Z', price: '1', size: 1 }));
+      await invoke(newRecords());
+    } finally {
+      spy.mockRestore();
+    }
+    expect(table.get({ ...partialBarKey('AAPL', MINUTE, EAST) })?.gsi1pk).toEqual({
+      S: 'BARCHANGES#us-east-1#2024-03-01T14',
+    });
+    expect(table.get({ ...partialBarKey('AAPL', '2024-03-01T14:35:00.000Z', EAST) })?.gsi1pk).toBeUndefined();
   });
 });

@@ -1,16 +1,17 @@
 import './support/env';
-import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { ScheduledEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler, notificationParts } from '../../functions/summary';
-import { barItem } from '../../functions/lib/store/items';
-import { type FiveMinuteSummary, lastCompletedWindow } from '../../functions/lib/domain/summaries';
-import type { MinuteBar } from '../../functions/lib/domain/types';
+import { barArrivalItem, partialBarItem } from '../../functions/lib/store/items';
+import { partialOf } from '../../functions/lib/domain/bars';
+import { type FiveMinuteSummary, lastCompletedWindow, summaryId } from '../../functions/lib/domain/summaries';
+import { CountingDynamoClient } from '../../bench/counting-client';
+import { replaceSend } from '../../bench/bars-stream';
 import { context } from './support/records';
 
-const ddb = mockClient(DynamoDBClient);
 const eb = mockClient(EventBridgeClient);
 const sns = mockClient(SNSClient);
 
@@ -26,21 +27,12 @@ const scheduled = (time: string): ScheduledEvent => ({
   resources: ['arn:aws:events:us-east-1:000000000000:rule/summary-test'],
   detail: {},
 });
-const bar = (symbol: string, minute: string, close: string): MinuteBar => ({
-  symbol,
-  minute,
-  open: '10',
-  high: '11',
-  low: '9',
-  close,
-  volume: 10,
-  trades: 2,
-  notional: '100',
-  vwap: '10',
-});
 
+let table: CountingDynamoClient;
+let restore: () => void;
 beforeEach(() => {
-  ddb.reset();
+  table = new CountingDynamoClient();
+  restore = replaceSend(DynamoDBClient, (command) => table.send(command));
   eb.reset();
   sns.reset();
   sns.on(PublishCommand).resolves({ MessageId: 'm' });
@@ -49,20 +41,38 @@ beforeEach(() => {
     Entries: input.Entries.map(() => ({ EventId: 'x' })),
   }));
 });
+afterEach(() => restore());
+
+/** Stores `region`'s partial bar of one trade (price, size) per entry, written at `updatedAt`. */
+function storePartial(
+  region: string,
+  symbol: string,
+  minute: string,
+  trades: [string, number][],
+  updatedAt = minute,
+  late = false,
+): void {
+  const partial = partialOf(
+    symbol,
+    minute,
+    region,
+    trades.map(([price, size], i) => ({ recordId: `${region}-${i}`, epochMs: Date.parse(minute) + i, price, size })),
+    '1',
+  );
+  table.seed([partialBarItem(partial, { updatedAt, late })]);
+}
+
+const summariesIn = (events: PutEventsRequestEntry[]) =>
+  events.map((e) => JSON.parse(e.Detail!) as Record<string, unknown>);
+const putEntries = () => eb.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries!);
 
 describe('summary function', () => {
-  it('summarises the last completed window from the time-series index and publishes to SNS and the bus', async () => {
-    ddb
-      .on(QueryCommand)
-      .resolvesOnce({
-        Items: [
-          bar('AAPL', '2024-03-01T14:30:00.000Z', '10.5'),
-          bar('AAPL', '2024-03-01T14:34:00.000Z', '11'),
-          bar('MSFT', '2024-03-01T14:32:00.000Z', '9.5'),
-        ].map((b) => barItem(b, 'us-east-1')),
-        LastEvaluatedKey: { pk: { S: 'k' } },
-      })
-      .resolves({ Items: [] });
+  it("rolls up the last completed window from every region's partial bars, each symbol as revision 0", async () => {
+    storePartial('us-east-1', 'AAPL', '2024-03-01T14:30:00.000Z', [['10', 1]]);
+    storePartial('us-west-2', 'AAPL', '2024-03-01T14:30:00.000Z', [['12', 3]]);
+    storePartial('us-east-1', 'AAPL', '2024-03-01T14:34:00.000Z', [['11', 1]]);
+    storePartial('us-west-2', 'MSFT', '2024-03-01T14:32:00.000Z', [['9.5', 2]]);
+    storePartial('us-east-1', 'MSFT', '2024-03-01T14:35:00.000Z', [['1', 1]]); // next window
     const result = await handler(scheduled('2024-03-01T14:35:00Z'), context);
     expect(result).toEqual({
       windowStart: '2024-03-01T14:30:00.000Z',
@@ -70,30 +80,73 @@ describe('summary function', () => {
       symbols: 2,
       notificationParts: 1,
       events: 2,
+      revisedWindows: [],
+      revisions: 0,
     });
-    const query = ddb.commandCalls(QueryCommand)[0].args[0].input;
-    expect(query).toMatchObject({
-      IndexName: 'timeseries-index',
-      ExpressionAttributeValues: {
-        ':hour': { S: 'BARS#2024-03-01T14' },
-        ':from': { S: '2024-03-01T14:30:00.000Z' },
-        ':to': { S: '2024-03-01T14:34:00.000Z#~' },
-      },
-    });
-    expect(ddb.commandCalls(QueryCommand)).toHaveLength(2); // paginated
     const message = JSON.parse(sns.commandCalls(PublishCommand)[0].args[0].input.Message!) as {
       summaries: FiveMinuteSummary[];
     };
-    expect(message.summaries.map((s: FiveMinuteSummary) => [s.symbol, s.close, s.minutes])).toEqual([
-      ['AAPL', '11', 2],
-      ['MSFT', '9.5', 1],
+    expect(message.summaries.map((s) => [s.symbol, s.open, s.close, s.volume, s.minutes])).toEqual([
+      ['AAPL', '10', '11', 5, 2],
+      ['MSFT', '9.5', '9.5', 2, 1],
     ]);
-    const entries = eb.commandCalls(PutEventsCommand)[0].args[0].input.Entries!;
-    expect(entries.map((e) => e.DetailType)).toEqual(['FiveMinuteSummary', 'FiveMinuteSummary']);
+    expect(summariesIn(putEntries())).toEqual([
+      expect.objectContaining({ symbol: 'AAPL', summaryId: 'AAPL@2024-03-01T14:30:00.000Z', revision: 0 }),
+      expect.objectContaining({ symbol: 'MSFT', revision: 0 }),
+    ]);
+  });
+
+  it('publishes nothing twice when a retried invocation finds the same values', async () => {
+    storePartial('us-east-1', 'AAPL', '2024-03-01T14:30:00.000Z', [['10', 1]]);
+    await handler(scheduled('2024-03-01T14:35:00Z'), context);
+    eb.resetHistory();
+    sns.resetHistory();
+    const again = await handler(scheduled('2024-03-01T14:35:00Z'), context);
+    expect(again).toMatchObject({ events: 0, revisions: 0 });
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
+  it('publishes an earlier window again, marked as a revision, when a bar changed after it was published', async () => {
+    storePartial('us-east-1', 'AAPL', '2024-03-01T14:30:00.000Z', [['10', 1]]);
+    await handler(scheduled('2024-03-01T14:35:00Z'), context);
+    // A late file: the west partial of 14:31 is written at 14:37, after the window closed.
+    storePartial('us-west-2', 'AAPL', '2024-03-01T14:31:00.000Z', [['13', 4]], '2024-03-01T14:37:00.000Z', true);
+    eb.resetHistory();
+    sns.resetHistory();
+    // The change index of the summary's region holds the arrival, as the bars function there writes it.
+    table.seed([
+      barArrivalItem('AAPL', '2024-03-01T14:31:00.000Z', 'us-west-2', 'us-east-1', '2024-03-01T14:37:01.000Z', 1),
+    ]);
+    const result = await handler(scheduled('2024-03-01T14:40:00Z'), context);
+    expect(result).toMatchObject({ revisedWindows: ['2024-03-01T14:30:00.000Z'], revisions: 1 });
+    const [revision] = summariesIn(putEntries());
+    expect(revision).toMatchObject({
+      symbol: 'AAPL',
+      windowStart: '2024-03-01T14:30:00.000Z',
+      revision: 1,
+      revisionOf: 'AAPL@2024-03-01T14:30:00.000Z',
+      volume: 5,
+      high: '13',
+      close: '13',
+    });
+    const subjects = sns.commandCalls(PublishCommand).map((c) => c.args[0].input.Subject);
+    expect(subjects).toContain('Market data 5-minute summary revision 2024-03-01T14:30Z');
+  });
+
+  it('withdraws a published symbol whose trades were all removed after the window was published', async () => {
+    storePartial('us-east-1', 'AAPL', '2024-03-01T14:30:00.000Z', [['10', 1]]);
+    await handler(scheduled('2024-03-01T14:35:00Z'), context);
+    // Compensation removed the trade: the partial now counts nothing (changed late).
+    storePartial('us-east-1', 'AAPL', '2024-03-01T14:30:00.000Z', [], '2024-03-01T14:36:00.000Z', true);
+    eb.resetHistory();
+    const result = await handler(scheduled('2024-03-01T14:40:00Z'), context);
+    expect(result.revisions).toBe(1);
+    expect(summariesIn(putEntries())).toEqual([
+      expect.objectContaining({ symbol: 'AAPL', revision: 1, withdrawn: true, trades: 0, volume: 0 }),
+    ]);
   });
 
   it('publishes nothing when the window has no bars', async () => {
-    ddb.on(QueryCommand).resolves({ Items: [] });
     const result = await handler(scheduled('2024-03-01T14:35:00Z'), context);
     expect(result.symbols).toBe(0);
     expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
@@ -103,6 +156,8 @@ describe('summary function', () => {
   it('splits a large notification into parts below 200 KB', () => {
     const window = lastCompletedWindow(Date.parse('2024-03-01T14:35:00Z'));
     const summaries = Array.from({ length: 2000 }, (_, i) => ({
+      summaryId: summaryId({ symbol: `S${i}`, windowStart: window.start }),
+      revision: 0,
       symbol: `S${i}`,
       windowStart: window.start,
       windowEnd: window.end,
@@ -119,7 +174,7 @@ describe('summary function', () => {
     const parts = notificationParts(summaries, window);
     expect(parts.length).toBeGreaterThan(1);
     for (const part of parts) expect(Buffer.byteLength(part)).toBeLessThan(200 * 1024);
-    expect(parts.flatMap((p) => (JSON.parse(p) as { summaries: FiveMinuteSummary[] }).summaries)).toHaveLength(2000);
+    expect(parts.flatMap((p) => (JSON.parse(p) as { summaries: unknown[] }).summaries)).toHaveLength(2000);
     expect(JSON.parse(parts[1])).toMatchObject({ part: 2, parts: parts.length });
   });
 });

@@ -89,9 +89,11 @@ describe('function permissions', () => {
       'states:StartExecution',
     ]);
     expect(grants['file-trigger'].find((g) => g.sid === 'ReadFileRuns')?.resources).toEqual(['arn:sm-executions:*']);
+    // Partial bars by time, bar changes by the status index, publications by their partition.
     expect(grants.summary.find((g) => g.sid === 'QueryMinuteBars')?.resources).toEqual([
-      'arn:table',
       'arn:table/index/timeseries-index',
+      'arn:table/index/status-index',
+      'arn:table',
     ]);
   });
 
@@ -117,6 +119,7 @@ describe('function permissions', () => {
       stateMachineArn: 's',
       notificationsTopicArn: 'n',
       pipelineRegion: 'r',
+      pipelineRegions: 'r,q',
       maxBodyBytes: '1024',
       chunkSize: '500',
     };
@@ -129,6 +132,11 @@ describe('function permissions', () => {
       TABLE_NAME: 't',
     });
     expect(functionEnvironment('validate-file', values)).toEqual({ TABLE_NAME: 't', CHUNK_SIZE: '500' });
+    expect(functionEnvironment('bars', values)).toEqual({
+      TABLE_NAME: 't',
+      EVENT_BUS_NAME: 'b',
+      PIPELINE_REGIONS: 'r,q',
+    });
     expect(Object.keys(FUNCTION_ENVIRONMENT).sort()).toEqual([...FUNCTION_NAMES].sort());
   });
 });

@@ -8,6 +8,7 @@ process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 process.env.POWERTOOLS_TRACE_ENABLED = 'false';
 process.env.AWS_REGION = 'us-east-1';
 process.env.PIPELINE_REGION = 'us-east-1';
+process.env.PIPELINE_REGIONS = 'us-east-1,us-west-2';
 process.env.TABLE_NAME = 'pipeline-test';
 process.env.EVENT_BUS_NAME = 'events-test';
 process.env.INGEST_BUCKET = 'ingest-test';

@@ -56,6 +56,19 @@ export function pipelineRegion(): string {
   return value;
 }
 
+/**
+ * Every region of the pipeline (PIPELINE_REGIONS, comma-separated), which must include this one.
+ * @throws MissingEnvironmentError when unset; InvalidEnvironmentError when malformed.
+ */
+function pipelineRegions(): string[] {
+  const value = requireEnv(ENV.pipelineRegions);
+  const regions = value.split(',').map((r) => r.trim());
+  const own = pipelineRegion();
+  if (regions.some((r) => !/^[a-z]{2}(-[a-z]+)+-\d$/.test(r)) || !regions.includes(own))
+    throw new InvalidEnvironmentError(ENV.pipelineRegions, value, `comma-separated AWS regions including ${own}`);
+  return regions;
+}
+
 /** Typed accessors for the variables in `ENV` (each read when called). */
 export const env = {
   tableName: (): string => requireEnv(ENV.tableName),
@@ -68,4 +81,6 @@ export const env = {
   maxBodyBytes: (): number => positiveIntEnv(ENV.maxBodyBytes, 1024 * 1024),
   /** Records per staged chunk; default 1000 (the config default). */
   chunkSize: (): number => positiveIntEnv(ENV.chunkSize, 1000),
+  /** Every region of the pipeline, this one included: whose partial bars a reader merges. */
+  pipelineRegions,
 };

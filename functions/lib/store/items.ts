@@ -9,17 +9,25 @@
  * | trade guard | `TID#<NY date>#<recordId>`   | `TID`              | none                                   |
  * | file        | `FILE#<fileId>`              | `FILE`             | gsi1 while PROCESSING                  |
  * | request key | `IDEM#<caller hash>#<key>`   | `IDEM`             | none                                   |
- * | bar         | `BAR#<symbol>`               | `<minute>`         | gsi2 = `BARS#<hour>`, `<minute>#<sym>` |
+ * | partial bar | `BAR#<symbol>`               | `<minute>#<region>`| gsi2 `BARS#<hour>`; gsi1 if late       |
+ * | reconciliation | `REC#<symbol>#<minute>`   | `FIX#<region>`     | none (expires)                         |
+ * | bar arrival | `BARSEEN#<symbol>`           | `<minute>#<from>#<observer>` | gsi1 (expires)               |
+ * | summary published | `SUMMARY#<windowStart>` | `<symbol>#<region>` | none                                 |
+ * | summary cursor | `SUMMARY#CURSOR`          | `<region>`         | none                                   |
  *
  * Record items and trade guards are owned (see ./ownership.ts): `runId` is the run that created
  * the item, `runs` every run that stored it (the creator and runs that stored the same content
  * again), `contentHash` identifies the content (domain/record-content.ts); an item a smaller
  * line of its run took over lists the lines it displaced (`displacedLines`).
+ *
+ * gsi1 of bar changes: `BARCHANGES#<region>#<hour of the change>`, `<time>#<symbol>#<minute>`.
+ * Every bar, reconciliation, arrival and summary item is written by one region only.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { TABLE } from '../../../contract';
+import type { PartialBar, PartialValues, RegionalTrade, TradePoint } from '../domain/bars';
 import { newYorkTradingDate } from '../domain/session';
-import type { MarketRecord, MinuteBar, RecordType } from '../domain/types';
+import type { MarketRecord, RecordType } from '../domain/types';
 
 /** A DynamoDB item. */
 export type Item = Record<string, AttributeValue>;
@@ -32,7 +40,7 @@ export interface ItemKey {
 /** Status of every stored market record. */
 export const RECORD_STATUS = 'STORED';
 /** Sort-key prefix of trades and quotes within a record partition. */
-export const SORT_PREFIX: Readonly<Record<RecordType, string>> = { trade: 'T#', quote: 'Q#' };
+export const SORT_PREFIX: Readonly<Record<RecordType, string>> = { trade: TABLE.tradeSortKeyPrefix, quote: 'Q#' };
 
 const s = (value: string): AttributeValue => ({ S: value });
 const n = (value: string | number): AttributeValue => ({ N: String(value) });
@@ -228,9 +236,9 @@ export function processingFileItem(run: FileRun, region: string): Item {
 
 // ------------------------------------------------------------------------------------- bars
 
-/** Key of the bar of (symbol, minute). */
-export function barKey(symbol: string, minute: string): ItemKey {
-  return { pk: { S: `BAR#${symbol}` }, sk: { S: minute } };
+/** Key of `region`'s partial bar of (symbol, minute): `BAR#<symbol>` / `<minute>#<region>`. */
+export function partialBarKey(symbol: string, minute: string, region: string): ItemKey {
+  return { pk: { S: `${TABLE.barKeyPrefix}${symbol}` }, sk: { S: `${minute}#${region}` } };
 }
 
 /** Time-series index partition of a minute: `BARS#YYYY-MM-DDTHH` (its UTC hour). */
@@ -238,45 +246,242 @@ export function barHourPartition(minute: string): string {
   return `BARS#${minute.slice(0, 13)}`;
 }
 
-/** The bar item: all bar fields plus the sparse time-series index attributes. */
-export function barItem(bar: MinuteBar, region: string): Item {
+/**
+ * Change-index (status index) partition of bar changes observed in `region` during the UTC hour
+ * of `observedAt`: `BARCHANGES#<region>#YYYY-MM-DDTHH`.
+ */
+export function barChangePartition(region: string, observedAt: string): string {
+  return `BARCHANGES#${region}#${observedAt.slice(0, 13)}`;
+}
+
+/** Attributes of a trade point (open or close) under `prefix`. */
+function pointAttributes(prefix: string, point: TradePoint): Item {
+  return { [prefix]: n(point.price), [`${prefix}Ms`]: n(point.epochMs), [`${prefix}Id`]: s(point.recordId) };
+}
+
+/** The additive fields and extremes as attributes (what a partial and a reconciliation carry). */
+function partialValueAttributes(values: PartialValues): Item {
   return {
-    ...barKey(bar.symbol, bar.minute),
-    symbol: s(bar.symbol),
-    minute: s(bar.minute),
-    open: n(bar.open),
-    high: n(bar.high),
-    low: n(bar.low),
-    close: n(bar.close),
-    volume: n(bar.volume),
-    trades: n(bar.trades),
-    vwap: n(bar.vwap),
-    notional: n(bar.notional),
-    [TABLE.timeSeriesIndex.partitionKey]: s(barHourPartition(bar.minute)),
-    [TABLE.timeSeriesIndex.sortKey]: s(`${bar.minute}#${bar.symbol}`),
-    [TABLE.originRegion]: s(region),
+    trades: n(values.trades),
+    volume: n(values.volume),
+    notional: n(values.notional),
+    ...(values.extremes
+      ? {
+          ...pointAttributes('open', values.extremes.open),
+          ...pointAttributes('close', values.extremes.close),
+          high: n(values.extremes.high),
+          low: n(values.extremes.low),
+        }
+      : {}),
   };
 }
 
-/** Reads a bar item back. */
-export function barFromItem(item: Item): MinuteBar {
-  const str = (name: string): string => {
-    const value = item[name]?.S ?? item[name]?.N;
+/** When a partial bar is written, and whether its summary window had already closed. */
+export interface PartialBarWrite {
+  /** ISO time of the write. */
+  readonly updatedAt: string;
+  /** The minute's 5-minute window closed before (or about when) this change was made. */
+  readonly late: boolean;
+}
+
+/**
+ * The partial bar item: its fields, the last applied stream sequence number, the time-series
+ * index attributes, and, for a change made after the summary window closed, the change-index
+ * attributes the summary function looks for.
+ */
+export function partialBarItem(partial: PartialBar, write: PartialBarWrite): Item {
+  const item: Item = {
+    ...partialBarKey(partial.symbol, partial.minute, partial.region),
+    symbol: s(partial.symbol),
+    minute: s(partial.minute),
+    ...partialValueAttributes(partial),
+    updatedAt: s(write.updatedAt),
+    [TABLE.timeSeriesIndex.partitionKey]: s(barHourPartition(partial.minute)),
+    [TABLE.timeSeriesIndex.sortKey]: s(`${partial.minute}#${partial.symbol}#${partial.region}`),
+    [TABLE.originRegion]: s(partial.region),
+  };
+  if (partial.sequence !== undefined) item.sequence = s(partial.sequence);
+  if (write.late) {
+    item[TABLE.statusIndex.partitionKey] = s(barChangePartition(partial.region, write.updatedAt));
+    item[TABLE.statusIndex.sortKey] = s(`${write.updatedAt}#${partial.symbol}#${partial.minute}`);
+  }
+  return item;
+}
+
+function readPoint(item: Item, prefix: string): TradePoint | undefined {
+  const price = item[prefix]?.N;
+  const epochMs = item[`${prefix}Ms`]?.N;
+  const recordId = item[`${prefix}Id`]?.S;
+  return price !== undefined && epochMs !== undefined && recordId !== undefined
+    ? { price, epochMs: Number(epochMs), recordId }
+    : undefined;
+}
+
+/** Reads the additive fields and extremes of a partial bar or a reconciliation item. */
+export function partialValuesFromItem(item: Item): PartialValues {
+  const num = (name: string): string => {
+    const value = item[name]?.N;
     if (value === undefined) throw new Error(`Bar item ${item.pk?.S ?? '?'} / ${item.sk?.S ?? '?'} lacks ${name}`);
     return value;
   };
+  const open = readPoint(item, 'open');
+  const close = readPoint(item, 'close');
+  const high = item.high?.N;
+  const low = item.low?.N;
   return {
-    symbol: str('symbol'),
-    minute: str('minute'),
-    open: str('open'),
-    high: str('high'),
-    low: str('low'),
-    close: str('close'),
-    volume: Number(str('volume')),
-    trades: Number(str('trades')),
-    vwap: str('vwap'),
-    notional: str('notional'),
+    trades: Number(num('trades')),
+    volume: Number(num('volume')),
+    notional: num('notional'),
+    ...(open && close && high !== undefined && low !== undefined ? { extremes: { open, close, high, low } } : {}),
   };
+}
+
+/** Reads a partial bar item back. */
+export function partialBarFromItem(item: Item): PartialBar {
+  const symbol = item.symbol?.S;
+  const minute = item.minute?.S;
+  const region = item[TABLE.originRegion]?.S;
+  if (symbol === undefined || minute === undefined || region === undefined)
+    throw new Error(
+      `Bar item ${item.pk?.S ?? '?'} / ${item.sk?.S ?? '?'} lacks symbol, minute or ${TABLE.originRegion}`,
+    );
+  return {
+    symbol,
+    minute,
+    region,
+    ...partialValuesFromItem(item),
+    ...(item.sequence?.S !== undefined ? { sequence: item.sequence.S } : {}),
+  };
+}
+
+/** The bar fields and origin of a stored trade (a table item or a stream image). */
+export function regionalTradeFromItem(item: Item): RegionalTrade {
+  const originRegion = item[TABLE.originRegion]?.S;
+  if (originRegion === undefined)
+    throw new Error(`Stored trade ${item.pk?.S ?? '?'} / ${item.sk?.S ?? '?'} lacks ${TABLE.originRegion}`);
+  return { ...barTradeFromItem(item), originRegion };
+}
+
+/** Key of `region`'s reconciliation of (symbol, minute), in the minute's record partition. */
+export function reconcileKey(symbol: string, minute: string, region: string): ItemKey {
+  return {
+    pk: { S: recordPartitionKey(symbol, minute) },
+    sk: { S: `${TABLE.reconcileSortKeyPrefix}${region}` },
+  };
+}
+
+/**
+ * A reconciliation of `region`'s partial bar: the values recomputed from the stored trades. The
+ * bars function of `region` applies it when it arrives on the stream, in order with the trades.
+ * It expires (TTL) after `expiresAtSeconds`.
+ */
+export function reconcileItem(
+  symbol: string,
+  minute: string,
+  region: string,
+  values: PartialValues,
+  requestedAt: string,
+  expiresAtSeconds: number,
+): Item {
+  return {
+    ...reconcileKey(symbol, minute, region),
+    symbol: s(symbol),
+    minute: s(minute),
+    ...partialValueAttributes(values),
+    requestedAt: s(requestedAt),
+    [TABLE.originRegion]: s(region),
+    [TABLE.ttl]: n(expiresAtSeconds),
+  };
+}
+
+/**
+ * What `observer`'s bars function writes when a partial bar of `from` (another region) arrives
+ * by replication for a minute whose summary window had closed: an entry in `observer`'s change
+ * index, so the summary there revises the window whatever the replication delay was. One item
+ * per (symbol, minute, from, observer), overwritten by later arrivals; it expires (TTL).
+ */
+export function barArrivalItem(
+  symbol: string,
+  minute: string,
+  from: string,
+  observer: string,
+  observedAt: string,
+  expiresAtSeconds: number,
+): Item {
+  return {
+    pk: { S: `BARSEEN#${symbol}` },
+    sk: { S: `${minute}#${from}#${observer}` },
+    symbol: s(symbol),
+    minute: s(minute),
+    [TABLE.statusIndex.partitionKey]: s(barChangePartition(observer, observedAt)),
+    [TABLE.statusIndex.sortKey]: s(`${observedAt}#${symbol}#${minute}#${from}`),
+    [TABLE.originRegion]: s(observer),
+    [TABLE.ttl]: n(expiresAtSeconds),
+  };
+}
+
+/** (symbol, minute) of a change-index entry (a late partial bar or an arrival marker). */
+export function changedMinuteFromItem(item: Item): { symbol: string; minute: string } {
+  const symbol = item.symbol?.S;
+  const minute = item.minute?.S;
+  if (symbol === undefined || minute === undefined)
+    throw new Error(`Change-index item ${item.pk?.S ?? '?'} / ${item.sk?.S ?? '?'} lacks symbol or minute`);
+  return { symbol, minute };
+}
+
+// -------------------------------------------------------------------------------- summaries
+
+/** What was published for (window, symbol) by the summary function of `region`. */
+export interface PublishedSummary {
+  readonly windowStart: string;
+  readonly symbol: string;
+  readonly region: string;
+  /** sha-256 of the summary's values: a different fingerprint means the window changed. */
+  readonly fingerprint: string;
+  /** 0 for the first publication, then 1, 2, ... for each revision. */
+  readonly revision: number;
+  readonly publishedAt: string;
+}
+
+/** Partition of the publications of a window: `SUMMARY#<windowStart>`. */
+export function summaryPartition(windowStart: string): string {
+  return `SUMMARY#${windowStart}`;
+}
+
+/** Item of a publication (one per window, symbol and publishing region). */
+export function publishedSummaryItem(published: PublishedSummary): Item {
+  return {
+    pk: s(summaryPartition(published.windowStart)),
+    sk: s(`${published.symbol}#${published.region}`),
+    windowStart: s(published.windowStart),
+    symbol: s(published.symbol),
+    fingerprint: s(published.fingerprint),
+    revision: n(published.revision),
+    publishedAt: s(published.publishedAt),
+    [TABLE.originRegion]: s(published.region),
+  };
+}
+
+/** Reads a publication item back. */
+export function publishedSummaryFromItem(item: Item): PublishedSummary {
+  const get = (name: string): string => {
+    const value = item[name]?.S ?? item[name]?.N;
+    if (value === undefined) throw new Error(`Summary item ${item.pk?.S ?? '?'} / ${item.sk?.S ?? '?'} lacks ${name}`);
+    return value;
+  };
+  return {
+    windowStart: get('windowStart'),
+    symbol: get('symbol'),
+    region: get(TABLE.originRegion),
+    fingerprint: get('fingerprint'),
+    revision: Number(get('revision')),
+    publishedAt: get('publishedAt'),
+  };
+}
+
+/** Key of the summary function's change-index cursor in `region`. */
+export function summaryCursorKey(region: string): ItemKey {
+  return { pk: { S: 'SUMMARY#CURSOR' }, sk: { S: region } };
 }
 
 // ------------------------------------------------------------------------------------- size

@@ -1,9 +1,11 @@
 import {
-  barFromItem,
-  barItem,
   hasTradeGuard,
   itemSizeBytes,
   ownedRecordItem,
+  partialBarFromItem,
+  partialBarItem,
+  partialValuesFromItem,
+  reconcileItem,
   parseRecordPartitionKey,
   processingFileItem,
   recordItem,
@@ -11,7 +13,7 @@ import {
   tradeGuardItem,
   tradeGuardKey,
 } from '../../../../functions/lib/store/items';
-import type { MinuteBar } from '../../../../functions/lib/domain/types';
+import { partialOf } from '../../../../functions/lib/domain/bars';
 import { quote, trade } from '../../support/records';
 
 describe('table items', () => {
@@ -78,28 +80,57 @@ describe('table items', () => {
     expect(itemSizeBytes(item)).toBeLessThan(2048);
   });
 
-  it('gives bars the sparse time-series index keys and reads them back', () => {
-    const bar: MinuteBar = {
-      symbol: 'AAPL',
-      minute: '2024-03-01T14:30:00.000Z',
-      open: '1',
-      high: '2',
-      low: '0.5',
-      close: '1.5',
-      volume: 10,
-      trades: 3,
-      vwap: '1.2',
-      notional: '12',
-    };
-    const item = barItem(bar, 'us-east-1');
+  it("keys a region's partial bar by symbol, minute and region and reads it back with its sequence number", () => {
+    const partial = partialOf(
+      'AAPL',
+      '2024-03-01T14:30:00.000Z',
+      'us-east-1',
+      [
+        { recordId: 'a', epochMs: 10, price: '1', size: 4 },
+        { recordId: 'b', epochMs: 20, price: '2', size: 6 },
+      ],
+      '1000000000000000000000123',
+    );
+    const item = partialBarItem(partial, { updatedAt: '2024-03-01T14:31:00.000Z', late: false });
     expect(item).toMatchObject({
       pk: { S: 'BAR#AAPL' },
-      sk: { S: '2024-03-01T14:30:00.000Z' },
+      sk: { S: '2024-03-01T14:30:00.000Z#us-east-1' },
       gsi2pk: { S: 'BARS#2024-03-01T14' },
-      gsi2sk: { S: '2024-03-01T14:30:00.000Z#AAPL' },
+      gsi2sk: { S: '2024-03-01T14:30:00.000Z#AAPL#us-east-1' },
       originRegion: { S: 'us-east-1' },
+      sequence: { S: '1000000000000000000000123' },
     });
-    expect(barFromItem(item)).toEqual(bar);
+    expect(item.gsi1pk).toBeUndefined();
+    expect(partialBarFromItem(item)).toEqual(partial);
+  });
+
+  it('puts a partial bar changed after its summary window closed into the change index of its region', () => {
+    const partial = partialOf('AAPL', '2024-03-01T14:30:00.000Z', 'us-west-2', [], '7');
+    const item = partialBarItem(partial, { updatedAt: '2024-03-01T15:02:03.000Z', late: true });
+    expect(item).toMatchObject({
+      gsi1pk: { S: 'BARCHANGES#us-west-2#2024-03-01T15' },
+      gsi1sk: { S: '2024-03-01T15:02:03.000Z#AAPL#2024-03-01T14:30:00.000Z' },
+    });
+    expect(partialBarFromItem(item)).toEqual(partial);
+  });
+
+  it("writes a reconciliation into the minute's record partition, so it is ordered with the trades", () => {
+    const values = partialOf('AAPL', '2024-03-01T14:30:00.000Z', 'us-east-1', [
+      { recordId: 'a', epochMs: 10, price: '1', size: 4 },
+    ]);
+    const item = reconcileItem('AAPL', '2024-03-01T14:30:00.000Z', 'us-east-1', values, '2024-03-02T00:00:00Z', 99);
+    expect(item).toMatchObject({
+      pk: { S: 'REC#AAPL#2024-03-01T14:30:00.000Z' },
+      sk: { S: 'FIX#us-east-1' },
+      originRegion: { S: 'us-east-1' },
+      expiresAt: { N: '99' },
+    });
+    expect(partialValuesFromItem(item)).toEqual({
+      trades: 1,
+      volume: 4,
+      notional: '4',
+      extremes: values.extremes,
+    });
   });
 
   it('puts open file runs in the status index, naming the run that holds the version', () => {
