@@ -29,14 +29,16 @@ set AWS_ENDPOINT_URL to use another emulator such as LocalStack).
   --json       print exactly one JSON object on stdout:
                {"files":[{"key","accepted","rejected","reasons"}],"accepted","rejected","stored",
                 "rejects":[{"file","line","reason"}],"bars":[{"symbol","minute","open","high","low",
-                "close","volume","trades","vwap","notional"}]}
+                "close","volume","trades","vwap","notional"}],"drift":{"minutes","differences",
+                "partials":[...],"bars":[...]}}
+               (drift: the bars recomputed from the stored trades, as npm run reconcile does; 0 when exact)
   --env <env>  configuration environment (${ENVIRONMENTS.join(' | ')}). Default: dev
   --verbose    include the handlers' INFO logs in the progress log (stderr)
   --help       print this text
 
 Progress goes to stderr, the summary to stdout. Exit status 0 when the run completed (rejected
-rows are not an error), 1 when the emulator cannot start or a pipeline step fails, 2 on a bad
-command line.`;
+rows are not an error), 1 when the emulator cannot start, a pipeline step fails or a bar differs
+from its recomputation (drift), 2 on a bad command line.`;
 
 /**
  * Parses `argv` (without node and script).

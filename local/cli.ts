@@ -84,6 +84,9 @@ async function main(argv: readonly string[]): Promise<number> {
       ),
       ...pipeline.stream.abandoned.map((batch) => `bars gave up on ${batch.records} stream record(s): ${batch.error}`),
       ...(deadLettered > 0 ? [`${deadLettered} message(s) ended in the processing DLQ`] : []),
+      ...(report.drift.differences > 0
+        ? [`${report.drift.differences} bar(s) differ from their recomputation from the stored trades`]
+        : []),
     ];
     for (const problem of problems) progress(`step failed: ${problem}`);
     progress(`done in ${seconds.toFixed(1)} s`);

@@ -279,6 +279,6 @@ export class LocalPipeline {
 
   /** Reads the run's outcome back from the emulator (table items and rejects reports). */
   async report(): Promise<LocalRunReport> {
-    return readRunReport(this.resources, this.clients);
+    return readRunReport(this.resources, this.clients, [this.config.primaryRegion, this.config.drRegion]);
   }
 }

@@ -70,5 +70,13 @@ export function formatReport(
       ]),
     ]).map((l) => `  ${l}`),
   );
+  lines.push('');
+  const drift = report.drift;
+  lines.push(
+    `Reconciled: ${drift.minutes} (symbol, minute) pairs recomputed from the stored trades, drift ${drift.differences}`,
+  );
+  for (const d of drift.partials)
+    lines.push(`  partial ${d.symbol} ${d.minute} ${d.region}: ${d.fields.map((f) => f.field).join(', ')} differ`);
+  for (const d of drift.bars) lines.push(`  bar ${d.symbol} ${d.minute} differs`);
   return `${lines.join('\n')}\n`;
 }

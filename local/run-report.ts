@@ -10,6 +10,7 @@ import { mergeByMinute } from '../functions/lib/domain/bars';
 import { partialBarFromItem } from '../functions/lib/store/items';
 import type { MinuteBar } from '../functions/lib/domain/types';
 import type { ProvisionedPipeline } from './provision';
+import type { BarDifference, PartialDifference } from '../reconcile/reconciler';
 
 /** One processed file. */
 export interface FileReport {
@@ -38,6 +39,18 @@ export interface LocalRunReport {
   readonly rejects: RejectReport[];
   /** Sorted by symbol, then minute. */
   readonly bars: MinuteBar[];
+  /** The bars recomputed from the stored trades and compared (what `npm run reconcile` does). */
+  readonly drift: DriftReport;
+}
+
+/** Differences between the bars in the table and their recomputation; 0 when the run is exact. */
+export interface DriftReport {
+  /** (symbol, minute) pairs compared. */
+  readonly minutes: number;
+  /** Partial bars plus merged bars that differ. */
+  readonly differences: number;
+  readonly partials: PartialDifference[];
+  readonly bars: BarDifference[];
 }
 
 type Item = Record<string, AttributeValue>;
@@ -113,10 +126,36 @@ export function fileOfRejectsReport(reportKey: string, fileKeys: readonly string
   return fileKeys.find((key) => key === `${KEY_PREFIX.incoming}${name}` || key === name) ?? reportKey;
 }
 
-/** Reads files, stored count, rejects and bars of `pipeline` from the emulator. */
+/** Recomputes every bar of the table from its stored trades and reports the differences. */
+export async function readDrift(
+  pipeline: ProvisionedPipeline,
+  dynamodb: DynamoDBClient,
+  regions: readonly string[],
+): Promise<DriftReport> {
+  // Loaded on first use: it reaches the handlers' shared modules, whose logger reads its level
+  // when loaded, after the local run has set it.
+  const { reconcileBars } = await import('../reconcile/reconciler');
+  const report = await reconcileBars({
+    dynamodb,
+    tableName: pipeline.tableName,
+    region: pipeline.spec.region,
+    regions,
+    source: 'scan',
+    fix: false,
+  });
+  return {
+    minutes: report.minutes,
+    differences: report.partialDifferences.length + report.barDifferences.length,
+    partials: report.partialDifferences,
+    bars: report.barDifferences,
+  };
+}
+
+/** Reads files, stored count, rejects, bars and their drift of `pipeline` from the emulator. */
 export async function readRunReport(
   pipeline: ProvisionedPipeline,
   clients: { dynamodb: DynamoDBClient; s3: S3Client },
+  regions: readonly string[],
 ): Promise<LocalRunReport> {
   const { dynamodb, s3 } = clients;
   const fileItems = (await scanByPrefix(dynamodb, pipeline.tableName, 'FILE#')).items;
@@ -166,5 +205,6 @@ export async function readRunReport(
     stored: await countStoredRecords(dynamodb, pipeline.tableName),
     rejects,
     bars: await readBars(dynamodb, pipeline.tableName),
+    drift: await readDrift(pipeline, dynamodb, regions),
   };
 }

@@ -28,4 +28,8 @@ export default async function globalSetup(): Promise<void> {
     process.env.AWS_SECRET_ACCESS_KEY = 'test';
   }
   process.env.AWS_REGION ??= 'us-east-1';
+  // Handler modules a test file imports directly create their logger at load, before the harness
+  // sets the level: quiet them from the start, as testPipeline does.
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 }

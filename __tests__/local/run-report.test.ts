@@ -50,9 +50,11 @@ describe('run report pieces', () => {
             notional: '5',
           },
         ],
+        drift: { minutes: 1, differences: 0, partials: [], bars: [] },
       },
       { env: 'dev', region: 'us-east-1', endpoint: 'http://127.0.0.1:4599', seconds: 1.23 },
     );
+    expect(text).toContain('Reconciled: 1 (symbol, minute) pairs recomputed from the stored trades, drift 0');
     expect(text).toContain('Totals: 2 accepted, 1 rejected, 2 record items stored');
     expect(text).toMatch(/incoming\/a\.csv\s+COMPLETED\s+2\s+1\s+INVALID_PRICE 1/);
     expect(text).toMatch(/AAPL\s+2026-03-10T14:30:00\.000Z\s+1\s+2\s+1\s+2\s+3\s+2\s+1\.66666667\s+5/);
