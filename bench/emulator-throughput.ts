@@ -1,7 +1,9 @@
 /**
- * Measures records/s through the emulator: generates an N-row trades CSV (default 100 000),
- * uploads it to a fresh local pipeline and times the file workflow (validate → store chunks ‖
- * archive → notify) and then the stream → bars stage until idle.
+ * Measures the local run at scale: generates an N-row trades CSV (default 100 000: 50 symbols
+ * over 10 minutes, four hot ones taking half the trades), uploads it to a fresh local pipeline
+ * and times the file workflow (validate → store chunks ‖ archive → notify) alone, then the
+ * stream → bars stage until idle, then reconciles every bar against the stored trades (drift
+ * must be 0). The workflow time is the same run without the bars stage.
  *
  *   npx tsx bench/emulator-throughput.ts [rows]       # prints one JSON line on stdout
  *
@@ -12,9 +14,21 @@ import { startEmulator } from '../local/emulator';
 import { LocalPipeline } from '../local/local-pipeline';
 import { countStoredRecords } from '../local/run-report';
 
-/** A deterministic CSV of `rows` trades over 10 symbols and 30 minutes of one session. */
+/** Symbols that take half of all trades. */
+export const HOT_SYMBOLS = ['AAPL', 'NVDA', 'SPY', 'TSLA'] as const;
+/** Every symbol of the generated file: the hot ones and 46 others. */
+export const THROUGHPUT_SYMBOLS: readonly string[] = [
+  ...HOT_SYMBOLS,
+  ...Array.from({ length: 46 }, (_, i) => `SYM${String(i + 1).padStart(2, '0')}`),
+];
+
+/**
+ * A deterministic CSV of `rows` trades over 50 symbols and 10 minutes of one session: every
+ * other trade is one of the four hot symbols, the rest spread over the other 46.
+ */
 export function generateTradesCsv(rows: number): string {
-  const symbols = ['AAPL', 'MSFT', 'NVDA', 'SPY', 'BRK.B', 'AMZN', 'GOOGL', 'META', 'TSLA', 'QQQ'];
+  const symbols = THROUGHPUT_SYMBOLS;
+  const others = symbols.length - HOT_SYMBOLS.length;
   const start = Date.parse('2026-03-10T14:30:00.000Z');
   const lines = ['symbol,timestamp,price,size,exchange,tradeId'];
   let seed = 12345;
@@ -23,9 +37,10 @@ export function generateTradesCsv(rows: number): string {
     return seed / 2147483648;
   };
   for (let i = 0; i < rows; i++) {
-    const symbol = symbols[i % symbols.length];
+    const symbol =
+      i % 2 === 0 ? HOT_SYMBOLS[(i / 2) % HOT_SYMBOLS.length] : symbols[HOT_SYMBOLS.length + (((i - 1) / 2) % others)];
     const cents = 10_000 + Math.floor(random() * 50_000);
-    const timestamp = new Date(start + Math.floor((i / rows) * 30 * 60_000)).toISOString();
+    const timestamp = new Date(start + Math.floor((i / rows) * 10 * 60_000)).toISOString();
     lines.push(
       `${symbol},${timestamp},${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')},` +
         `${1 + Math.floor(random() * 500)},XNAS,P${i}`,
@@ -72,6 +87,7 @@ async function main(): Promise<void> {
         status: run.status,
         stored,
         bars: report.bars.length,
+        drift: report.drift.differences,
         streamRecords: drained.streamRecords,
         workflowSeconds,
         workflowRecordsPerSecond: Math.round(stored / workflowSeconds),

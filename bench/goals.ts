@@ -125,7 +125,35 @@ export const GOALS = {
     comparator: '<=',
     target: 1,
   },
+  barsWritesPerBatch: {
+    id: 'bars.partial.barWritesPerBatchMax',
+    section: 'bars',
+    label: 'bar writes per (symbol, minute) per batch, at every size',
+    comparator: '<=',
+    target: 1,
+  },
+  barsTimeRatio: {
+    id: 'bars.timePerTradeRatio',
+    section: 'bars',
+    label: 'handler time per trade at 50k trades/minute / at 1k',
+    comparator: '<=',
+    target: 1.5,
+  },
 } as const satisfies Record<string, GoalSpec>;
+
+/** Read units per trade goal of the bars path, whatever the trades per minute. */
+export const BARS_MAX_READ_UNITS_PER_TRADE = 0.05;
+
+/** The read-unit goal of the bars path at one size (trades per minute). */
+export function barsReadGoal(tradesPerMinute: number): GoalSpec {
+  return {
+    id: `bars.partial.readUnitsPerTrade.${tradesPerMinute}`,
+    section: 'bars',
+    label: `read units per trade at ${tradesPerMinute} trades/minute`,
+    comparator: '<=',
+    target: BARS_MAX_READ_UNITS_PER_TRADE,
+  };
+}
 
 /** Bundle size goal: 300 KB, counted as 300,000 bytes (the stricter reading). */
 export const BUNDLE_MAX_BYTES = 300_000;

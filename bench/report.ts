@@ -2,16 +2,17 @@
  * What a run produced, as one JSON document (`--json`) or as a plain-text table: the goals
  * checked against the figures, and each section's figures or its error.
  */
+import type { BarsResult } from './bars-cost';
 import type { BundlesResult } from './bundles';
 import type { DataPathResult, FormatThroughput } from './data-path-pinned';
-import { bundleGoals, checkGoal, GOALS, type GoalCheck, type GoalSpec } from './goals';
+import { barsReadGoal, bundleGoals, checkGoal, GOALS, type GoalCheck, type GoalSpec } from './goals';
 import type { Summary } from './stats';
 import type { StorageResult } from './storage';
 import type { SynthResult } from './synth';
 import type { TestsResult } from './tests';
 
 /** Section names, in the order they run and print. */
-export const SECTION_NAMES = ['storage', 'bundles', 'dataPath', 'synth', 'tests'] as const;
+export const SECTION_NAMES = ['storage', 'bars', 'bundles', 'dataPath', 'synth', 'tests'] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
 
 /** Result types by section. */
@@ -20,6 +21,7 @@ export interface SectionResults {
   tests: TestsResult;
   dataPath: DataPathResult;
   storage: StorageResult;
+  bars: BarsResult;
   bundles: BundlesResult;
 }
 
@@ -72,6 +74,7 @@ export function checkGoals(sections: Sections): GoalCheck[] {
   const data = resultOf(sections, 'dataPath');
   const storage = resultOf(sections, 'storage');
   const bundles = resultOf(sections, 'bundles');
+  const bars = resultOf(sections, 'bars');
   const checks: [GoalSpec, number | undefined][] = [
     [GOALS.synthRatio, synth?.ratio.wallMs],
     [GOALS.synthPeak, synth?.ours.peakRssMb.median],
@@ -86,6 +89,17 @@ export function checkGoals(sections: Sections): GoalCheck[] {
     [GOALS.storeUnits, storage?.store.writeUnitsPerRecord.median],
     [GOALS.barsWrites, storage?.bars.writesPerMinute.median],
   ];
+  if (bars) {
+    for (const size of bars.sizes)
+      checks.push([barsReadGoal(size.tradesPerMinute), Math.max(...size.partial.runs.map((r) => r.readUnitsPerTrade))]);
+    checks.push(
+      [
+        GOALS.barsWritesPerBatch,
+        Math.max(...bars.sizes.flatMap((s) => s.partial.runs.map((r) => r.barWritesPerBatchMax))),
+      ],
+      [GOALS.barsTimeRatio, bars.timePerTradeRatio],
+    );
+  }
   for (const fn of bundles?.functions ?? []) {
     const [bytes, init] = bundleGoals(fn.name);
     checks.push([bytes, fn.bytes], [init, fn.initMs.median]);
@@ -157,6 +171,7 @@ export function tableRows(report: Pick<BenchReport, 'sections' | 'goals'>): Tabl
     if (name === 'tests') testsRows(result as TestsResult, add);
     if (name === 'dataPath') dataPathRows(result as DataPathResult, add);
     if (name === 'storage') storageRows(result as StorageResult, add);
+    if (name === 'bars') barsRows(result as BarsResult, add);
     if (name === 'bundles') bundleRows(result as BundlesResult, add);
   }
   return rows;
@@ -258,6 +273,57 @@ function storageRows(r: StorageResult, add: Add): void {
   add('storage', 'bars: (symbol, minute) pairs per batch', r.bars.minutesPerBatch);
   add('storage', 'bars: read requests per (symbol, minute)', r.bars.readsPerMinute);
   add('storage', 'bars: events per (symbol, minute)', r.bars.eventsPerMinute);
+}
+
+function barsRows(r: BarsResult, add: Add): void {
+  for (const size of r.sizes) {
+    const n = size.tradesPerMinute.toLocaleString('en-US');
+    const runs = size.partial.runs;
+    const max = (pick: (run: (typeof runs)[number]) => number): number => Math.max(...runs.map(pick));
+    const at = `${n} trades/minute, ${size.batches} batches of ${r.batchSize}`;
+    add(
+      'bars',
+      `${at}: read units per trade, partial bars`,
+      max((x) => x.readUnitsPerTrade),
+      barsReadGoal(size.tradesPerMinute).id,
+    );
+    add('bars', `${at}: read units per trade, old recompute`, size.baseline.readUnitsPerTrade);
+    add(
+      'bars',
+      `${at}: Query pages per trade, partial bars / old`,
+      `${formatNumber(max((x) => x.queryPagesPerTrade))} / ${formatNumber(size.baseline.queryPagesPerTrade)}`,
+    );
+    add(
+      'bars',
+      `${at}: bar writes per batch (max), partial bars / old`,
+      `${max((x) => x.barWritesPerBatchMax)} / ${size.baseline.barWritesPerBatchMax}`,
+    );
+    add(
+      'bars',
+      `${at}: write units per trade, partial bars / old`,
+      `${formatNumber(max((x) => x.writeUnitsPerTrade))} / ${formatNumber(size.baseline.writeUnitsPerTrade)}`,
+    );
+    add('bars', `${at}: handler CPU µs per trade, partial bars`, size.partial.cpuMicrosPerTrade);
+    add('bars', `${at}: handler CPU µs per trade, old recompute`, size.baseline.cpuMicrosPerTrade);
+    add(
+      'bars',
+      `${at}: handler CPU for the minute, s, partial bars / old`,
+      `${formatNumber(max((x) => x.cpuMsPerMinute) / 1000)} / ${formatNumber(size.baseline.cpuMsPerMinute / 1000)}`,
+    );
+  }
+  add(
+    'bars',
+    'handler CPU per trade, largest / smallest size, partial bars',
+    r.timePerTradeRatio,
+    GOALS.barsTimeRatio.id,
+  );
+  add('bars', 'handler CPU per trade, largest / smallest size, old recompute', r.baselineTimePerTradeRatio);
+  add(
+    'bars',
+    'bar writes per (symbol, minute) per batch, every size',
+    Math.max(...r.sizes.flatMap((s) => s.partial.runs.map((x) => x.barWritesPerBatchMax))),
+    GOALS.barsWritesPerBatch.id,
+  );
 }
 
 function bundleRows(r: BundlesResult, add: Add): void {

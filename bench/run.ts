@@ -129,6 +129,9 @@ export async function runBench(args: BenchArgs): Promise<BenchReport> {
   const storage = selected.has('storage')
     ? await runSection('storage', async () => (await import('./storage')).measureStorage(common))
     : skip;
+  const bars = selected.has('bars')
+    ? await runSection('bars', async () => (await import('./bars-cost')).measureBars(common))
+    : skip;
   const bundles = selected.has('bundles')
     ? await runSection(
         'bundles',
@@ -157,7 +160,7 @@ export async function runBench(args: BenchArgs): Promise<BenchReport> {
       )
     : skip;
 
-  const sections: Sections = { storage, bundles, dataPath, synth, tests };
+  const sections: Sections = { storage, bars, bundles, dataPath, synth, tests };
   const goals = checkGoals(sections);
   return {
     startedAt: startedAt.toISOString(),

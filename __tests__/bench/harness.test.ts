@@ -15,7 +15,7 @@ describe('command line', () => {
       json: false,
       markdown: false,
       runs: 3,
-      only: ['storage', 'bundles', 'dataPath', 'synth', 'tests'],
+      only: ['storage', 'bars', 'bundles', 'dataPath', 'synth', 'tests'],
     });
   });
 

@@ -53,6 +53,7 @@ const storage: StorageResult = {
 function sections(overrides: Partial<Sections> = {}): Sections {
   return {
     storage: { status: 'ok', seconds: 2, result: storage },
+    bars: { status: 'skipped' },
     bundles: { status: 'skipped' },
     dataPath: { status: 'error', seconds: 0, error: 'bench/data-path.ts does not exist yet\nsecond line' },
     synth: { status: 'skipped' },
