@@ -5,12 +5,13 @@
  * and PutItem it when it changed. Its read cost grows with the minute's trades, so per trade it
  * grows with the square of a busy minute.
  */
-import { DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import { TABLE } from '../contract';
 import { computeBar, sameBar } from '../functions/lib/domain/bars';
 import type { MinuteBar } from '../functions/lib/domain/types';
-import { type BarTrade, type Item, barTradeFromItem, parseRecordPartitionKey } from '../functions/lib/store/items';
+import { loadMinuteTrades } from '../functions/lib/store/bar-store';
+import { type Item, parseRecordPartitionKey } from '../functions/lib/store/items';
 
 const client = new DynamoDBClient({ region: 'us-east-1' });
 
@@ -51,34 +52,6 @@ function barFromItem(item: Item): MinuteBar {
   };
 }
 
-async function loadTrades(tableName: string, pk: string): Promise<BarTrade[]> {
-  const trades: BarTrade[] = [];
-  let startKey: Item | undefined;
-  do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :trade)',
-        ProjectionExpression: '#recordId, #epochMs, #price, #size',
-        ExpressionAttributeNames: {
-          '#pk': 'pk',
-          '#sk': 'sk',
-          '#recordId': 'recordId',
-          '#epochMs': 'epochMs',
-          '#price': 'price',
-          '#size': 'size',
-        },
-        ExpressionAttributeValues: { ':pk': { S: pk }, ':trade': { S: TABLE.tradeSortKeyPrefix } },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) trades.push(barTradeFromItem(item));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return trades;
-}
-
 /** The old handler's work for one batch (events left out: both designs publish one per minute). */
 export async function recomputeBaselineHandler(
   event: { Records: DynamoDBRecord[] },
@@ -93,7 +66,8 @@ export async function recomputeBaselineHandler(
     const at = parseRecordPartitionKey(pk);
     if (!at) continue;
     const [trades, stored] = await Promise.all([
-      loadTrades(tableName, pk),
+      // The same Query the old design made (billing ignores its narrower projection).
+      loadMinuteTrades(tableName, at.symbol, at.minute, client),
       client.send(
         new GetItemCommand({
           TableName: tableName,

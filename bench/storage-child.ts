@@ -20,13 +20,14 @@ import { parseArgs } from 'node:util';
 import { BatchWriteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
-import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { BARS_BATCH_SIZE, TABLE, type StoreChunkInput } from '../contract';
 import { recordItem, SORT_PREFIX } from '../functions/lib/store/items';
 import { stagedChunkKey } from '../functions/lib/store/staged-chunks';
 import type { MarketRecord } from '../functions/lib/domain/types';
 import { handler as barsHandler } from '../functions/bars/index';
 import { handler as storeChunkHandler } from '../functions/store-chunk/index';
+import { lambdaContext, replaceSend } from './bars-stream';
 import { CountingDynamoClient, type WriteTotals } from './counting-client';
 import { itemBytes, type Item } from './item-size';
 import { generateCsv, readMarketRecords } from './market-data';
@@ -87,36 +88,6 @@ export interface BarsFigures {
 export interface StorageChildResult {
   readonly store: StoreFigures;
   readonly bars: BarsFigures;
-}
-
-/** Replaces `send` on a client class's prototype; returns the function that restores it. */
-function replaceSend(
-  clientClass: { prototype: { send: unknown } },
-  send: (command: { input: unknown }) => Promise<unknown>,
-): () => void {
-  const original = clientClass.prototype.send;
-  clientClass.prototype.send = send;
-  return () => {
-    clientClass.prototype.send = original;
-  };
-}
-
-/** A Lambda context good enough for the Powertools logger. */
-function lambdaContext(name: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: name,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`,
-    memoryLimitInMB: '512',
-    awsRequestId: `bench-${name}`,
-    logGroupName: `/aws/lambda/${name}`,
-    logStreamName: 'bench',
-    getRemainingTimeInMillis: () => 300_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }
 
 /** The store path, once, on a fresh table; then again by another run (an identical re-upload). */
