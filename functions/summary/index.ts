@@ -152,17 +152,19 @@ export const handler = instrumented(async (event: ScheduledEvent): Promise<Summa
   const revised = [...windows.values()].slice(0, MAX_REVISED_WINDOWS);
   const deferred = [...windows.values()][MAX_REVISED_WINDOWS];
   let revisions = current.revisions;
+  let events = current.events;
   const revisedWindows: string[] = [];
   for (const { window: earlier } of revised) {
     const outcome = await publishWindow(earlier, region, now);
     revisions += outcome.revisions;
+    events += outcome.events;
     if (outcome.events > 0) revisedWindows.push(earlier.start);
   }
   await writeChangeCursor(tableName, region, deferred ? deferred.firstSeen : now);
 
   count(METRIC.summariesPublished, current.events);
   count(METRIC.summaryRevisionsPublished, revisions);
-  count(METRIC.eventsPublished, current.events);
+  count(METRIC.eventsPublished, events);
   logger.info('Summaries published', {
     windowStart: window.start,
     symbols: current.symbols,
