@@ -193,12 +193,12 @@ async function barsRun(records: readonly MarketRecord[]): Promise<BarsFigures> {
   const again: number[] = [];
   try {
     let sequence = 0;
+    const delivered: DynamoDBStreamEvent[] = [];
     const deliver = async (
-      batch: Item[],
+      event: DynamoDBStreamEvent,
     ): Promise<{ writes: number; units: number; reads: number; events: number }> => {
       table.resetCounts();
       const eventsBefore = events;
-      const event: DynamoDBStreamEvent = { Records: batch.map((item) => insertRecord(item, sequence++)) };
       const response = await barsHandler(event, lambdaContext('bars'));
       if (response.batchItemFailures.length > 0)
         throw new Error(`bars handler reported ${response.batchItemFailures.length} failed records`);
@@ -215,11 +215,14 @@ async function barsRun(records: readonly MarketRecord[]): Promise<BarsFigures> {
     for (const batch of batches) {
       // The stream follows the table: a batch's items are in the table when it is delivered.
       table.seed(batch);
-      first.push({ minutes: minutesOf(batch), ...(await deliver(batch)) });
+      const event: DynamoDBStreamEvent = { Records: batch.map((item) => insertRecord(item, sequence++)) };
+      delivered.push(event);
+      first.push({ minutes: minutesOf(batch), ...(await deliver(event)) });
     }
-    for (const batch of batches) {
-      const { writes } = await deliver(batch);
-      again.push(writes / Math.max(1, minutesOf(batch)));
+    // A redelivery is the same stream records again (same sequence numbers).
+    for (const [i, event] of delivered.entries()) {
+      const { writes } = await deliver(event);
+      again.push(writes / Math.max(1, minutesOf(batches[i])));
     }
   } finally {
     restoreDynamo();
