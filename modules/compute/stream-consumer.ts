@@ -1,10 +1,12 @@
 /**
- * DynamoDB stream → bars function. The filter keeps only market-record items written in this
- * region, so replicated writes from the other region are never counted twice.
+ * DynamoDB stream → bars function. The filter (`streamFilterPatterns`) delivers the trade
+ * changes this region's partial bars count (a version that originated here added or removed)
+ * and the other region's partial bars arriving by replication; nothing else.
  *
  * Starting position TRIM_HORIZON: on first deploy (or after a mapping is recreated) the
- * function reads the 24 h the stream retains instead of skipping them; bars are idempotent,
- * so re-reading is safe while skipping would lose data.
+ * function reads the 24 h the stream retains instead of skipping them; each partial bar keeps
+ * the last stream sequence number it applied, so re-reading is safe while skipping would lose
+ * data.
  */
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import { Construct } from 'constructs';
