@@ -1,7 +1,7 @@
 /**
  * The single pipeline table: on-demand, PK/SK, two sparse GSIs (files by status and late bar
- * changes; partial minute bars as a time series), streams with both images, PITR, TTL, customer-key encryption, deletion
- * protection, and a global-table replica in the DR region.
+ * changes; partial minute bars as a time series), streams with both images, PITR, TTL,
+ * customer-key encryption, deletion protection, and a global-table replica in the DR region.
  */
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
