@@ -33,14 +33,14 @@ const violations = (folders: string[], forbidden: string[]): string[] =>
   );
 
 describe('layout', () => {
-  it('keeps the infrastructure side free of handler, local, security and bench code', () => {
+  it('keeps the infrastructure side free of handler, local, reconcile, security and bench code', () => {
     expect(
-      violations(['contract', 'config', 'modules', 'stacks'], ['functions', 'local', 'security', 'bench']),
+      violations(['contract', 'config', 'modules', 'stacks'], ['functions', 'local', 'reconcile', 'security', 'bench']),
     ).toEqual([]);
   });
 
-  it('keeps the handlers free of infrastructure and local code: they read their environment', () => {
-    expect(violations(['functions'], ['modules', 'stacks', 'config', 'local', 'build'])).toEqual([]);
+  it('keeps the handlers free of infrastructure, local and tooling code: they read their environment', () => {
+    expect(violations(['functions'], ['modules', 'stacks', 'config', 'local', 'reconcile', 'build'])).toEqual([]);
   });
 
   it('keeps contract/ the ground floor: it imports nothing of the project', () => {
