@@ -88,6 +88,7 @@ async function main(): Promise<void> {
         stored,
         bars: report.bars.length,
         drift: report.drift.differences,
+        abandonedStreamRecords: pipeline.stream.abandoned.reduce((sum, b) => sum + b.records, 0),
         streamRecords: drained.streamRecords,
         workflowSeconds,
         workflowRecordsPerSecond: Math.round(stored / workflowSeconds),

@@ -51,6 +51,8 @@ export class GlobalTableReplicator {
   private readonly lastWrite = new Map<string, number>();
   /** Changes this replicator wrote into a table, expected back on that table's stream. */
   private readonly echoes = new Map<string, number>();
+  /** Stream records already read (the emulator hands a few out twice, see local/stream-poller.ts). */
+  private readonly seen = new Set<string>();
 
   constructor(
     private readonly dynamodb: DynamoDBClient,
@@ -95,6 +97,10 @@ export class GlobalTableReplicator {
   private async localWrites(from: ReplicaTable, to: ReplicaTable): Promise<LocalWrite[]> {
     const writes: LocalWrite[] = [];
     for (const record of await this.readNew(from)) {
+      if (record.eventID !== undefined) {
+        if (this.seen.has(record.eventID)) continue;
+        this.seen.add(record.eventID);
+      }
       const data = record.dynamodb ?? {};
       const keys = (data.Keys ?? {}) as Item;
       const image = record.eventName === 'REMOVE' ? undefined : data.NewImage;

@@ -63,6 +63,21 @@ interface ShardState {
   /** Filtered records read but not yet delivered successfully. */
   pending: DynamoDBRecord[];
   attempts: number;
+  /** Event ids already read (the emulator returns a few records twice; see renumber). */
+  seen: Set<string>;
+  /** Sequence number given to the last record read. */
+  lastSequence?: bigint;
+}
+
+/**
+ * The sequence number DynamoDB would give a record read after one numbered `last`: its own when
+ * it is higher, else `last + 1`. moto 5.2.5 numbers records by the stream's length when they are
+ * created, so two written at the same moment (concurrent requests) can share a number; DynamoDB
+ * guarantees strictly increasing numbers within a shard, and the bars function relies on it.
+ */
+export function nextSequenceNumber(last: bigint | undefined, own: string): bigint {
+  const value = BigInt(own);
+  return last === undefined || value > last ? value : last + 1n;
 }
 
 /** Delivers the table's stream to the bars function. */
@@ -94,7 +109,7 @@ export class StreamPoller {
             ShardIteratorType: 'TRIM_HORIZON',
           }),
         );
-        state = { iterator: ShardIterator, pending: [], attempts: 0 };
+        state = { iterator: ShardIterator, pending: [], attempts: 0, seen: new Set() };
         this.shards.set(shardId, state);
       }
       activity += await this.readShard(state);
@@ -113,7 +128,17 @@ export class StreamPoller {
       if (records.length === 0) break;
       read += records.length;
       for (const raw of records) {
+        // With shared numbers, the emulator's iterator (which counts by number) hands a few
+        // records out again on the next page: each is delivered once.
+        if (raw.eventID !== undefined) {
+          if (state.seen.has(raw.eventID)) continue;
+          state.seen.add(raw.eventID);
+        }
         const record = lambdaStreamRecord(raw, pipeline.streamArn);
+        if (record.dynamodb?.SequenceNumber !== undefined) {
+          state.lastSequence = nextSequenceNumber(state.lastSequence, record.dynamodb.SequenceNumber);
+          record.dynamodb.SequenceNumber = String(state.lastSequence);
+        }
         if (matchesAnyPattern(pipeline.spec.streamMapping.filterPatterns, record)) state.pending.push(record);
         else this.filteredOut++;
       }

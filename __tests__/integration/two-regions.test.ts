@@ -80,4 +80,23 @@ describe('bars with both regions writing', () => {
     expect(await tableBars(east)).toEqual(expected);
     expect(await tableBars(west)).toEqual(expected);
   });
+
+  it('keeps counting while the other region is down, on top of its last replicated partial', async () => {
+    const e2: TradeRow = {
+      symbol: 'AAPL',
+      timestamp: '2026-03-10T14:30:40.000Z',
+      price: '186',
+      size: 5,
+      tradeId: 'E2',
+    };
+    // West is unreachable: nothing replicates while east stores and computes.
+    await east.uploadFile('east-2.csv', tradesCsv([e2]));
+    await east.drain();
+    expect(await tableBars(east)).toEqual(expectedBars([e1, w1, xWest, other, e2]));
+    // West comes back: replication settles and both regions agree again.
+    await settle();
+    expect(await tableBars(west)).toEqual(expectedBars([e1, w1, xWest, other, e2]));
+    expect((await east.report()).drift.differences).toBe(0);
+    expect((await west.report()).drift.differences).toBe(0);
+  });
 });
