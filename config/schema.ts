@@ -308,6 +308,14 @@ export const CONFIG_SCHEMA: { readonly [K in ConfigKey]-?: ConfigKeySpec<Pipelin
     defaultValue: () => 1024 * 1024,
     parse: integer(1024, 6 * 1024 * 1024),
   },
+  apiMaxRecords: {
+    envVar: 'PIPELINE_API_MAX_RECORDS',
+    defaultText: '`1000`',
+    allowed: 'an integer from 1 to 10000',
+    readme: '1-10000 records per `POST /ingest`; more gets 413',
+    defaultValue: () => 1000,
+    parse: integer(1, 10000),
+  },
   s3Encryption: {
     envVar: 'PIPELINE_S3_ENCRYPTION',
     defaultText: '`sse-s3` (cdktf.json sets `kms` for `prod`)',

@@ -56,6 +56,8 @@ export interface PipelineConfig {
   readonly apiThrottleRate: number;
   /** Largest accepted request body in bytes (larger gets 413). */
   readonly apiMaxBodyBytes: number;
+  /** Most records one `POST /ingest` request may carry (more gets 413). */
+  readonly apiMaxRecords: number;
   /** S3 encryption: `sse-s3` or `kms` (customer key per region). */
   readonly s3Encryption: S3EncryptionMode;
   /** Deploy functions into an isolated VPC with endpoints (no NAT). */

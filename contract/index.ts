@@ -32,6 +32,7 @@ export const ENV = {
   /** Every region of the pipeline, comma-separated: the partial bars a reader merges. */
   pipelineRegions: 'PIPELINE_REGIONS',
   maxBodyBytes: 'MAX_BODY_BYTES',
+  maxRecordsPerRequest: 'MAX_RECORDS_PER_REQUEST',
   chunkSize: 'CHUNK_SIZE',
 } as const;
 

@@ -46,6 +46,7 @@ export function lambdaEnvironment(
     [ENV.pipelineRegion]: pipeline.spec.region,
     [ENV.pipelineRegions]: [config.primaryRegion, config.drRegion].join(','),
     [ENV.maxBodyBytes]: String(config.apiMaxBodyBytes),
+    [ENV.maxRecordsPerRequest]: String(config.apiMaxRecords),
     [ENV.chunkSize]: String(config.chunkSize),
     AWS_REGION: emulatorRegion,
     AWS_DEFAULT_REGION: emulatorRegion,

@@ -223,6 +223,7 @@ export class RegionalStack extends TerraformStack {
       pipelineRegion: region,
       pipelineRegions: [config.primaryRegion, config.drRegion].join(','),
       maxBodyBytes: String(config.apiMaxBodyBytes),
+      maxRecordsPerRequest: String(config.apiMaxRecords),
       chunkSize: String(config.chunkSize),
     };
     const protectedResources = {

@@ -67,7 +67,7 @@ beforeEach(() => {
     FailedEntryCount: 0,
     Entries: input.Entries.map(() => ({ EventId: 'e' })),
   }));
-  delete process.env.MAX_BODY_BYTES;
+  process.env.MAX_BODY_BYTES = String(1024 * 1024);
 });
 
 describe('POST /ingest', () => {
@@ -171,9 +171,9 @@ describe('POST /ingest', () => {
     expect(ids[0]).toBe(ids[1]);
   });
 
-  it('answers 400 with the same body shape when nothing is valid', async () => {
+  it("answers 422 with every record's reason when nothing is valid", async () => {
     const response = await call(request('POST /ingest', JSON.stringify([badTrade])));
-    expect(response.statusCode).toBe(400);
+    expect(response.statusCode).toBe(422);
     expect(json(response)).toMatchObject({
       error: 'NoValidRecords',
       accepted: 0,
@@ -377,12 +377,17 @@ describe('POST /files', () => {
 
   it.each([
     ['an unknown processing type', { fileName: 'a.csv', processingType: 'urgent' }, /standard, priority, batch/],
-    ['a missing processing type', { fileName: 'a.csv' }, /processingType must be one of/],
+    ['a missing processing type', { fileName: 'a.csv' }, /processingType is required \(one of standard, priority/],
     ['path traversal', { fileName: 'incoming/../secret.csv', processingType: 'standard' }, /"\.\."/],
     ['an absolute key', { fileName: '/etc/a.csv', processingType: 'standard' }, /relative/],
     ['control characters', { fileName: 'a\u0000.csv', processingType: 'standard' }, /control characters/],
-    ['an unsupported suffix', { fileName: 'a.xlsx', processingType: 'standard' }, /\.json or \.csv/],
-    ['a missing fileName', { processingType: 'standard' }, /fileName must be a non-empty string/],
+    [
+      'an unsupported suffix',
+      { fileName: 'a.xlsx', processingType: 'standard' },
+      /fileName must match .*json.*a\.xlsx/,
+    ],
+    ['a missing fileName', { processingType: 'standard' }, /fileName is required/],
+    ['a fileName that is not a string', { fileName: 7, processingType: 'standard' }, /fileName must be string; got 7/],
   ])('answers 400 for %s, naming the problem', async (_name, body, message) => {
     const response = await call(request('POST /files', JSON.stringify(body)));
     expect(response.statusCode).toBe(400);

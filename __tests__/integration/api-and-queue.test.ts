@@ -117,9 +117,9 @@ describe('HTTP ingest → bus → queue → processor', () => {
     expect(await storedRecords(pipeline)).toBe(before);
   });
 
-  it('answers 400 naming the problem when no record is valid', async () => {
+  it('answers 422 naming the problem when no record is valid', async () => {
     const bad = await pipeline.apiRequest([invalid[0]]);
-    expect(bad.statusCode).toBe(400);
+    expect(bad.statusCode).toBe(422);
     expect(JSON.parse(bad.body as string)).toMatchObject({ error: 'NoValidRecords', rejected: 1 });
   });
 });

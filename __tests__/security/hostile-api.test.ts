@@ -43,7 +43,7 @@ interface ApiCase {
   readonly status: number;
   /** Expected `error` code of a 4xx answer. */
   readonly error?: string;
-  /** Expected rejects as [index, reason] (202/400 answers of /ingest). */
+  /** Expected rejects as [index, reason] (202/422 answers of /ingest). */
   readonly rejects?: ReadonlyArray<readonly [number, string]>;
   /** tradeIds that must have been put on the bus. */
   readonly survivors?: readonly string[];
@@ -404,7 +404,7 @@ const CASES: readonly ApiCase[] = [
   {
     name: 'nothing valid at all (empty symbol, empty object)',
     request: { body: body([trade({ symbol: '' }), {}]) },
-    status: 400,
+    status: 422,
     error: 'NoValidRecords',
     rejects: [
       [0, 'MISSING_FIELD'],

@@ -121,6 +121,7 @@ describe('function permissions', () => {
       pipelineRegion: 'r',
       pipelineRegions: 'r,q',
       maxBodyBytes: '1024',
+      maxRecordsPerRequest: '50',
       chunkSize: '500',
     };
     expect(functionEnvironment('processor', values)).toEqual({ TABLE_NAME: 't', EVENT_BUS_NAME: 'b' });
@@ -129,6 +130,7 @@ describe('function permissions', () => {
       INGEST_BUCKET: 'i',
       STATE_MACHINE_ARN: 's',
       MAX_BODY_BYTES: '1024',
+      MAX_RECORDS_PER_REQUEST: '50',
       TABLE_NAME: 't',
     });
     expect(functionEnvironment('validate-file', values)).toEqual({ TABLE_NAME: 't', CHUNK_SIZE: '500' });

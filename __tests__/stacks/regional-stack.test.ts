@@ -219,13 +219,12 @@ describe('RegionalStack', () => {
       expect(Object.keys(variables).sort()).toEqual([...new Set(expected)].sort());
       expect(variables[ENV.pipelineRegion]).toBe('us-east-1');
     }
-    expect(
-      (lambda(dr, 'api-ingest').environment as { variables: Record<string, string> }).variables.MAX_BODY_BYTES,
-    ).toBe(String(config.apiMaxBodyBytes));
-    const small = buildEnvironment({ apiMaxBodyBytes: 65536 }).primary;
-    expect(
-      (lambda(small, 'api-ingest').environment as { variables: Record<string, string> }).variables.MAX_BODY_BYTES,
-    ).toBe('65536');
+    const apiVariables = (lambda(dr, 'api-ingest').environment as { variables: Record<string, string> }).variables;
+    expect(apiVariables.MAX_BODY_BYTES).toBe(String(config.apiMaxBodyBytes));
+    expect(apiVariables.MAX_RECORDS_PER_REQUEST).toBe(String(config.apiMaxRecords));
+    const small = buildEnvironment({ apiMaxBodyBytes: 65536, apiMaxRecords: 50 }).primary;
+    const smallVariables = (lambda(small, 'api-ingest').environment as { variables: Record<string, string> }).variables;
+    expect([smallVariables.MAX_BODY_BYTES, smallVariables.MAX_RECORDS_PER_REQUEST]).toEqual(['65536', '50']);
   });
 
   it('gives the asynchronously invoked functions an on-failure queue', () => {

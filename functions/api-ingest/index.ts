@@ -2,8 +2,9 @@
  * HTTP API (payload 2.0): `POST /ingest` validates market records and puts the accepted ones on
  * the bus (→ queue → processor), answering 202 with each accepted record's id and per-record
  * rejects; `POST /files` starts a file-workflow run for an object already in the ingest bucket
- * (see `process-file.ts`). Bad input is always a 4xx naming the problem; anything unexpected is a
- * 500 carrying only the request id.
+ * (see `process-file.ts`). The contract is api/openapi.yaml: request envelopes and headers are
+ * checked by validators compiled from it (`generated/`), each record by the data path. Bad input
+ * is always a 4xx naming the problem; anything unexpected is a 500 carrying only the request id.
  *
  * Retry contract of /ingest (following it never creates a duplicate, with or without a key):
  * a request is identified by its caller and its Idempotency-Key — the caller's, or, when none is
@@ -24,11 +25,10 @@ import { putEvents } from '../lib/aws/event-publisher';
 import { bodyText, errorResponse, header, jsonResponse, parseJson, requireMediaType } from '../lib/runtime/http';
 import { count, instrumented, logger, METRIC } from '../lib/runtime/observability';
 import type { ValidationWarning } from '../lib/domain/types';
+import { schemaViolation } from '../lib/runtime/schema-violation';
+import { validateIdempotencyKey, validateIngestRequest } from './generated/request-validators';
 
-/** Most records one request may carry (more → 413: split the request). */
-export const MAX_RECORDS_PER_REQUEST = 1000;
 const RECORD_TYPES = ['application/json', 'application/x-ndjson'] as const;
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,128}$/;
 
 /** One rejected record in a response. */
 export interface ApiReject {
@@ -51,7 +51,7 @@ export interface ApiWarning {
   readonly message: string;
 }
 
-/** Body of the /ingest answer (202, or 400 when nothing was accepted). */
+/** Body of the /ingest answer (202, or 422 when nothing was accepted). */
 export interface IngestResponseBody {
   readonly accepted: number;
   readonly rejected: number;
@@ -105,33 +105,35 @@ export function bodyHashOf(records: readonly unknown[]): string {
 
 /**
  * The records of an /ingest body: one record object, an array, `{ "records": [...] }`, or
- * NDJSON (one object per line).
- * @throws ApiError 400 for an unusable shape or invalid JSON, 413 beyond MAX_RECORDS_PER_REQUEST.
+ * NDJSON (one object per line), checked against the document's `IngestRequest`.
+ * @throws ApiError 400 for an unusable shape or invalid JSON, 413 beyond `maxRecords`.
  */
-export function recordsOfBody(text: string, type: string): unknown[] {
-  let records: unknown[];
-  if (type === 'application/x-ndjson') {
-    records = text
-      .split('\n')
-      .map((line, i) => ({ line: line.trim(), i }))
-      .filter(({ line }) => line.length > 0)
-      .map(({ line, i }) => parseJson(line, `Line ${i + 1} of the body`));
-  } else {
-    const value = parseJson(text);
-    if (Array.isArray(value)) records = value;
-    else if (value !== null && typeof value === 'object' && Array.isArray((value as { records?: unknown }).records))
-      records = (value as { records: unknown[] }).records;
-    else if (value !== null && typeof value === 'object' && !('records' in value)) records = [value];
-    else
-      throw badRequest('InvalidBody', 'The body must be a record object, an array of records, or {"records": [...]}');
+export function recordsOfBody(text: string, type: string, maxRecords: number): unknown[] {
+  const value =
+    type === 'application/x-ndjson'
+      ? text
+          .split('\n')
+          .map((line, i) => ({ line: line.trim(), i }))
+          .filter(({ line }) => line.length > 0)
+          .map(({ line, i }) => parseJson(line, `Line ${i + 1} of the body`))
+      : parseJson(text);
+  if (!validateIngestRequest(value)) {
+    // Every shape that fails only on `minItems` is a list of records that is empty.
+    if (validateIngestRequest.errors?.some((error) => error.keyword === 'minItems'))
+      throw badRequest('NoRecords', 'The body contains no records');
+    throw badRequest('InvalidBody', 'The body must be a record object, an array of records, or {"records": [...]}');
   }
-  if (records.length === 0) throw badRequest('NoRecords', 'The body contains no records');
-  if (records.length > MAX_RECORDS_PER_REQUEST) {
+  const records: unknown[] = Array.isArray(value)
+    ? value
+    : 'records' in (value as object)
+      ? (value as { records: unknown[] }).records
+      : [value];
+  if (records.length > maxRecords) {
     throw new ApiError(
       413,
       'TooManyRecords',
-      `The body contains ${records.length} records; at most ${MAX_RECORDS_PER_REQUEST} are accepted per request`,
-      { maxRecords: MAX_RECORDS_PER_REQUEST },
+      `The body contains ${records.length} records; at most ${maxRecords} are accepted per request`,
+      { maxRecords },
     );
   }
   return records;
@@ -139,10 +141,10 @@ export function recordsOfBody(text: string, type: string): unknown[] {
 
 async function ingest(event: APIGatewayProxyEventV2, requestId: string): Promise<APIGatewayProxyStructuredResultV2> {
   const type = requireMediaType(event, RECORD_TYPES);
-  const objects = recordsOfBody(bodyText(event, env.maxBodyBytes()), type);
+  const objects = recordsOfBody(bodyText(event, env.maxBodyBytes()), type, env.maxRecordsPerRequest());
   const sentKey = header(event, 'idempotency-key');
-  if (sentKey !== undefined && !IDEMPOTENCY_KEY.test(sentKey)) {
-    throw badRequest('InvalidIdempotencyKey', 'Idempotency-Key must be 1-128 characters of A-Z a-z 0-9 _ . : -');
+  if (sentKey !== undefined && !validateIdempotencyKey(sentKey)) {
+    throw schemaViolation(validateIdempotencyKey.errors, 'Idempotency-Key', 'InvalidIdempotencyKey');
   }
   const bodyHash = bodyHashOf(objects);
   // Without a key, the body is the request's identity: sending it again is a retry.
@@ -170,8 +172,9 @@ async function ingest(event: APIGatewayProxyEventV2, requestId: string): Promise
   };
   count(METRIC.recordsRejected, rejects.length);
   if (records.length === 0) {
-    // Nothing was accepted, so nothing binds the key: the caller may fix the body and reuse it.
-    return jsonResponse(400, {
+    // Readable, but nothing in it is usable: 422, with the reason of every record. Nothing was
+    // accepted, so nothing binds the key: the caller may fix the body and reuse it.
+    return jsonResponse(422, {
       error: 'NoValidRecords',
       message: 'No record in the request is valid',
       ...body,

@@ -7,31 +7,32 @@
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ApiError, badRequest } from '../lib/runtime/api-errors';
-import {
-  type FileWorkflowInput,
-  INGEST_SUFFIXES,
-  KEY_PREFIX,
-  PROCESSING_TYPES,
-  type ProcessingType,
-} from '../../contract';
+import { type FileWorkflowInput, KEY_PREFIX, type ProcessingType } from '../../contract';
 import { env, pipelineRegion } from '../lib/runtime/environment';
 import { fileIdFor, requestedExecutionName } from '../lib/store/file-ids';
 import { bodyText, jsonResponse, parseJson, requireMediaType } from '../lib/runtime/http';
 import { count, logger, METRIC } from '../lib/runtime/observability';
+import { schemaViolation } from '../lib/runtime/schema-violation';
 import { headObject } from '../lib/store/s3-objects';
 import { startFileRun } from '../lib/aws/workflow-starter';
+import { validateFileProcessingRequest } from './generated/request-validators';
 
 const JSON_TYPES = ['application/json'] as const;
 const FILE_NAME_MAX_BYTES = 1024;
 
+/** Body of a /files request, as `FileProcessingRequest` in the API document guarantees it. */
+interface FileProcessingRequest {
+  readonly fileName: string;
+  readonly processingType: ProcessingType;
+}
+
 /**
  * The object key a /files request names: under `incoming/` (the prefix is optional in the
- * request), relative, without `..` segments or control characters, with a supported suffix.
+ * request), relative, without `..` segments or control characters. The type, length and suffix
+ * were checked against the document's schema already; these are the rules a pattern cannot say.
  * @throws ApiError 400 naming what is wrong.
  */
-export function ingestKeyOf(fileName: unknown): string {
-  if (typeof fileName !== 'string' || fileName.length === 0)
-    throw badRequest('InvalidFileName', 'fileName must be a non-empty string');
+export function ingestKeyOf(fileName: string): string {
   if (Buffer.byteLength(fileName) > FILE_NAME_MAX_BYTES)
     throw badRequest('InvalidFileName', `fileName must be at most ${FILE_NAME_MAX_BYTES} bytes`);
   // eslint-disable-next-line no-control-regex -- matching control characters is the point: they are refused
@@ -42,32 +43,17 @@ export function ingestKeyOf(fileName: unknown): string {
   if (fileName.split('/').some((segment) => segment === '..' || segment === '.' || segment === '')) {
     throw badRequest('InvalidFileName', 'fileName must not contain empty, "." or ".." path segments');
   }
-  const key = fileName.startsWith(KEY_PREFIX.incoming) ? fileName : `${KEY_PREFIX.incoming}${fileName}`;
-  if (!INGEST_SUFFIXES.some((suffix) => key.endsWith(suffix)))
-    throw badRequest('InvalidFileName', `fileName must end with ${INGEST_SUFFIXES.join(' or ')}`);
-  return key;
-}
-
-/** The processing type of a /files request. @throws ApiError 400 naming the allowed values. */
-export function processingTypeOf(value: unknown): ProcessingType {
-  if (typeof value === 'string' && (PROCESSING_TYPES as readonly string[]).includes(value))
-    return value as ProcessingType;
-  throw badRequest(
-    'InvalidProcessingType',
-    `processingType must be one of ${PROCESSING_TYPES.join(', ')}; ` +
-      `got ${value === undefined ? 'nothing' : JSON.stringify(value)}`,
-  );
+  return fileName.startsWith(KEY_PREFIX.incoming) ? fileName : `${KEY_PREFIX.incoming}${fileName}`;
 }
 
 /** Handles `POST /files` (body `{fileName, processingType}`). */
 export async function processFile(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   requireMediaType(event, JSON_TYPES);
   const value = parseJson(bodyText(event, env.maxBodyBytes()));
-  if (value === null || typeof value !== 'object' || Array.isArray(value))
-    throw badRequest('InvalidBody', 'The body must be {"fileName": "...", "processingType": "..."}');
-  const request = value as { fileName?: unknown; processingType?: unknown };
-  const key = ingestKeyOf(request.fileName);
-  const processingType = processingTypeOf(request.processingType);
+  if (!validateFileProcessingRequest(value))
+    throw schemaViolation(validateFileProcessingRequest.errors, 'The body', 'InvalidBody');
+  const { fileName, processingType } = value as FileProcessingRequest;
+  const key = ingestKeyOf(fileName);
   const bucket = env.ingestBucket();
   const object = await headObject(bucket, key).catch((error: unknown) => {
     // Without s3:ListBucket, S3 answers 403 (not 404) for a missing key; this function may read

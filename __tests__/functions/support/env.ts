@@ -15,5 +15,8 @@ process.env.INGEST_BUCKET = 'ingest-test';
 process.env.ARCHIVE_BUCKET = 'archive-test';
 process.env.STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:file-workflow-test';
 process.env.NOTIFICATIONS_TOPIC_ARN = 'arn:aws:sns:us-east-1:000000000000:notifications-test';
+process.env.MAX_BODY_BYTES = String(1024 * 1024);
+process.env.MAX_RECORDS_PER_REQUEST = '1000';
+process.env.CHUNK_SIZE = '1000';
 
 export {};

@@ -15,5 +15,6 @@ process.env.ARCHIVE_BUCKET = 'archive-security-test';
 process.env.STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:file-workflow-security-test';
 process.env.NOTIFICATIONS_TOPIC_ARN = 'arn:aws:sns:us-east-1:000000000000:notifications-security-test';
 process.env.MAX_BODY_BYTES = String(64 * 1024);
+process.env.MAX_RECORDS_PER_REQUEST = '1000';
 
 export {};

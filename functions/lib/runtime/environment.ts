@@ -36,12 +36,12 @@ export function requireEnv(name: string): string {
 }
 
 /**
- * A positive integer from `name`, or `fallback` when unset.
- * @throws InvalidEnvironmentError when set to anything but a positive integer.
+ * A positive integer from `name`. There is no fallback: limits have their defaults in config/ only,
+ * and the stacks always set them.
+ * @throws MissingEnvironmentError when unset; InvalidEnvironmentError when not a positive integer.
  */
-export function positiveIntEnv(name: string, fallback: number): number {
-  const value = process.env[name];
-  if (value === undefined || value === '') return fallback;
+export function positiveIntEnv(name: string): number {
+  const value = requireEnv(name);
   if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidEnvironmentError(name, value, 'a positive integer');
   return Number(value);
 }
@@ -77,10 +77,12 @@ export const env = {
   archiveBucket: (): string => requireEnv(ENV.archiveBucket),
   stateMachineArn: (): string => requireEnv(ENV.stateMachineArn),
   notificationsTopicArn: (): string => requireEnv(ENV.notificationsTopicArn),
-  /** Largest accepted API body in bytes; default 1 MiB (the config default). */
-  maxBodyBytes: (): number => positiveIntEnv(ENV.maxBodyBytes, 1024 * 1024),
-  /** Records per staged chunk; default 1000 (the config default). */
-  chunkSize: (): number => positiveIntEnv(ENV.chunkSize, 1000),
+  /** Largest accepted API body in bytes (config `apiMaxBodyBytes`). */
+  maxBodyBytes: (): number => positiveIntEnv(ENV.maxBodyBytes),
+  /** Most records one API request may carry (config `apiMaxRecords`). */
+  maxRecordsPerRequest: (): number => positiveIntEnv(ENV.maxRecordsPerRequest),
+  /** Records per staged chunk (config `chunkSize`). */
+  chunkSize: (): number => positiveIntEnv(ENV.chunkSize),
   /** Every region of the pipeline, this one included: whose partial bars a reader merges. */
   pipelineRegions,
 };

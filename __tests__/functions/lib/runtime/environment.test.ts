@@ -26,12 +26,22 @@ describe('environment', () => {
     expect(pipelineRegion()).toBe('us-east-1');
   });
 
-  it('reads positive integers with defaults and refuses anything else', () => {
-    delete process.env.CHUNK_SIZE;
-    expect(env.chunkSize()).toBe(1000);
+  it('reads positive integers and refuses anything else', () => {
     process.env.CHUNK_SIZE = '250';
     expect(env.chunkSize()).toBe(250);
     process.env.X_INT = '0';
-    expect(() => positiveIntEnv('X_INT', 1)).toThrow(/X_INT="0" is invalid; allowed: a positive integer/);
+    expect(() => positiveIntEnv('X_INT')).toThrow(/X_INT="0" is invalid; allowed: a positive integer/);
+  });
+
+  // The defaults live in config/ only: a handler that fell back to its own copy would drift from them.
+  it.each([
+    ['MAX_BODY_BYTES', () => env.maxBodyBytes()],
+    ['MAX_RECORDS_PER_REQUEST', () => env.maxRecordsPerRequest()],
+    ['CHUNK_SIZE', () => env.chunkSize()],
+  ])('requires the limit %s from the environment instead of assuming a default', (name, read) => {
+    delete process.env[name];
+    expect(read).toThrow(new MissingEnvironmentError(name));
+    process.env[name] = '17';
+    expect(read()).toBe(17);
   });
 });
