@@ -8,7 +8,14 @@ export interface LocalRunArgs {
   readonly paths: readonly string[];
   readonly verbose: boolean;
   readonly help: boolean;
+  /** Serve the ingest API on 127.0.0.1 instead of running files to completion. */
+  readonly serve: boolean;
+  /** Port of `--serve` (0: any free port). */
+  readonly port: number;
 }
+
+/** Port of `--serve` unless `--port` says otherwise. */
+export const DEFAULT_SERVE_PORT = 8080;
 
 /** A command line that cannot be run; the CLI prints the message and the usage. */
 export class UsageError extends Error {
@@ -20,6 +27,7 @@ export class UsageError extends Error {
 
 /** The text `--help` prints. */
 export const USAGE = `Usage: npm run local -- [--json] [--env <env>] [--verbose] [paths...]
+       npm run local -- --serve [--port <port>] [--env <env>] [--verbose] [paths...]
 
 Runs the whole pipeline on your machine against the project's local AWS emulator (moto server,
 started on 127.0.0.1:\${LOCAL_AWS_PORT:-4599} and stopped again unless it was already running;
@@ -34,6 +42,13 @@ set AWS_ENDPOINT_URL to use another emulator such as LocalStack).
                (drift: the bars recomputed from the stored trades, as npm run reconcile does; 0 when exact)
   --env <env>  configuration environment (${ENVIRONMENTS.join(' | ')}). Default: dev
   --verbose    include the handlers' INFO logs in the progress log (stderr)
+  --serve      serve the ingest API (api/openapi.yaml) on http://127.0.0.1:<port> in front of the
+               same handler and pipeline, until Ctrl-C: POST /ingest, POST /files, and the local-only
+               GET /local/bars (the bars so far). SigV4 and JWT are NOT checked locally (every
+               request is one local IAM caller), and there is no throttling. paths are uploaded
+               first (no default), so POST /files can name them. Prints the URL on stdout once
+               listening.
+  --port <n>   port of --serve (0 picks a free one). Default: ${DEFAULT_SERVE_PORT}
   --help       print this text
 
 Progress goes to stderr, the summary to stdout. Exit status 0 when the run completed (rejected
@@ -49,13 +64,22 @@ export function parseLocalRunArgs(argv: readonly string[]): LocalRunArgs {
   let verbose = false;
   let help = false;
   let env: EnvironmentName = 'dev';
+  let serve = false;
+  let port: number | undefined;
   const paths: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--json') json = true;
     else if (arg === '--verbose') verbose = true;
     else if (arg === '--help' || arg === '-h') help = true;
-    else if (arg === '--env' || arg.startsWith('--env=')) {
+    else if (arg === '--serve') serve = true;
+    else if (arg === '--port' || arg.startsWith('--port=')) {
+      const value = arg === '--port' ? argv[++i] : arg.slice('--port='.length);
+      if (!value) throw new UsageError('--port needs a value');
+      port = Number(value);
+      if (!/^\d+$/.test(value) || port > 65535)
+        throw new UsageError(`--port must be an integer from 0 to 65535, got ${JSON.stringify(value)}`);
+    } else if (arg === '--env' || arg.startsWith('--env=')) {
       const value = arg === '--env' ? argv[++i] : arg.slice('--env='.length);
       if (!value) throw new UsageError('--env needs a value');
       if (!(ENVIRONMENTS as readonly string[]).includes(value))
@@ -65,5 +89,7 @@ export function parseLocalRunArgs(argv: readonly string[]): LocalRunArgs {
     else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
     else paths.push(arg);
   }
-  return { json, env, paths, verbose, help };
+  if (port !== undefined && !serve) throw new UsageError('--port only applies to --serve');
+  if (serve && json) throw new UsageError('--json does not apply to --serve (it prints no report)');
+  return { json, env, paths, verbose, help, serve, port: port ?? DEFAULT_SERVE_PORT };
 }

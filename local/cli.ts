@@ -3,12 +3,14 @@
  * Starts (or reuses) the local AWS emulator, provisions the pipeline from the constructs,
  * uploads each file under incoming/, drives S3 → trigger → workflow, API/bus → SQS → processor
  * and stream → bars until idle, then prints what the emulator's table holds.
+ * With `--serve`, it keeps driving the pipeline behind the ingest API on 127.0.0.1 until stopped.
  */
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { loadConfig } from '../config';
 import { startEmulator, type EmulatorHandle } from './emulator';
-import { parseLocalRunArgs, USAGE, UsageError } from './cli-args';
+import { startApiServer } from './api-server';
+import { type LocalRunArgs, parseLocalRunArgs, USAGE, UsageError } from './cli-args';
 import { InputNotFoundError, resolveInputFiles } from './input-files';
 import { LocalPipeline } from './local-pipeline';
 import { formatReport } from './report-format';
@@ -34,8 +36,10 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const started = Date.now();
-  const files = resolveInputFiles(args.paths.length > 0 ? args.paths : [join(__dirname, '..', 'samples')]);
-  if (files.length === 0) throw new UsageError('no .csv or .json files found in the given paths');
+  const files = resolveInputFiles(
+    args.paths.length > 0 || args.serve ? args.paths : [join(__dirname, '..', 'samples')],
+  );
+  if (files.length === 0 && !args.serve) throw new UsageError('no .csv or .json files found in the given paths');
   const config = loadConfig(args.env);
   process.env.POWERTOOLS_LOG_LEVEL ??= args.verbose ? 'INFO' : 'WARN';
   // EMF metric lines would drown the progress log; CloudWatch is not there to read them anyway.
@@ -54,6 +58,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     const pipeline = await LocalPipeline.create({ config, log: progress });
     for (const file of files) await pipeline.uploadFile(basename(file), readFileSync(file));
+    if (args.serve) return await serve(pipeline, args);
     // Generous: a large file's bars stage takes minutes in the emulator (see README, Measured).
     const stats = await pipeline.drain(30 * 60_000);
     progress(
@@ -94,6 +99,31 @@ async function main(argv: readonly string[]): Promise<number> {
   } finally {
     await emulator?.stop();
   }
+}
+
+/** Serves the ingest API in front of `pipeline` until SIGINT or SIGTERM; resolves with the exit status. */
+async function serve(pipeline: LocalPipeline, args: LocalRunArgs): Promise<number> {
+  const background = pipeline.runInBackground({
+    onError: (error) => progress(`pipeline step failed: ${error instanceof Error ? error.message : String(error)}`),
+  });
+  const server = await startApiServer({ pipeline, port: args.port, log: progress }).catch(async (error: unknown) => {
+    await background.stop();
+    throw new UsageError(
+      `cannot listen on 127.0.0.1:${args.port} (${error instanceof Error ? error.message : String(error)}); ` +
+        'choose another --port',
+    );
+  });
+  progress(`ingest API listening on ${server.url}: POST /ingest, POST /files; GET /local/bars for the bars so far`);
+  progress('SigV4 and JWT are not checked locally, and nothing is throttled. Ctrl-C stops.');
+  writeSummary(`${server.url}\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  progress('stopping');
+  await server.close();
+  await background.stop();
+  return 0;
 }
 
 main(process.argv.slice(2)).then(

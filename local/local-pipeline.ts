@@ -11,14 +11,10 @@ import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type {
-  APIGatewayEventRequestContextIAMAuthorizer,
-  APIGatewayProxyEventV2WithIAMAuthorizer,
-  APIGatewayProxyStructuredResultV2,
-  S3Event,
-} from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, S3Event } from 'aws-lambda';
 import type { PipelineConfig } from '../config';
 import { KEY_PREFIX } from '../contract';
+import { apiGatewayEvent } from './api-gateway-event';
 import { type FaultInjector, LocalFunctions } from './lambda-runtime';
 import { type ProvisionedPipeline, provisionPipeline } from './provision';
 import { QueuePoller } from './queue-poller';
@@ -51,11 +47,16 @@ export interface LocalPipelineOptions {
   readonly log?: (message: string) => void;
 }
 
-/** What one {@link LocalPipeline.drain} did. */
+/** What one {@link LocalPipeline.drain} (or one round of it) did. */
 export interface DrainStats {
   readonly executions: number;
   readonly messages: number;
   readonly streamRecords: number;
+}
+
+/** A {@link LocalPipeline.runInBackground} loop; `stop()` resolves once its current round is over. */
+export interface BackgroundRun {
+  stop(): Promise<void>;
 }
 
 /** The pipeline did not become idle, or something ended where it must not. */
@@ -189,58 +190,60 @@ export class LocalPipeline {
       caller?: string;
     } = {},
   ): Promise<APIGatewayProxyStructuredResultV2> {
-    const routeKey = options.routeKey ?? 'POST /ingest';
-    const [method, path] = routeKey.split(' ');
     const text = typeof body === 'string' ? body : JSON.stringify(body);
-    const now = new Date();
-    const requestId = `local-${now.getTime().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-    const event: APIGatewayProxyEventV2WithIAMAuthorizer = {
-      version: '2.0',
-      routeKey,
-      rawPath: options.path ?? path,
-      rawQueryString: '',
-      headers: {
-        'content-type': 'application/json',
-        'content-length': String(Buffer.byteLength(text)),
-        ...options.headers,
-      },
-      requestContext: {
-        accountId: this.resources.accountId,
-        apiId: 'local',
-        domainName: 'localhost',
-        domainPrefix: 'localhost',
-        http: {
-          method,
-          path: options.path ?? path,
-          protocol: 'HTTP/1.1',
-          sourceIp: '127.0.0.1',
-          userAgent: 'local-run',
+    const event = apiGatewayEvent(
+      {
+        routeKey: options.routeKey ?? 'POST /ingest',
+        path: options.path,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': String(Buffer.byteLength(text)),
+          ...options.headers,
         },
-        requestId,
-        routeKey,
-        stage: 'prod',
-        authorizer: { iam: this.iamAuthorizer(options.caller) },
-        time: now.toUTCString(),
-        timeEpoch: now.getTime(),
+        body: text,
       },
-      body: text,
-      isBase64Encoded: false,
-    };
+      { accountId: this.resources.accountId, caller: options.caller },
+    );
+    return this.invokeApi(event);
+  }
+
+  /** Invokes api-ingest with an API Gateway event (the local HTTP server's path in). */
+  invokeApi(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
     return this.functions.invoke<APIGatewayProxyStructuredResultV2>('api-ingest', event);
   }
 
-  /** What API Gateway's IAM (SigV4) authorizer puts in `requestContext.authorizer.iam`. */
-  private iamAuthorizer(caller?: string): APIGatewayEventRequestContextIAMAuthorizer['iam'] {
-    const accountId = this.resources.accountId;
-    const userArn = caller ?? `arn:aws:iam::${accountId}:user/local-run`;
+  /** One round of what AWS drives: pending workflow executions, one queue batch, one stream poll. */
+  async step(): Promise<DrainStats> {
+    const executions = await this.workflows.runPending();
+    const messages = await this.queue.pollOnce();
+    const streamRecords = await this.stream.pollOnce();
+    return { executions, messages, streamRecords };
+  }
+
+  /**
+   * Keeps driving the pipeline (as {@link step} does) until stopped, pausing `idleMs` after a round
+   * that found nothing: what the local HTTP server runs behind the API. A failing round is reported
+   * through `onError` and the loop goes on, as AWS's pollers do.
+   */
+  runInBackground(options: { idleMs?: number; onError?: (error: unknown) => void } = {}): BackgroundRun {
+    let stopped = false;
+    const loop = (async () => {
+      while (!stopped) {
+        let busy = false;
+        try {
+          const round = await this.step();
+          busy = round.executions + round.messages + round.streamRecords > 0;
+        } catch (error) {
+          options.onError?.(error);
+        }
+        if (!busy && !stopped) await new Promise((resolve) => setTimeout(resolve, options.idleMs ?? 100));
+      }
+    })();
     return {
-      accessKey: 'LOCALACCESSKEY',
-      accountId,
-      callerId: userArn.split('/').pop() ?? 'local-run',
-      cognitoIdentity: null,
-      principalOrgId: 'o-local',
-      userArn,
-      userId: userArn.split('/').pop() ?? 'local-run',
+      stop: async () => {
+        stopped = true;
+        await loop;
+      },
     };
   }
 
@@ -254,9 +257,7 @@ export class LocalPipeline {
     const stats = { executions: 0, messages: 0, streamRecords: 0 };
     let quietSince: number | undefined;
     while (Date.now() < deadline) {
-      const executions = await this.workflows.runPending();
-      const messages = await this.queue.pollOnce();
-      const streamRecords = await this.stream.pollOnce();
+      const { executions, messages, streamRecords } = await this.step();
       stats.executions += executions;
       stats.messages += messages;
       stats.streamRecords += streamRecords;
