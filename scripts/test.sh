@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # `npm test`: everything CI checks, from a clean clone.
 #  0. Node as pinned in .nvmrc (see below)
-#  1. project-local Python tools, pinned (moto server for integration tests, checkov for the policy gate)
+#  1. project-local Python tools, pinned (moto server for integration tests, checkov for the policy gate,
+#     schemathesis for the API fuzz run)
 #  2. type-check (the app command itself never type-checks, so this is where types are enforced)
 #  3. lint (typescript-eslint, type-aware) and formatting (prettier --check); `npm run format` fixes most;
 #     actionlint over .github/workflows and shellcheck over the scripts (scripts/lint-workflows.sh)
-#  4. jest, all three projects: unit (constructs, stacks, handlers, data path, tooling),
-#     security (checkov gate, IAM matrix, hostile input, memory bounds), integration (emulator)
+#  4. the API document (api/openapi.yaml) under Redocly's lint rules (redocly.yaml)
+#  5. jest, all three projects: unit (constructs, stacks, handlers, data path, tooling),
+#     security (checkov gate, IAM matrix, hostile input, memory bounds, API fuzzing), integration (emulator)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CHECKPOINT_DISABLE=1
@@ -27,6 +29,8 @@ npx tsc --noEmit -p .
 npx eslint .
 npx prettier --check .
 bash scripts/lint-workflows.sh
+# No telemetry, no update check: the lint must not depend on the network.
+REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true npx redocly lint --format=stylish
 mkdir -p .build
 status=0
 npx jest --ci --json --outputFile=.build/jest-results.json "$@" || status=$?

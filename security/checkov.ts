@@ -3,13 +3,13 @@
  * synthesized stacks, once for all of them, and reading its JSON report back per stack.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
+import { ensurePythonTool, PROJECT_ROOT } from './python-tool';
 import type { SynthesizedStack } from './terraform-json';
 
-/** Project root (two levels above this file). */
-export const PROJECT_ROOT = resolve(__dirname, '..');
+export { PROJECT_ROOT };
 
 /** Outcome of one check on one resource. */
 export interface CheckovResult {
@@ -32,26 +32,10 @@ export class CheckovRunError extends Error {
   }
 }
 
-/**
- * The checkov executable: `CHECKOV_BIN` when set, else the project venv, created (or found up to
- * date, in well under a second) by `scripts/setup-python.sh checkov requirements/checkov.txt`.
- */
+/** The checkov executable: `CHECKOV_BIN` when set, else the project venv `.venv/checkov`. */
 export function ensureCheckov(root = PROJECT_ROOT, environ: NodeJS.ProcessEnv = process.env): string {
   if (environ.CHECKOV_BIN) return environ.CHECKOV_BIN;
-  const bin = join(root, '.venv', 'checkov', 'bin', 'checkov');
-  const setup = spawnSync(
-    'bash',
-    [join(root, 'scripts', 'setup-python.sh'), 'checkov', join(root, 'requirements', 'checkov.txt')],
-    {
-      cwd: root,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  if (setup.status !== 0)
-    throw new CheckovRunError(`could not set up .venv/checkov: ${(setup.stderr || setup.stdout || '').trim()}`);
-  if (!existsSync(bin)) throw new CheckovRunError(`${bin} missing after setup`);
-  return bin;
+  return ensurePythonTool('checkov', 'checkov', (detail) => new CheckovRunError(detail), root);
 }
 
 /** Options of {@link runCheckov}. */
