@@ -158,6 +158,7 @@ function runSchemathesis(url: string, options: FuzzOptions): Promise<{ exitCode:
     // One request at a time: the server is one process on a two-core machine, next to the emulator.
     '--workers',
     '1',
+    '--continue-on-failure',
     '--no-color',
     '--generation-database',
     'none',
