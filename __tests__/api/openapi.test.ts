@@ -9,7 +9,7 @@ import { Testing } from 'cdktf';
 import { generateApiValidators, GENERATED_DIR } from '../../build/api-validators';
 import type { RawContext } from '../../config';
 import { API_ROUTES, INGEST_SUFFIXES, PROCESSING_TYPES } from '../../contract';
-import { REASON_CODES } from '../../functions/lib/domain/types';
+import { DROPPABLE_FIELDS, REASON_CODES, WARNING_CODES } from '../../functions/lib/domain/types';
 import { RegionalStack } from '../../stacks/regional-stack';
 import { fakeFunctionBundles, resourcesOf, synthJson, testConfig, type TerraformJson } from '../stacks/fixtures';
 import { apiDocument, operations } from './support/document';
@@ -113,6 +113,11 @@ describe('api/openapi.yaml against the contract', () => {
 
   it('lists every reason code a record can be rejected with', () => {
     expect(property('Reject', 'reason').enum).toEqual([...REASON_CODES]);
+  });
+
+  it('lists every warning a kept record can carry, and the fields it can lose', () => {
+    expect(property('Warning', 'warning').enum).toEqual([...WARNING_CODES]);
+    expect(property('Warning', 'field').enum).toEqual([...DROPPABLE_FIELDS]);
   });
 });
 

@@ -46,11 +46,21 @@ export interface StoredSource {
   readonly line: number;
 }
 
+/** Why a kept row carries a warning. */
+export type WarningCode = 'FIELD_DROPPED';
+
+export const WARNING_CODES: readonly WarningCode[] = ['FIELD_DROPPED'];
+
+/** The optional fields a row may lose and still be kept. */
+export type DroppableField = 'exchange';
+
+export const DROPPABLE_FIELDS: readonly DroppableField[] = ['exchange'];
+
 /** A kept row that lost an optional field (`line` as in {@link Reject}). */
 export interface ValidationWarning {
   readonly line: number;
-  readonly field: 'exchange';
-  readonly warning: 'FIELD_DROPPED';
+  readonly field: DroppableField;
+  readonly warning: WarningCode;
   readonly message: string;
 }
 
