@@ -381,7 +381,12 @@ describe('POST /files', () => {
     ['path traversal', { fileName: 'incoming/../secret.csv', processingType: 'standard' }, /"\.\."/],
     ['an absolute key', { fileName: '/etc/a.csv', processingType: 'standard' }, /relative/],
     ['control characters', { fileName: 'a\u0000.csv', processingType: 'standard' }, /control characters/],
-    ['an unsupported suffix', { fileName: 'a.xlsx', processingType: 'standard' }, /\.json or \.csv/],
+    [
+      'an unsupported suffix',
+      { fileName: 'a.xlsx', processingType: 'standard' },
+      /must end with \.csv, \.json, \.ndjson, \.csv\.gz, \.json\.gz or \.ndjson\.gz/,
+    ],
+    ['a zip archive', { fileName: 'a.csv.zip', processingType: 'standard' }, /must end with/],
     ['a missing fileName', { processingType: 'standard' }, /fileName must be a non-empty string/],
   ])('answers 400 for %s, naming the problem', async (_name, body, message) => {
     const response = await call(request('POST /files', JSON.stringify(body)));
@@ -392,6 +397,8 @@ describe('POST /files', () => {
 
   it('accepts the key with or without the incoming/ prefix', () => {
     expect(ingestKeyOf('a/b.json')).toBe('incoming/a/b.json');
+    expect(ingestKeyOf('day/trades.csv.gz')).toBe('incoming/day/trades.csv.gz');
+    expect(ingestKeyOf('day/quotes.ndjson.gz')).toBe('incoming/day/quotes.ndjson.gz');
     expect(ingestKeyOf('incoming/a/b.json')).toBe('incoming/a/b.json');
   });
 });

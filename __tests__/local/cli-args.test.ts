@@ -2,7 +2,15 @@ import { parseLocalRunArgs, UsageError, USAGE } from '../../local/cli-args';
 
 describe('npm run local command line', () => {
   it('defaults to the dev environment, human output and the shipped samples', () => {
-    expect(parseLocalRunArgs([])).toEqual({ json: false, env: 'dev', paths: [], verbose: false, help: false });
+    expect(parseLocalRunArgs([])).toEqual({
+      json: false,
+      env: 'dev',
+      paths: [],
+      verbose: false,
+      help: false,
+      keep: false,
+      bars: true,
+    });
   });
 
   it('reads --json, --env in both forms, --verbose and paths', () => {
@@ -12,8 +20,14 @@ describe('npm run local command line', () => {
       paths: ['a.csv', 'dir'],
       verbose: false,
       help: false,
+      keep: false,
+      bars: true,
     });
     expect(parseLocalRunArgs(['--env=prod', '--verbose', '--', 'x.json']).env).toBe('prod');
+    expect(parseLocalRunArgs(['--keep']).keep).toBe(true);
+    expect(parseLocalRunArgs(['--no-bars']).bars).toBe(false);
+    expect(parseLocalRunArgs(['--generate-day', '1000000']).generateDay).toBe(1_000_000);
+    expect(parseLocalRunArgs(['--generate-day=500']).generateDay).toBe(500);
     expect(parseLocalRunArgs(['-h']).help).toBe(true);
   });
 
@@ -21,10 +35,22 @@ describe('npm run local command line', () => {
     expect(() => parseLocalRunArgs(['--jsn'])).toThrow(new UsageError('unknown option --jsn'));
     expect(() => parseLocalRunArgs(['--env', 'staging'])).toThrow(/--env must be one of dev, prod/);
     expect(() => parseLocalRunArgs(['--env'])).toThrow(/needs a value/);
+    expect(() => parseLocalRunArgs(['--generate-day', 'many'])).toThrow(/--generate-day needs a row count/);
+    expect(() => parseLocalRunArgs(['--generate-day', '10', 'a.csv'])).toThrow(/give no paths with it/);
   });
 
   it('documents every option in the usage text', () => {
-    for (const option of ['--json', '--env', '--verbose', '--help', 'LOCAL_AWS_PORT', 'AWS_ENDPOINT_URL'])
+    for (const option of [
+      '--json',
+      '--env',
+      '--verbose',
+      '--keep',
+      '--no-bars',
+      '--generate-day',
+      '--help',
+      'LOCAL_AWS_PORT',
+      'AWS_ENDPOINT_URL',
+    ])
       expect(USAGE).toContain(option);
   });
 });

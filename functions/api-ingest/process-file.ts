@@ -9,6 +9,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { ApiError, badRequest } from '../lib/runtime/api-errors';
 import {
   type FileWorkflowInput,
+  hasIngestSuffix,
   INGEST_SUFFIXES,
   KEY_PREFIX,
   PROCESSING_TYPES,
@@ -43,8 +44,11 @@ export function ingestKeyOf(fileName: unknown): string {
     throw badRequest('InvalidFileName', 'fileName must not contain empty, "." or ".." path segments');
   }
   const key = fileName.startsWith(KEY_PREFIX.incoming) ? fileName : `${KEY_PREFIX.incoming}${fileName}`;
-  if (!INGEST_SUFFIXES.some((suffix) => key.endsWith(suffix)))
-    throw badRequest('InvalidFileName', `fileName must end with ${INGEST_SUFFIXES.join(' or ')}`);
+  if (!hasIngestSuffix(key))
+    throw badRequest(
+      'InvalidFileName',
+      `fileName must end with ${INGEST_SUFFIXES.slice(0, -1).join(', ')} or ${INGEST_SUFFIXES.at(-1)}`,
+    );
   return key;
 }
 

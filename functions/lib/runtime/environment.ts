@@ -83,4 +83,9 @@ export const env = {
   chunkSize: (): number => positiveIntEnv(ENV.chunkSize, 1000),
   /** Every region of the pipeline, this one included: whose partial bars a reader merges. */
   pipelineRegions,
+  /** Longest a file run may take, in minutes (required: the watchdog's notion of "stuck"). */
+  fileWorkflowTimeoutMinutes: (): number => {
+    requireEnv(ENV.fileWorkflowTimeoutMinutes);
+    return positiveIntEnv(ENV.fileWorkflowTimeoutMinutes, 0);
+  },
 };

@@ -54,3 +54,14 @@ export class RunInProgressError extends Error {
     this.name = STEP_ERROR_NAMES.runInProgress;
   }
 }
+
+/** The object cannot be read as what it claims to be (a truncated or corrupt gzip stream). */
+export class CorruptFileError extends Error {
+  constructor(
+    readonly key: string,
+    readonly detail: string,
+  ) {
+    super(`${key} cannot be read: ${detail}`);
+    this.name = STEP_ERROR_NAMES.corruptFile;
+  }
+}
