@@ -47,7 +47,8 @@ const resultFiles = new Map<string, string>();
 
 /** Lets the S3 mock serve every result file written so far. */
 function serveResults(): void {
-  for (const [key, body] of resultFiles) s3.on(GetObjectCommand, { Key: key }).callsFake(() => ({ Body: s3Body(body, 7) }));
+  for (const [key, body] of resultFiles)
+    s3.on(GetObjectCommand, { Key: key }).callsFake(() => ({ Body: s3Body(body, 7) }));
 }
 
 /**

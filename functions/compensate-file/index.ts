@@ -11,6 +11,6 @@ import { compensateFileRun } from '../lib/store/file-run-compensation';
 import type { CompensationOutput } from '../lib/store/record-compensation';
 
 /** Compensate step: undo this run's writes, quarantine the file, mark it FAILED (`$.compensation`). */
-export const handler = instrumented(
-  (state: FileWorkflowState): Promise<CompensationOutput> => compensateFileRun(state, env.tableName(), pipelineRegion()),
+export const handler = instrumented((state: FileWorkflowState): Promise<CompensationOutput> =>
+  compensateFileRun(state, env.tableName(), pipelineRegion()),
 );

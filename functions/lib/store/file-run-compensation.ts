@@ -56,7 +56,11 @@ export async function compensateFileRun(
   if (holds) {
     quarantineKey = quarantineKeyFor(state.key, fileId);
     try {
-      await copyObject({ bucket: state.bucket, key: state.key, versionId: state.versionId }, state.bucket, quarantineKey);
+      await copyObject(
+        { bucket: state.bucket, key: state.key, versionId: state.versionId },
+        state.bucket,
+        quarantineKey,
+      );
     } catch (error) {
       if (!(error instanceof FileNotFoundError)) throw error;
       quarantineKey = undefined;
