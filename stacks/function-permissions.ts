@@ -108,7 +108,11 @@ export function functionGrants(t: GrantTargets): Record<FunctionName, Grant[]> {
       // The StoreChunks results (Distributed Map ResultWriter) and the staged conflicts; store-time
       // conflicts are appended to the version's rejects report.
       { sid: 'ReadConflictsAndRejects', actions: ['s3:GetObject'], resources: [staged, rejected] },
-      { sid: 'CompleteRejectsReport', actions: ['s3:PutObject'], resources: [rejected] },
+      {
+        sid: 'CompleteRejectsReport',
+        actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
+        resources: [rejected],
+      },
       publishNotifications,
       putEvents,
     ],

@@ -5,6 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { CountingDynamoClient } from '../../bench/counting-client';
 import { handler } from '../../functions/compensate-file';
 import type { FileWorkflowState } from '../../contract';
+import { fileIdFor } from '../../functions/lib/store/file-ids';
 import { fileKey, recordKey } from '../../functions/lib/store/items';
 import { storeRecords } from '../../functions/lib/store/record-store';
 import { claimFileRun } from '../../functions/lib/store/file-store';
@@ -15,7 +16,8 @@ import { tableBehind } from './support/table';
 const ddb = mockClient(DynamoDBClient);
 const s3 = mockClient(S3Client);
 const RUN = 'a-csv-0123456789abcdef';
-const FILE_ID = 'a-csv-0123456789abcdef';
+/** The id Validate gives s3://ingest-test/incoming/a.csv version v1, and compensation derives without it. */
+const FILE_ID = fileIdFor('ingest-test', 'incoming/a.csv', 'v1');
 const source = { kind: 's3' as const, uri: 's3://ingest-test/incoming/a.csv', versionId: 'v1' };
 const chunk0 = [
   trade({ recordId: 't-AAPL-1', tradeId: '1', source: { ...source, line: 2 } }),

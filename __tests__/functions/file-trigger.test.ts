@@ -73,7 +73,7 @@ describe('file-trigger', () => {
       'incoming/a.ndjson.gz',
     ];
     const result = await handler(event(...keys.map((key) => s3Record(key, 'v1'))), context);
-    expect(result).toEqual({ started: keys.length, duplicates: 0, skipped: 0 });
+    expect(result).toEqual({ started: keys.length, duplicates: 0, inProgress: 0, skipped: 0 });
   });
 
   it('ignores objects outside incoming/, other suffixes and non-create events', async () => {

@@ -1,6 +1,15 @@
 import './support/env';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+  UploadPartCopyCommand,
+} from '@aws-sdk/client-s3';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -113,9 +122,9 @@ beforeEach(async () => {
   eb.reset();
   sns.reset();
   s3.reset();
-  s3.on(GetObjectCommand, { Key: REJECTS }).resolves({
-    Body: s3Body('{"line":3,"reason":"INVALID_PRICE","message":"x"}\n'),
-  });
+  const report = '{"line":3,"reason":"INVALID_PRICE","message":"x"}\n';
+  s3.on(HeadObjectCommand, { Key: REJECTS }).resolves({ ContentLength: report.length });
+  s3.on(GetObjectCommand, { Key: REJECTS }).resolves({ Body: s3Body(report) });
   s3.on(GetObjectCommand, { Key: `staged/${RUN}/conflicts/00001.jsonl` }).resolves({
     Body: s3Body(`${conflictLine(1207)}\n${conflictLine(1100)}\n`),
   });
@@ -186,12 +195,46 @@ describe('notify-file', () => {
     ).toEqual([3, 1100, 1207]);
 
     // A retried Notify finds the report already complete.
-    s3.on(GetObjectCommand, { Key: REJECTS }).resolves({
-      Body: s3Body(put.Body as string),
+    s3.on(HeadObjectCommand, { Key: REJECTS }).resolves({
+      ContentLength: (put.Body as string).length,
       Metadata: { 'conflicts-appended-by': RUN },
     });
     await handler(completed, context);
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1);
+  });
+
+  it('appends to a report of 5 MiB or more without reading it: S3 copies it as part 1, the conflicts are part 2', async () => {
+    s3.on(HeadObjectCommand, { Key: REJECTS }).resolves({ ContentLength: 40 * 1024 * 1024 });
+    s3.on(CreateMultipartUploadCommand).resolves({ UploadId: 'u1' });
+    s3.on(UploadPartCopyCommand).resolves({ CopyPartResult: { ETag: '"copied"' } });
+    s3.on(UploadPartCommand).resolves({ ETag: '"tail"' });
+    s3.on(CompleteMultipartUploadCommand).resolves({});
+    await handler(completed, context);
+
+    expect(s3.commandCalls(GetObjectCommand).filter((c) => c.args[0].input.Key === REJECTS)).toHaveLength(0);
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+    expect(s3.commandCalls(CreateMultipartUploadCommand)[0].args[0].input).toMatchObject({
+      Key: REJECTS,
+      Metadata: { 'conflicts-appended-by': RUN },
+    });
+    expect(s3.commandCalls(UploadPartCopyCommand)[0].args[0].input).toMatchObject({
+      Key: REJECTS,
+      PartNumber: 1,
+      CopySource: `ingest-test/${encodeURIComponent(REJECTS)}`,
+    });
+    const tail = s3.commandCalls(UploadPartCommand)[0].args[0].input;
+    expect(tail.PartNumber).toBe(2);
+    expect(
+      Buffer.from(tail.Body as Buffer)
+        .toString('utf8')
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { line: number }).line),
+    ).toEqual([1100, 1207]);
+    expect(s3.commandCalls(CompleteMultipartUploadCommand)[0].args[0].input.MultipartUpload?.Parts).toEqual([
+      { PartNumber: 1, ETag: '"copied"' },
+      { PartNumber: 2, ETag: '"tail"' },
+    ]);
   });
 
   it('counts a row two chunks (or a retried chunk) reported as conflicting once', async () => {

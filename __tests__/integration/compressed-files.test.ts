@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { KEY_PREFIX } from '../../contract';
+import { quarantineKeyFor, rejectsKeyFor } from '../../functions/lib/store/evidence-keys';
 import { fileIdFor } from '../../functions/lib/store/file-ids';
 import type { LocalPipeline } from '../../local/local-pipeline';
 import {
@@ -21,6 +22,7 @@ describe('gzipped files through the local pipeline', () => {
   const rows = generateTrades(80, { symbols: ['AAPL', 'SPY'], idPrefix: 'GZ' });
   const broken = gzipSync(tradesCsv(generateTrades(400, { symbols: ['MSFT'], idPrefix: 'BROKEN', seed: 11 })));
   let brokenId: string;
+  let goodId: string;
 
   beforeAll(async () => {
     pipeline = await testPipeline('gzip', { chunkSize: 25 });
@@ -38,7 +40,8 @@ describe('gzipped files through the local pipeline', () => {
         Attributes: { RawMessageDelivery: 'true' },
       }),
     );
-    await pipeline.uploadFile('day/trades.csv.gz', gzipSync(tradesCsv(rows)));
+    const good = await pipeline.uploadFile('day/trades.csv.gz', gzipSync(tradesCsv(rows)));
+    goodId = fileIdFor(pipeline.resources.ingestBucket, good.key, good.versionId as string);
     const uploaded = await pipeline.uploadFile('day/broken.csv.gz', broken.subarray(0, broken.length - 40));
     brokenId = fileIdFor(pipeline.resources.ingestBucket, uploaded.key, uploaded.versionId as string);
     await pipeline.drain();
@@ -63,11 +66,12 @@ describe('gzipped files through the local pipeline', () => {
       errorName: { S: 'CorruptFileError' },
     });
     expect(await listKeys(pipeline, pipeline.resources.ingestBucket, KEY_PREFIX.quarantine)).toEqual([
-      `${KEY_PREFIX.quarantine}incoming/day/broken.csv.gz`,
+      quarantineKeyFor('incoming/day/broken.csv.gz', brokenId),
     ]);
-    // Its report was never completed: no half-written rejects, no MALFORMED rows.
+    // Its report was never completed: no half-written rejects, no MALFORMED rows; the only report
+    // is the good file's.
     expect(await listKeys(pipeline, pipeline.resources.ingestBucket, KEY_PREFIX.rejected)).toEqual([
-      `${KEY_PREFIX.rejected}day/trades.csv.gz.jsonl`,
+      rejectsKeyFor('incoming/day/trades.csv.gz', goodId),
     ]);
   });
 

@@ -1,4 +1,5 @@
 import { KEY_PREFIX, type StoreChunkInput } from '../../contract';
+import { quarantineKeyFor } from '../../functions/lib/store/evidence-keys';
 import { fileIdFor } from '../../functions/lib/store/file-ids';
 import type { LocalPipeline } from '../../local/local-pipeline';
 import { fileItem, generateTrades, listKeys, storedRecords, testPipeline, tradesCsv } from './harness';
@@ -51,7 +52,7 @@ describe('a run that ends where no Catch can see it is compensated by the watchd
 
   it('quarantines the file, marks it FAILED with the reason and records that its failure was announced', async () => {
     expect(await listKeys(pipeline, pipeline.resources.ingestBucket, KEY_PREFIX.quarantine)).toEqual([
-      `${KEY_PREFIX.quarantine}incoming/slow.csv`,
+      quarantineKeyFor('incoming/slow.csv', fileId),
     ]);
     expect(await fileItem(pipeline, fileId)).toMatchObject({
       status: { S: 'FAILED' },

@@ -49,9 +49,14 @@ describe('function permissions', () => {
       resources: ['arn:ingest/staged/*', 'arn:ingest/rejected/*'],
     });
     expect(grants['notify-file']).toContainEqual({
-      sid: 'ReadStoreResults',
+      sid: 'ReadConflictsAndRejects',
       actions: ['s3:GetObject'],
-      resources: ['arn:ingest/staged/*'],
+      resources: ['arn:ingest/staged/*', 'arn:ingest/rejected/*'],
+    });
+    expect(grants['notify-file']).toContainEqual({
+      sid: 'CompleteRejectsReport',
+      actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
+      resources: ['arn:ingest/rejected/*'],
     });
     expect(grants['compensate-file']).toContainEqual({
       sid: 'QuarantineFiles',

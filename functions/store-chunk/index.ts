@@ -11,8 +11,9 @@
  * chunk whose run no longer holds the file as PROCESSING releases what it wrote itself: whichever
  * order the two take, nothing of a failed run stays in the table.
  */
-import { STEP_ERROR_NAMES, type StoreChunkInput, type StoreChunkOutput } from '../../contract';
+import type { StoreChunkInput, StoreChunkOutput } from '../../contract';
 import { env } from '../lib/runtime/environment';
+import { RunCompensatedError } from '../lib/runtime/workflow-errors';
 import { count, instrumented, logger, METRIC } from '../lib/runtime/observability';
 import { readFileHolder } from '../lib/store/file-store';
 import { releaseRecords } from '../lib/store/record-compensation';
@@ -28,17 +29,6 @@ export class StagedChunkMismatchError extends Error {
   ) {
     super(`Staged chunk ${key} holds ${found} records; Validate staged ${expected}`);
     this.name = 'StagedChunkMismatchError';
-  }
-}
-
-/** The chunk's run was compensated while the chunk was being written: its records were released again. */
-export class RunCompensatedError extends Error {
-  constructor(
-    readonly fileId: string,
-    readonly runId: string,
-  ) {
-    super(`Run ${runId} of ${fileId} was compensated while this chunk was written; its records were released`);
-    this.name = STEP_ERROR_NAMES.runCompensated;
   }
 }
 

@@ -65,3 +65,14 @@ export class CorruptFileError extends Error {
     this.name = STEP_ERROR_NAMES.corruptFile;
   }
 }
+
+/** The chunk's run was compensated while the chunk was being written: its records were released again. */
+export class RunCompensatedError extends Error {
+  constructor(
+    readonly fileId: string,
+    readonly runId: string,
+  ) {
+    super(`Run ${runId} of ${fileId} was compensated while this chunk was written; its records were released`);
+    this.name = STEP_ERROR_NAMES.runCompensated;
+  }
+}
