@@ -203,7 +203,7 @@ describe('notify-file', () => {
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1);
   });
 
-  it('appends to a report of 5 MiB or more without reading it: S3 copies it as part 1, the conflicts are part 2', async () => {
+  it('appends to a report of 5 MiB or more without reading it: S3 copies it, the conflicts are part 2', async () => {
     s3.on(HeadObjectCommand, { Key: REJECTS }).resolves({ ContentLength: 40 * 1024 * 1024 });
     s3.on(CreateMultipartUploadCommand).resolves({ UploadId: 'u1' });
     s3.on(UploadPartCopyCommand).resolves({ CopyPartResult: { ETag: '"copied"' } });
