@@ -2,7 +2,8 @@
  * Notify (end of every run): finalise the file item and announce the run (SNS + FileProcessed),
  * see `announceFileRun`. On success, what the chunks stored (duplicates, conflicts) is summed from
  * the StoreChunks results in S3 (StoreChunks is a Distributed Map with a ResultWriter), and the
- * staged conflicts are read once each for the version's rejects report.
+ * staged conflicts are read once each and appended to the version's rejects report before the
+ * file is marked COMPLETED (the watchdog, which announces only failures, never appends).
  */
 import { env, pipelineRegion } from '../lib/runtime/environment';
 import {
@@ -15,7 +16,8 @@ import {
 } from '../lib/aws/file-run-announcement';
 import { instrumented } from '../lib/runtime/observability';
 import { summarizeStoreChunks } from '../lib/store/map-results';
-import { readConflicts } from '../lib/store/rejects-report';
+import { appendConflicts, readConflicts } from '../lib/store/rejects-report';
+import { runIdOf } from '../lib/runtime/workflow-run';
 
 export { causeMessage, fileProcessedDetail, type FileProcessedDetail } from '../lib/aws/file-run-announcement';
 
@@ -32,7 +34,11 @@ async function storeTotals(state: NotifyInput): Promise<StoreTotals> {
 
 /** Notify step: finalise the file item and announce the run. */
 export const handler = instrumented(async (state: NotifyInput): Promise<FileProcessedDetail> => {
-  const { detail } = await announceFileRun(state, await storeTotals(state), {
+  const totals = await storeTotals(state);
+  const rejectsKey = state.validation?.rejectsKey;
+  if (runStatus(state) === 'COMPLETED' && rejectsKey)
+    await appendConflicts(state.bucket, rejectsKey, totals.conflicts, runIdOf(state));
+  const { detail } = await announceFileRun(state, totals, {
     tableName: env.tableName(),
     region: pipelineRegion(),
     notificationsTopicArn: env.notificationsTopicArn(),

@@ -1,6 +1,5 @@
 /**
- * The end of a file run: append the conflicts found while storing to the version's rejects
- * report, finalise the file item (COMPLETED or FAILED, out of the status index), tell people
+ * The end of a file run: finalise the file item (COMPLETED or FAILED, out of the status index), tell people
  * (SNS) and systems (FileProcessed on the bus). `batch` runs are bulk back-fills: their successes
  * go to the bus only, failures to both. Used by the workflow's Notify steps and by the watchdog
  * for runs that ended without reaching them.
@@ -22,7 +21,7 @@ import { runIdOf } from '../runtime/workflow-run';
 import { fileIdFor } from '../store/file-ids';
 import { markFailureAnnounced, markFileCompleted, markFileFailed, readFileItem } from '../store/file-store';
 import type { CompensationOutput } from '../store/record-compensation';
-import { appendConflicts, type ConflictLine } from '../store/rejects-report';
+import type { ConflictLine } from '../store/rejects-report';
 import { publishAll } from './event-publisher';
 import { publishNotification } from './notification-publisher';
 
@@ -135,7 +134,6 @@ export async function announceFileRun(
 ): Promise<{ detail: FileProcessedDetail; published: boolean }> {
   const detail = fileProcessedDetail(run, totals);
   if (detail.status === 'COMPLETED') {
-    if (detail.rejectsKey) await appendConflicts(run.bucket, detail.rejectsKey, totals.conflicts, detail.runId);
     await markFileCompleted(targets.tableName, detail.fileId, detail.runId, detail, targets.region);
     count(METRIC.filesCompleted);
   } else {
