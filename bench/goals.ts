@@ -139,6 +139,27 @@ export const GOALS = {
     comparator: '<=',
     target: 1.5,
   },
+  validatePeak: {
+    id: 'fileScale.standard.peakRssMb',
+    section: 'fileScale',
+    label: 'Validate peak RSS on 5 M rows (MB)',
+    comparator: '<=',
+    target: 256,
+  },
+  rejectsPeak: {
+    id: 'fileScale.rejects.peakRssMb',
+    section: 'fileScale',
+    label: 'Validate peak RSS on 1 M rejects (MB)',
+    comparator: '<=',
+    target: 256,
+  },
+  statePayload: {
+    id: 'fileScale.stateBytes',
+    section: 'fileScale',
+    label: 'largest execution state after Validate (bytes)',
+    comparator: '<=',
+    target: 16 * 1024,
+  },
 } as const satisfies Record<string, GoalSpec>;
 
 /** Read units per trade goal of the bars path, whatever the trades per minute. */

@@ -5,6 +5,7 @@
 import type { BarsResult } from './bars-cost';
 import type { BundlesResult } from './bundles';
 import type { DataPathResult, FormatThroughput } from './data-path-pinned';
+import type { FileScaleResult } from './file-scale';
 import { barsReadGoal, bundleGoals, checkGoal, GOALS, type GoalCheck, type GoalSpec } from './goals';
 import type { Summary } from './stats';
 import type { StorageResult } from './storage';
@@ -12,8 +13,10 @@ import type { SynthResult } from './synth';
 import type { TestsResult } from './tests';
 
 /** Section names, in the order they run and print. */
-export const SECTION_NAMES = ['storage', 'bars', 'bundles', 'dataPath', 'synth', 'tests'] as const;
+export const SECTION_NAMES = ['storage', 'bars', 'bundles', 'dataPath', 'synth', 'tests', 'fileScale'] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
+/** Sections a plain `npm run bench` runs: fileScale (a quarter hour, gigabytes through the emulator) on request. */
+export const DEFAULT_SECTIONS: readonly SectionName[] = SECTION_NAMES.filter((name) => name !== 'fileScale');
 
 /** Result types by section. */
 export interface SectionResults {
@@ -23,6 +26,7 @@ export interface SectionResults {
   storage: StorageResult;
   bars: BarsResult;
   bundles: BundlesResult;
+  fileScale: FileScaleResult;
 }
 
 /** A section's outcome: its figures, or why there are none (or why they are incomplete). */
@@ -75,6 +79,8 @@ export function checkGoals(sections: Sections): GoalCheck[] {
   const storage = resultOf(sections, 'storage');
   const bundles = resultOf(sections, 'bundles');
   const bars = resultOf(sections, 'bars');
+  const fileScale = resultOf(sections, 'fileScale');
+  const fileCase = (label: string) => fileScale?.cases.find((c) => c.label === label);
   const checks: [GoalSpec, number | undefined][] = [
     [GOALS.synthRatio, synth?.ratio.wallMs],
     [GOALS.synthPeak, synth?.ours.peakRssMb.median],
@@ -88,6 +94,13 @@ export function checkGoals(sections: Sections): GoalCheck[] {
     [GOALS.storeRequests, storage?.store.writeRequestsPer1000.median],
     [GOALS.storeUnits, storage?.store.writeUnitsPerRecord.median],
     [GOALS.barsWrites, storage?.bars.writesPerMinute.median],
+    ...(fileScale
+      ? ([
+          [GOALS.validatePeak, fileCase('standard')?.peakRssMb],
+          [GOALS.rejectsPeak, fileCase('rejects')?.peakRssMb],
+          [GOALS.statePayload, Math.max(...fileScale.cases.map((c) => c.stateBytes))],
+        ] as [GoalSpec, number | undefined][])
+      : []),
   ];
   if (bars) {
     for (const size of bars.sizes)
@@ -173,6 +186,7 @@ export function tableRows(report: Pick<BenchReport, 'sections' | 'goals'>): Tabl
     if (name === 'storage') storageRows(result as StorageResult, add);
     if (name === 'bars') barsRows(result as BarsResult, add);
     if (name === 'bundles') bundleRows(result as BundlesResult, add);
+    if (name === 'fileScale') fileScaleRows(result as FileScaleResult, add);
   }
   return rows;
 }
@@ -335,6 +349,41 @@ function bundleRows(r: BundlesResult, add: Add): void {
   }
   for (const ref of r.references) add('bundles', `reference, init ms: ${ref.name}`, ref.initMs);
   if (r.missing.length > 0) add('bundles', `missing entries: ${r.missing.join(', ')}`, '');
+}
+
+function fileScaleRows(r: FileScaleResult, add: Add): void {
+  for (const c of r.cases) {
+    const size = `${formatNumber(c.objectBytes / 1e6)} MB${c.compressed ? ' gzipped' : ''}`;
+    const what = `${c.label}: ${formatNumber(c.rows)} rows, ${size}`;
+    add('fileScale', `validate ${what}: rows/s against the emulator`, c.rowsPerSec);
+    const peakGoal =
+      c.label === 'standard' ? GOALS.validatePeak.id : c.label === 'rejects' ? GOALS.rejectsPeak.id : undefined;
+    add('fileScale', `validate ${c.label}: peak RSS MB`, c.peakRssMb, peakGoal);
+    add('fileScale', `validate ${c.label}: execution state after Validate, bytes`, c.stateBytes);
+  }
+  add(
+    'fileScale',
+    'largest execution state after Validate, bytes',
+    Math.max(...r.cases.map((c) => c.stateBytes)),
+    GOALS.statePayload.id,
+  );
+  add(
+    'fileScale',
+    `store-chunk: records/s against the emulator (${r.store.chunks} chunks, one at a time)`,
+    r.store.recordsPerSec,
+  );
+  for (const s of r.sizing) {
+    add(
+      'fileScale',
+      `${s.processingType} (chunks of ${s.chunkSize}): largest file within timeouts, rows (plain / gzipped)`,
+      `${formatNumber(s.maxRows)} / ${formatNumber(s.maxRowsGzip)}`,
+    );
+    add(
+      'fileScale',
+      `${s.processingType}: largest file, GB (plain / gzipped)`,
+      `${s.maxGb.toFixed(2)} / ${s.maxGbGzip.toFixed(2)}`,
+    );
+  }
 }
 
 /** The table as text: a header line about the run, then aligned columns. */

@@ -21,6 +21,7 @@ import {
   checkGoals,
   renderMarkdown,
   renderTable,
+  DEFAULT_SECTIONS,
   SECTION_NAMES,
   type BenchReport,
   type MachineInfo,
@@ -61,7 +62,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1 || runs > 20)
     throw new Error(`--runs must be an integer from 1 to 20, got "${values.runs}"`);
-  const only = values.only ? values.only.split(',').map((s) => s.trim()) : [...SECTION_NAMES];
+  const only = values.only ? values.only.split(',').map((s) => s.trim()) : [...DEFAULT_SECTIONS];
   const unknown = only.filter((s) => !(SECTION_NAMES as readonly string[]).includes(s));
   if (unknown.length > 0)
     throw new Error(`--only: unknown section(s) ${unknown.join(', ')}; sections are ${SECTION_NAMES.join(', ')}`);
@@ -160,7 +161,11 @@ export async function runBench(args: BenchArgs): Promise<BenchReport> {
       )
     : skip;
 
-  const sections: Sections = { storage, bars, bundles, dataPath, synth, tests };
+  const fileScale = selected.has('fileScale')
+    ? await runSection('fileScale', async () => (await import('./file-scale')).measureFileScale(common))
+    : skip;
+
+  const sections: Sections = { storage, bars, bundles, dataPath, synth, tests, fileScale };
   const goals = checkGoals(sections);
   return {
     startedAt: startedAt.toISOString(),

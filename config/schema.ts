@@ -39,11 +39,22 @@ export const DEFAULT_FUNCTION_SETTINGS: Readonly<Record<FunctionName, FunctionSe
   'archive-file': { memoryMb: 256, timeoutSeconds: 300, reservedConcurrency: 5 },
   'compensate-file': { memoryMb: 512, timeoutSeconds: 300, reservedConcurrency: 5 },
   'notify-file': { memoryMb: 128, timeoutSeconds: 30, reservedConcurrency: 5 },
+  // Compensates a run whose workflow could not (uncatchable failure): the same work as compensate-file.
+  'file-watchdog': { memoryMb: 512, timeoutSeconds: 300, reservedConcurrency: 5 },
   'api-ingest': { memoryMb: 512, timeoutSeconds: 29, reservedConcurrency: 20 },
   processor: { memoryMb: 512, timeoutSeconds: 60, reservedConcurrency: 20 },
   bars: { memoryMb: 512, timeoutSeconds: 120, reservedConcurrency: 10 },
   summary: { memoryMb: 256, timeoutSeconds: 120, reservedConcurrency: 2 },
 };
+
+/** Chunks stored at once by default: enough to overlap DynamoDB latency, few enough not to throttle the table. */
+export const DEFAULT_STORE_CONCURRENCY = 10;
+
+/**
+ * Default longest file run: far above what the largest file Validate can read in its timeout
+ * needs to be stored at the default concurrency (README, File workflow, Sizing).
+ */
+export const DEFAULT_FILE_WORKFLOW_TIMEOUT_MINUTES = 180;
 
 /** Bounds of each per-function setting. */
 export const FUNCTION_SETTING_LIMITS: Readonly<Record<keyof FunctionSettings, readonly [number, number]>> = {
@@ -378,7 +389,39 @@ export const CONFIG_SCHEMA: { readonly [K in ConfigKey]-?: ConfigKeySpec<Pipelin
     defaultValue: () => DEFAULT_FUNCTION_SETTINGS,
     parse: functionSettings,
   },
+  storeConcurrency: {
+    envVar: 'PIPELINE_STORE_CONCURRENCY',
+    defaultText: '`10` (less when `store-chunk` may run fewer)',
+    allowed: 'an integer from 1 to 1000',
+    readme:
+      '1-1000 chunks stored at once (StoreChunks Distributed Map child executions); at most ' +
+      "`store-chunk`'s `reservedConcurrency` when that is above 0",
+    defaultValue: (r) => Math.min(DEFAULT_STORE_CONCURRENCY, storeChunkReservation(r) ?? DEFAULT_STORE_CONCURRENCY),
+    parse: integer(1, 1000),
+    check: (value, r) => {
+      const reserved = storeChunkReservation(r);
+      return reserved !== undefined && value > reserved
+        ? `at most functions.store-chunk.reservedConcurrency (${reserved}): more chunks at once would only be throttled`
+        : undefined;
+    },
+  },
+  fileWorkflowTimeoutMinutes: {
+    envVar: 'PIPELINE_FILE_WORKFLOW_TIMEOUT_MINUTES',
+    defaultText: `\`${DEFAULT_FILE_WORKFLOW_TIMEOUT_MINUTES}\``,
+    allowed: 'an integer from 15 to 1440',
+    readme:
+      '15-1440 minutes a file run may take; a run still going then ends `TIMED_OUT` and is compensated, and a file ' +
+      'item `PROCESSING` for longer raises the `stuck-files` alarm',
+    defaultValue: () => DEFAULT_FILE_WORKFLOW_TIMEOUT_MINUTES,
+    parse: integer(15, 1440),
+  },
 };
+
+/** `store-chunk`'s reserved concurrency when it limits it (above 0), else undefined. */
+function storeChunkReservation(r: Resolved): number | undefined {
+  const reserved = r.functions?.['store-chunk'].reservedConcurrency;
+  return reserved !== undefined && reserved > 0 ? reserved : undefined;
+}
 
 /** Every `PIPELINE_*` variable the synth reads: the keys' variables plus `PIPELINE_ENV`. */
 export const SYNTH_VARIABLES: readonly string[] = [

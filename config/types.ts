@@ -72,4 +72,11 @@ export interface PipelineConfig {
   readonly chunkSize: number;
   /** Per-function sizing. */
   readonly functions: Readonly<Record<FunctionName, FunctionSettings>>;
+  /** Chunks the StoreChunks Distributed Map stores at once (child executions in flight). */
+  readonly storeConcurrency: number;
+  /**
+   * Longest a file run may take: then it ends TIMED_OUT (and is compensated), and a file item
+   * PROCESSING for longer raises the stuck-files alarm.
+   */
+  readonly fileWorkflowTimeoutMinutes: number;
 }

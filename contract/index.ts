@@ -12,6 +12,7 @@ export const FUNCTION_NAMES = [
   'archive-file',
   'compensate-file',
   'notify-file',
+  'file-watchdog',
   'api-ingest',
   'processor',
   'bars',
@@ -34,6 +35,8 @@ export const ENV = {
   maxBodyBytes: 'MAX_BODY_BYTES',
   maxRecordsPerRequest: 'MAX_RECORDS_PER_REQUEST',
   chunkSize: 'CHUNK_SIZE',
+  /** Longest a file run may take (config `fileWorkflowTimeoutMinutes`). */
+  fileWorkflowTimeoutMinutes: 'FILE_WORKFLOW_TIMEOUT_MINUTES',
 } as const;
 
 /** EventBridge source of every event the pipeline puts on its bus. */
@@ -73,8 +76,18 @@ export const ARCHIVE_PREFIX = {
   lineage: 'lineage/',
 } as const;
 
-/** Suffixes the S3 notification is filtered to (one notification filter per suffix). */
-export const INGEST_SUFFIXES = ['.json', '.csv'] as const;
+/**
+ * Suffixes of the files the pipeline ingests: the S3 notification filters (one per suffix), the
+ * trigger, `POST /files` and the local run all follow this list. `.gz` files are gunzipped while
+ * they stream (so are objects stored with `Content-Encoding: gzip` or starting with gzip's magic
+ * bytes, whatever their name).
+ */
+export const INGEST_SUFFIXES = ['.csv', '.json', '.ndjson', '.csv.gz', '.json.gz', '.ndjson.gz'] as const;
+
+/** True when `key` ends with one of {@link INGEST_SUFFIXES}. */
+export function hasIngestSuffix(key: string): boolean {
+  return INGEST_SUFFIXES.some((suffix) => key.endsWith(suffix));
+}
 
 /** Processing profiles of the file-processing request. */
 export const PROCESSING_TYPES = ['standard', 'priority', 'batch'] as const;
@@ -177,18 +190,26 @@ export interface WorkflowRun {
   readonly runId: string;
 }
 
-/** One staged chunk of normalised records (NDJSON of MarketRecord in the ingest bucket). */
+/**
+ * One staged chunk of normalised records (NDJSON of MarketRecord in the ingest bucket): one line
+ * of the chunk manifest and the item one StoreChunks child execution stores.
+ */
 export interface StagedChunk {
   readonly key: string;
   readonly records: number;
 }
 
-/** Output of the Validate step, placed at `$.validation`. */
+/**
+ * Output of the Validate step, placed at `$.validation`. Its size does not depend on the file's:
+ * the chunk list is in S3 (`manifestKey`), never in the execution state.
+ */
 export interface ValidationOutput {
   /** Stable id of (bucket, key, versionId): the file item's key and the name of its S3-triggered run. */
   readonly fileId: string;
   readonly sourceUri: string;
   readonly format: 'csv' | 'json' | 'ndjson';
+  /** True when the object was gzipped. */
+  readonly compressed: boolean;
   readonly accepted: number;
   readonly rejected: number;
   readonly reasons: Readonly<Record<string, number>>;
@@ -196,10 +217,15 @@ export interface ValidationOutput {
   readonly warnings: number;
   /** `rejected/<key>/<fileId>.jsonl` (one per object version), written even when empty. */
   readonly rejectsKey: string;
-  readonly chunks: readonly StagedChunk[];
+  /** JSON Lines object listing every staged chunk (one {@link StagedChunk} per line). */
+  readonly manifestKey: string;
+  /** Number of staged chunks (lines of the manifest). */
+  readonly chunks: number;
+  /** Where StoreChunks writes its child outputs (Distributed Map ResultWriter prefix). */
+  readonly resultsPrefix: string;
 }
 
-/** Input of the StoreChunk step (one Map iteration). */
+/** Input of the StoreChunk step (one StoreChunks child execution). */
 export interface StoreChunkInput {
   readonly bucket: string;
   readonly fileId: string;
@@ -208,7 +234,7 @@ export interface StoreChunkInput {
   readonly chunk: StagedChunk;
 }
 
-/** Output of StoreChunk. */
+/** Output of StoreChunk (one line of the StoreChunks results). */
 export interface StoreChunkOutput {
   /** Records this chunk stored. */
   readonly stored: number;
@@ -218,6 +244,13 @@ export interface StoreChunkOutput {
   readonly conflicts: number;
   /** Staged NDJSON of the chunk's conflict rejects (present when `conflicts` > 0). */
   readonly conflictsKey?: string;
+}
+
+/** Output of the StoreChunks Distributed Map: where its results are, never the results themselves. */
+export interface StoreChunksOutput {
+  readonly MapRunArn: string;
+  /** `Key` is the Map Run's `manifest.json`, which lists the result files (StoreChunkOutput per line). */
+  readonly ResultWriterDetails: { readonly Bucket: string; readonly Key: string };
 }
 
 /** Output of the Archive step. */
@@ -231,8 +264,8 @@ export interface ArchiveOutput {
 export interface FileWorkflowState extends FileWorkflowInput {
   readonly run?: WorkflowRun;
   readonly validation?: ValidationOutput;
-  /** Parallel output: [StoreChunkOutput[] (one per chunk), ArchiveOutput]. */
-  readonly results?: readonly [readonly StoreChunkOutput[], ArchiveOutput];
+  /** Parallel output: [StoreChunksOutput, ArchiveOutput]. */
+  readonly results?: readonly [StoreChunksOutput, ArchiveOutput];
   /** Set by a Catch: `{ Error, Cause }`. */
   readonly error?: { readonly Error: string; readonly Cause?: string };
   /** Set by the Pass states before Notify. */
@@ -249,6 +282,10 @@ export const STEP_ERROR_NAMES = {
   fileNotFound: 'FileNotFoundError',
   unsupportedFile: 'UnsupportedFileError',
   fileTooLarge: 'FileTooLargeError',
+  /** A gzip object that is truncated or corrupt: the file fails as a whole, never as MALFORMED rows. */
+  corruptFile: 'CorruptFileError',
+  /** A chunk stored after its run was compensated: it removed its own records again (store-chunk). */
+  runCompensated: 'RunCompensatedError',
   /** Another run of the same object version holds it: this run ends, touching nothing. */
   runInProgress: 'RunInProgressError',
   // Transient: they clear on their own.
@@ -263,6 +300,8 @@ export const NON_RETRYABLE_ERRORS = [
   STEP_ERROR_NAMES.fileNotFound,
   STEP_ERROR_NAMES.unsupportedFile,
   STEP_ERROR_NAMES.fileTooLarge,
+  STEP_ERROR_NAMES.corruptFile,
+  STEP_ERROR_NAMES.runCompensated,
   STEP_ERROR_NAMES.runInProgress,
 ] as const;
 
@@ -309,5 +348,32 @@ export const WORKFLOW_STEPS = {
   duplicateRun: 'DuplicateRun',
 } as const;
 
+/**
+ * Error of a run that failed through its own Catch path: it ends in the Fail state only after
+ * Compensate and NotifyFailure ran, so the watchdog has nothing left to do for it.
+ */
+export const FILE_WORKFLOW_FAILED_ERROR = 'FileWorkflowFailed';
+
 /** Execution names are [A-Za-z0-9_-]{1,80}; `fileId` is built to satisfy that. */
 export const EXECUTION_NAME_MAX = 80;
+
+// ---------------------------------------------------------------------------------------------
+// Watching file runs (functions/file-watchdog, modules/operations/file-run-watchdog): a run that
+// ends without its own Catch path (payload quota, execution timeout, abort) is compensated and
+// announced from its status-change event; files left PROCESSING are counted and alarmed on.
+// ---------------------------------------------------------------------------------------------
+
+/** EventBridge source and detail-type of Step Functions' execution status changes (default bus). */
+export const EXECUTION_STATUS_CHANGE = {
+  source: 'aws.states',
+  detailType: 'Step Functions Execution Status Change',
+} as const;
+
+/** Final statuses of a run that did not succeed (what the watchdog's rule matches). */
+export const UNSUCCESSFUL_EXECUTION_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'] as const;
+
+/** EMF metric (namespace: the config `project`, dimension `service` = `file-watchdog`) of stuck file items. */
+export const STUCK_FILES_METRIC = 'FilesStuckProcessing';
+
+/** How often the watchdog looks for file items PROCESSING longer than a run may take. */
+export const STUCK_FILES_SCHEDULE_MINUTES = 15;

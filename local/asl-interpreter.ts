@@ -2,14 +2,32 @@
  * Runs an Amazon States Language definition locally: the emulator records executions but
  * cannot invoke Lambda tasks, so the local run interprets the very definition the stack
  * synthesizes. Supported: Task (Retry, Catch, TimeoutSeconds, Parameters, ResultSelector),
- * Parallel, Map (ItemsPath, ItemSelector, MaxConcurrency), Pass (Result, Parameters), Succeed,
- * Fail; InputPath/OutputPath/ResultPath everywhere they apply; the `$$` context object.
+ * Parallel, Map (ItemsPath, ItemSelector, MaxConcurrency) inline and DISTRIBUTED (ItemReader over
+ * a JSON / JSON Lines object, Label, ToleratedFailurePercentage/Count, ResultWriter with
+ * WriterConfig; each item a child execution), Pass (Result, Parameters), Succeed, Fail;
+ * InputPath/OutputPath/ResultPath everywhere they apply; the `$$` context object.
  *
- * Semantics follow the ASL spec: retriers are tried in order and count attempts separately;
- * `States.ALL` matches every error, `States.TaskFailed` every error but `States.Timeout`;
- * a failing Parallel branch or Map iteration fails the whole state with that error.
+ * Semantics follow the ASL spec and Step Functions' quotas: retriers are tried in order and count
+ * attempts separately; `States.ALL` matches every error but the terminal `States.DataLimitExceeded`
+ * and `States.Runtime`, `States.TaskFailed` every error but `States.Timeout`; a failing Parallel
+ * branch or inline Map iteration fails the whole state with that error; a state's input, output or
+ * task result over 256 KiB fails the execution with `States.DataLimitExceeded`, as in AWS.
  */
+import { randomUUID } from 'node:crypto';
 import { readPath, resolveTemplate, writePath } from './json-path';
+
+/** Step Functions' quota on a state's input, output and task result: 256 KiB of UTF-8 JSON. */
+export const PAYLOAD_LIMIT_BYTES = 256 * 1024;
+
+/** Errors `States.ALL` does not match (ASL: terminal and runtime errors cannot be caught by the wildcard). */
+const UNCATCHABLE_BY_WILDCARD = new Set(['States.DataLimitExceeded', 'States.Runtime']);
+
+/** Where a Distributed Map reads its items (ItemReader) and writes its results (ResultWriter). */
+export interface ObjectStorage {
+  /** The object's text. Throws when it does not exist. */
+  readObject(bucket: string, key: string, versionId?: string): Promise<string>;
+  writeObject(bucket: string, key: string, body: string): Promise<void>;
+}
 
 /** What a Task's resource does when invoked: resolves with the result or throws. */
 export type TaskInvoker = (resource: string, input: unknown, meta: TaskMeta) => Promise<unknown>;
@@ -56,15 +74,22 @@ export interface InterpreterOptions {
   readonly random?: () => number;
   /** Called after each trace event (progress logs). */
   readonly onEvent?: (event: TraceEvent) => void;
+  /** S3 for Distributed Map ItemReader / ResultWriter. Without it such a Map fails with States.Runtime. */
+  readonly storage?: ObjectStorage;
+  /** Payload quota in bytes. Default {@link PAYLOAD_LIMIT_BYTES}. */
+  readonly payloadLimitBytes?: number;
 }
 
 /** The outcome of one execution. */
 export interface ExecutionResult {
-  readonly status: 'SUCCEEDED' | 'FAILED';
+  /** TIMED_OUT: the definition's `TimeoutSeconds` passed (its in-flight tasks still finish, as in AWS). */
+  readonly status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
   readonly output?: unknown;
   readonly error?: string;
   readonly cause?: string;
   readonly trace: readonly TraceEvent[];
+  /** Largest state input/output of this execution in bytes (child executions are their own). */
+  readonly largestPayloadBytes: number;
 }
 
 /** Loose shape of a state: the interpreter reads fields by name and rejects what it does not know. */
@@ -85,9 +110,14 @@ interface State {
   readonly Branches?: readonly Graph[];
   readonly ItemsPath?: string;
   readonly ItemSelector?: unknown;
-  readonly ItemProcessor?: Graph;
+  readonly ItemProcessor?: Graph & { readonly ProcessorConfig?: { readonly Mode?: string } };
   readonly Iterator?: Graph;
   readonly MaxConcurrency?: number;
+  readonly ItemReader?: ItemReaderConfig;
+  readonly ResultWriter?: ResultWriterConfig;
+  readonly Label?: string;
+  readonly ToleratedFailurePercentage?: number;
+  readonly ToleratedFailureCount?: number;
   readonly Error?: string;
   readonly Cause?: string;
 }
@@ -103,6 +133,23 @@ interface Catcher {
   readonly ErrorEquals: readonly string[];
   readonly Next: string;
   readonly ResultPath?: string | null;
+}
+/** One finished child execution of a Distributed Map. */
+interface ChildOutcome {
+  readonly input: unknown;
+  readonly result: ExecutionResult;
+  readonly name: string;
+  readonly executionArn: string;
+}
+interface ItemReaderConfig {
+  readonly Resource: string;
+  readonly ReaderConfig?: { readonly InputType?: string; readonly MaxItems?: number };
+  readonly Parameters?: unknown;
+}
+interface ResultWriterConfig {
+  readonly Resource?: string;
+  readonly Parameters?: unknown;
+  readonly WriterConfig?: { readonly Transformation?: string; readonly OutputType?: string };
 }
 /** A state graph: a definition, a Parallel branch or a Map item processor. */
 export interface Graph {
@@ -135,9 +182,57 @@ export function errorMatches(errorEquals: readonly string[], error: string): boo
   return errorEquals.some(
     (candidate) =>
       candidate === error ||
-      candidate === 'States.ALL' ||
-      (candidate === 'States.TaskFailed' && error !== 'States.Timeout'),
+      (candidate === 'States.ALL' && !UNCATCHABLE_BY_WILDCARD.has(error)) ||
+      (candidate === 'States.TaskFailed' && error !== 'States.Timeout' && !UNCATCHABLE_BY_WILDCARD.has(error)),
   );
+}
+
+/**
+ * One execution's bookkeeping: the payload quota (tracking the largest payload), and whether the
+ * execution was stopped (timed out, or its Distributed Map parent stopped): a stopped execution
+ * enters no further state, while tasks already invoked run to their end, as in AWS.
+ */
+class ExecutionScope {
+  largest = 0;
+  private stoppedBy: string | undefined;
+  constructor(
+    private readonly limit: number,
+    private readonly parent?: ExecutionScope,
+  ) {}
+
+  /** Stops the execution: the next state it would enter fails with `error`. */
+  stop(error: string): void {
+    this.stoppedBy ??= error;
+  }
+
+  /** @throws StatesError when this execution (or its parent) was stopped. */
+  checkRunning(): void {
+    const stoppedBy = this.stoppedReason();
+    if (stoppedBy) throw new StatesError(stoppedBy, 'The execution was stopped');
+  }
+
+  /** Why this execution (or its parent) was stopped; undefined while it runs. */
+  stoppedReason(): string | undefined {
+    return this.stoppedBy ?? this.parent?.stoppedReason();
+  }
+
+  /** The scope of a child execution, stopped when this one is. */
+  child(): ExecutionScope {
+    return new ExecutionScope(this.limit, this);
+  }
+
+  /** @throws StatesError States.DataLimitExceeded when `value` is over the quota. */
+  check(what: string, value: unknown): void {
+    if (value === undefined) return;
+    const bytes = Buffer.byteLength(JSON.stringify(value), 'utf8');
+    if (bytes > this.largest) this.largest = bytes;
+    if (bytes > this.limit)
+      throw new StatesError(
+        'States.DataLimitExceeded',
+        `The state/task '${what}' returned a result with a size exceeding the maximum number of bytes ` +
+          `service limit (${bytes} > ${this.limit}).`,
+      );
+  }
 }
 
 /** Turns anything a handler throws into `{ Error, Cause }` as the Lambda integration reports it. */
@@ -166,16 +261,50 @@ export class AslInterpreter {
   /** Runs an execution to completion; never throws for a failed run (the result says FAILED). */
   async execute(input: unknown, identity: ExecutionIdentity): Promise<ExecutionResult> {
     const trace: TraceEvent[] = [];
+    const scope = new ExecutionScope(this.options.payloadLimitBytes ?? PAYLOAD_LIMIT_BYTES);
+    const run = this.executeGraph(this.definition, input, identity, '', trace, scope);
+    const limit = (this.definition as { TimeoutSeconds?: number }).TimeoutSeconds;
+    if (!limit) return run;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<ExecutionResult>((resolve) => {
+      timer = setTimeout(() => {
+        scope.stop('States.Timeout');
+        resolve({
+          status: 'TIMED_OUT',
+          error: 'States.Timeout',
+          cause: `The execution ran longer than its TimeoutSeconds (${limit} s)`,
+          trace,
+          largestPayloadBytes: scope.largest,
+        });
+      }, limit * 1000);
+    });
+    try {
+      return await Promise.race([run, timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** One execution (top level or a Distributed Map child) of `graph`, with its own context and payload meter. */
+  private async executeGraph(
+    graph: Graph,
+    input: unknown,
+    identity: ExecutionIdentity,
+    prefix: string,
+    trace: TraceEvent[],
+    meter: ExecutionScope,
+  ): Promise<ExecutionResult> {
     const context: ContextObject = {
       Execution: { Id: identity.executionArn, Name: identity.name, Input: input, StartTime: new Date().toISOString() },
       StateMachine: { Id: identity.stateMachineArn, Name: identity.stateMachineArn.split(':').pop() ?? '' },
     };
     try {
-      const output = await this.runGraph(this.definition, input, context, '', trace);
-      return { status: 'SUCCEEDED', output, trace };
+      meter.check('execution input', input);
+      const output = await this.runGraph(graph, input, context, prefix, trace, meter);
+      return { status: 'SUCCEEDED', output, trace, largestPayloadBytes: meter.largest };
     } catch (thrown) {
       const error = toStatesError(thrown);
-      return { status: 'FAILED', error: error.error, cause: error.cause, trace };
+      return { status: 'FAILED', error: error.error, cause: error.cause, trace, largestPayloadBytes: meter.largest };
     }
   }
 
@@ -191,10 +320,12 @@ export class AslInterpreter {
     context: ContextObject,
     prefix: string,
     trace: TraceEvent[],
+    meter: ExecutionScope,
   ): Promise<unknown> {
     let name = graph.StartAt;
     let document = input;
     for (;;) {
+      meter.checkRunning();
       const state = graph.States[name] as State | undefined;
       if (!state) throw new StatesError('States.Runtime', `state ${JSON.stringify(name)} is not defined`);
       const qualified = `${prefix}${name}`;
@@ -205,7 +336,8 @@ export class AslInterpreter {
       };
       let outcome: { output: unknown; next?: string };
       try {
-        outcome = await this.runState(name, state, document, stateContext, `${qualified}/`, trace);
+        outcome = await this.runState(name, state, document, stateContext, `${qualified}/`, trace, meter);
+        meter.check(name, outcome.output);
       } catch (thrown) {
         const error = toStatesError(thrown);
         const catcher = state.Catch?.find((c) => errorMatches(c.ErrorEquals, error.error));
@@ -216,6 +348,7 @@ export class AslInterpreter {
         this.record(trace, { type: 'ErrorCaught', state: qualified, error: error.error });
         const errorOutput = { Error: error.error, Cause: error.cause ?? '' };
         document = applyResultPath(catcher.ResultPath, document, errorOutput);
+        meter.check(name, document);
         name = catcher.Next;
         continue;
       }
@@ -234,6 +367,7 @@ export class AslInterpreter {
     context: ContextObject,
     childPrefix: string,
     trace: TraceEvent[],
+    meter: ExecutionScope,
   ): Promise<{ output: unknown; next?: string }> {
     const next = state.End ? undefined : state.Next;
     if (state.Type === 'Succeed')
@@ -257,16 +391,21 @@ export class AslInterpreter {
         result = await this.withRetries(state, trace, childPrefix.slice(0, -1), (retryCount) =>
           this.runTask(name, state, effectiveInput, context, retryCount),
         );
+        meter.check(name, result);
         break;
       case 'Parallel':
         result = await this.withRetries(state, trace, childPrefix.slice(0, -1), () =>
-          this.runParallel(state, parametersOf(state, effectiveInput, context), context, childPrefix, trace),
+          this.runParallel(state, parametersOf(state, effectiveInput, context), context, childPrefix, trace, meter),
         );
         break;
       case 'Map':
         result = await this.withRetries(state, trace, childPrefix.slice(0, -1), () =>
-          this.runMap(state, effectiveInput, context, childPrefix, trace),
+          isDistributed(state)
+            ? this.runDistributedMap(name, state, effectiveInput, context, childPrefix, trace, meter)
+            : this.runMap(state, effectiveInput, context, childPrefix, trace, meter),
         );
+        // The Map's whole result counts against the quota before ResultPath can drop it (as in AWS).
+        meter.check(name, result);
         break;
       default:
         throw new StatesError(
@@ -318,6 +457,7 @@ export class AslInterpreter {
     context: ContextObject,
     prefix: string,
     trace: TraceEvent[],
+    meter: ExecutionScope,
   ): Promise<unknown[]> {
     const branches = state.Branches ?? [];
     let firstFailure: unknown;
@@ -325,7 +465,7 @@ export class AslInterpreter {
     // in-flight invocations still finish, and compensation must not race those writes locally.
     const settled = await Promise.all(
       branches.map((branch, index) =>
-        this.runGraph(branch, input, context, `${prefix}${index}:`, trace).catch((thrown: unknown) => {
+        this.runGraph(branch, input, context, `${prefix}${index}:`, trace, meter).catch((thrown: unknown) => {
           firstFailure ??= thrown;
           return undefined;
         }),
@@ -335,12 +475,14 @@ export class AslInterpreter {
     return settled;
   }
 
+  /** Inline Map: every iteration within this execution; the first failure fails the state. */
   private async runMap(
     state: State,
     input: unknown,
     context: ContextObject,
     prefix: string,
     trace: TraceEvent[],
+    meter: ExecutionScope,
   ): Promise<unknown[]> {
     const items = readPath(state.ItemsPath ?? '$', input, context);
     if (!Array.isArray(items))
@@ -356,11 +498,9 @@ export class AslInterpreter {
       while (failure === undefined && nextIndex < items.length) {
         const index = nextIndex++;
         const itemContext: ContextObject = { ...context, Map: { Item: { Index: index, Value: items[index] } } };
-        const selector = state.ItemSelector ?? state.Parameters;
-        const itemInput: unknown =
-          selector !== undefined ? resolveTemplate(selector, input, itemContext) : items[index];
+        const itemInput = selectItem(state, input, context, index, items[index]);
         try {
-          results[index] = await this.runGraph(processor, itemInput, itemContext, prefix, trace);
+          results[index] = await this.runGraph(processor, itemInput, itemContext, prefix, trace, meter);
         } catch (thrown) {
           failure ??= thrown;
         }
@@ -369,6 +509,188 @@ export class AslInterpreter {
     await Promise.all(Array.from({ length: Math.min(limit, Math.max(items.length, 1)) }, worker));
     if (failure !== undefined) throw toStatesError(failure);
     return results;
+  }
+
+  /**
+   * Distributed Map: items from the ItemReader (or ItemsPath), each run as a child execution with
+   * its own context and payload quota, at most MaxConcurrency at once. More failed items than
+   * ToleratedFailureCount/Percentage allow fail the state with States.ExceedToleratedFailureThreshold
+   * (no new child starts; those running finish). With a ResultWriter the child outputs go to S3 and
+   * the state's result is only where they are.
+   */
+  private async runDistributedMap(
+    name: string,
+    state: State,
+    input: unknown,
+    context: ContextObject,
+    prefix: string,
+    trace: TraceEvent[],
+    scope: ExecutionScope,
+  ): Promise<unknown> {
+    const processor = state.ItemProcessor;
+    if (!processor) throw new StatesError('States.Runtime', `Map state ${name} has no ItemProcessor`);
+    const items = state.ItemReader
+      ? await this.readItems(name, state.ItemReader, input, context)
+      : readPath(state.ItemsPath ?? '$', input, context);
+    if (!Array.isArray(items))
+      throw new StatesError('States.Runtime', `ItemsPath ${state.ItemsPath ?? '$'} is not an array`);
+
+    const label = state.Label ?? name;
+    const mapRunId = randomUUID();
+    const smArn = context.StateMachine.Id;
+    const mapRunArn = `${smArn.replace(':stateMachine:', ':mapRun:')}/${label}:${mapRunId}`;
+    const limit = state.MaxConcurrency && state.MaxConcurrency > 0 ? state.MaxConcurrency : 10_000;
+    const toleratedCount = state.ToleratedFailureCount;
+    const toleratedPercentage = state.ToleratedFailurePercentage;
+    const exceeded = (failed: number, total: number): boolean =>
+      (toleratedCount !== undefined && failed > toleratedCount) ||
+      (toleratedPercentage !== undefined && (failed * 100) / Math.max(total, 1) > toleratedPercentage) ||
+      (toleratedCount === undefined && toleratedPercentage === undefined && failed > 0);
+
+    const outcomes = new Array<ChildOutcome>(items.length);
+    let nextIndex = 0;
+    let failed = 0;
+    let stop = false;
+    const worker = async (): Promise<void> => {
+      while (!stop && !scope.stoppedReason() && nextIndex < items.length) {
+        const index = nextIndex++;
+        const childName = randomUUID();
+        const itemInput = selectItem(state, input, context, index, items[index]);
+        const executionArn = `${smArn.replace(':stateMachine:', ':execution:')}/${label}:${childName}`;
+        const result = await this.executeGraph(
+          processor,
+          itemInput,
+          { executionArn, name: childName, stateMachineArn: `${smArn}/${label}` },
+          prefix,
+          trace,
+          scope.child(),
+        );
+        outcomes[index] = { input: itemInput, result, name: childName, executionArn };
+        if (result.status !== 'SUCCEEDED') {
+          failed++;
+          // Without a count, a percentage can only be judged against every item; 0% is any failure.
+          if (exceeded(failed, toleratedPercentage ? items.length : 1)) stop = true;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, Math.max(items.length, 1)) }, worker));
+    scope.checkRunning();
+    if (stop || exceeded(failed, items.length)) {
+      throw new StatesError(
+        'States.ExceedToleratedFailureThreshold',
+        'The specified tolerated failure threshold was exceeded',
+      );
+    }
+    const succeeded = outcomes.filter((o) => o?.result.status === 'SUCCEEDED');
+    if (!state.ResultWriter?.Resource) return outcomes.map((o) => o.result.output);
+    return this.writeResults(name, state.ResultWriter, input, context, mapRunArn, mapRunId, succeeded);
+  }
+
+  /** Items of a Distributed Map from S3 (JSON array or JSON Lines object). */
+  private async readItems(
+    name: string,
+    reader: ItemReaderConfig,
+    input: unknown,
+    context: ContextObject,
+  ): Promise<unknown[]> {
+    if (!reader.Resource.endsWith(':states:::s3:getObject'))
+      throw new StatesError('States.Runtime', `ItemReader ${reader.Resource} of ${name} is not supported locally`);
+    const storage = this.options.storage;
+    if (!storage) throw new StatesError('States.Runtime', `Map state ${name} has an ItemReader but no storage`);
+    const { Bucket, Key, VersionId } = resolveTemplate(reader.Parameters ?? {}, input, context) as {
+      Bucket: string;
+      Key: string;
+      VersionId?: string;
+    };
+    let text: string;
+    try {
+      text = await storage.readObject(Bucket, Key, VersionId);
+    } catch (error) {
+      throw new StatesError(
+        'States.ItemReaderFailed',
+        `Could not read s3://${Bucket}/${Key}: ${(error as Error).name}`,
+      );
+    }
+    const inputType = reader.ReaderConfig?.InputType ?? 'JSON';
+    let items: unknown[];
+    try {
+      if (inputType === 'JSONL')
+        items = text
+          .split('\n')
+          .filter((line) => line.trim().length > 0)
+          .map((line) => JSON.parse(line) as unknown);
+      else if (inputType === 'JSON') items = JSON.parse(text) as unknown[];
+      else throw new StatesError('States.Runtime', `ItemReader InputType ${inputType} is not supported locally`);
+    } catch (error) {
+      if (error instanceof StatesError) throw error;
+      throw new StatesError('States.ItemReaderFailed', `s3://${Bucket}/${Key} is not valid ${inputType}`);
+    }
+    const max = reader.ReaderConfig?.MaxItems;
+    return max ? items.slice(0, max) : items;
+  }
+
+  /** Writes the child outputs as Step Functions' ResultWriter does; returns the state's result. */
+  private async writeResults(
+    name: string,
+    writer: ResultWriterConfig,
+    input: unknown,
+    context: ContextObject,
+    mapRunArn: string,
+    mapRunId: string,
+    succeeded: readonly ChildOutcome[],
+  ): Promise<unknown> {
+    const storage = this.options.storage;
+    if (!storage) throw new StatesError('States.Runtime', `Map state ${name} has a ResultWriter but no storage`);
+    const { Bucket, Prefix } = resolveTemplate(writer.Parameters ?? {}, input, context) as {
+      Bucket: string;
+      Prefix?: string;
+    };
+    const transformation = writer.WriterConfig?.Transformation ?? 'NONE';
+    const outputType = writer.WriterConfig?.OutputType ?? 'JSON';
+    const entries = succeeded.map((o) =>
+      transformation === 'NONE'
+        ? {
+            ExecutionArn: o.executionArn,
+            Input: JSON.stringify(o.input),
+            Name: o.name,
+            Output: JSON.stringify(o.result.output),
+            Status: 'SUCCEEDED',
+          }
+        : o.result.output,
+    );
+    const flat: unknown[] =
+      transformation === 'FLATTEN'
+        ? entries.flatMap((e: unknown) => (Array.isArray(e) ? (e as unknown[]) : [e]))
+        : entries;
+    const body =
+      outputType === 'JSONL'
+        ? flat.map((e) => JSON.stringify(e)).join('\n') + (flat.length ? '\n' : '')
+        : JSON.stringify(flat);
+    const base = `${Prefix ? `${Prefix.replace(/\/+$/, '')}/` : ''}${mapRunId}`;
+    const resultsKey = `${base}/SUCCEEDED_0.${outputType === 'JSONL' ? 'jsonl' : 'json'}`;
+    const manifestKey = `${base}/manifest.json`;
+    try {
+      await storage.writeObject(Bucket, resultsKey, body);
+      await storage.writeObject(
+        Bucket,
+        manifestKey,
+        JSON.stringify({
+          DestinationBucket: Bucket,
+          MapRunArn: mapRunArn,
+          ResultFiles: {
+            FAILED: [],
+            PENDING: [],
+            SUCCEEDED: [{ Key: resultsKey, Size: Buffer.byteLength(body, 'utf8') }],
+          },
+        }),
+      );
+    } catch (error) {
+      throw new StatesError(
+        'States.ResultWriterFailed',
+        `Could not write to s3://${Bucket}/${base}: ${(error as Error).name}`,
+      );
+    }
+    return { MapRunArn: mapRunArn, ResultWriterDetails: { Bucket, Key: manifestKey } };
   }
 
   /** Re-runs `attempt` per the state's Retry list (each retrier counts its own attempts). */
@@ -404,6 +726,18 @@ export function retryDelaySeconds(retrier: Retrier, retryIndex: number, random: 
   const base = (retrier.IntervalSeconds ?? 1) * Math.pow(retrier.BackoffRate ?? 2, retryIndex);
   const capped = retrier.MaxDelaySeconds !== undefined ? Math.min(base, retrier.MaxDelaySeconds) : base;
   return retrier.JitterStrategy === 'FULL' ? capped * random() : capped;
+}
+
+/** True for a Map whose items run as child executions. */
+function isDistributed(state: State): boolean {
+  return state.ItemProcessor?.ProcessorConfig?.Mode === 'DISTRIBUTED';
+}
+
+/** The input of item `index`: ItemSelector (or Parameters) with `$$.Map.Item` in the context, else the item. */
+function selectItem(state: State, input: unknown, context: ContextObject, index: number, value: unknown): unknown {
+  const selector = state.ItemSelector ?? state.Parameters;
+  if (selector === undefined) return value;
+  return resolveTemplate(selector, input, { ...context, Map: { Item: { Index: index, Value: value } } });
 }
 
 function parametersOf(state: State, input: unknown, context: ContextObject): unknown {

@@ -1,18 +1,23 @@
 /**
- * `npm run local -- [--json] [--env <env>] [paths...]`: the whole pipeline on this machine.
- * Starts (or reuses) the local AWS emulator, provisions the pipeline from the constructs,
- * uploads each file under incoming/, drives S3 → trigger → workflow, API/bus → SQS → processor
- * and stream → bars until idle, then prints what the emulator's table holds.
- * With `--serve`, it keeps driving the pipeline behind the ingest API on 127.0.0.1 until stopped.
+ * `npm run local -- [--json] [--env <env>] [--generate-day <rows> | paths...]`: the whole
+ * pipeline on this machine. Starts (or reuses) the local AWS emulator, provisions an isolated
+ * copy of the pipeline from the constructs, uploads each file under incoming/, drives S3 →
+ * trigger → workflow, API/bus → SQS → processor and stream → bars until idle, then prints what
+ * the emulator's table holds. With --generate-day it first writes a trading day
+ * (bench/trading-day.ts) and at the end checks the bars against that day's independent recompute.
+ * With `--serve`, it keeps driving its pipeline behind the ingest API on 127.0.0.1 until stopped.
  */
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { loadConfig } from '../config';
-import { startEmulator, type EmulatorHandle } from './emulator';
+import { barDifferences } from '../bench/reference-bars';
+import { writeTradingDay, type TradingDay } from '../bench/trading-day';
+import { loadConfig, type PipelineConfig } from '../config';
 import { startApiServer } from './api-server';
+import { startEmulator, type EmulatorHandle } from './emulator';
 import { type LocalRunArgs, parseLocalRunArgs, USAGE, UsageError } from './cli-args';
 import { InputNotFoundError, resolveInputFiles } from './input-files';
 import { LocalPipeline } from './local-pipeline';
+import { localRunConfig, newRunId, runLocal } from './local-run';
 import { formatReport } from './report-format';
 
 // Everything but the summary goes to stderr: handlers log (and emit EMF metrics) on stdout,
@@ -21,6 +26,10 @@ const writeSummary = process.stdout.write.bind(process.stdout);
 process.stdout.write = process.stderr.write.bind(process.stderr);
 
 const progress = (message: string): void => void process.stderr.write(`[local] ${message}\n`);
+
+/** `count` per `seconds`, rounded, as text. */
+const rate = (count: number, seconds: number): string =>
+  seconds > 0 ? Math.round(count / seconds).toLocaleString('en-US') : '-';
 
 async function main(argv: readonly string[]): Promise<number> {
   let args;
@@ -36,10 +45,24 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const started = Date.now();
-  const files = resolveInputFiles(
-    args.paths.length > 0 || args.serve ? args.paths : [join(__dirname, '..', 'samples')],
-  );
-  if (files.length === 0 && !args.serve) throw new UsageError('no .csv or .json files found in the given paths');
+  let day: TradingDay | undefined;
+  if (args.generateDay !== undefined) {
+    const dir = join(__dirname, '..', '.local-run', `day-${args.generateDay}`);
+    progress(`generating a trading day of ${args.generateDay.toLocaleString('en-US')} rows into ${dir}`);
+    day = await writeTradingDay(dir, { rows: args.generateDay });
+    const bad = Object.values(day.rejects).reduce((a, b) => a + b, 0);
+    progress(
+      `generated ${day.files.length} files: ${day.trades.toLocaleString('en-US')} trades, ` +
+        `${day.quotes.toLocaleString('en-US')} quotes, ${bad} bad rows; ` +
+        `${day.bars.length.toLocaleString('en-US')} minute bars expected (${(day.top10TradeShare * 100).toFixed(0)}% ` +
+        `of the trades in the 10 most active symbols) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+  }
+  const files = day
+    ? day.files.map((file) => file.path)
+    : resolveInputFiles(args.paths.length > 0 || args.serve ? args.paths : [join(__dirname, '..', 'samples')]);
+  if (files.length === 0 && !args.serve)
+    throw new UsageError('no .csv, .json or .ndjson files found in the given paths');
   const config = loadConfig(args.env);
   process.env.POWERTOOLS_LOG_LEVEL ??= args.verbose ? 'INFO' : 'WARN';
   // EMF metric lines would drown the progress log; CloudWatch is not there to read them anyway.
@@ -56,43 +79,38 @@ async function main(argv: readonly string[]): Promise<number> {
       delete process.env.AWS_SESSION_TOKEN;
       delete process.env.AWS_PROFILE;
     }
-    const pipeline = await LocalPipeline.create({ config, log: progress });
-    for (const file of files) await pipeline.uploadFile(basename(file), readFileSync(file));
-    if (args.serve) return await serve(pipeline, args);
-    // Generous: a large file's bars stage takes minutes in the emulator (see README, Measured).
-    const stats = await pipeline.drain(30 * 60_000);
-    progress(
-      `idle: ${stats.executions} workflow execution(s), ${stats.messages} queue message(s), ` +
-        `${stats.streamRecords} stream record(s)`,
-    );
-
-    const report = await pipeline.report();
-    const failedRuns = pipeline.workflows.finished.filter((run) => run.status === 'FAILED');
-    const { deadLettered } = await pipeline.queue.depth();
+    if (args.serve) return await serve(config, files, args);
+    const run = await runLocal({ config, files, keep: args.keep, bars: args.bars, log: progress });
     const seconds = (Date.now() - started) / 1000;
+    const problems = [...run.problems];
+    const { stages } = run;
+    progress(
+      `stages: file workflows ${stages.workflows.toFixed(1)} s (${rate(stages.recordsStored, stages.workflows)} ` +
+        `records/s stored), queue ${stages.queue.toFixed(1)} s, stream to bars ${stages.bars.toFixed(1)} s ` +
+        `(${rate(stages.streamRecords, stages.bars)} stream records/s)`,
+    );
+    if (day && args.bars) {
+      const diff = barDifferences(day.bars, run.report.bars);
+      if (diff.missing + diff.unexpected + diff.different === 0)
+        progress(`bars: all ${day.bars.length.toLocaleString('en-US')} exact (independent recompute of the day)`);
+      else
+        problems.push(
+          `bars differ from the day's independent recompute: ${diff.missing} missing, ${diff.unexpected} unexpected, ` +
+            `${diff.different} different (${diff.examples.join('; ')})`,
+        );
+    } else if (day) {
+      progress('bars: not checked (--no-bars)');
+    }
     writeSummary(
       args.json
-        ? `${JSON.stringify(report)}\n`
-        : formatReport(report, {
+        ? `${JSON.stringify(run.report)}\n`
+        : formatReport(run.report, {
             env: args.env,
-            region: pipeline.resources.spec.region,
+            region: run.region,
             endpoint: emulator.endpoint,
             seconds,
           }),
     );
-
-    const problems = [
-      ...failedRuns.map(
-        (run) =>
-          `file workflow for ${(run.input as { key?: string }).key ?? run.name} ` +
-          `FAILED: ${run.error}${run.cause ? ` (${run.cause})` : ''}`,
-      ),
-      ...pipeline.stream.abandoned.map((batch) => `bars gave up on ${batch.records} stream record(s): ${batch.error}`),
-      ...(deadLettered > 0 ? [`${deadLettered} message(s) ended in the processing DLQ`] : []),
-      ...(report.drift.differences > 0
-        ? [`${report.drift.differences} bar(s) differ from their recomputation from the stored trades`]
-        : []),
-    ];
     for (const problem of problems) progress(`step failed: ${problem}`);
     progress(`done in ${seconds.toFixed(1)} s`);
     return problems.length > 0 ? 1 : 0;
@@ -101,29 +119,42 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-/** Serves the ingest API in front of `pipeline` until SIGINT or SIGTERM; resolves with the exit status. */
-async function serve(pipeline: LocalPipeline, args: LocalRunArgs): Promise<number> {
-  const background = pipeline.runInBackground({
-    onError: (error) => progress(`pipeline step failed: ${error instanceof Error ? error.message : String(error)}`),
-  });
-  const server = await startApiServer({ pipeline, port: args.port, log: progress }).catch(async (error: unknown) => {
+/**
+ * Serves the ingest API in front of an isolated pipeline (its own run id, like every local run),
+ * with `files` uploaded first, until SIGINT or SIGTERM; resolves with the exit status.
+ */
+async function serve(config: PipelineConfig, files: readonly string[], args: LocalRunArgs): Promise<number> {
+  const runId = newRunId();
+  const runConfig = localRunConfig(config, runId);
+  progress(`run ${runId}: resources named ${runConfig.namePrefix}-*`);
+  const pipeline = await LocalPipeline.create({ config: runConfig, log: progress, bars: args.bars });
+  try {
+    for (const file of files) await pipeline.uploadFile(basename(file), readFileSync(file));
+    const background = pipeline.runInBackground({
+      onError: (error) => progress(`pipeline step failed: ${error instanceof Error ? error.message : String(error)}`),
+    });
+    const server = await startApiServer({ pipeline, port: args.port, log: progress }).catch(async (error: unknown) => {
+      await background.stop();
+      throw new UsageError(
+        `cannot listen on 127.0.0.1:${args.port} (${error instanceof Error ? error.message : String(error)}); ` +
+          'choose another --port',
+      );
+    });
+    progress(`ingest API listening on ${server.url}: POST /ingest, POST /files; GET /local/bars for the bars so far`);
+    progress('SigV4 and JWT are not checked locally, and nothing is throttled. Ctrl-C stops.');
+    writeSummary(`${server.url}\n`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    progress('stopping');
+    await server.close();
     await background.stop();
-    throw new UsageError(
-      `cannot listen on 127.0.0.1:${args.port} (${error instanceof Error ? error.message : String(error)}); ` +
-        'choose another --port',
-    );
-  });
-  progress(`ingest API listening on ${server.url}: POST /ingest, POST /files; GET /local/bars for the bars so far`);
-  progress('SigV4 and JWT are not checked locally, and nothing is throttled. Ctrl-C stops.');
-  writeSummary(`${server.url}\n`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  progress('stopping');
-  await server.close();
-  await background.stop();
-  return 0;
+    return 0;
+  } finally {
+    if (args.keep) progress(`kept the run's resources (${runConfig.namePrefix}-*)`);
+    else await pipeline.dispose();
+  }
 }
 
 main(process.argv.slice(2)).then(

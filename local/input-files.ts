@@ -1,7 +1,7 @@
 /** Which local files a run ingests. */
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { INGEST_SUFFIXES } from '../contract';
+import { hasIngestSuffix } from '../contract';
 
 /** A path named on the command line does not exist. */
 export class InputNotFoundError extends Error {
@@ -22,7 +22,7 @@ export function resolveInputFiles(paths: readonly string[]): string[] {
     for (const name of readdirSync(dir).sort()) {
       const full = join(dir, name);
       if (statSync(full).isDirectory()) walk(full);
-      else if (INGEST_SUFFIXES.some((suffix) => name.endsWith(suffix))) files.push(full);
+      else if (hasIngestSuffix(name)) files.push(full);
     }
   };
   for (const path of paths) {

@@ -16,7 +16,7 @@ import type { PipelineConfig } from '../config';
 import { KEY_PREFIX } from '../contract';
 import { apiGatewayEvent } from './api-gateway-event';
 import { type FaultInjector, LocalFunctions } from './lambda-runtime';
-import { type ProvisionedPipeline, provisionPipeline } from './provision';
+import { type ProvisionClients, type ProvisionedPipeline, provisionPipeline, removePipeline } from './provision';
 import { QueuePoller } from './queue-poller';
 import { pipelineResourceSpec } from './resource-spec';
 import { matchingNotification, objectCreatedRecord, s3Event } from './s3-event';
@@ -43,8 +43,23 @@ export interface LocalPipelineOptions {
   readonly retryDelayScale?: number;
   /** How long nothing may happen before the pipeline counts as idle. Default 300 ms. */
   readonly quietMs?: number;
+  /**
+   * Deliver the table's stream to the bars function. Default true; false measures or tests the
+   * file workflow alone (the stream records stay unread).
+   */
+  readonly bars?: boolean;
   /** Progress messages. */
   readonly log?: (message: string) => void;
+}
+
+/** Time spent in each stage of a drain. */
+export interface StageSeconds {
+  /** File workflows (Validate, StoreChunks, Archive, Notify), including the handlers' work. */
+  workflows: number;
+  /** Processing queue → processor. */
+  queue: number;
+  /** Table stream → bars. */
+  bars: number;
 }
 
 /** What one {@link LocalPipeline.drain} (or one round of it) did. */
@@ -78,6 +93,10 @@ export interface UploadedFile {
 /** A regional pipeline in the emulator. */
 export class LocalPipeline {
   readonly workflows: WorkflowRunner;
+  /** Seconds spent driving each stage so far (the local day's records/s per stage). */
+  readonly stageSeconds: StageSeconds = { workflows: 0, queue: 0, bars: 0 };
+  /** The part of the pipeline being driven right now. */
+  private stage = 'provisioned';
   readonly queue: QueuePoller;
   readonly stream: StreamPoller;
 
@@ -85,19 +104,14 @@ export class LocalPipeline {
     readonly config: PipelineConfig,
     readonly resources: ProvisionedPipeline,
     readonly functions: LocalFunctions,
-    readonly clients: {
-      dynamodb: DynamoDBClient;
-      s3: S3Client;
-      sqs: SQSClient;
-      sfn: SFNClient;
-      streams: DynamoDBStreamsClient;
-    },
+    readonly clients: ProvisionClients & { streams: DynamoDBStreamsClient },
     private readonly options: LocalPipelineOptions,
   ) {
     const log = options.log;
     this.workflows = new WorkflowRunner({
       pipeline: resources,
       sfn: clients.sfn,
+      s3: clients.s3,
       functions,
       retryDelayScale: options.retryDelayScale,
       log,
@@ -120,17 +134,15 @@ export class LocalPipeline {
       sqs: new SQSClient(clientConfig),
       sfn: new SFNClient(clientConfig),
       streams: new DynamoDBStreamsClient(clientConfig),
+      eventBridge: new EventBridgeClient(clientConfig),
+      sns: new SNSClient(clientConfig),
     };
     const spec = pipelineResourceSpec(options.config, region);
     options.log?.(
       `provisioning ${spec.table.name}, ${spec.ingestBucket.name}, ${spec.eventBus.name}, ` +
         `${spec.processingQueue.name}, ${spec.stateMachineName}`,
     );
-    const resources = await provisionPipeline(
-      spec,
-      { ...clients, eventBridge: new EventBridgeClient(clientConfig), sns: new SNSClient(clientConfig) },
-      { fresh: options.fresh ?? true, emulatorRegion },
-    );
+    const resources = await provisionPipeline(spec, clients, { fresh: options.fresh ?? true, emulatorRegion });
     const functions = new LocalFunctions({
       pipeline: resources,
       config: options.config,
@@ -214,10 +226,22 @@ export class LocalPipeline {
 
   /** One round of what AWS drives: pending workflow executions, one queue batch, one stream poll. */
   async step(): Promise<DrainStats> {
-    const executions = await this.workflows.runPending();
-    const messages = await this.queue.pollOnce();
-    const streamRecords = await this.stream.pollOnce();
+    const executions = await this.timed('workflows', 'file workflows', () => this.workflows.runPending());
+    const messages = await this.timed('queue', 'processing queue', () => this.queue.pollOnce());
+    const streamRecords =
+      this.options.bars === false ? 0 : await this.timed('bars', 'stream to bars', () => this.stream.pollOnce());
     return { executions, messages, streamRecords };
+  }
+
+  /** Runs `work` as `stage`, adding its time to {@link stageSeconds}. */
+  private async timed<T>(stage: keyof StageSeconds, label: string, work: () => Promise<T>): Promise<T> {
+    this.stage = label;
+    const started = Date.now();
+    try {
+      return await work();
+    } finally {
+      this.stageSeconds[stage] += (Date.now() - started) / 1000;
+    }
   }
 
   /**
@@ -258,6 +282,7 @@ export class LocalPipeline {
     let quietSince: number | undefined;
     while (Date.now() < deadline) {
       const { executions, messages, streamRecords } = await this.step();
+      this.stage = 'waiting for quiet';
       stats.executions += executions;
       stats.messages += messages;
       stats.streamRecords += streamRecords;
@@ -278,8 +303,26 @@ export class LocalPipeline {
     throw new PipelineStepError(`the pipeline was still busy after ${timeoutMs} ms`);
   }
 
+  /** One line of where the run stands: files, rows, chunks, messages and stream records so far. */
+  progress(): string {
+    const w = this.workflows.progress;
+    return (
+      `files ${w.finished}/${w.started} done, ${w.rowsRead.toLocaleString('en-US')} rows validated, ` +
+      `chunks ${w.chunksStored}/${w.chunksStaged} stored (${w.recordsStored.toLocaleString('en-US')} records), ` +
+      `${this.queue.delivered} queue message(s), ${this.stream.delivered.toLocaleString('en-US')} stream record(s) ` +
+      `to bars; stage: ${this.stage}`
+    );
+  }
+
+  /** Deletes every resource of this pipeline from the emulator (a local run cleans up after itself). */
+  async dispose(): Promise<void> {
+    await removePipeline(this.resources.spec, this.clients);
+  }
+
   /** Reads the run's outcome back from the emulator (table items and rejects reports). */
   async report(): Promise<LocalRunReport> {
-    return readRunReport(this.resources, this.clients, [this.config.primaryRegion, this.config.drRegion]);
+    return readRunReport(this.resources, this.clients, [this.config.primaryRegion, this.config.drRegion], {
+      reconcile: this.options.bars !== false,
+    });
   }
 }

@@ -41,7 +41,7 @@ import {
   ListStateMachinesCommand,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
-import { CreateTopicCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { CreateTopicCommand, DeleteTopicCommand, ListTopicsCommand, type SNSClient } from '@aws-sdk/client-sns';
 import {
   CreateQueueCommand,
   DeleteQueueCommand,
@@ -201,7 +201,7 @@ export async function provisionPipeline(
       functionArn(spec.region, accountId, spec.functionNames[fn]),
     ]),
   ) as unknown as FileWorkflowStepArns;
-  const definition = fileWorkflowDefinition(stepArns);
+  const definition = fileWorkflowDefinition(stepArns, spec.workflowOptions);
   const machine = await clients.sfn.send(
     new CreateStateMachineCommand({
       name: spec.stateMachineName,
@@ -316,6 +316,16 @@ export async function removePipeline(spec: LocalResourceSpec, clients: Provision
     await clients.eventBridge.send(new DeleteRuleCommand({ Name: rule, EventBusName: spec.eventBus.name }));
     await clients.eventBridge.send(new DeleteEventBusCommand({ Name: spec.eventBus.name }));
   });
+  let topicsToken: string | undefined;
+  do {
+    const page = await clients.sns.send(new ListTopicsCommand({ NextToken: topicsToken }));
+    for (const topic of page.Topics ?? []) {
+      const name = topic.TopicArn?.split(':').pop();
+      if (name === spec.notificationsTopicName || name === spec.alertsTopicName)
+        await clients.sns.send(new DeleteTopicCommand({ TopicArn: topic.TopicArn }));
+    }
+    topicsToken = page.NextToken;
+  } while (topicsToken);
   // Deleting the state machine drops its executions, so execution names can be used again.
   const machines = await clients.sfn.send(new ListStateMachinesCommand({}));
   for (const machine of machines.stateMachines ?? []) {

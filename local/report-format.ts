@@ -15,6 +15,14 @@ function table(rows: string[][]): string[] {
   );
 }
 
+/** Rows of rejects and bars printed at most (all of them are in `--json`). */
+export const PRINTED_ROWS_MAX = 50;
+
+/** The first {@link PRINTED_ROWS_MAX} of `rows`, plus a line saying how many more there are. */
+function capped(rows: string[], total: number): string[] {
+  return total > PRINTED_ROWS_MAX ? [...rows, `  ... and ${total - PRINTED_ROWS_MAX} more (--json prints all)`] : rows;
+}
+
 /** Formats a report as text: files, totals, rejects and bars. */
 export function formatReport(
   report: LocalRunReport,
@@ -45,30 +53,39 @@ export function formatReport(
   if (report.rejects.length > 0) {
     lines.push('');
     lines.push('Rejected rows');
+    const shown = report.rejects.slice(0, PRINTED_ROWS_MAX);
     lines.push(
-      ...table([['file', 'line', 'reason'], ...report.rejects.map((r) => [r.file, String(r.line), r.reason])]).map(
-        (l) => `  ${l}`,
+      ...capped(
+        table([['file', 'line', 'reason'], ...shown.map((r) => [r.file, String(r.line), r.reason])]).map(
+          (l) => `  ${l}`,
+        ),
+        report.rejects.length,
       ),
     );
   }
   lines.push('');
   lines.push(`Minute bars (${report.bars.length}, from the table)`);
   lines.push(
-    ...table([
-      ['symbol', 'minute', 'open', 'high', 'low', 'close', 'volume', 'trades', 'vwap', 'notional'],
-      ...report.bars.map((b) => [
-        b.symbol,
-        b.minute,
-        b.open,
-        b.high,
-        b.low,
-        b.close,
-        String(b.volume),
-        String(b.trades),
-        b.vwap,
-        b.notional,
-      ]),
-    ]).map((l) => `  ${l}`),
+    ...capped(
+      table([
+        ['symbol', 'minute', 'open', 'high', 'low', 'close', 'volume', 'trades', 'vwap', 'notional'],
+        ...report.bars
+          .slice(0, PRINTED_ROWS_MAX)
+          .map((b) => [
+            b.symbol,
+            b.minute,
+            b.open,
+            b.high,
+            b.low,
+            b.close,
+            String(b.volume),
+            String(b.trades),
+            b.vwap,
+            b.notional,
+          ]),
+      ]).map((l) => `  ${l}`),
+      report.bars.length,
+    ),
   );
   lines.push('');
   const drift = report.drift;

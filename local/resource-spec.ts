@@ -30,6 +30,12 @@ import { ProcessingQueue } from '../modules/messaging/processing-queue';
 import { QueueConsumer } from '../modules/compute/queue-consumer';
 import { StreamConsumer } from '../modules/compute/stream-consumer';
 import type { FunctionHandle } from '../modules/compute/function-handle';
+import {
+  FILE_WORKFLOW_STEP_FUNCTIONS,
+  fileWorkflowOptions,
+  type FileWorkflowDefinitionOptions,
+  type FileWorkflowStep,
+} from '../modules/compute/file-workflow/definition';
 
 /** Table settings as synthesized. */
 export interface TableSpec {
@@ -88,6 +94,8 @@ export interface LocalResourceSpec {
   readonly notificationsTopicName: string;
   readonly alertsTopicName: string;
   readonly stateMachineName: string;
+  /** Options the file-workflow construct builds its definition with (concurrency, timeouts), from the config. */
+  readonly workflowOptions: FileWorkflowDefinitionOptions;
   /** Deployed name of each function (the state machine's task ARNs end with these). */
   readonly functionNames: Readonly<Record<FunctionName, string>>;
 }
@@ -290,6 +298,13 @@ export function pipelineResourceSpec(config: PipelineConfig, region: string): Lo
     notificationsTopicName: notificationsTopicName(config),
     alertsTopicName: alertsTopicName(config),
     stateMachineName: stateMachineName(config),
+    workflowOptions: fileWorkflowOptions({
+      storeConcurrency: config.storeConcurrency,
+      fileWorkflowTimeoutMinutes: config.fileWorkflowTimeoutMinutes,
+      functionTimeoutSeconds: Object.fromEntries(
+        Object.entries(FILE_WORKFLOW_STEP_FUNCTIONS).map(([step, fn]) => [step, config.functions[fn].timeoutSeconds]),
+      ) as Record<FileWorkflowStep, number>,
+    }),
     functionNames: Object.fromEntries(FUNCTION_NAMES.map((fn) => [fn, functionName(config, fn)])) as Record<
       FunctionName,
       string

@@ -53,6 +53,9 @@ export interface DriftReport {
   readonly bars: BarDifference[];
 }
 
+/** The drift of a run that did not reconcile (no bars stage): nothing compared. */
+export const NOT_RECONCILED: DriftReport = { minutes: 0, differences: 0, partials: [], bars: [] };
+
 type Item = Record<string, AttributeValue>;
 
 /**
@@ -156,6 +159,7 @@ export async function readRunReport(
   pipeline: ProvisionedPipeline,
   clients: { dynamodb: DynamoDBClient; s3: S3Client },
   regions: readonly string[],
+  options: { readonly reconcile?: boolean } = {},
 ): Promise<LocalRunReport> {
   const { dynamodb, s3 } = clients;
   const fileItems = (await scanByPrefix(dynamodb, pipeline.tableName, 'FILE#')).items;
@@ -205,6 +209,7 @@ export async function readRunReport(
     stored: await countStoredRecords(dynamodb, pipeline.tableName),
     rejects,
     bars: await readBars(dynamodb, pipeline.tableName),
-    drift: await readDrift(pipeline, dynamodb, regions),
+    // A run without the bars stage (--no-bars) has no bars to reconcile.
+    drift: options.reconcile === false ? NOT_RECONCILED : await readDrift(pipeline, dynamodb, regions),
   };
 }

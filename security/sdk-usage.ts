@@ -166,6 +166,9 @@ const COMMAND_ACTIONS: Readonly<Record<string, { actions: string[]; versioned?: 
   's3 HeadBucketCommand': { actions: ['s3:ListBucket'] },
   's3 CreateMultipartUploadCommand': { actions: ['s3:PutObject'] },
   's3 UploadPartCommand': { actions: ['s3:PutObject'] },
+  // A part copied from an existing object: reads the source, writes the target (no versionId in
+  // the pipeline's CopySource).
+  's3 UploadPartCopyCommand': { actions: ['s3:GetObject', 's3:PutObject'] },
   's3 CompleteMultipartUploadCommand': { actions: ['s3:PutObject'] },
   's3 AbortMultipartUploadCommand': { actions: ['s3:AbortMultipartUpload'] },
   'sqs SendMessageBatchCommand': { actions: ['sqs:SendMessage'] },

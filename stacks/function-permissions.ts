@@ -60,13 +60,21 @@ export function functionGrants(t: GrantTargets): Record<FunctionName, Grant[]> {
     'file-trigger': startFileRuns,
     'validate-file': [
       { sid: 'ReadIncomingFiles', actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [incoming] },
-      { sid: 'WriteStagedAndRejects', actions: ['s3:PutObject'], resources: [staged, rejected] },
+      // Chunks, the chunk manifest and the rejects report; the last two are multipart uploads,
+      // aborted when the run fails.
+      {
+        sid: 'WriteStagedAndRejects',
+        actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
+        resources: [staged, rejected],
+      },
       { sid: 'TrackFileItem', actions: ['dynamodb:PutItem'], resources: [t.tableArn] },
     ],
     'store-chunk': [
       { sid: 'ReadStagedChunks', actions: ['s3:GetObject'], resources: [staged] },
       { sid: 'StageConflicts', actions: ['s3:PutObject'], resources: [staged] },
       storeRecords,
+      // A chunk whose run was compensated while it wrote reads the file item and releases its records.
+      { sid: 'ReadFileHolder', actions: ['dynamodb:GetItem'], resources: [t.tableArn] },
     ],
     'archive-file': [
       {
@@ -95,10 +103,44 @@ export function functionGrants(t: GrantTargets): Record<FunctionName, Grant[]> {
       { sid: 'RemoveFileRecords', actions: ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'], resources: [t.tableArn] },
     ],
     'notify-file': [
-      { sid: 'CloseFileItem', actions: ['dynamodb:UpdateItem'], resources: [t.tableArn] },
-      // Store-time conflicts are appended to the version's rejects report.
+      // GetItem: whether this run's failure was announced already.
+      { sid: 'CloseFileItem', actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [t.tableArn] },
+      // The StoreChunks results (Distributed Map ResultWriter) and the staged conflicts; store-time
+      // conflicts are appended to the version's rejects report.
       { sid: 'ReadConflictsAndRejects', actions: ['s3:GetObject'], resources: [staged, rejected] },
-      { sid: 'CompleteRejectsReport', actions: ['s3:PutObject'], resources: [rejected] },
+      {
+        sid: 'CompleteRejectsReport',
+        actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
+        resources: [rejected],
+      },
+      publishNotifications,
+      putEvents,
+    ],
+    // Compensates and announces runs that ended outside their own Catch path (what compensate-file
+    // and notify-file do), and sweeps the status index for files stuck PROCESSING.
+    'file-watchdog': [
+      {
+        sid: 'DescribeFileRuns',
+        actions: ['states:DescribeExecution'],
+        resources: [t.executionsArn],
+      },
+      {
+        sid: 'FindStuckFiles',
+        actions: ['dynamodb:Query'],
+        resources: [`${t.tableArn}/index/${TABLE.statusIndex.name}`],
+      },
+      {
+        sid: 'CompensateFileRuns',
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        resources: [t.tableArn],
+      },
+      { sid: 'ReadStagedChunks', actions: ['s3:GetObject'], resources: [staged] },
+      {
+        sid: 'ReadIncomingFiles',
+        actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging', 's3:GetObjectVersionTagging'],
+        resources: [incoming],
+      },
+      { sid: 'QuarantineFiles', actions: ['s3:PutObject', 's3:PutObjectTagging'], resources: [quarantine] },
       publishNotifications,
       putEvents,
     ],
@@ -169,6 +211,13 @@ export const FUNCTION_ENVIRONMENT: Readonly<Record<FunctionName, readonly (keyof
   'archive-file': ['archiveBucket'],
   'compensate-file': ['tableName'],
   'notify-file': ['tableName', 'notificationsTopicArn', 'eventBusName'],
+  'file-watchdog': [
+    'tableName',
+    'stateMachineArn',
+    'notificationsTopicArn',
+    'eventBusName',
+    'fileWorkflowTimeoutMinutes',
+  ],
   'api-ingest': [
     'eventBusName',
     'ingestBucket',

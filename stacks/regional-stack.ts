@@ -32,6 +32,7 @@ import { DestructiveActionGuard } from '../modules/iam/destructive-actions';
 import { EventBus } from '../modules/messaging/event-bus';
 import { FailureQueue } from '../modules/messaging/failure-queue';
 import { FileWorkflow } from '../modules/compute/file-workflow';
+import { FileRunWatchdog } from '../modules/operations/file-run-watchdog';
 import { requireBundle, type FunctionBundles } from '../build/function-bundles';
 import { IngestApi } from '../modules/compute/ingest-api';
 import { IngestBucket } from '../modules/storage/ingest-bucket';
@@ -53,7 +54,7 @@ export interface RegionalStackProps {
 }
 
 /** Functions invoked asynchronously (S3 notifications, EventBridge schedule): they get an on-failure queue. */
-const ASYNC_FUNCTIONS: readonly FunctionName[] = ['file-trigger', 'summary'];
+const ASYNC_FUNCTIONS: readonly FunctionName[] = ['file-trigger', 'summary', 'file-watchdog'];
 
 /**
  * Where the regional stack of `region` keeps its state: the primary stack in the main state
@@ -185,6 +186,8 @@ export class RegionalStack extends TerraformStack {
       config,
       region,
       kmsKeyArn: keyArn,
+      ingestBucketArn: ingest.bucketArn,
+      objectKeyArn: bucketKeyArn,
       steps: {
         validate: functions['validate-file'],
         storeChunk: functions['store-chunk'],
@@ -192,6 +195,12 @@ export class RegionalStack extends TerraformStack {
         compensate: functions['compensate-file'],
         notify: functions['notify-file'],
       },
+    });
+    new FileRunWatchdog(this, 'FileRunWatchdog', {
+      config,
+      stateMachineArn: workflow.stateMachineArn,
+      watchdog: functions['file-watchdog'],
+      targetFailures: eventFailures,
     });
     const api = new IngestApi(this, 'IngestApi', {
       config,
@@ -225,6 +234,7 @@ export class RegionalStack extends TerraformStack {
       maxBodyBytes: String(config.apiMaxBodyBytes),
       maxRecordsPerRequest: String(config.apiMaxRecords),
       chunkSize: String(config.chunkSize),
+      fileWorkflowTimeoutMinutes: String(config.fileWorkflowTimeoutMinutes),
     };
     const protectedResources = {
       tableArns: [table.arn],
@@ -254,6 +264,7 @@ export class RegionalStack extends TerraformStack {
     alerts.watchQueueDepth('async-failures', asyncFailures.queueName);
     alerts.watchQueueDepth('event-target-failures', eventFailures.queueName);
     alerts.watchStateMachine(workflow.stateMachineArn);
+    alerts.watchStuckFiles(functions['file-watchdog'], config.project);
     alerts.watchApi(api.apiId, api.stageName);
     new Dashboard(this, 'Dashboard', {
       config,

@@ -58,6 +58,7 @@ function sections(overrides: Partial<Sections> = {}): Sections {
     dataPath: { status: 'error', seconds: 0, error: 'bench/data-path.ts does not exist yet\nsecond line' },
     synth: { status: 'skipped' },
     tests: { status: 'skipped' },
+    fileScale: { status: 'skipped' },
     ...overrides,
   };
 }
@@ -101,6 +102,36 @@ describe('goal checks', () => {
     );
     expect(goals.find((g) => g.id === 'bundles.bars.bytes')).toMatchObject({ met: false, target: 300_000 });
     expect(goals.find((g) => g.id === 'bundles.bars.initMs')).toMatchObject({ met: true });
+  });
+});
+
+describe('file-scale goals', () => {
+  const fileCase = (label: string, peakRssMb: number, stateBytes: number) =>
+    ({ label, peakRssMb, stateBytes, rows: 1, objectBytes: 1, compressed: false, rowsPerSec: 1 }) as never;
+
+  it('checks the peak RSS of the 5 M-row and 1 M-reject runs and the largest state', () => {
+    const goals = checkGoals(
+      sections({
+        fileScale: {
+          status: 'ok',
+          seconds: 1,
+          result: {
+            cases: [fileCase('standard', 190, 800), fileCase('rejects', 300, 790), fileCase('batch', 400, 20_000)],
+            store: { chunks: 1, records: 1, seconds: 1, recordsPerSec: 1 },
+            sizing: [],
+            assumptions: '',
+          },
+        },
+      }),
+    );
+    const byId = new Map(goals.map((g) => [g.id, g]));
+    expect(byId.get('fileScale.standard.peakRssMb')).toMatchObject({ actual: 190, met: true });
+    expect(byId.get('fileScale.rejects.peakRssMb')).toMatchObject({ actual: 300, met: false });
+    expect(byId.get('fileScale.stateBytes')).toMatchObject({ actual: 20_000, met: false, target: 16_384 });
+  });
+
+  it('leaves the file-scale goals out of a run without the section (it runs only on request)', () => {
+    expect(checkGoals(sections()).some((g) => g.section === 'fileScale')).toBe(false);
   });
 });
 

@@ -204,3 +204,29 @@ describe('one source per default', () => {
     }
   });
 });
+
+describe('file workflow sizing keys', () => {
+  it('stores 10 chunks at once by default, fewer when store-chunk may run fewer', () => {
+    expect(loadConfig('dev', {}, {}).storeConcurrency).toBe(10);
+    expect(loadConfig('dev', { functions: { 'store-chunk': { reservedConcurrency: 4 } } }, {}).storeConcurrency).toBe(
+      4,
+    );
+    expect(loadConfig('dev', {}, { PIPELINE_STORE_CONCURRENCY: '20' }).storeConcurrency).toBe(20);
+    expect(
+      loadConfig('dev', { storeConcurrency: 200, functions: { 'store-chunk': { reservedConcurrency: -1 } } }, {})
+        .storeConcurrency,
+    ).toBe(200);
+  });
+
+  it('fails synth naming storeConcurrency when it asks for more chunks than store-chunk may run', () => {
+    const error = errorFor('storeConcurrency', { storeConcurrency: 30 });
+    expect(error.message).toMatch(/at most functions\.store-chunk\.reservedConcurrency \(20\)/);
+    expect(errorFor('storeConcurrency', {}, { PIPELINE_STORE_CONCURRENCY: '0' }).message).toMatch(/1 to 1000/);
+  });
+
+  it('bounds a file run by 180 minutes by default, 15-1440 allowed', () => {
+    expect(loadConfig('dev', {}, {}).fileWorkflowTimeoutMinutes).toBe(180);
+    expect(loadConfig('dev', { fileWorkflowTimeoutMinutes: 600 }, {}).fileWorkflowTimeoutMinutes).toBe(600);
+    expect(errorFor('fileWorkflowTimeoutMinutes', { fileWorkflowTimeoutMinutes: 5 }).message).toMatch(/15 to 1440/);
+  });
+});

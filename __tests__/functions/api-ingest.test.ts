@@ -386,6 +386,7 @@ describe('POST /files', () => {
       { fileName: 'a.xlsx', processingType: 'standard' },
       /fileName must match .*json.*a\.xlsx/,
     ],
+    ['a zip archive', { fileName: 'a.csv.zip', processingType: 'standard' }, /fileName must match .*a\.csv\.zip/],
     ['a missing fileName', { processingType: 'standard' }, /fileName is required/],
     ['a fileName that is not a string', { fileName: 7, processingType: 'standard' }, /fileName must be string; got 7/],
   ])('answers 400 for %s, naming the problem', async (_name, body, message) => {
@@ -397,6 +398,8 @@ describe('POST /files', () => {
 
   it('accepts the key with or without the incoming/ prefix', () => {
     expect(ingestKeyOf('a/b.json')).toBe('incoming/a/b.json');
+    expect(ingestKeyOf('day/trades.csv.gz')).toBe('incoming/day/trades.csv.gz');
+    expect(ingestKeyOf('day/quotes.ndjson.gz')).toBe('incoming/day/quotes.ndjson.gz');
     expect(ingestKeyOf('incoming/a/b.json')).toBe('incoming/a/b.json');
   });
 });

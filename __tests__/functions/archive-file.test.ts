@@ -24,7 +24,10 @@ const state: FileWorkflowState = {
     reasons: { INVALID_PRICE: 1 },
     warnings: 0,
     rejectsKey: 'rejected/day 1/trades+x.csv/day-1-trades-x-csv-0123456789abcdef.jsonl',
-    chunks: [{ key: 'staged/day-1-trades-x-csv-0123456789abcdef/00000.ndjson', records: 3 }],
+    compressed: false,
+    manifestKey: 'staged/day-1-trades-x-csv-0123456789abcdef/manifest.jsonl',
+    chunks: 1,
+    resultsPrefix: 'staged/day-1-trades-x-csv-0123456789abcdef/results',
   },
 };
 
@@ -60,7 +63,8 @@ describe('archive-file', () => {
         bucket: 'archive-test',
         originalKey: 'originals/incoming/day 1/trades+x.csv/day-1-trades-x-csv-0123456789abcdef.csv',
       },
-      chunks: state.validation!.chunks,
+      manifestKey: 'staged/day-1-trades-x-csv-0123456789abcdef/manifest.jsonl',
+      chunks: 1,
       requestedAt: '2024-03-01T14:30:00.000Z',
     });
   });

@@ -19,7 +19,9 @@ const EXPECTED_CLIENTS: Readonly<Record<FunctionName, readonly string[]>> = {
   bars: ['client-dynamodb', 'client-eventbridge'],
   'compensate-file': ['client-dynamodb', 'client-s3'],
   'file-trigger': ['client-dynamodb', 'client-sfn'],
+  // client-s3: the StoreChunks results (Distributed Map ResultWriter) and the staged conflicts.
   'notify-file': ['client-dynamodb', 'client-eventbridge', 'client-s3', 'client-sns'],
+  'file-watchdog': ['client-dynamodb', 'client-eventbridge', 'client-s3', 'client-sfn', 'client-sns'],
   processor: ['client-dynamodb', 'client-eventbridge'],
   'store-chunk': ['client-dynamodb', 'client-s3'],
   summary: ['client-dynamodb', 'client-eventbridge', 'client-sns'],

@@ -5,6 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { CountingDynamoClient } from '../../bench/counting-client';
 import { handler } from '../../functions/compensate-file';
 import type { FileWorkflowState } from '../../contract';
+import { fileIdFor } from '../../functions/lib/store/file-ids';
 import { fileKey, recordKey } from '../../functions/lib/store/items';
 import { storeRecords } from '../../functions/lib/store/record-store';
 import { claimFileRun } from '../../functions/lib/store/file-store';
@@ -15,7 +16,8 @@ import { tableBehind } from './support/table';
 const ddb = mockClient(DynamoDBClient);
 const s3 = mockClient(S3Client);
 const RUN = 'a-csv-0123456789abcdef';
-const FILE_ID = 'a-csv-0123456789abcdef';
+/** The id Validate gives s3://ingest-test/incoming/a.csv version v1, and compensation derives without it. */
+const FILE_ID = fileIdFor('ingest-test', 'incoming/a.csv', 'v1');
 const source = { kind: 's3' as const, uri: 's3://ingest-test/incoming/a.csv', versionId: 'v1' };
 const chunk0 = [
   trade({ recordId: 't-AAPL-1', tradeId: '1', source: { ...source, line: 2 } }),
@@ -38,15 +40,20 @@ const state: FileWorkflowState = {
     reasons: {},
     warnings: 0,
     rejectsKey: `rejected/a.csv/${FILE_ID}.jsonl`,
-    chunks: [
-      { key: `staged/${RUN}/00000.ndjson`, records: 2 },
-      { key: `staged/${RUN}/00001.ndjson`, records: 1 },
-    ],
+    compressed: false,
+    manifestKey: `staged/${RUN}/manifest.jsonl`,
+    chunks: 2,
+    resultsPrefix: `staged/${RUN}/results`,
   },
   error: { Error: 'ProvisionedThroughputExceededException', Cause: '{"errorMessage":"throttled"}' },
 };
 const ndjson = (rs: unknown[]) => rs.map((r) => JSON.stringify(r)).join('\n');
 let table: CountingDynamoClient;
+const chunkKeys = [`staged/${RUN}/00000.ndjson`, `staged/${RUN}/00001.ndjson`];
+const manifest = ndjson([
+  { key: chunkKeys[0], records: 2 },
+  { key: chunkKeys[1], records: 1 },
+]);
 
 /** The file item as Validate leaves it for `runId`. */
 async function claimedBy(runId: string): Promise<void> {
@@ -68,8 +75,9 @@ async function claimedBy(runId: string): Promise<void> {
 beforeEach(async () => {
   s3.reset();
   table = tableBehind(ddb);
-  s3.on(GetObjectCommand, { Key: state.validation!.chunks[0].key }).resolves({ Body: s3Body(ndjson(chunk0)) });
-  s3.on(GetObjectCommand, { Key: state.validation!.chunks[1].key }).resolves({ Body: s3Body(ndjson(chunk1)) });
+  s3.on(GetObjectCommand, { Key: state.validation!.manifestKey }).resolves({ Body: s3Body(manifest) });
+  s3.on(GetObjectCommand, { Key: chunkKeys[0] }).resolves({ Body: s3Body(ndjson(chunk0)) });
+  s3.on(GetObjectCommand, { Key: chunkKeys[1] }).resolves({ Body: s3Body(ndjson(chunk1)) });
   s3.on(CopyObjectCommand).resolves({});
   await claimedBy(RUN);
 });
@@ -129,6 +137,31 @@ describe('compensate-file', () => {
     expect(s3.commandCalls(CopyObjectCommand)).toHaveLength(0);
   });
 
+  it("finds the run's chunks through its manifest when Validate produced no output, a line at a time", async () => {
+    await storeRecords(
+      'pipeline-test',
+      [...chunk0, ...chunk1].map((record) => ({ record, runId: RUN })),
+    );
+    const early: FileWorkflowState = { ...state, validation: undefined, error: { Error: 'States.Timeout' } };
+    s3.on(GetObjectCommand, { Key: `staged/${RUN}/manifest.jsonl` }).resolves({ Body: s3Body(manifest, 5) });
+    await expect(handler(early, context)).resolves.toMatchObject({ fileId: FILE_ID, deleted: 3 });
+  });
+
+  it('marks the file FAILED before it releases any record (a chunk still writing then releases its own)', async () => {
+    await storeRecords(
+      'pipeline-test',
+      [...chunk0, ...chunk1].map((record) => ({ record, runId: RUN })),
+    );
+    const before = ddb.calls().length;
+    await handler(state, context);
+    const keys = ddb
+      .calls()
+      .slice(before)
+      .map((call) => (call.args[0].input as { Key?: { pk?: { S?: string } } }).Key?.pk?.S);
+    expect(keys[0]).toBe(`FILE#${FILE_ID}`);
+    expect(keys.slice(1).every((pk) => pk !== `FILE#${FILE_ID}`)).toBe(true);
+  });
+
   it('is safe to re-run after staged chunks or the original are gone (validation failed early)', async () => {
     s3.on(GetObjectCommand).rejects(noSuchKey());
     s3.on(CopyObjectCommand).rejects(noSuchKey());
@@ -139,6 +172,7 @@ describe('compensate-file', () => {
       missingChunks: 0,
       errorName: 'FileNotFoundError',
     });
+    s3.on(GetObjectCommand, { Key: state.validation!.manifestKey }).resolves({ Body: s3Body(manifest) });
     await expect(handler(state, context)).resolves.toMatchObject({ deleted: 0, missingChunks: 2 });
   });
 });

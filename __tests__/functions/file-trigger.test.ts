@@ -63,6 +63,19 @@ describe('file-trigger', () => {
     expect(JSON.parse(inputs[1].input!)).toMatchObject({ key: 'incoming/quotes.json', versionId: 'null' });
   });
 
+  it('starts a run for every accepted file type, gzipped ones included', async () => {
+    const keys = [
+      'incoming/a.csv',
+      'incoming/a.csv.gz',
+      'incoming/a.json',
+      'incoming/a.json.gz',
+      'incoming/a.ndjson',
+      'incoming/a.ndjson.gz',
+    ];
+    const result = await handler(event(...keys.map((key) => s3Record(key, 'v1'))), context);
+    expect(result).toEqual({ started: keys.length, duplicates: 0, inProgress: 0, skipped: 0 });
+  });
+
   it('ignores objects outside incoming/, other suffixes and non-create events', async () => {
     const result = await handler(
       event(

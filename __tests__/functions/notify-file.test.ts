@@ -1,10 +1,20 @@
 import './support/env';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+  UploadPartCopyCommand,
+} from '@aws-sdk/client-s3';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler, type NotifyInput } from '../../functions/notify-file';
+import type { StoreChunkOutput, StoreChunksOutput } from '../../contract';
 import type { CountingDynamoClient } from '../../bench/counting-client';
 import { claimFileRun } from '../../functions/lib/store/file-store';
 import { fileKey } from '../../functions/lib/store/items';
@@ -35,19 +45,56 @@ const base: NotifyInput = {
     reasons: { INVALID_PRICE: 1, MISSING_FIELD: 1 },
     warnings: 1,
     rejectsKey: REJECTS,
-    chunks: [
-      { key: 'k0', records: 1000 },
-      { key: 'k1', records: 500 },
-    ],
+    compressed: false,
+    manifestKey: `staged/${RUN}/manifest.jsonl`,
+    chunks: 2,
+    resultsPrefix: `staged/${RUN}/results`,
   },
 };
+/** Result files per Map Run, served by the S3 mock (set up again before each test). */
+const resultFiles = new Map<string, string>();
+
+/** Lets the S3 mock serve every result file written so far. */
+function serveResults(): void {
+  for (const [key, body] of resultFiles)
+    s3.on(GetObjectCommand, { Key: key }).callsFake(() => ({ Body: s3Body(body, 7) }));
+}
+
+/**
+ * What the StoreChunks ResultWriter leaves for Map Run `mapRun`: its manifest and one JSON Lines
+ * file of child outputs per element of `files`. Returns the Map state's output (where they are).
+ */
+function storeResults(mapRun: string, files: readonly StoreChunkOutput[][]): StoreChunksOutput {
+  const prefix = `staged/${RUN}/results/${mapRun}`;
+  resultFiles.set(
+    `${prefix}/manifest.json`,
+    JSON.stringify({
+      DestinationBucket: 'ingest-test',
+      MapRunArn: `arn:aws:states:us-east-1:1:mapRun:wf/StoreChunks:${mapRun}`,
+      ResultFiles: {
+        FAILED: [],
+        PENDING: [],
+        SUCCEEDED: files.map((_, i) => ({ Key: `${prefix}/SUCCEEDED_${i}.json`, Size: 1 })),
+      },
+    }),
+  );
+  files.forEach((lines, i) =>
+    resultFiles.set(`${prefix}/SUCCEEDED_${i}.json`, lines.map((l) => `${JSON.stringify(l)}\n`).join('')),
+  );
+  serveResults();
+  return {
+    MapRunArn: `arn:aws:states:us-east-1:1:mapRun:wf/StoreChunks:${mapRun}`,
+    ResultWriterDetails: { Bucket: 'ingest-test', Key: `${prefix}/manifest.json` },
+  };
+}
+const clean = storeResults('run-clean', [[{ stored: 1500, duplicates: 0, conflicts: 0 }]]);
 const completed: NotifyInput = {
   ...base,
   results: [
-    [
-      { stored: 990, duplicates: 10, conflicts: 0 },
-      { stored: 480, duplicates: 18, conflicts: 2, conflictsKey: `staged/${RUN}/conflicts/00001.jsonl` },
-    ],
+    storeResults('run-1', [
+      [{ stored: 990, duplicates: 10, conflicts: 0 }],
+      [{ stored: 480, duplicates: 18, conflicts: 2, conflictsKey: `staged/${RUN}/conflicts/00001.jsonl` }],
+    ]),
     { archiveBucket: 'archive-test', originalKey: 'o', lineageKey: 'l' },
   ],
   status: 'COMPLETED',
@@ -75,13 +122,14 @@ beforeEach(async () => {
   eb.reset();
   sns.reset();
   s3.reset();
-  s3.on(GetObjectCommand, { Key: REJECTS }).resolves({
-    Body: s3Body('{"line":3,"reason":"INVALID_PRICE","message":"x"}\n'),
-  });
+  const report = '{"line":3,"reason":"INVALID_PRICE","message":"x"}\n';
+  s3.on(HeadObjectCommand, { Key: REJECTS }).resolves({ ContentLength: report.length });
+  s3.on(GetObjectCommand, { Key: REJECTS }).resolves({ Body: s3Body(report) });
   s3.on(GetObjectCommand, { Key: `staged/${RUN}/conflicts/00001.jsonl` }).resolves({
     Body: s3Body(`${conflictLine(1207)}\n${conflictLine(1100)}\n`),
   });
   s3.on(PutObjectCommand).resolves({});
+  serveResults();
   await claimFileRun(
     'pipeline-test',
     {
@@ -100,7 +148,7 @@ beforeEach(async () => {
 });
 
 describe('notify-file', () => {
-  it('marks a completed run COMPLETED with counts that add up (conflicts are rejects) and announces it', async () => {
+  it('marks a completed run COMPLETED with counts summed from the StoreChunks results, and announces it', async () => {
     const detail = await handler(completed, context);
     expect(detail).toMatchObject({
       runId: RUN,
@@ -147,12 +195,46 @@ describe('notify-file', () => {
     ).toEqual([3, 1100, 1207]);
 
     // A retried Notify finds the report already complete.
-    s3.on(GetObjectCommand, { Key: REJECTS }).resolves({
-      Body: s3Body(put.Body as string),
+    s3.on(HeadObjectCommand, { Key: REJECTS }).resolves({
+      ContentLength: (put.Body as string).length,
       Metadata: { 'conflicts-appended-by': RUN },
     });
     await handler(completed, context);
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1);
+  });
+
+  it('appends to a report of 5 MiB or more without reading it: S3 copies it, the conflicts are part 2', async () => {
+    s3.on(HeadObjectCommand, { Key: REJECTS }).resolves({ ContentLength: 40 * 1024 * 1024 });
+    s3.on(CreateMultipartUploadCommand).resolves({ UploadId: 'u1' });
+    s3.on(UploadPartCopyCommand).resolves({ CopyPartResult: { ETag: '"copied"' } });
+    s3.on(UploadPartCommand).resolves({ ETag: '"tail"' });
+    s3.on(CompleteMultipartUploadCommand).resolves({});
+    await handler(completed, context);
+
+    expect(s3.commandCalls(GetObjectCommand).filter((c) => c.args[0].input.Key === REJECTS)).toHaveLength(0);
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+    expect(s3.commandCalls(CreateMultipartUploadCommand)[0].args[0].input).toMatchObject({
+      Key: REJECTS,
+      Metadata: { 'conflicts-appended-by': RUN },
+    });
+    expect(s3.commandCalls(UploadPartCopyCommand)[0].args[0].input).toMatchObject({
+      Key: REJECTS,
+      PartNumber: 1,
+      CopySource: `ingest-test/${encodeURIComponent(REJECTS)}`,
+    });
+    const tail = s3.commandCalls(UploadPartCommand)[0].args[0].input;
+    expect(tail.PartNumber).toBe(2);
+    expect(
+      Buffer.from(tail.Body as Buffer)
+        .toString('utf8')
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { line: number }).line),
+    ).toEqual([1100, 1207]);
+    expect(s3.commandCalls(CompleteMultipartUploadCommand)[0].args[0].input.MultipartUpload?.Parts).toEqual([
+      { PartNumber: 1, ETag: '"copied"' },
+      { PartNumber: 2, ETag: '"tail"' },
+    ]);
   });
 
   it('counts a row two chunks (or a retried chunk) reported as conflicting once', async () => {
@@ -162,10 +244,12 @@ describe('notify-file', () => {
     const twice: NotifyInput = {
       ...completed,
       results: [
-        [
-          { stored: 990, duplicates: 10, conflicts: 1, conflictsKey: `staged/${RUN}/conflicts/00000.jsonl` },
-          { stored: 480, duplicates: 18, conflicts: 2, conflictsKey: `staged/${RUN}/conflicts/00001.jsonl` },
-        ],
+        storeResults('run-twice', [
+          [
+            { stored: 990, duplicates: 10, conflicts: 1, conflictsKey: `staged/${RUN}/conflicts/00000.jsonl` },
+            { stored: 480, duplicates: 18, conflicts: 2, conflictsKey: `staged/${RUN}/conflicts/00001.jsonl` },
+          ],
+        ]),
         completed.results![1],
       ],
     };
@@ -179,11 +263,8 @@ describe('notify-file', () => {
   });
 
   it('leaves the rejects report alone when storing found no conflict', async () => {
-    s3.on(GetObjectCommand).rejects(noSuchKey());
-    await handler(
-      { ...completed, results: [[{ stored: 1500, duplicates: 0, conflicts: 0 }], completed.results![1]] },
-      context,
-    );
+    s3.on(GetObjectCommand, { Key: REJECTS }).rejects(noSuchKey());
+    await handler({ ...completed, results: [clean, completed.results![1]] }, context);
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
 
@@ -202,6 +283,7 @@ describe('notify-file', () => {
     });
     expect(sns.commandCalls(PublishCommand)[0].args[0].input.Subject).toBe('File FAILED: incoming/a.csv');
     expect(table.get(fileKey(FILE_ID) as never)).toMatchObject({ status: { S: 'FAILED' } });
+    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
   });
 
   it('keeps SNS subjects within what SNS accepts', async () => {

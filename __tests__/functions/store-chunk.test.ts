@@ -1,9 +1,10 @@
 import './support/env';
-import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { CountingDynamoClient } from '../../bench/counting-client';
 import { handler } from '../../functions/store-chunk';
+import { claimFileRun, markFileCompleted, markFileFailed } from '../../functions/lib/store/file-store';
 import { recordKey } from '../../functions/lib/store/items';
 import { context, trade } from './support/records';
 import { noSuchKey, s3Body } from './support/s3';
@@ -27,12 +28,24 @@ const input = {
   chunk: { key: `staged/${RUN}/00000.ndjson`, records: 30 },
 };
 let table: CountingDynamoClient;
+/** The file item's run `runId` (what Validate claims before any chunk is stored). */
+const fileRun = (runId: string) => ({
+  fileId: input.fileId,
+  runId,
+  bucket: 'ingest-test',
+  key: 'incoming/a.csv',
+  versionId: 'v1',
+  processingType: 'standard',
+  requestedAt: '2024-03-01T14:30:00.000Z',
+});
 
-beforeEach(() => {
+beforeEach(async () => {
   s3.reset();
   table = tableBehind(ddb);
   s3.on(GetObjectCommand, { Bucket: 'ingest-test', Key: input.chunk.key }).resolves({ Body: s3Body(ndjson(records)) });
   s3.on(PutObjectCommand).resolves({});
+  await claimFileRun('pipeline-test', fileRun(RUN), 'us-east-1');
+  table.resetCounts();
 });
 
 describe('store-chunk', () => {
@@ -48,8 +61,17 @@ describe('store-chunk', () => {
     await expect(handler(input, context)).resolves.toEqual({ stored: 30, duplicates: 0, conflicts: 0 });
   });
 
-  it('counts what another run stored with the same content as duplicates, also when retried', async () => {
+  /** `earlier-run` held the file, stored the chunk and completed; then `RUN` claimed the file. */
+  const storedEarlier = async (): Promise<void> => {
+    await markFileFailed('pipeline-test', input.fileId, RUN, 'Superseded', 'us-east-1');
+    await claimFileRun('pipeline-test', fileRun('earlier-run'), 'us-east-1');
     await handler({ ...input, runId: 'earlier-run' }, context);
+    await markFileCompleted('pipeline-test', input.fileId, 'earlier-run', {}, 'us-east-1');
+    await claimFileRun('pipeline-test', fileRun(RUN), 'us-east-1');
+  };
+
+  it('counts what another run stored with the same content as duplicates, also when retried', async () => {
+    await storedEarlier();
     await expect(handler(input, context)).resolves.toEqual({ stored: 0, duplicates: 30, conflicts: 0 });
     await expect(handler(input, context)).resolves.toEqual({ stored: 0, duplicates: 30, conflicts: 0 });
     expect(table.get(recordKey(records[0]) as never)).toMatchObject({ runId: { S: 'earlier-run' } });
@@ -57,7 +79,7 @@ describe('store-chunk', () => {
 
   it('stages the conflicts it finds next to the chunk, for the rejects report, and keeps the stored rows', async () => {
     const changed = records.map((r, i) => (i < 2 ? { ...r, price: '1', notional: '100' } : r));
-    await handler({ ...input, runId: 'earlier-run' }, context);
+    await storedEarlier();
     s3.on(GetObjectCommand, { Key: input.chunk.key }).resolves({ Body: s3Body(ndjson(changed)) });
     await expect(handler(input, context)).resolves.toEqual({
       stored: 0,
@@ -104,5 +126,27 @@ describe('store-chunk', () => {
   it('reports a missing chunk as FileNotFoundError', async () => {
     s3.on(GetObjectCommand).rejects(noSuchKey());
     await expect(handler(input, context)).rejects.toMatchObject({ name: 'FileNotFoundError' });
+  });
+
+  it('releases its own records again when its run was compensated while it wrote (the file is FAILED)', async () => {
+    await markFileFailed('pipeline-test', input.fileId, RUN, 'States.Timeout', 'us-east-1');
+    await expect(handler(input, context)).rejects.toMatchObject({ name: 'RunCompensatedError' });
+    for (const record of records) expect(table.get(recordKey(record) as never)).toBeUndefined();
+    expect(ddb.commandCalls(GetItemCommand).at(-1)?.args[0].input).toMatchObject({ ConsistentRead: true });
+  });
+
+  it('releases only its own claim: records another run also stored stay, as that run stored them', async () => {
+    await storedEarlier();
+    await markFileFailed('pipeline-test', input.fileId, RUN, 'States.Timeout', 'us-east-1');
+    await expect(handler(input, context)).rejects.toMatchObject({ name: 'RunCompensatedError' });
+    for (const record of records)
+      expect(table.get(recordKey(record) as never)).toMatchObject({ runId: { S: 'earlier-run' } });
+  });
+
+  it('releases its records when another run holds the file now (its own run was given up on)', async () => {
+    await markFileFailed('pipeline-test', input.fileId, RUN, 'States.Timeout', 'us-east-1');
+    await claimFileRun('pipeline-test', fileRun('next-run'), 'us-east-1');
+    await expect(handler(input, context)).rejects.toMatchObject({ name: 'RunCompensatedError' });
+    expect(table.get(recordKey(records[0]) as never)).toBeUndefined();
   });
 });

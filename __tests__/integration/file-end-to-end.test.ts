@@ -2,12 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeStateMachineCommand } from '@aws-sdk/client-sfn';
 import { KEY_PREFIX, WORKFLOW_STEPS } from '../../contract';
-import {
-  FILE_WORKFLOW_STEP_FUNCTIONS,
-  fileWorkflowDefinition,
-  type FileWorkflowStepArns,
-} from '../../modules/compute/file-workflow/definition';
+import { Testing } from 'cdktf';
+import { FileWorkflow, FILE_WORKFLOW_STEP_FUNCTIONS, type FileWorkflowStep } from '../../modules/compute/file-workflow';
+import type { FunctionHandle } from '../../modules/compute/function-handle';
 import { functionArn } from '../../local/provision';
+import { decodeJsonAttribute } from '../../security/hcl-expression';
 import type { LocalPipeline } from '../../local/local-pipeline';
 import {
   expectedBars,
@@ -59,13 +58,36 @@ describe('a file through the local pipeline, end to end', () => {
     const machine = await pipeline.clients.sfn.send(
       new DescribeStateMachineCommand({ stateMachineArn: pipeline.resources.stateMachineArn }),
     );
-    const arns = Object.fromEntries(
-      Object.entries(FILE_WORKFLOW_STEP_FUNCTIONS).map(([step, fn]) => [
-        step,
-        functionArn('us-east-1', pipeline.resources.accountId, pipeline.resources.spec.functionNames[fn]),
-      ]),
-    ) as unknown as FileWorkflowStepArns;
-    expect(JSON.parse(machine.definition as string)).toEqual(fileWorkflowDefinition(arns));
+    // The construct itself, synthesized for the same config with the emulator's function ARNs.
+    const { config } = pipeline;
+    const json = Testing.synthScope((scope) => {
+      const steps = Object.fromEntries(
+        Object.entries(FILE_WORKFLOW_STEP_FUNCTIONS).map(([step, fn]) => [
+          step,
+          {
+            name: fn,
+            functionName: pipeline.resources.spec.functionNames[fn],
+            arn: functionArn('us-east-1', pipeline.resources.accountId, pipeline.resources.spec.functionNames[fn]),
+            invokeArn: '',
+            roleName: '',
+            timeoutSeconds: config.functions[fn].timeoutSeconds,
+            reservedConcurrency: config.functions[fn].reservedConcurrency,
+            allow: () => undefined,
+            setEnvironment: () => undefined,
+          },
+        ]),
+      ) as unknown as Record<FileWorkflowStep, FunctionHandle>;
+      new FileWorkflow(scope, 'FileWorkflow', { config, region: 'us-east-1', steps, ingestBucketArn: 'arn:ingest' });
+    });
+    const attribute = Object.values(
+      (JSON.parse(json) as { resource: { aws_sfn_state_machine: Record<string, { definition: string }> } }).resource
+        .aws_sfn_state_machine,
+    )[0].definition;
+    const synthesized = JSON.stringify(decodeJsonAttribute(attribute, 'FileWorkflow definition')).replace(
+      /\$\{data\.aws_partition\.\w+\.partition\}/g,
+      'aws',
+    );
+    expect(JSON.parse(machine.definition as string)).toEqual(JSON.parse(synthesized));
   });
 
   it('stores every accepted row as one record item', async () => {

@@ -11,11 +11,22 @@ import { LocalPipeline } from '../../local/local-pipeline';
 import { countStoredRecords, readBars, scanByPrefix } from '../../local/run-report';
 import type { FinishedExecution } from '../../local/workflow-runner';
 import type { MinuteBar } from '../../functions/lib/domain/types';
+import { canonicalBar, canonicalDecimal, referenceBars } from '../../bench/reference-bars';
 
 /** A fresh pipeline named `it-<name>` in the emulator started by global-setup. */
 export async function testPipeline(
   name: string,
-  options: { fault?: FaultInjector; chunkSize?: number; region?: string } = {},
+  options: {
+    fault?: FaultInjector;
+    chunkSize?: number;
+    region?: string;
+    /** Records per chunk below what configuration allows (25): many chunks from few rows. */
+    tinyChunkSize?: number;
+    /** Run the stream → bars stage. Default true. */
+    bars?: boolean;
+    /** A run timeout in seconds, below what configuration allows (15 minutes): runs that time out. */
+    runTimeoutSeconds?: number;
+  } = {},
 ): Promise<LocalPipeline> {
   if (!process.env.AWS_ENDPOINT_URL)
     throw new Error(
@@ -24,11 +35,16 @@ export async function testPipeline(
   process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   // Config exactly as a user's would load, minus ambient PIPELINE_* variables.
-  const config = loadConfig(
+  const loaded = loadConfig(
     'dev',
     { namePrefix: `it-${name}`, ...(options.chunkSize ? { chunkSize: options.chunkSize } : {}) },
     {},
   );
+  const config = {
+    ...loaded,
+    ...(options.tinyChunkSize ? { chunkSize: options.tinyChunkSize } : {}),
+    ...(options.runTimeoutSeconds ? { fileWorkflowTimeoutMinutes: options.runTimeoutSeconds / 60 } : {}),
+  };
   // Every copy lives in the primary region's emulator backend, whatever region it stands in for.
   return LocalPipeline.create({
     config,
@@ -36,6 +52,7 @@ export async function testPipeline(
     quietMs: 200,
     region: options.region,
     emulatorRegion: config.primaryRegion,
+    bars: options.bars,
   });
 }
 
@@ -86,77 +103,21 @@ export function generateTrades(
   });
 }
 
-/** Exact decimal as a scaled BigInt (scale 8 covers prices and vwap). */
-const SCALE = 8;
-function toScaled(decimal: string): bigint {
-  const [whole, fraction = ''] = decimal.split('.');
-  return BigInt(whole + fraction.padEnd(SCALE, '0').slice(0, SCALE));
-}
-function fromScaled(value: bigint, scale = SCALE): string {
-  const negative = value < 0n;
-  const digits = (negative ? -value : value).toString().padStart(scale + 1, '0');
-  const text = `${digits.slice(0, -scale)}.${digits.slice(-scale)}`.replace(/\.?0+$/, '');
-  return negative ? `-${text}` : text;
-}
 /** Normalises a decimal string as DynamoDB stores numbers (no trailing zeros). */
-export function canonical(decimal: string): string {
-  return fromScaled(toScaled(decimal));
-}
+export const canonical = canonicalDecimal;
 
 /**
- * Minute bars computed independently of the handlers (BigInt arithmetic): open/close by
- * timestamp with ties broken by record id, vwap rounded half-even to 8 decimals.
+ * Minute bars computed independently of the handlers (bench/reference-bars.ts: BigInt
+ * arithmetic): open/close by timestamp with ties broken by record id, vwap rounded half-even.
  */
 export function expectedBars(rows: readonly (TradeRow & { recordId?: string })[]): MinuteBar[] {
-  const groups = new Map<string, (TradeRow & { recordId?: string })[]>();
-  for (const row of rows) {
-    const minute = `${row.timestamp.slice(0, 16)}:00.000Z`;
-    const key = `${row.symbol}|${minute}`;
-    groups.set(key, [...(groups.get(key) ?? []), row]);
-  }
-  const bars: MinuteBar[] = [];
-  for (const [key, trades] of groups) {
-    const [symbol, minute] = key.split('|');
-    const ordered = [...trades].sort(
-      (a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp) || (a.recordId ?? '').localeCompare(b.recordId ?? ''),
-    );
-    const prices = trades.map((t) => toScaled(t.price));
-    const volume = trades.reduce((sum, t) => sum + t.size, 0);
-    const notional = trades.reduce((sum, t) => sum + toScaled(t.price) * BigInt(t.size), 0n);
-    // vwap = notional / volume at scale 8, rounded half-even.
-    const quotient = notional / BigInt(volume);
-    const remainder = notional % BigInt(volume);
-    const twice = remainder * 2n;
-    const vwap =
-      twice > BigInt(volume) || (twice === BigInt(volume) && quotient % 2n === 1n) ? quotient + 1n : quotient;
-    bars.push({
-      symbol,
-      minute,
-      open: fromScaled(toScaled(ordered[0].price)),
-      close: fromScaled(toScaled(ordered[ordered.length - 1].price)),
-      high: fromScaled(prices.reduce((a, b) => (a > b ? a : b))),
-      low: fromScaled(prices.reduce((a, b) => (a < b ? a : b))),
-      volume,
-      trades: trades.length,
-      vwap: fromScaled(vwap),
-      notional: fromScaled(notional),
-    });
-  }
-  return bars.sort((a, b) => (a.symbol === b.symbol ? a.minute.localeCompare(b.minute) : a.symbol < b.symbol ? -1 : 1));
+  return referenceBars(rows);
 }
 
 /** Bars in the table, with decimals canonicalised the same way as {@link expectedBars}. */
 export async function tableBars(pipeline: LocalPipeline): Promise<MinuteBar[]> {
   const bars = await readBars(pipeline.clients.dynamodb, pipeline.resources.tableName);
-  return bars.map((b) => ({
-    ...b,
-    open: canonical(b.open),
-    high: canonical(b.high),
-    low: canonical(b.low),
-    close: canonical(b.close),
-    vwap: canonical(b.vwap),
-    notional: canonical(b.notional),
-  }));
+  return bars.map(canonicalBar);
 }
 
 /** Market-record items in the table. */

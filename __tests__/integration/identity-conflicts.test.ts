@@ -1,6 +1,7 @@
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import type { StoreChunkInput } from '../../contract';
+import { tradeRecordId } from '../../functions/lib/domain/ids';
 import type { LocalPipeline } from '../../local/local-pipeline';
 import {
   barsOf,
@@ -30,6 +31,9 @@ const asCsv = (rows: readonly Row[]): string =>
     HEADER,
     rows.map((r) => [r.symbol, r.timestamp, r.price, r.size, r.tradeId ?? '', r.exchange ?? '']),
   );
+/** Bars of `rows`, ties at one millisecond broken by the record ids their trade ids give. */
+const barsOfRows = (rows: readonly Row[]) =>
+  expectedBars(rows.map((r) => ({ ...r, recordId: tradeRecordId(r.symbol, r.tradeId ?? '', r.exchange) })));
 /** `count` filler trades of `symbol` in the 14:30 minute with unique trade ids. */
 const filler = (symbol: string, count: number, prefix: string): Row[] =>
   Array.from({ length: count }, (_, i) => ({
@@ -73,7 +77,7 @@ describe('trade identity, conflicts and optional fields', () => {
 
     expect(await fileSummary('incoming/venues.csv')).toMatchObject([{ accepted: 2, rejected: 0 }]);
     expect(await recordItemsOf(pipeline, 'AAPL')).toHaveLength(2);
-    expect(await barsOf(pipeline, ['AAPL'])).toEqual(expectedBars(rows));
+    expect(await barsOf(pipeline, ['AAPL'])).toEqual(barsOfRows(rows));
   });
 
   it('reports a repeated trade identity with other content as CONFLICTING_DUPLICATE; the first line wins', async () => {
@@ -97,7 +101,7 @@ describe('trade identity, conflicts and optional fields', () => {
     ]);
     expect(String(conflicts[0].message)).toMatch(/line 2\b/);
     const kept = rows.filter((row) => row !== again);
-    expect(await barsOf(pipeline, ['IBM'])).toEqual(expectedBars(kept));
+    expect(await barsOf(pipeline, ['IBM'])).toEqual(barsOfRows(kept));
     expect(await fileSummary('incoming/in-file-conflict.csv')).toMatchObject([
       { accepted: kept.length, rejected: 1, reasons: { CONFLICTING_DUPLICATE: 1 } },
     ]);
@@ -119,7 +123,7 @@ describe('trade identity, conflicts and optional fields', () => {
         conflictsWith: expect.objectContaining({ line: 2 }),
       }),
     ]);
-    expect(await barsOf(pipeline, ['MSFT'])).toEqual(expectedBars([rows[0], rows[2]]));
+    expect(await barsOf(pipeline, ['MSFT'])).toEqual(barsOfRows([rows[0], rows[2]]));
   });
 
   it("reports a trade conflicting with an earlier file's, naming its file and line; the stored one stays", async () => {
@@ -142,7 +146,7 @@ describe('trade identity, conflicts and optional fields', () => {
       }),
     ]);
     expect(await fileSummary('incoming/later.csv')).toMatchObject([{ accepted: 1, rejected: 1 }]);
-    expect(await barsOf(pipeline, ['NVDA'])).toEqual(expectedBars([stored, other]));
+    expect(await barsOf(pipeline, ['NVDA'])).toEqual(barsOfRows([stored, other]));
   });
 
   it('announces an API record conflicting with a stored trade as MarketRecordRejected; the trade stays', async () => {
@@ -196,7 +200,7 @@ describe('trade identity, conflicts and optional fields', () => {
         }),
       }),
     ]);
-    expect(await barsOf(pipeline, ['SPY'])).toEqual(expectedBars([stored]));
+    expect(await barsOf(pipeline, ['SPY'])).toEqual(barsOfRows([stored]));
   });
 
   it('keeps rows with a venue name such as "NYSE Arca" as exchange, upper-cased; unknown columns ignored', async () => {

@@ -8,6 +8,8 @@ describe('npm run local command line', () => {
       paths: [],
       verbose: false,
       help: false,
+      keep: false,
+      bars: true,
       serve: false,
       port: 8080,
     });
@@ -20,10 +22,16 @@ describe('npm run local command line', () => {
       paths: ['a.csv', 'dir'],
       verbose: false,
       help: false,
+      keep: false,
+      bars: true,
       serve: false,
       port: 8080,
     });
     expect(parseLocalRunArgs(['--env=prod', '--verbose', '--', 'x.json']).env).toBe('prod');
+    expect(parseLocalRunArgs(['--keep']).keep).toBe(true);
+    expect(parseLocalRunArgs(['--no-bars']).bars).toBe(false);
+    expect(parseLocalRunArgs(['--generate-day', '1000000']).generateDay).toBe(1_000_000);
+    expect(parseLocalRunArgs(['--generate-day=500']).generateDay).toBe(500);
     expect(parseLocalRunArgs(['-h']).help).toBe(true);
   });
 
@@ -46,10 +54,26 @@ describe('npm run local command line', () => {
     expect(() => parseLocalRunArgs(['--jsn'])).toThrow(new UsageError('unknown option --jsn'));
     expect(() => parseLocalRunArgs(['--env', 'staging'])).toThrow(/--env must be one of dev, prod/);
     expect(() => parseLocalRunArgs(['--env'])).toThrow(/needs a value/);
+    expect(() => parseLocalRunArgs(['--generate-day', 'many'])).toThrow(/--generate-day needs a row count/);
+    expect(() => parseLocalRunArgs(['--generate-day', '10', 'a.csv'])).toThrow(/give no paths with it/);
   });
 
   it('documents every option in the usage text', () => {
-    const documented = ['--json', '--env', '--verbose', '--help', '--serve', '--port', 'GET /local/bars', 'SigV4'];
-    for (const option of [...documented, 'LOCAL_AWS_PORT', 'AWS_ENDPOINT_URL']) expect(USAGE).toContain(option);
+    for (const option of [
+      '--json',
+      '--env',
+      '--verbose',
+      '--keep',
+      '--no-bars',
+      '--generate-day',
+      '--serve',
+      '--port',
+      'GET /local/bars',
+      'SigV4',
+      '--help',
+      'LOCAL_AWS_PORT',
+      'AWS_ENDPOINT_URL',
+    ])
+      expect(USAGE).toContain(option);
   });
 });

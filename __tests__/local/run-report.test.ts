@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputNotFoundError, resolveInputFiles } from '../../local/input-files';
 import { formatReport } from '../../local/report-format';
-import { fileOfRejectsReport, parseRejectLine } from '../../local/run-report';
+import { fileOfRejectsReport, NOT_RECONCILED, parseRejectLine } from '../../local/run-report';
 
 describe('run report pieces', () => {
   it("maps a version's rejects report back to the file it belongs to", () => {
@@ -60,11 +60,46 @@ describe('run report pieces', () => {
     expect(text).toMatch(/AAPL\s+2026-03-10T14:30:00\.000Z\s+1\s+2\s+1\s+2\s+3\s+2\s+1\.66666667\s+5/);
   });
 
-  it('expands folders to their .csv and .json files, recursively and in name order', () => {
+  it('prints at most 50 rejects and bars of a large run, saying how many more --json has', () => {
+    const bar = {
+      symbol: 'A',
+      open: '1',
+      high: '1',
+      low: '1',
+      close: '1',
+      volume: 1,
+      trades: 1,
+      vwap: '1',
+      notional: '1',
+    };
+    const text = formatReport(
+      {
+        files: [],
+        accepted: 0,
+        rejected: 70,
+        stored: 0,
+        rejects: Array.from({ length: 70 }, (_, i) => ({ file: 'incoming/a.csv', line: i + 2, reason: 'MALFORMED' })),
+        bars: Array.from({ length: 500 }, (_, i) => ({ ...bar, minute: `m${String(i).padStart(3, '0')}` })),
+        drift: NOT_RECONCILED,
+      },
+      { env: 'dev', region: 'us-east-1', endpoint: 'e', seconds: 1 },
+    );
+    expect(text).toContain('... and 20 more (--json prints all)');
+    expect(text).toContain('... and 450 more (--json prints all)');
+    expect(text).not.toContain('m050');
+  });
+
+  it('expands folders to their ingestible files (plain and gzipped), recursively and in name order', () => {
     const dir = mkdtempSync(join(tmpdir(), 'local-run-inputs-'));
     mkdirSync(join(dir, 'sub'));
-    for (const name of ['b.csv', 'a.json', 'notes.txt', 'sub/c.csv']) writeFileSync(join(dir, name), '');
-    expect(resolveInputFiles([dir]).map((f) => f.slice(dir.length + 1))).toEqual(['a.json', 'b.csv', 'sub/c.csv']);
+    for (const name of ['b.csv', 'a.json', 'notes.txt', 'sub/c.csv', 'd.ndjson.gz', 'e.zip'])
+      writeFileSync(join(dir, name), '');
+    expect(resolveInputFiles([dir]).map((f) => f.slice(dir.length + 1))).toEqual([
+      'a.json',
+      'b.csv',
+      'd.ndjson.gz',
+      'sub/c.csv',
+    ]);
     expect(resolveInputFiles([join(dir, 'notes.txt')])).toEqual([join(dir, 'notes.txt')]);
     expect(() => resolveInputFiles([join(dir, 'missing.csv')])).toThrow(InputNotFoundError);
   });

@@ -1,6 +1,12 @@
 import { RUN_IN_PROGRESS_ERROR, WORKFLOW_STEPS } from '../../contract';
 import { fileWorkflowDefinition, type FileWorkflowStepArns } from '../../modules/compute/file-workflow/definition';
-import { AslInterpreter, stateOrder, type Graph, type TaskInvoker } from '../../local/asl-interpreter';
+import {
+  AslInterpreter,
+  stateOrder,
+  type Graph,
+  type ObjectStorage,
+  type TaskInvoker,
+} from '../../local/asl-interpreter';
 
 const arns: FileWorkflowStepArns = {
   validate: 'fn:validate',
@@ -30,11 +36,30 @@ const validation = {
   rejected: 0,
   reasons: {},
   rejectsKey: 'rejected/a.csv.jsonl',
-  chunks: [
-    { key: 'c0', records: 2 },
-    { key: 'c1', records: 1 },
-  ],
+  compressed: false,
+  manifestKey: 'staged/f1/manifest.jsonl',
+  chunks: 2,
+  resultsPrefix: 'staged/f1/results',
 };
+/** The bucket as Validate leaves it: the chunk manifest the StoreChunks Distributed Map reads. */
+function stagedBucket(): ObjectStorage & { objects: Map<string, string> } {
+  const objects = new Map([['b/staged/f1/manifest.jsonl', '{"key":"c0","records":2}\n{"key":"c1","records":1}\n']]);
+  return {
+    objects,
+    readObject: (bucket, key) => {
+      const body = objects.get(`${bucket}/${key}`);
+      return body === undefined
+        ? Promise.reject(Object.assign(new Error('missing'), { name: 'NoSuchKey' }))
+        : Promise.resolve(body);
+    },
+    writeObject: (bucket, key, body) => {
+      objects.set(`${bucket}/${key}`, body);
+      return Promise.resolve();
+    },
+  };
+}
+const interpreter = (invoke: TaskInvoker, storage = stagedBucket()) =>
+  new AslInterpreter(definition, { invoke, storage });
 
 /** Follows `Next` from StartAt (no Catch): the path a successful run takes through a graph. */
 function happyPath(graph: Graph, prefix = ''): string[] {
@@ -85,7 +110,7 @@ const topLevel = (trace: readonly { type: string; state: string }[]): string[] =
 describe('the local run follows the synthesized file-workflow definition', () => {
   it('visits the states of a successful run in the order the definition chains them', async () => {
     const calls: string[] = [];
-    const result = await new AslInterpreter(definition, { invoke: recordingInvoker(calls) }).execute(input, identity);
+    const result = await interpreter(recordingInvoker(calls)).execute(input, identity);
     expect(result.status).toBe('SUCCEEDED');
     expect(topLevel(result.trace)).toEqual(happyPath(definition));
     expect(happyPath(definition)).toEqual([
@@ -105,7 +130,10 @@ describe('the local run follows the synthesized file-workflow definition', () =>
     expect(result.output).toMatchObject({
       status: 'COMPLETED',
       validation,
-      results: [[{ stored: 2 }, { stored: 1 }], { archiveBucket: 'a' }],
+      results: [
+        { MapRunArn: expect.stringContaining(':mapRun:wf/StoreChunks:'), ResultWriterDetails: { Bucket: 'b' } },
+        { archiveBucket: 'a' },
+      ],
     });
   });
 
@@ -118,9 +146,7 @@ describe('the local run follows the synthesized file-workflow definition', () =>
       [arns.storeChunk],
       [arns.compensate],
     ]) {
-      const result = await new AslInterpreter(definition, {
-        invoke: recordingInvoker([], failOn, errorName),
-      }).execute(input, identity);
+      const result = await interpreter(recordingInvoker([], failOn, errorName)).execute(input, identity);
       for (const event of result.trace) if (event.type === 'StateEntered') entered.add(event.state);
     }
     expect([...entered].sort()).toEqual([...new Set(stateOrder(definition))].sort());
@@ -132,10 +158,7 @@ describe('the local run follows the synthesized file-workflow definition', () =>
     ['Archive', arns.archive, WORKFLOW_STEPS.process],
   ])('routes a failure in %s through the Catch chain of the definition', async (_label, failOn, caughtAt) => {
     const calls: string[] = [];
-    const result = await new AslInterpreter(definition, { invoke: recordingInvoker(calls, failOn) }).execute(
-      input,
-      identity,
-    );
+    const result = await interpreter(recordingInvoker(calls, failOn)).execute(input, identity);
     expect(result).toMatchObject({ status: 'FAILED' });
     expect(topLevel(result.trace)).toEqual(failurePath(definition, caughtAt, 'InjectedFailure'));
     expect(calls.filter((c) => c === arns.compensate)).toHaveLength(1);
@@ -169,7 +192,7 @@ describe('the local run follows the synthesized file-workflow definition', () =>
       }
       return recordingInvoker([])(resource, payload, { state: '', retryCount: 0, execution: '' });
     };
-    const result = await new AslInterpreter(definition, { invoke }).execute(input, identity);
+    const result = await interpreter(invoke).execute(input, identity);
     expect(result.status).toBe('SUCCEEDED');
     expect(result.trace.filter((e) => e.type === 'TaskRetry')).toHaveLength(2);
   });
@@ -185,7 +208,7 @@ describe('the local run follows the synthesized file-workflow definition', () =>
       }
       return recordingInvoker([])(resource, payload, meta);
     };
-    const result = await new AslInterpreter(definition, { invoke }).execute(input, identity);
+    const result = await interpreter(invoke).execute(input, identity);
     expect(calls).toHaveLength(1);
     expect(topLevel(result.trace)).toEqual(failurePath(definition, WORKFLOW_STEPS.validate, 'FileNotFoundError'));
   });

@@ -453,7 +453,7 @@ const CASES: readonly ApiCase[] = [
   },
   {
     name: '/files wrong suffix',
-    request: { route: 'POST /files', body: body({ fileName: 'a.csv.gz', processingType: 'standard' }) },
+    request: { route: 'POST /files', body: body({ fileName: 'a.csv.zip', processingType: 'standard' }) },
     status: 400,
     error: 'InvalidFileName',
   },

@@ -45,8 +45,18 @@ describe('function permissions', () => {
     });
     expect(grants['validate-file']).toContainEqual({
       sid: 'WriteStagedAndRejects',
-      actions: ['s3:PutObject'],
+      actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
       resources: ['arn:ingest/staged/*', 'arn:ingest/rejected/*'],
+    });
+    expect(grants['notify-file']).toContainEqual({
+      sid: 'ReadConflictsAndRejects',
+      actions: ['s3:GetObject'],
+      resources: ['arn:ingest/staged/*', 'arn:ingest/rejected/*'],
+    });
+    expect(grants['notify-file']).toContainEqual({
+      sid: 'CompleteRejectsReport',
+      actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
+      resources: ['arn:ingest/rejected/*'],
     });
     expect(grants['compensate-file']).toContainEqual({
       sid: 'QuarantineFiles',
@@ -62,6 +72,7 @@ describe('function permissions', () => {
   it('gives each function only the table actions its code calls', () => {
     expect(actionsOf('store-chunk')).toEqual([
       'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
       's3:GetObject',
@@ -78,6 +89,7 @@ describe('function permissions', () => {
     ]);
     expect(actionsOf('validate-file')).toEqual([
       'dynamodb:PutItem',
+      's3:AbortMultipartUpload',
       's3:GetObject',
       's3:GetObjectVersion',
       's3:PutObject',
@@ -123,6 +135,7 @@ describe('function permissions', () => {
       maxBodyBytes: '1024',
       maxRecordsPerRequest: '50',
       chunkSize: '500',
+      fileWorkflowTimeoutMinutes: '180',
     };
     expect(functionEnvironment('processor', values)).toEqual({ TABLE_NAME: 't', EVENT_BUS_NAME: 'b' });
     expect(functionEnvironment('api-ingest', values)).toEqual({
@@ -138,6 +151,13 @@ describe('function permissions', () => {
       TABLE_NAME: 't',
       EVENT_BUS_NAME: 'b',
       PIPELINE_REGIONS: 'r,q',
+    });
+    expect(functionEnvironment('file-watchdog', values)).toEqual({
+      TABLE_NAME: 't',
+      STATE_MACHINE_ARN: 's',
+      NOTIFICATIONS_TOPIC_ARN: 'n',
+      EVENT_BUS_NAME: 'b',
+      FILE_WORKFLOW_TIMEOUT_MINUTES: '180',
     });
     expect(Object.keys(FUNCTION_ENVIRONMENT).sort()).toEqual([...FUNCTION_NAMES].sort());
   });

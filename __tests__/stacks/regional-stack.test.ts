@@ -7,6 +7,7 @@ import { FUNCTION_ENVIRONMENT } from '../../stacks/function-permissions';
 import { RegionalStack, regionalStateLocation } from '../../stacks/regional-stack';
 import {
   allPolicies,
+  decodeJson,
   fakeFunctionBundles,
   parsePolicy,
   resourcesOf,
@@ -231,13 +232,52 @@ describe('RegionalStack', () => {
     const configs = resourcesOf(primary, 'aws_lambda_function_event_invoke_config');
     expect(configs.map((c) => c.function_name).sort()).toEqual([
       expect.stringMatching(/file-trigger/),
+      expect.stringMatching(/file-watchdog/),
       expect.stringMatching(/summary/),
     ]);
   });
 
+  it('sends the file workflow runs that end FAILED, TIMED_OUT or ABORTED to the watchdog, in both regions', () => {
+    for (const json of [primary, dr]) {
+      const rules = resourcesOf(json, 'aws_cloudwatch_event_rule');
+      const ended = rules.find((r) => String(r.name).endsWith('file-run-ended-dev'))!;
+      expect(ended.event_bus_name).toBeUndefined();
+      expect(decodeJson(ended.event_pattern)).toEqual({
+        source: ['aws.states'],
+        'detail-type': ['Step Functions Execution Status Change'],
+        detail: {
+          status: ['FAILED', 'TIMED_OUT', 'ABORTED'],
+          stateMachineArn: [expect.stringMatching(/^\$\{aws_sfn_state_machine\.\w+\.arn\}$/)],
+        },
+      });
+      const sweep = rules.find((r) => String(r.name).endsWith('stuck-file-sweep-dev'))!;
+      expect(sweep).toMatchObject({ schedule_expression: 'rate(15 minutes)' });
+      expect(sweep.state).toBeUndefined();
+      const targets = resourcesOf(json, 'aws_cloudwatch_event_target').filter((t) => t.target_id === 'file-watchdog');
+      expect(targets).toHaveLength(2);
+      for (const target of targets) {
+        expect(target.arn).toMatch(/^\$\{aws_lambda_function\.Function-file-watchdog_\w+\.arn\}$/);
+        expect(target.dead_letter_config).toEqual({ arn: expect.stringMatching(/aws_sqs_queue/) });
+      }
+      const alarms = resourcesOf(json, 'aws_cloudwatch_metric_alarm').filter((a) =>
+        String(a.alarm_name).includes('stuck-files'),
+      );
+      expect(alarms).toEqual([
+        expect.objectContaining({
+          metric_name: 'FilesStuckProcessing',
+          namespace: 'market-data-pipeline',
+          dimensions: { service: 'file-watchdog' },
+          statistic: 'Maximum',
+          threshold: 0,
+          alarm_actions: [expect.stringMatching(/aws_sns_topic/)],
+        }),
+      ]);
+    }
+  });
+
   it('schedule enabled in the active region and disabled in the other', () => {
     const schedule = (json: TerraformJson): unknown =>
-      resourcesOf(json, 'aws_cloudwatch_event_rule').find((r) => r.schedule_expression)?.state;
+      resourcesOf(json, 'aws_cloudwatch_event_rule').find((r) => String(r.name).includes('summary-schedule'))?.state;
     expect(schedule(primary)).toBe('ENABLED');
     expect(schedule(dr)).toBe('DISABLED');
     const flipped = buildEnvironment({ activeRegion: 'us-west-2' });

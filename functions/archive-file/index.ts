@@ -30,7 +30,9 @@ export interface FileLineage {
   readonly rejected?: number;
   readonly reasons?: Readonly<Record<string, number>>;
   readonly rejectsKey?: string;
-  readonly chunks: ReadonlyArray<{ readonly key: string; readonly records: number }>;
+  /** The chunk manifest (lists every staged chunk) and how many chunks it lists. */
+  readonly manifestKey?: string;
+  readonly chunks: number;
   readonly archive: { readonly bucket: string; readonly originalKey: string };
 }
 
@@ -58,7 +60,8 @@ export function lineageOf(
     rejected: validation?.rejected,
     reasons: validation?.reasons,
     rejectsKey: validation?.rejectsKey,
-    chunks: validation?.chunks ?? [],
+    manifestKey: validation?.manifestKey,
+    chunks: validation?.chunks ?? 0,
     archive: { bucket: archiveBucket, originalKey },
   };
 }

@@ -5,7 +5,7 @@
  * (one requested over the API) is a logged no-op too: one run per version at a time.
  */
 import type { S3Event, S3EventRecord } from 'aws-lambda';
-import { type FileWorkflowInput, INGEST_SUFFIXES, KEY_PREFIX } from '../../contract';
+import { type FileWorkflowInput, hasIngestSuffix, KEY_PREFIX } from '../../contract';
 import { env, pipelineRegion } from '../lib/runtime/environment';
 import { fileIdFor } from '../lib/store/file-ids';
 import { count, instrumented, logger, METRIC } from '../lib/runtime/observability';
@@ -38,7 +38,7 @@ export function decodeS3Key(key: string): string {
 
 /** True for keys the pipeline ingests: under `incoming/` with a supported suffix. */
 export function isIngestKey(key: string): boolean {
-  return key.startsWith(KEY_PREFIX.incoming) && INGEST_SUFFIXES.some((suffix) => key.endsWith(suffix));
+  return key.startsWith(KEY_PREFIX.incoming) && hasIngestSuffix(key);
 }
 
 /** The workflow input of one notification record, or undefined when it is not for the pipeline. */

@@ -1,28 +1,30 @@
 /**
  * Validate (first task of the file workflow): claim the object version for this run, stream it
- * through the data path, stage accepted records as NDJSON chunks under the run's prefix, write
- * the version's rejects report, and return the counts. Rejected rows are data, not errors: an
- * empty or wholly invalid file completes with 0 chunks. Only a missing, unsupported or oversized
- * object fails (non-retryable: the run compensates); a version another run holds ends the run
- * at DuplicateRun (RunInProgressError) before anything is written.
+ * through the data path, stage accepted records as NDJSON chunks under the run's prefix, listed in
+ * a chunk manifest, stream the version's rejects report, and return the counts. Memory stays flat
+ * whatever the file size or the number of rejects: chunks are uploaded a bounded number at once
+ * while parsing continues (parsing waits when that many are in flight), and the report goes out as
+ * a multipart upload, part by part.
+ *
+ * Rejected rows are data, not errors: an empty or wholly invalid file completes with 0 chunks.
+ * Only a missing, unsupported, corrupt or oversized object fails (non-retryable: the run
+ * compensates); a failed run leaves no half-written report or manifest behind. A version another
+ * run holds ends the run at DuplicateRun (RunInProgressError) before anything is written.
  */
 import { type FileWorkflowState, type ProcessingType, type ValidationOutput } from '../../contract';
-import { detectFormat, processStream } from '../lib/ingest/data-path';
+import { processStream } from '../lib/ingest/data-path';
+import { openFileSource } from '../lib/ingest/file-source';
 import { env, pipelineRegion } from '../lib/runtime/environment';
 import { rejectsKeyFor } from '../lib/store/evidence-keys';
 import { fileIdFor } from '../lib/store/file-ids';
 import { claimFileRun, fileRunOf } from '../lib/store/file-store';
 import { count, instrumented, logger, METRIC } from '../lib/runtime/observability';
-import { openObject, putObject } from '../lib/store/s3-objects';
-import { ChunkStager, rejectLine } from '../lib/store/staged-chunks';
-import { peekStream } from '../lib/ingest/stream-peek';
-import { FileTooLargeError, UnsupportedFileError } from '../lib/runtime/workflow-errors';
+import { ChunkStager, rejectLine, stagedResultsPrefix } from '../lib/store/staged-chunks';
+import { StreamingUpload } from '../lib/store/streaming-upload';
 import { runIdOf } from '../lib/runtime/workflow-run';
 
 /** Largest file one run takes: the archive step copies it with a single CopyObject (5 GiB). */
 export const MAX_FILE_BYTES = 5 * 1024 ** 3;
-/** Bytes looked at to recognise the format. */
-const SNIFF_BYTES = 4096;
 
 /** Records per staged chunk for a processing type: priority stores sooner in smaller pieces, batch in bigger ones. */
 export function chunkSizeFor(processingType: ProcessingType, base: number): number {
@@ -40,45 +42,45 @@ export const handler = instrumented(async (input: FileWorkflowState): Promise<Va
   const sourceUri = `s3://${input.bucket}/${input.key}`;
   await claimFileRun(tableName, fileRunOf(input, fileId, runId), region, { replaces: input.supersedes });
 
-  const object = await openObject(input.bucket, input.key, input.versionId);
-  const size = object.size ?? input.size;
-  if (size !== undefined && size > MAX_FILE_BYTES) throw new FileTooLargeError(input.key, size, MAX_FILE_BYTES);
-  const { head, stream } = await peekStream(object.body, SNIFF_BYTES);
-  const format = detectFormat(input.key, Buffer.from(head).toString('utf8'));
-  if (!format) throw new UnsupportedFileError(input.key, 'content is neither CSV nor JSON/NDJSON');
-
-  const stager = new ChunkStager(input.bucket, runId, chunkSizeFor(input.processingType, env.chunkSize()));
-  // Rejects and warnings in line order (the data path yields them in order, part by part).
-  const reportLines: string[] = [];
+  const source = await openFileSource({ ...input, maxBytes: MAX_FILE_BYTES });
+  const rejectsKey = rejectsKeyFor(input.key, fileId);
+  // Written even when empty: every version leaves a report.
+  const report = new StreamingUpload(input.bucket, rejectsKey, { contentType: 'application/x-ndjson' });
+  const stager = new ChunkStager({
+    bucket: input.bucket,
+    runId,
+    chunkSize: chunkSizeFor(input.processingType, env.chunkSize()),
+  });
   const reasons: Record<string, number> = {};
   let accepted = 0;
   let rejected = 0;
   let warnings = 0;
-  for await (const result of processStream(stream, {
-    format,
-    source: { kind: 's3', uri: sourceUri, versionId: input.versionId, contentTag: object.etag },
-    originRegion: region,
-  })) {
-    accepted += result.records.length;
-    await stager.add(result.records);
-    const lines = [
-      ...result.rejects.map((reject) => ({ line: reject.line, text: rejectLine(reject) })),
-      ...result.warnings.map((warning) => ({ line: warning.line, text: JSON.stringify(warning) })),
-    ].sort((a, b) => a.line - b.line);
-    for (const { text } of lines) reportLines.push(text);
-    for (const reject of result.rejects) reasons[reject.reason] = (reasons[reject.reason] ?? 0) + 1;
-    rejected += result.rejects.length;
-    warnings += result.warnings.length;
+  let staged;
+  try {
+    for await (const result of processStream(source.stream, {
+      format: source.format,
+      source: { kind: 's3', uri: sourceUri, versionId: input.versionId, contentTag: source.etag },
+      originRegion: region,
+    })) {
+      accepted += result.records.length;
+      await stager.add(result.records);
+      if (result.rejects.length === 0 && result.warnings.length === 0) continue;
+      // Rejects and warnings in line order (the data path yields them in order, part by part).
+      const lines = [
+        ...result.rejects.map((reject) => ({ line: reject.line, text: rejectLine(reject) })),
+        ...result.warnings.map((warning) => ({ line: warning.line, text: JSON.stringify(warning) })),
+      ].sort((a, b) => a.line - b.line);
+      for (const reject of result.rejects) reasons[reject.reason] = (reasons[reject.reason] ?? 0) + 1;
+      rejected += result.rejects.length;
+      warnings += result.warnings.length;
+      await report.write(lines.map(({ text }) => `${text}\n`).join(''));
+    }
+    staged = await stager.finish();
+    await report.close();
+  } catch (error) {
+    await Promise.all([stager.abort(), report.abort()]);
+    throw error;
   }
-  const chunks = await stager.finish();
-  const rejectsKey = rejectsKeyFor(input.key, fileId);
-  // Written even when empty: every version leaves a report.
-  await putObject(
-    input.bucket,
-    rejectsKey,
-    reportLines.length > 0 ? `${reportLines.join('\n')}\n` : '',
-    'application/x-ndjson',
-  );
 
   count(METRIC.recordsAccepted, accepted);
   count(METRIC.recordsRejected, rejected);
@@ -86,11 +88,25 @@ export const handler = instrumented(async (input: FileWorkflowState): Promise<Va
     fileId,
     runId,
     key: input.key,
-    format,
+    format: source.format,
+    compressed: source.compressed,
     accepted,
     rejected,
     warnings,
-    chunks: chunks.length,
+    chunks: staged.chunks,
   });
-  return { fileId, sourceUri, format, accepted, rejected, reasons, warnings, rejectsKey, chunks };
+  return {
+    fileId,
+    sourceUri,
+    format: source.format,
+    compressed: source.compressed,
+    accepted,
+    rejected,
+    reasons,
+    warnings,
+    rejectsKey,
+    manifestKey: staged.manifestKey,
+    chunks: staged.chunks,
+    resultsPrefix: stagedResultsPrefix(runId),
+  };
 });

@@ -10,6 +10,7 @@ import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { Construct } from 'constructs';
 import { alertsTopicName, resourceName, type PipelineConfig } from '../../config';
+import { STUCK_FILES_METRIC } from '../../contract';
 import { PolicyDocument, denyInsecureTransport } from '../iam/policy-document';
 
 /** Props of {@link Alerts}. */
@@ -130,6 +131,20 @@ export class Alerts extends Construct {
         statistic: 'Sum',
       });
     }
+  }
+
+  /**
+   * File items PROCESSING past the run timeout, as the watchdog's sweep counts them (its EMF
+   * metric in `namespace`, the function's service dimension): any at all means a run was not
+   * finished by its workflow or by the status-change rule.
+   */
+  watchStuckFiles(watchdog: { readonly name: string }, namespace: string): void {
+    this.alarm('stuck-files', 'File items PROCESSING longer than a file run may take', {
+      namespace,
+      metricName: STUCK_FILES_METRIC,
+      dimensions: { service: watchdog.name },
+      statistic: 'Maximum',
+    });
   }
 
   /** 5xx responses of the HTTP API stage (a 5xx is a bug: bad requests get 4xx). */

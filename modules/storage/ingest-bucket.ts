@@ -66,7 +66,7 @@ export class IngestBucket extends Construct {
     new S3BucketNotification(this, 'Notification', {
       bucket: bucket.bucketId,
       lambdaFunction: INGEST_SUFFIXES.map((suffix) => ({
-        id: `incoming${suffix.replace('.', '-')}`,
+        id: `incoming${suffix.replaceAll('.', '-')}`,
         lambdaFunctionArn: props.trigger.arn,
         events: ['s3:ObjectCreated:*'],
         filterPrefix: KEY_PREFIX.incoming,

@@ -46,6 +46,12 @@ describe('IngestBucket', () => {
     expect(notification.depends_on).toEqual([expect.stringMatching(/^aws_lambda_permission\./)]);
   });
 
+  it('notifies for plain and gzipped CSV, JSON and NDJSON files', () => {
+    const notification = onlyResource(json, 'aws_s3_bucket_notification');
+    const suffixes = (notification.lambda_function as { filter_suffix: string }[]).map((n) => n.filter_suffix);
+    expect(suffixes.sort()).toEqual(['.csv', '.csv.gz', '.json', '.json.gz', '.ndjson', '.ndjson.gz']);
+  });
+
   it('lets only this bucket in this account invoke the trigger', () => {
     expect(onlyResource(json, 'aws_lambda_permission')).toMatchObject({
       action: 'lambda:InvokeFunction',

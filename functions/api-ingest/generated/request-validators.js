@@ -204,9 +204,9 @@ return errors === 0;
 validate21.evaluated = {"dynamicProps":true,"dynamicItems":true};
 
 exports.validateFileProcessingRequest = validate29;
-const schema38 = {"type":"object","required":["fileName","processingType"],"properties":{"fileName":{"type":"string","minLength":1,"maxLength":1024,"description":"The object key, with or without the `incoming/` prefix: relative, forward slashes, no empty, `.` or `..`\nsegments, no control characters, at most 1024 bytes, ending with a supported suffix.\n","pattern":"(\\.json|\\.csv)$"},"processingType":{"type":"string","enum":["standard","priority","batch"]}}};
+const schema38 = {"type":"object","required":["fileName","processingType"],"properties":{"fileName":{"type":"string","minLength":1,"maxLength":1024,"description":"The object key, with or without the `incoming/` prefix: relative, forward slashes, no empty, `.` or `..`\nsegments, no control characters, at most 1024 bytes, ending with a supported suffix: `.csv`, `.json`,\n`.ndjson`, or one of them gzipped (`.csv.gz`, `.json.gz`, `.ndjson.gz`).\n","pattern":"(\\.csv|\\.json|\\.ndjson|\\.csv\\.gz|\\.json\\.gz|\\.ndjson\\.gz)$"},"processingType":{"type":"string","enum":["standard","priority","batch"]}}};
 const func1 = require("ajv/dist/runtime/ucs2length").default;
-const pattern4 = new RegExp("(\\.json|\\.csv)$", "u");
+const pattern4 = new RegExp("(\\.csv|\\.json|\\.ndjson|\\.csv\\.gz|\\.json\\.gz|\\.ndjson\\.gz)$", "u");
 
 function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -242,7 +242,7 @@ return false;
 }
 else {
 if(!pattern4.test(data0)){
-validate29.errors = [{instancePath:instancePath+"/fileName",schemaPath:"#/properties/fileName/pattern",keyword:"pattern",params:{pattern: "(\\.json|\\.csv)$"},message:"must match pattern \""+"(\\.json|\\.csv)$"+"\"",schema:"(\\.json|\\.csv)$",parentSchema:schema38.properties.fileName,data:data0}];
+validate29.errors = [{instancePath:instancePath+"/fileName",schemaPath:"#/properties/fileName/pattern",keyword:"pattern",params:{pattern: "(\\.csv|\\.json|\\.ndjson|\\.csv\\.gz|\\.json\\.gz|\\.ndjson\\.gz)$"},message:"must match pattern \""+"(\\.csv|\\.json|\\.ndjson|\\.csv\\.gz|\\.json\\.gz|\\.ndjson\\.gz)$"+"\"",schema:"(\\.csv|\\.json|\\.ndjson|\\.csv\\.gz|\\.json\\.gz|\\.ndjson\\.gz)$",parentSchema:schema38.properties.fileName,data:data0}];
 return false;
 }
 }

@@ -37,12 +37,13 @@ export interface DataPathOptions {
 const FORMATS: readonly InputFormat[] = ['csv', 'json', 'ndjson'];
 
 /**
- * Input format of an object key: `.csv` → csv, `.ndjson`/`.jsonl` → ndjson, `.json` → json, or
- * ndjson when `head` (the first bytes, as text) is a one-object-per-line stream: its first line
- * is a complete `{...}` and another line starts with `{`. `undefined` means unsupported.
+ * Input format of an object key (a trailing `.gz` is ignored: it says how the bytes are packed):
+ * `.csv` → csv, `.ndjson`/`.jsonl` → ndjson, `.json` → json, or ndjson when `head` (the first
+ * bytes, as text) is a one-object-per-line stream: its first line is a complete `{...}` and
+ * another line starts with `{`. `undefined` means unsupported.
  */
 export function detectFormat(key: string, head?: string): InputFormat | undefined {
-  const lower = key.toLowerCase();
+  const lower = key.toLowerCase().replace(/\.gz$/, '');
   if (lower.endsWith('.csv')) return 'csv';
   if (lower.endsWith('.ndjson') || lower.endsWith('.jsonl')) return 'ndjson';
   if (!lower.endsWith('.json')) return undefined;

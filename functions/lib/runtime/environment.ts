@@ -85,4 +85,6 @@ export const env = {
   chunkSize: (): number => positiveIntEnv(ENV.chunkSize),
   /** Every region of the pipeline, this one included: whose partial bars a reader merges. */
   pipelineRegions,
+  /** Longest a file run may take, in minutes (required: the watchdog's notion of "stuck"). */
+  fileWorkflowTimeoutMinutes: (): number => positiveIntEnv(ENV.fileWorkflowTimeoutMinutes),
 };

@@ -43,6 +43,11 @@ export const METRIC = {
   filesFailed: 'FilesFailed',
 } as const;
 
+/** Records `value` of the metric `name` even when it is 0 (a gauge an alarm watches needs its zeros). */
+export function gauge(name: string, value: number): void {
+  metrics.addMetric(name, MetricUnit.Count, value);
+}
+
 /** Adds `value` to the count metric `name` (no-op for 0 so empty runs emit no noise). */
 export function count(name: (typeof METRIC)[keyof typeof METRIC], value = 1): void {
   if (value > 0) metrics.addMetric(name, MetricUnit.Count, value);

@@ -54,3 +54,25 @@ export class RunInProgressError extends Error {
     this.name = STEP_ERROR_NAMES.runInProgress;
   }
 }
+
+/** The object cannot be read as what it claims to be (a truncated or corrupt gzip stream). */
+export class CorruptFileError extends Error {
+  constructor(
+    readonly key: string,
+    readonly detail: string,
+  ) {
+    super(`${key} cannot be read: ${detail}`);
+    this.name = STEP_ERROR_NAMES.corruptFile;
+  }
+}
+
+/** The chunk's run was compensated while the chunk was being written: its records were released again. */
+export class RunCompensatedError extends Error {
+  constructor(
+    readonly fileId: string,
+    readonly runId: string,
+  ) {
+    super(`Run ${runId} of ${fileId} was compensated while this chunk was written; its records were released`);
+    this.name = STEP_ERROR_NAMES.runCompensated;
+  }
+}

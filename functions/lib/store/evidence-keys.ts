@@ -12,11 +12,17 @@
  */
 import { ARCHIVE_PREFIX, KEY_PREFIX } from '../../../contract';
 
-/** `.csv` of `incoming/a/b.csv`: the extension of the key's last segment ('' when it has none). */
+/**
+ * `.csv` of `incoming/a/b.csv`: the extension of the key's last segment ('' when it has none);
+ * a gzipped file keeps the type under it (`.csv.gz`).
+ */
 export function extensionOf(key: string): string {
   const name = key.slice(key.lastIndexOf('/') + 1);
   const dot = name.lastIndexOf('.');
-  return dot > 0 ? name.slice(dot) : '';
+  if (dot <= 0) return '';
+  if (name.slice(dot) !== '.gz') return name.slice(dot);
+  const inner = name.lastIndexOf('.', dot - 1);
+  return inner > 0 ? name.slice(inner) : name.slice(dot);
 }
 
 /** `key` without the `incoming/` prefix. */

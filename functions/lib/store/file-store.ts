@@ -10,11 +10,19 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { dynamoClient } from '../aws/clients/dynamodb';
 import { type FileWorkflowInput, TABLE } from '../../../contract';
-import { type FileRun, type FileStatus, fileKey, OWNERSHIP, processingFileItem } from './items';
+import {
+  type FileRun,
+  type FileStatus,
+  fileKey,
+  OWNERSHIP,
+  PROCESSING_FILES_PARTITION,
+  processingFileItem,
+} from './items';
 import { RunInProgressError } from '../runtime/workflow-errors';
 
 /** Counts recorded on a finished file. */
@@ -192,4 +200,101 @@ async function finish(
     if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
     throw error;
   }
+}
+
+/** What the file item says about the latest run of a file. */
+export interface FileItemState {
+  readonly fileId: string;
+  readonly status: FileStatus;
+  readonly bucket: string;
+  readonly key: string;
+  readonly versionId: string;
+  readonly processingType: string;
+  readonly requestedAt: string;
+  /** The run holding the version (its execution name). */
+  readonly runId?: string;
+  /** The run whose failure was announced (SNS + FileProcessed), so it is announced once. */
+  readonly failureAnnouncedBy?: string;
+}
+
+function fileItemState(item: Record<string, AttributeValue>): FileItemState {
+  const text = (name: string): string | undefined => item[name]?.S;
+  return {
+    fileId: text('fileId') ?? '',
+    status: (text('status') ?? 'PROCESSING') as FileStatus,
+    bucket: text('bucket') ?? '',
+    key: text('key') ?? '',
+    versionId: text('versionId') ?? 'null',
+    processingType: text('processingType') ?? 'standard',
+    requestedAt: text('requestedAt') ?? '',
+    ...(text(OWNERSHIP.creator) ? { runId: text(OWNERSHIP.creator) } : {}),
+    ...(text('failureAnnouncedBy') ? { failureAnnouncedBy: text('failureAnnouncedBy') } : {}),
+  };
+}
+
+/** The file item of `fileId` (strongly consistent), or undefined. */
+export async function readFileItem(
+  tableName: string,
+  fileId: string,
+  client: DynamoDBClient = dynamoClient(),
+): Promise<FileItemState | undefined> {
+  const { Item } = await client.send(
+    new GetItemCommand({ TableName: tableName, Key: { ...fileKey(fileId) }, ConsistentRead: true }),
+  );
+  return Item ? fileItemState(Item) : undefined;
+}
+
+/**
+ * Records that `runId`'s failure has been announced (checked before announcing it again). A file
+ * that has no item (its run never claimed it) gets none: there is nothing to guard.
+ */
+export async function markFailureAnnounced(
+  tableName: string,
+  fileId: string,
+  runId: string,
+  client: DynamoDBClient = dynamoClient(),
+): Promise<void> {
+  try {
+    await client.send(
+      new UpdateItemCommand({
+        TableName: tableName,
+        Key: { ...fileKey(fileId) },
+        UpdateExpression: 'SET #announced = :run',
+        ConditionExpression: 'attribute_exists(#pk)',
+        ExpressionAttributeNames: { '#announced': 'failureAnnouncedBy', '#pk': TABLE.partitionKey },
+        ExpressionAttributeValues: { ':run': { S: runId } },
+      }),
+    );
+  } catch (error) {
+    if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+  }
+}
+
+/**
+ * File items still PROCESSING whose run was requested before `requestedBefore` (ISO time), from
+ * the sparse status index (it holds open runs only), oldest first, page by page.
+ */
+export async function* filesProcessingSince(
+  tableName: string,
+  requestedBefore: string,
+  client: DynamoDBClient = dynamoClient(),
+): AsyncGenerator<FileItemState> {
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: TABLE.statusIndex.name,
+        KeyConditionExpression: '#pk = :processing AND #sk < :before',
+        ExpressionAttributeNames: { '#pk': TABLE.statusIndex.partitionKey, '#sk': TABLE.statusIndex.sortKey },
+        ExpressionAttributeValues: {
+          ':processing': { S: PROCESSING_FILES_PARTITION },
+          ':before': { S: requestedBefore },
+        },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) yield fileItemState(item);
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
 }

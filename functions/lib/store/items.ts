@@ -196,6 +196,9 @@ export function barTradeFromItem(item: Item): BarTrade {
 /** Status of a file run. */
 export type FileStatus = 'PROCESSING' | 'COMPLETED' | 'FAILED';
 
+/** Status-index partition of the file items still PROCESSING (the only ones the sparse index holds). */
+export const PROCESSING_FILES_PARTITION = 'FILESTATUS#PROCESSING';
+
 /** Key of the file item of `fileId`. */
 export function fileKey(fileId: string): ItemKey {
   return { pk: { S: `FILE#${fileId}` }, sk: { S: 'FILE' } };
@@ -226,7 +229,7 @@ export function processingFileItem(run: FileRun, region: string): Item {
     processingType: s(run.processingType),
     requestedAt: s(run.requestedAt),
     status: s('PROCESSING'),
-    [TABLE.statusIndex.partitionKey]: s('FILESTATUS#PROCESSING'),
+    [TABLE.statusIndex.partitionKey]: s(PROCESSING_FILES_PARTITION),
     [TABLE.statusIndex.sortKey]: s(run.requestedAt),
     [TABLE.originRegion]: s(region),
   };

@@ -33,6 +33,8 @@ export interface OpenedObject {
   readonly body: AsyncIterable<Uint8Array>;
   readonly size?: number;
   readonly contentType?: string;
+  /** `Content-Encoding` stored with the object (`gzip` for gzipped uploads that say so). */
+  readonly contentEncoding?: string;
   /** The object's ETag: identifies its bytes (same upload again → same ETag). */
   readonly etag?: string;
 }
@@ -56,10 +58,26 @@ export async function openObject(
       body: result.Body as unknown as AsyncIterable<Uint8Array>,
       size: result.ContentLength,
       contentType: result.ContentType,
+      contentEncoding: result.ContentEncoding,
       etag: result.ETag,
     };
   } catch (error) {
     if (isNotFound(error)) throw new FileNotFoundError(bucket, key, versionId);
+    throw error;
+  }
+}
+
+/**
+ * Opens the current version of an object for streaming (objects the pipeline itself wrote).
+ * @throws FileNotFoundError when it does not exist.
+ */
+export async function streamObject(bucket: string, key: string, client: S3Client = s3Client()): Promise<OpenedObject> {
+  try {
+    const result = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    if (!result.Body) throw new FileNotFoundError(bucket, key);
+    return { body: result.Body as unknown as AsyncIterable<Uint8Array>, size: result.ContentLength, etag: result.ETag };
+  } catch (error) {
+    if (isNotFound(error)) throw new FileNotFoundError(bucket, key);
     throw error;
   }
 }

@@ -59,15 +59,53 @@ export type AslParallelState = AslStateBase &
     readonly Catch?: readonly AslCatcher[];
   };
 
-/** Runs `ItemProcessor` once per element of `ItemsPath` (inline mode: within this execution). */
+/** Where a Distributed Map reads its items: an S3 object (`arn:<partition>:states:::s3:getObject`). */
+export interface AslItemReader {
+  readonly Resource: string;
+  /** `JSONL`: one item per line; `JSON`: one array. */
+  readonly ReaderConfig: { readonly InputType: 'JSON' | 'JSONL'; readonly MaxItems?: number };
+  /** `Bucket`, `Key` (and `VersionId`), each literal or as a `.$` path. */
+  readonly Parameters: Readonly<Record<string, string>>;
+}
+
+/**
+ * Where a Distributed Map writes its child outputs (`arn:<partition>:states:::s3:putObject`) instead
+ * of returning them: the state's result is then `{ MapRunArn, ResultWriterDetails: { Bucket, Key } }`,
+ * `Key` naming the run's `manifest.json` (which lists the result files).
+ */
+export interface AslResultWriter {
+  readonly Resource: string;
+  /** `Bucket` and `Prefix`, each literal or as a `.$` path. */
+  readonly Parameters: Readonly<Record<string, string>>;
+  readonly WriterConfig?: {
+    /** `COMPACT`: the child outputs only; `NONE`: with execution metadata. */
+    readonly Transformation: 'NONE' | 'COMPACT' | 'FLATTEN';
+    readonly OutputType: 'JSON' | 'JSONL';
+  };
+}
+
+/** How a Map runs its items: inside this execution, or each as a child execution. */
+export type AslProcessorConfig =
+  { readonly Mode: 'INLINE' } | { readonly Mode: 'DISTRIBUTED'; readonly ExecutionType: 'STANDARD' | 'EXPRESS' };
+
+/**
+ * Runs `ItemProcessor` once per item: the elements of `ItemsPath`, or (Distributed Map) the
+ * items an `ItemReader` reads from S3, each item then a child execution with its own history.
+ */
 export type AslMapState = AslStateBase &
   AslTransition & {
     readonly Type: 'Map';
-    readonly ItemsPath: string;
+    readonly ItemsPath?: string;
+    readonly ItemReader?: AslItemReader;
     readonly ItemSelector?: Readonly<Record<string, unknown>>;
-    readonly ItemProcessor: AslStateMachine & { readonly ProcessorConfig: { readonly Mode: 'INLINE' } };
+    readonly ItemProcessor: AslStateMachine & { readonly ProcessorConfig: AslProcessorConfig };
+    /** Distributed Map: names the Map Run and the child executions (`<stateMachine>/<Label>:<id>`). */
+    readonly Label?: string;
     /** Iterations in flight at once; 0 means unbounded. */
     readonly MaxConcurrency?: number;
+    /** Distributed Map: share of failed items tolerated before the state fails (0-100). */
+    readonly ToleratedFailurePercentage?: number;
+    readonly ResultWriter?: AslResultWriter;
     readonly ResultPath?: string | null;
     readonly Retry?: readonly AslRetrier[];
     readonly Catch?: readonly AslCatcher[];
@@ -106,4 +144,6 @@ export interface AslStateMachine {
 /** A complete state machine definition. */
 export interface AslDefinition extends AslStateMachine {
   readonly Comment?: string;
+  /** Longest an execution may run before it ends TIMED_OUT. */
+  readonly TimeoutSeconds?: number;
 }

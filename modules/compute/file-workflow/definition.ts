@@ -4,7 +4,9 @@
  * Terraform tokens for the ARNs, and the local run (scripts/) drives the very same graph with
  * local handlers, so the order of steps cannot drift between the two.
  */
+import { DEFAULT_STORE_CONCURRENCY } from '../../../config';
 import {
+  FILE_WORKFLOW_FAILED_ERROR,
   NON_RETRYABLE_ERRORS,
   RETRYABLE_STEP_ERRORS,
   RUN_IN_PROGRESS_ERROR,
@@ -41,17 +43,58 @@ export const FILE_WORKFLOW_STEP_FUNCTIONS: Readonly<Record<FileWorkflowStep, Fun
 
 /** Tuning of the definition. */
 export interface FileWorkflowDefinitionOptions {
-  /** Chunks stored at once by the StoreChunks Map. Default {@link DEFAULT_MAX_CONCURRENCY}. */
+  /** Chunks stored at once by the StoreChunks Distributed Map. Default: the config default (`storeConcurrency`). */
   readonly maxConcurrency?: number;
   /**
    * `TimeoutSeconds` per step, a backstop should an invocation hang beyond the function's own
    * timeout. Default: none (Step Functions waits for the function to return or time out).
    */
   readonly timeoutSeconds?: Partial<Record<FileWorkflowStep, number>>;
+  /** Longest a whole run may take before it ends TIMED_OUT. Default: none. */
+  readonly executionTimeoutSeconds?: number;
+  /** AWS partition of the S3 integration ARNs (`aws`, `aws-cn`, ...). Default `aws`. */
+  readonly partition?: string;
 }
 
-/** Default StoreChunks concurrency: enough to overlap DynamoDB latency, low enough not to throttle the table. */
-export const DEFAULT_MAX_CONCURRENCY = 10;
+/** Seconds added to a function's timeout for its Task's `TimeoutSeconds` backstop. */
+export const TASK_TIMEOUT_MARGIN_SECONDS = 60;
+
+/** The sizes the definition takes from configuration. */
+export interface FileWorkflowSizing {
+  /** Config `storeConcurrency`. */
+  readonly storeConcurrency: number;
+  /** Config `fileWorkflowTimeoutMinutes`. */
+  readonly fileWorkflowTimeoutMinutes: number;
+  /** Timeout of each step's function. */
+  readonly functionTimeoutSeconds: Readonly<Record<FileWorkflowStep, number>>;
+  readonly partition?: string;
+}
+
+/**
+ * The definition options of a configuration: the construct and the local run both build the
+ * definition with these, so the state machine they run is the same.
+ */
+export function fileWorkflowOptions(sizing: FileWorkflowSizing): FileWorkflowDefinitionOptions {
+  const timeoutSeconds = Object.fromEntries(
+    Object.entries(sizing.functionTimeoutSeconds).map(([step, seconds]) => [
+      step,
+      seconds + TASK_TIMEOUT_MARGIN_SECONDS,
+    ]),
+  ) as Record<FileWorkflowStep, number>;
+  return {
+    maxConcurrency: sizing.storeConcurrency,
+    timeoutSeconds,
+    executionTimeoutSeconds: Math.round(sizing.fileWorkflowTimeoutMinutes * 60),
+    partition: sizing.partition,
+  };
+}
+
+/**
+ * Label of the StoreChunks Distributed Map: its child executions are
+ * `<state machine>/StoreChunks:<id>`, which is how IAM (DescribeExecution/StopExecution of the
+ * children) and the status-change rule (children are not the parent) tell them apart.
+ */
+export const STORE_CHUNKS_LABEL = 'StoreChunks';
 
 /** Errors the Lambda service raises when the invocation itself failed, not the handler. */
 export const LAMBDA_TRANSIENT_ERRORS = [
@@ -87,9 +130,6 @@ export const STEP_RETRY_POLICY: readonly AslRetrier[] = [
   { ErrorEquals: [...RETRYABLE_STEP_ERRORS], ...BACKOFF },
 ];
 
-/** Error name of a run that ended in compensation. */
-export const FILE_WORKFLOW_FAILED_ERROR = 'FileWorkflowFailed';
-
 /** Any error left after retries sends the run to compensation, with `{ Error, Cause }` kept at `$.error`. */
 const TO_COMPENSATION: readonly AslCatcher[] = [
   { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: WORKFLOW_STEPS.compensate },
@@ -98,11 +138,12 @@ const TO_COMPENSATION: readonly AslCatcher[] = [
 /**
  * Builds the file workflow:
  *
- * IdentifyRun → Validate → StoreAndArchive( StoreChunks (Map → StoreChunk) ‖ Archive )
- * → MarkCompleted → NotifySuccess → Done; any error in Validate or StoreAndArchive → Compensate
- * → MarkFailed → NotifyFailure → Failed. A failing Compensate still reaches MarkFailed and
- * NotifyFailure, so every failed run is announced. When Validate finds another run of the same
- * object version in progress, the run ends at DuplicateRun having touched nothing.
+ * IdentifyRun → Validate → StoreAndArchive( StoreChunks (Distributed Map over the chunk manifest
+ * → StoreChunk) ‖ Archive ) → MarkCompleted → NotifySuccess → Done; any error in Validate or
+ * StoreAndArchive → Compensate → MarkFailed → NotifyFailure → Failed. A failing Compensate still
+ * reaches MarkFailed and NotifyFailure, so every failed run is announced. When Validate finds
+ * another run of the same object version in progress, the run ends at DuplicateRun having touched
+ * nothing.
  *
  * IdentifyRun puts the run id (the execution name, from the context object) at `$.run.runId`,
  * where every step finds it.
@@ -115,10 +156,16 @@ export function fileWorkflowDefinition(
   arns: FileWorkflowStepArns,
   options: FileWorkflowDefinitionOptions = {},
 ): AslDefinition {
-  const maxConcurrency = options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY;
+  const maxConcurrency = options.maxConcurrency ?? DEFAULT_STORE_CONCURRENCY;
   if (!Number.isInteger(maxConcurrency) || maxConcurrency < 0) {
     throw new RangeError(`maxConcurrency must be an integer >= 0 (0 = unbounded), got ${maxConcurrency}`);
   }
+  const executionTimeout = options.executionTimeoutSeconds;
+  if (executionTimeout !== undefined && (!Number.isInteger(executionTimeout) || executionTimeout < 1)) {
+    throw new RangeError(`executionTimeoutSeconds must be a positive integer, got ${executionTimeout}`);
+  }
+  const s3Integration = (action: 'getObject' | 'putObject'): string =>
+    `arn:${options.partition ?? 'aws'}:states:::s3:${action}`;
   for (const [step, seconds] of Object.entries(options.timeoutSeconds ?? {})) {
     if (seconds !== undefined && (!Number.isInteger(seconds) || seconds < 1)) {
       throw new RangeError(`timeoutSeconds.${step} must be a positive integer, got ${seconds}`);
@@ -144,6 +191,7 @@ export function fileWorkflowDefinition(
     Comment:
       'Market-data file: validate, then store chunks in parallel with archiving, then notify; ' +
       'compensate and notify on any failure.',
+    ...(executionTimeout !== undefined ? { TimeoutSeconds: executionTimeout } : {}),
     StartAt: WORKFLOW_STEPS.identifyRun,
     States: {
       [WORKFLOW_STEPS.identifyRun]: {
@@ -173,9 +221,18 @@ export function fileWorkflowDefinition(
           {
             StartAt: WORKFLOW_STEPS.storeChunks,
             States: {
+              // Distributed: the chunk list is read from the manifest in S3 and every chunk is a
+              // child execution, so neither the state nor the history grows with the file; the
+              // results go to S3 too (a Distributed Map's result array counts against the 256 KiB
+              // quota even with ResultPath null).
               [WORKFLOW_STEPS.storeChunks]: {
                 Type: 'Map',
-                ItemsPath: '$.validation.chunks',
+                Label: STORE_CHUNKS_LABEL,
+                ItemReader: {
+                  Resource: s3Integration('getObject'),
+                  ReaderConfig: { InputType: 'JSONL' },
+                  Parameters: { 'Bucket.$': '$.bucket', 'Key.$': '$.validation.manifestKey' },
+                },
                 ItemSelector: {
                   'bucket.$': '$.bucket',
                   'fileId.$': '$.validation.fileId',
@@ -183,8 +240,10 @@ export function fileWorkflowDefinition(
                   'chunk.$': '$$.Map.Item.Value',
                 },
                 MaxConcurrency: maxConcurrency,
+                // One chunk that cannot be stored fails the file (and so compensates it).
+                ToleratedFailurePercentage: 0,
                 ItemProcessor: {
-                  ProcessorConfig: { Mode: 'INLINE' },
+                  ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
                   StartAt: WORKFLOW_STEPS.storeChunk,
                   States: {
                     [WORKFLOW_STEPS.storeChunk]: {
@@ -192,6 +251,11 @@ export function fileWorkflowDefinition(
                       End: true,
                     },
                   },
+                },
+                ResultWriter: {
+                  Resource: s3Integration('putObject'),
+                  Parameters: { 'Bucket.$': '$.bucket', 'Prefix.$': '$.validation.resultsPrefix' },
+                  WriterConfig: { Transformation: 'COMPACT', OutputType: 'JSONL' },
                 },
                 End: true,
               },

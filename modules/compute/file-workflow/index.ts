@@ -12,23 +12,34 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { Construct } from 'constructs';
 import { resourceName, stateMachineName, type PipelineConfig } from '../../../config';
+import { KEY_PREFIX } from '../../../contract';
 import type { FunctionHandle } from '../function-handle';
 import { PolicyDocument, serviceTrustPolicy } from '../../iam/policy-document';
 import { LOG_DELIVERY_ACTIONS, TRACING_ACTIONS } from '../../iam/unscoped-actions';
 import { jsonAttribute } from '../../json-attribute';
-import { DEFAULT_MAX_CONCURRENCY, fileWorkflowDefinition, type FileWorkflowStep } from './definition';
+import { fileWorkflowDefinition, fileWorkflowOptions, STORE_CHUNKS_LABEL, type FileWorkflowStep } from './definition';
 
 export * from './asl';
 export * from './definition';
 
 /** Props of {@link FileWorkflow}. */
 export interface FileWorkflowProps {
-  /** Naming and log retention. */
-  readonly config: Pick<PipelineConfig, 'namePrefix' | 'env' | 'logRetentionDays'>;
+  /** Naming, log retention, and the StoreChunks concurrency and run timeout. */
+  readonly config: Pick<
+    PipelineConfig,
+    'namePrefix' | 'env' | 'logRetentionDays' | 'storeConcurrency' | 'fileWorkflowTimeoutMinutes'
+  >;
   /** Region this copy of the workflow runs in (part of the role name: IAM is global). */
   readonly region: string;
   /** The five functions the workflow calls, one per step (their timeouts and concurrency shape the steps). */
   readonly steps: Readonly<Record<FileWorkflowStep, FunctionHandle>>;
+  /**
+   * ARN of the ingest bucket: StoreChunks reads the chunk manifests and writes its results under
+   * its `staged/` prefix.
+   */
+  readonly ingestBucketArn: string;
+  /** KMS key encrypting the ingest bucket's objects (`s3Encryption: kms`). Default: SSE-S3. */
+  readonly objectKeyArn?: string;
   /**
    * KMS key ARN encrypting the state machine's data and its log group. Its key policy must let
    * CloudWatch Logs (`logs.<region>.amazonaws.com`) use it. Default: AWS-owned keys.
@@ -43,9 +54,6 @@ export interface FileWorkflowProps {
  */
 export const FILE_WORKFLOW_LOG_LEVEL = 'ALL';
 
-/** Seconds added to a function's timeout for the Task's own `TimeoutSeconds` backstop. */
-const TASK_TIMEOUT_MARGIN_SECONDS = 60;
-
 // The state machine's '*' grants are exactly these two lists (see unscoped-actions.ts for why).
 export { LOG_DELIVERY_ACTIONS, TRACING_ACTIONS };
 
@@ -55,7 +63,10 @@ export class FileWorkflow extends Construct {
   readonly stateMachineArn: string;
   /** Name of the state machine. */
   readonly stateMachineName: string;
-  /** ARN pattern of its executions (starters read a run's status before refusing a second run). */
+  /**
+   * ARN pattern of its executions, `...:execution:<name>:*` (starters read a run's status before
+   * refusing a second run; the watchdog reads an ended run's input); not its Distributed Map's children.
+   */
   readonly executionsArn: string;
   /** Name of the log group receiving execution events (`/aws/vendedlogs/states/<name>`). */
   readonly logGroupName: string;
@@ -64,7 +75,7 @@ export class FileWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: FileWorkflowProps) {
     super(scope, id);
-    const { config, region, steps, kmsKeyArn } = props;
+    const { config, region, steps, kmsKeyArn, objectKeyArn } = props;
     const name = stateMachineName(config);
 
     const logGroup = new CloudwatchLogGroup(this, 'LogGroup', {
@@ -94,12 +105,28 @@ export class FileWorkflow extends Construct {
     this.roleArn = role.arn;
 
     const functionArns = Object.values(steps).map((step) => step.arn);
+    const staged = `${props.ingestBucketArn}/${KEY_PREFIX.staged}*`;
     const rolePolicy = new PolicyDocument(`state machine ${name}`)
       .add({
         Sid: 'InvokeStepFunctions',
         Action: ['lambda:InvokeFunction'],
         // Qualified ARNs too, so pointing a step at a version or alias needs no policy change.
         Resource: functionArns.flatMap((arn) => [arn, `${arn}:*`]),
+      })
+      // StoreChunks is a Distributed Map: each chunk is a child execution of this state machine.
+      .add({ Sid: 'StartStoreChunksChildren', Action: ['states:StartExecution'], Resource: [ownArn] })
+      .add({
+        Sid: 'ManageStoreChunksChildren',
+        Action: ['states:DescribeExecution', 'states:StopExecution'],
+        Resource: [
+          `arn:${partition.partition}:states:${region}:${identity.accountId}:execution:${name}/${STORE_CHUNKS_LABEL}:*`,
+        ],
+      })
+      .add({ Sid: 'ReadChunkManifests', Action: ['s3:GetObject'], Resource: [staged] })
+      .add({
+        Sid: 'WriteStoreChunksResults',
+        Action: ['s3:PutObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload'],
+        Resource: [staged],
       })
       .add({ Sid: 'PutTraces', Action: [...TRACING_ACTIONS], Resource: ['*'] })
       .add({ Sid: 'DeliverLogs', Action: [...LOG_DELIVERY_ACTIONS], Resource: ['*'] });
@@ -111,13 +138,21 @@ export class FileWorkflow extends Construct {
         Condition: { StringEquals: { 'kms:EncryptionContext:aws:states:stateMachineArn': ownArn } },
       });
     }
+    if (objectKeyArn) {
+      // The manifests and results are objects of a KMS-encrypted bucket; only through S3.
+      rolePolicy.add({
+        Sid: 'UseObjectKeyThroughS3',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: [objectKeyArn],
+        Condition: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } },
+      });
+    }
     const policy = new IamRolePolicy(this, 'Policy', {
       name: 'least-privilege',
       role: role.id,
       policy: rolePolicy.toJson(),
     });
 
-    const storeChunkConcurrency = steps.storeChunk.reservedConcurrency;
     const definition = fileWorkflowDefinition(
       {
         validate: steps.validate.arn,
@@ -126,14 +161,12 @@ export class FileWorkflow extends Construct {
         compensate: steps.compensate.arn,
         notify: steps.notify.arn,
       },
-      {
-        // Never ask for more chunks at once than store-chunk may run (0 = disabled, -1 = unreserved).
-        maxConcurrency:
-          storeChunkConcurrency > 0
-            ? Math.min(DEFAULT_MAX_CONCURRENCY, storeChunkConcurrency)
-            : DEFAULT_MAX_CONCURRENCY,
-        timeoutSeconds: taskTimeouts(steps),
-      },
+      fileWorkflowOptions({
+        storeConcurrency: config.storeConcurrency,
+        fileWorkflowTimeoutMinutes: config.fileWorkflowTimeoutMinutes,
+        functionTimeoutSeconds: mapSteps(steps, (fn) => fn.timeoutSeconds),
+        partition: partition.partition,
+      }),
     );
 
     const machine = new SfnStateMachine(this, 'StateMachine', {
@@ -161,8 +194,13 @@ export class FileWorkflow extends Construct {
   }
 }
 
-/** Each step's TimeoutSeconds: its function's timeout plus a margin. */
-function taskTimeouts(steps: Readonly<Record<FileWorkflowStep, FunctionHandle>>): Record<FileWorkflowStep, number> {
-  const entries = Object.entries(steps).map(([step, fn]) => [step, fn.timeoutSeconds + TASK_TIMEOUT_MARGIN_SECONDS]);
-  return Object.fromEntries(entries) as Record<FileWorkflowStep, number>;
+/** `fn` of each step's function. */
+function mapSteps<T>(
+  steps: Readonly<Record<FileWorkflowStep, FunctionHandle>>,
+  fn: (handle: FunctionHandle) => T,
+): Record<FileWorkflowStep, T> {
+  return Object.fromEntries(Object.entries(steps).map(([step, handle]) => [step, fn(handle)])) as Record<
+    FileWorkflowStep,
+    T
+  >;
 }

@@ -31,7 +31,12 @@ describe('detectFormat', () => {
     ['incoming/a.json', '{"symbol":"A"}\n{"symbol":"B"}\n', 'ndjson'],
     ['incoming/a.json', '\uFEFF{"symbol":"A"}\r\n{"symbol":"B"}', 'ndjson'],
     ['incoming/a.txt', undefined, undefined],
-    ['incoming/a.json.gz', undefined, undefined],
+    ['incoming/a.json.gz', undefined, 'json'],
+    ['incoming/a.CSV.GZ', undefined, 'csv'],
+    ['incoming/a.ndjson.gz', undefined, 'ndjson'],
+    ['incoming/a.json.gz', '{"symbol":"A"}\n{"symbol":"B"}\n', 'ndjson'],
+    ['incoming/a.zip', undefined, undefined],
+    ['incoming/a.gz', undefined, undefined],
   ])('%s (head %j) → %s', (key, head, expected) => {
     expect(detectFormat(key, head)).toBe(expected);
   });

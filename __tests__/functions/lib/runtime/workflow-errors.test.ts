@@ -1,8 +1,10 @@
 import { NON_RETRYABLE_ERRORS, RETRYABLE_STEP_ERRORS, STEP_ERROR_NAMES } from '../../../../contract';
 import { EventPublishError } from '../../../../functions/lib/aws/event-publisher';
 import {
+  CorruptFileError,
   FileNotFoundError,
   FileTooLargeError,
+  RunCompensatedError,
   RunInProgressError,
   UnsupportedFileError,
 } from '../../../../functions/lib/runtime/workflow-errors';
@@ -15,6 +17,8 @@ describe('step error names', () => {
       new UnsupportedFileError('k', 'why'),
       new FileTooLargeError('k', 2, 1),
       new RunInProgressError('file', 'run'),
+      new CorruptFileError('k', 'unexpected end of file'),
+      new RunCompensatedError('file', 'run'),
     ].map((error) => error.name);
     expect(names.sort()).toEqual([...NON_RETRYABLE_ERRORS].sort());
   });

@@ -24,6 +24,9 @@ describe('evidence keys', () => {
   it("keeps the original's extension so the copy opens like the file", () => {
     expect(extensionOf('incoming/feed.ndjson.json')).toBe('.json');
     expect(extensionOf('incoming/README')).toBe('');
+    expect(extensionOf('incoming/day/trades.csv.gz')).toBe('.csv.gz');
+    expect(extensionOf('incoming/day/quotes.ndjson.gz')).toBe('.ndjson.gz');
+    expect(extensionOf('incoming/x.gz')).toBe('.gz');
     expect(extensionOf('incoming/.hidden')).toBe('');
   });
 });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_STORE_CONCURRENCY } from '../../../../config';
 import {
   NON_RETRYABLE_ERRORS,
   RETRYABLE_STEP_ERRORS,
@@ -14,8 +15,8 @@ import type {
   AslTaskState,
 } from '../../../../modules/compute/file-workflow/asl';
 import {
-  DEFAULT_MAX_CONCURRENCY,
   LAMBDA_TRANSIENT_ERRORS,
+  STORE_CHUNKS_LABEL,
   fileWorkflowDefinition,
   type FileWorkflowStepArns,
 } from '../../../../modules/compute/file-workflow/definition';
@@ -148,30 +149,58 @@ describe('fileWorkflowDefinition', () => {
     expect(retrierFor(validate, RUN_IN_PROGRESS_ERROR)?.MaxAttempts).toBe(0);
   });
 
-  it('maps StoreChunk over the staged chunks with the bucket, file id and run id of the run', () => {
+  it('stores the chunks listed in the manifest with a Distributed Map: items read from S3, one child each', () => {
     const parallel = top[WORKFLOW_STEPS.process];
     if (parallel.Type !== 'Parallel') throw new Error('StoreAndArchive is not a Parallel state');
     const map = parallel.Branches[0].States[WORKFLOW_STEPS.storeChunks];
     if (map.Type !== 'Map') throw new Error('StoreChunks is not a Map state');
-    expect(map.ItemsPath).toBe('$.validation.chunks');
+    expect(map.ItemsPath).toBeUndefined();
+    expect(map.ItemReader).toEqual({
+      Resource: 'arn:aws:states:::s3:getObject',
+      ReaderConfig: { InputType: 'JSONL' },
+      Parameters: { 'Bucket.$': '$.bucket', 'Key.$': '$.validation.manifestKey' },
+    });
     expect(map.ItemSelector).toEqual({
       'bucket.$': '$.bucket',
       'fileId.$': '$.validation.fileId',
       'runId.$': '$.run.runId',
       'chunk.$': '$$.Map.Item.Value',
     });
-    expect(map.ItemProcessor.ProcessorConfig).toEqual({ Mode: 'INLINE' });
+    expect(map.ItemProcessor.ProcessorConfig).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' });
+    expect(map.Label).toBe(STORE_CHUNKS_LABEL);
     expect(map.ItemProcessor.States[WORKFLOW_STEPS.storeChunk]).toMatchObject({
       Type: 'Task',
       Resource: ARNS.storeChunk,
       End: true,
     });
-    expect(map.MaxConcurrency).toBe(DEFAULT_MAX_CONCURRENCY);
+    expect(map.MaxConcurrency).toBe(DEFAULT_STORE_CONCURRENCY);
+    expect(map.ToleratedFailurePercentage).toBe(0);
     expect(parallel.Branches[1].States[WORKFLOW_STEPS.archive]).toMatchObject({
       Type: 'Task',
       Resource: ARNS.archive,
       End: true,
     });
+  });
+
+  it('writes the StoreChunks results to S3, so the state holds only where they are whatever the chunk count', () => {
+    const parallel = top[WORKFLOW_STEPS.process];
+    if (parallel.Type !== 'Parallel') throw new Error('StoreAndArchive is not a Parallel state');
+    const map = parallel.Branches[0].States[WORKFLOW_STEPS.storeChunks];
+    if (map.Type !== 'Map') throw new Error('StoreChunks is not a Map state');
+    expect(map.ResultWriter).toEqual({
+      Resource: 'arn:aws:states:::s3:putObject',
+      Parameters: { 'Bucket.$': '$.bucket', 'Prefix.$': '$.validation.resultsPrefix' },
+      WriterConfig: { Transformation: 'COMPACT', OutputType: 'JSONL' },
+    });
+    const china = fileWorkflowDefinition(ARNS, { partition: 'aws-cn' });
+    expect(JSON.stringify(china)).toContain('"Resource":"arn:aws-cn:states:::s3:getObject"');
+    expect(JSON.stringify(china)).toContain('"Resource":"arn:aws-cn:states:::s3:putObject"');
+  });
+
+  it('bounds the whole run with the execution timeout when one is given', () => {
+    expect(asl.TimeoutSeconds).toBeUndefined();
+    expect(fileWorkflowDefinition(ARNS, { executionTimeoutSeconds: 7200 }).TimeoutSeconds).toBe(7200);
+    expect(() => fileWorkflowDefinition(ARNS, { executionTimeoutSeconds: 0 })).toThrow(/executionTimeoutSeconds/);
   });
 
   it('every failure path compensates and notifies failure', () => {
@@ -318,7 +347,9 @@ describe('fileWorkflowDefinition', () => {
       const source = readFileSync(join(__dirname, '../../../../modules/compute/file-workflow', file), 'utf8');
       const imports = [...source.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
       for (const spec of imports) {
-        expect({ file, spec, allowed: spec.startsWith('./') || spec === '../../../contract' }).toEqual({
+        // config/ is plain TypeScript too (its defaults are the definition's defaults).
+        const allowed = spec.startsWith('./') || spec === '../../../contract' || spec === '../../../config';
+        expect({ file, spec, allowed }).toEqual({
           file,
           spec,
           allowed: true,

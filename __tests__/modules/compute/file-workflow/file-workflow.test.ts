@@ -53,13 +53,24 @@ interface Synthesized {
   };
 }
 
-function synth(config: PipelineConfig = loadConfig('dev', {}, {}), kmsKeyArn?: string): Synthesized {
+function synth(
+  config: PipelineConfig = loadConfig('dev', {}, {}),
+  kmsKeyArn?: string,
+  objectKeyArn?: string,
+): Synthesized {
   const json = Testing.synthScope((scope) => {
     const steps = Object.fromEntries(STEPS.map((s) => [s, fakeHandle(scope, s, config)])) as Record<
       FileWorkflowStep,
       FunctionHandle
     >;
-    const workflow = new FileWorkflow(scope, 'FileWorkflow', { config, region: 'us-east-1', steps, kmsKeyArn });
+    const workflow = new FileWorkflow(scope, 'FileWorkflow', {
+      config,
+      region: 'us-east-1',
+      steps,
+      kmsKeyArn,
+      ingestBucketArn: 'arn:aws:s3:::ingest',
+      objectKeyArn,
+    });
     new TerraformOutput(scope, 'arn', { value: workflow.stateMachineArn });
     new TerraformOutput(scope, 'name', { value: workflow.stateMachineName });
     new TerraformOutput(scope, 'log_group', { value: workflow.logGroupName });
@@ -153,6 +164,13 @@ describe('FileWorkflow', () => {
     expect(JSON.stringify(definition)).toContain('"MaxConcurrency":3');
     // Defaults: store-chunk may run 20 at once, the Map asks for 10.
     expect(JSON.stringify(definitionOf(dev))).toContain('"MaxConcurrency":10');
+    const wide = loadConfig('dev', { storeConcurrency: 16 }, {});
+    expect(JSON.stringify(definitionOf(synth(wide)))).toContain('"MaxConcurrency":16');
+  });
+
+  it('ends a run that outlives fileWorkflowTimeoutMinutes as TIMED_OUT (the definition TimeoutSeconds)', () => {
+    expect(definitionOf(dev).TimeoutSeconds).toBe(180 * 60);
+    expect(definitionOf(synth(loadConfig('dev', { fileWorkflowTimeoutMinutes: 30 }, {}))).TimeoutSeconds).toBe(1800);
   });
 
   it('execution data never logged', () => {
@@ -194,6 +212,46 @@ describe('FileWorkflow', () => {
     expect([...invoke[0].Resource].sort()).toEqual(
       STEPS.flatMap((s) => [`\${var.${s}_arn}`, `\${var.${s}_arn}:*`]).sort(),
     );
+  });
+
+  it('lets StoreChunks start and manage only its own child executions, and touch only staged/ objects', () => {
+    const policy = decode(only<{ policy: string }>(dev.parsed, IamRolePolicy.tfResourceType).policy) as {
+      Statement: { Sid: string; Action: string[]; Resource: string[]; Condition?: unknown }[];
+    };
+    const bySid = Object.fromEntries(policy.Statement.map((s) => [s.Sid, s]));
+    expect(bySid.StartStoreChunksChildren).toMatchObject({
+      Action: ['states:StartExecution'],
+      Resource: [expect.stringMatching(/:states:us-east-1:\$\{[^}]+\}:stateMachine:market-data-file-workflow-dev$/)],
+    });
+    expect(bySid.ManageStoreChunksChildren).toMatchObject({
+      Action: ['states:DescribeExecution', 'states:StopExecution'],
+      Resource: [expect.stringMatching(/:execution:market-data-file-workflow-dev\/StoreChunks:\*$/)],
+    });
+    expect(bySid.ReadChunkManifests).toMatchObject({
+      Action: ['s3:GetObject'],
+      Resource: ['arn:aws:s3:::ingest/staged/*'],
+    });
+    expect(bySid.WriteStoreChunksResults).toMatchObject({
+      Action: ['s3:PutObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload'],
+      Resource: ['arn:aws:s3:::ingest/staged/*'],
+    });
+    expect(bySid.UseObjectKeyThroughS3).toBeUndefined();
+    const kms = synth(loadConfig('dev', {}, {}), undefined, 'arn:aws:kms:us-east-1:1:key/objects');
+    const kmsPolicy = decode(only<{ policy: string }>(kms.parsed, IamRolePolicy.tfResourceType).policy) as {
+      Statement: { Sid: string }[];
+    };
+    expect(kmsPolicy.Statement.find((s) => s.Sid === 'UseObjectKeyThroughS3')).toEqual({
+      Sid: 'UseObjectKeyThroughS3',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: ['arn:aws:kms:us-east-1:1:key/objects'],
+      Condition: { StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } },
+    });
+  });
+
+  it('reads the chunk manifests with the partition of the deployment', () => {
+    const map = JSON.stringify(definitionOf(dev));
+    expect(map).toMatch(/"Resource":"arn:\$\{data\.aws_partition\.\w+\.partition\}:states:::s3:getObject"/);
   });
 
   it('uses "*" only for X-Ray and log delivery, which have no resource-level permissions', () => {
