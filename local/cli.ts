@@ -87,7 +87,8 @@ async function main(argv: readonly string[]): Promise<number> {
     progress(
       `stages: file workflows ${stages.workflows.toFixed(1)} s (${rate(stages.recordsStored, stages.workflows)} ` +
         `records/s stored), queue ${stages.queue.toFixed(1)} s, stream to bars ${stages.bars.toFixed(1)} s ` +
-        `(${rate(stages.streamRecords, stages.bars)} stream records/s)`,
+        `(${rate(stages.streamRecords, stages.bars)} stream records/s), report and drift check ` +
+        `${stages.report.toFixed(1)} s`,
     );
     if (day && args.bars) {
       const diff = barDifferences(day.bars, run.report.bars);

@@ -60,6 +60,8 @@ export interface StageSeconds {
   queue: number;
   /** Table stream → bars. */
   bars: number;
+  /** Reading the outcome back: items, rejects reports and the drift check (bars recomputed from the stored trades). */
+  report: number;
 }
 
 /** What one {@link LocalPipeline.drain} (or one round of it) did. */
@@ -94,7 +96,7 @@ export interface UploadedFile {
 export class LocalPipeline {
   readonly workflows: WorkflowRunner;
   /** Seconds spent driving each stage so far (the local day's records/s per stage). */
-  readonly stageSeconds: StageSeconds = { workflows: 0, queue: 0, bars: 0 };
+  readonly stageSeconds: StageSeconds = { workflows: 0, queue: 0, bars: 0, report: 0 };
   /** The part of the pipeline being driven right now. */
   private stage = 'provisioned';
   readonly queue: QueuePoller;
@@ -321,8 +323,16 @@ export class LocalPipeline {
 
   /** Reads the run's outcome back from the emulator (table items and rejects reports). */
   async report(): Promise<LocalRunReport> {
-    return readRunReport(this.resources, this.clients, [this.config.primaryRegion, this.config.drRegion], {
-      reconcile: this.options.bars !== false,
-    });
+    const reconcile = this.options.bars !== false;
+    this.stage = reconcile ? 'report and drift check' : 'report';
+    const started = Date.now();
+    try {
+      return await readRunReport(this.resources, this.clients, [this.config.primaryRegion, this.config.drRegion], {
+        reconcile,
+      });
+    } finally {
+      this.stageSeconds.report += (Date.now() - started) / 1000;
+      this.stage = 'idle';
+    }
   }
 }
