@@ -15,7 +15,8 @@ import { StringDecoder } from 'node:string_decoder';
 import { CsvReader } from './csv-reader';
 import { DataPathUsageError } from '../domain/errors';
 import { resolveField } from './fields';
-import { JsonReader, NdjsonReader } from './json-reader';
+import { JsonReader } from './json-reader';
+import { NdjsonReader } from './ndjson-reader';
 import { newResultSink, RecordNormaliser, RowSlots, SlotKind, type ResultSink } from './validation';
 import type { InputFormat, MarketRecord, Reject, ValidationResult, ValidationWarning } from '../domain/types';
 

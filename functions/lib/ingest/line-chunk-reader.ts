@@ -1,7 +1,7 @@
 /**
- * Chunk bookkeeping shared by the streaming readers: text arrives in chunks that cut rows
- * anywhere, so the unfinished row of one chunk is carried into the next. Line-oriented readers
- * (CSV, NDJSON) use `feed`/`finish` as they are; the JSON-array reader brings its own.
+ * Chunk bookkeeping of the line-oriented readers (CSV, NDJSON): text arrives in chunks that cut
+ * rows anywhere, so the unfinished row of one chunk is carried into the next. (The JSON-array
+ * reader splits elements by nesting, not by lines, and keeps its own carry.)
  */
 import type { ResultSink } from './validation';
 
