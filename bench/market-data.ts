@@ -5,7 +5,8 @@
  * ones, and so is every stored byte).
  */
 import { CsvReader } from '../functions/lib/ingest/csv-reader';
-import { newResultSink, RecordNormaliser } from '../functions/lib/ingest/validation';
+import { RecordNormaliser } from '../functions/lib/ingest/record-normaliser';
+import { newResultSink } from '../functions/lib/ingest/result-sink';
 import type { MarketRecord } from '../functions/lib/domain/types';
 
 /** Shape of the generated data. */

@@ -17,7 +17,9 @@
  */
 import { resolveField, FIELDS } from './fields';
 import { LineChunkReader } from './line-chunk-reader';
-import { RowSlots, SlotKind, type RecordNormaliser, type ResultSink } from './validation';
+import type { RecordNormaliser } from './record-normaliser';
+import type { ResultSink } from './result-sink';
+import { RowSlots, SlotKind } from './row-slots';
 
 // Imported enum values copied once (CommonJS transpilers make each imported-binding use a getter call).
 const TEXT = SlotKind.Text;

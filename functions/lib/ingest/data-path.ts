@@ -17,7 +17,9 @@ import { DataPathUsageError } from '../domain/errors';
 import { resolveField } from './fields';
 import { JsonReader } from './json-reader';
 import { NdjsonReader } from './ndjson-reader';
-import { newResultSink, RecordNormaliser, RowSlots, SlotKind, type ResultSink } from './validation';
+import { RecordNormaliser } from './record-normaliser';
+import { newResultSink, type ResultSink } from './result-sink';
+import { RowSlots, SlotKind } from './row-slots';
 import type { InputFormat, MarketRecord, Reject, ValidationResult, ValidationWarning } from '../domain/types';
 
 /** Options of one run of the data path. */

@@ -9,7 +9,7 @@
  */
 import { FIELDS, resolveField } from './fields';
 import { closingQuote, decodeJsonString, isWs, JsonChar, skipNested, skipWs } from './json-scan';
-import { RowSlots, SlotKind } from './validation';
+import { RowSlots, SlotKind } from './row-slots';
 
 // Imported bindings copied once (CommonJS transpilers make each imported-binding use a getter call).
 const TEXT = SlotKind.Text;

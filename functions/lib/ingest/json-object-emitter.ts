@@ -3,7 +3,9 @@
  * the invalid-UTF-8 check and handing the row to the normaliser.
  */
 import { FlatObjectParser } from './flat-object-parser';
-import { RowSlots, type RecordNormaliser, type ResultSink } from './validation';
+import type { RecordNormaliser } from './record-normaliser';
+import type { ResultSink } from './result-sink';
+import { RowSlots } from './row-slots';
 
 const NOT_FOUND = 0x7fffffff;
 

@@ -10,7 +10,8 @@
  */
 import { JsonObjectEmitter } from './json-object-emitter';
 import { isWs, JsonChar, MAX_ELEMENT_CHARS } from './json-scan';
-import type { RecordNormaliser, ResultSink } from './validation';
+import type { RecordNormaliser } from './record-normaliser';
+import type { ResultSink } from './result-sink';
 
 // Imported bindings copied once (CommonJS transpilers make each imported-binding use a getter call).
 const { QUOTE, BACKSLASH, LBRACE, RBRACE, LBRACKET, RBRACKET, COMMA, LF } = JsonChar;

@@ -3,7 +3,7 @@
  * rows anywhere, so the unfinished row of one chunk is carried into the next. (The JSON-array
  * reader splits elements by nesting, not by lines, and keeps its own carry.)
  */
-import type { ResultSink } from './validation';
+import type { ResultSink } from './result-sink';
 
 export abstract class LineChunkReader {
   /** Text of the unfinished row (or element) left by earlier chunks. */

@@ -7,7 +7,8 @@
 import { JsonObjectEmitter } from './json-object-emitter';
 import { MAX_ELEMENT_CHARS, skipWs } from './json-scan';
 import { LineChunkReader } from './line-chunk-reader';
-import type { RecordNormaliser, ResultSink } from './validation';
+import type { RecordNormaliser } from './record-normaliser';
+import type { ResultSink } from './result-sink';
 
 // Imported bindings copied once (CommonJS transpilers make each imported-binding use a getter call).
 const MAX_LINE_CHARS = MAX_ELEMENT_CHARS;

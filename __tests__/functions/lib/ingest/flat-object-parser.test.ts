@@ -21,4 +21,12 @@ describe('JSON objects', () => {
     const exact = run('ndjson', `{"symbol":"A","timestamp":"${TS}","price":1234567890.12345678,"size":3}`).records[0];
     expect(exact).toMatchObject({ price: '1234567890.12345678', notional: '3703703670.37037034' });
   });
+
+  it('does not let __proto__ keys pollute anything', () => {
+    run(
+      'ndjson',
+      '{"__proto__":{"polluted":true},"symbol":"A","timestamp":"2025-01-02T14:30:00Z","price":"1","size":1}',
+    );
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
 });
