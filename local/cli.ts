@@ -27,6 +27,18 @@ process.stdout.write = process.stderr.write.bind(process.stderr);
 
 const progress = (message: string): void => void process.stderr.write(`[local] ${message}\n`);
 
+// The handlers' SDK clients warn when more requests wait for a socket than their pool holds. On
+// AWS every Lambda instance runs one invocation at a time; here one process runs every invocation
+// (StoreChunks children included), so the pool is shared and the warning says nothing about the
+// code. Count them and say so once at the end instead of printing each.
+const SOCKET_WARNING = '@smithy/node-http-handler:WARN - socket usage at capacity';
+let socketWarnings = 0;
+const warn = console.warn.bind(console);
+console.warn = (...parts: unknown[]): void => {
+  if (typeof parts[0] === 'string' && parts[0].startsWith(SOCKET_WARNING)) socketWarnings++;
+  else warn(...parts);
+};
+
 /** `count` per `seconds`, rounded, as text. */
 const rate = (count: number, seconds: number): string =>
   seconds > 0 ? Math.round(count / seconds).toLocaleString('en-US') : '-';
@@ -113,6 +125,11 @@ async function main(argv: readonly string[]): Promise<number> {
           }),
     );
     for (const problem of problems) progress(`step failed: ${problem}`);
+    if (socketWarnings > 0)
+      progress(
+        `${socketWarnings} SDK socket-pool warning(s) not shown: every handler invocation shares one process ` +
+          'here, where each Lambda instance would have its own pool',
+      );
     progress(`done in ${seconds.toFixed(1)} s`);
     return problems.length > 0 ? 1 : 0;
   } finally {
