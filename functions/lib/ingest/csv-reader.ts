@@ -39,8 +39,6 @@ const NEED_MORE = -1;
 /** Streaming CSV reader: `feed` text chunks, then `finish`; rows go to the normaliser. */
 export class CsvReader extends LineChunkReader {
   private readonly slots = new RowSlots();
-  /** Physical line (1-based) where the next row starts. */
-  private line = 1;
   private headerDone = false;
   private headerProblem: string | undefined;
   private columnSlots = new Int32Array(0);
@@ -60,16 +58,8 @@ export class CsvReader extends LineChunkReader {
   protected run(s: string, from: number, final: boolean, sink: ResultSink): void {
     let pos = from;
     const len = s.length;
-    if (this.skipping) {
-      const nl = s.indexOf('\n', pos);
-      if (nl < 0) {
-        this.carry = '';
-        return;
-      }
-      this.skipping = false;
-      this.line++;
-      pos = nl + 1;
-    }
+    pos = this.skipOverflow(s, pos);
+    if (pos < 0) return;
     this.nextQuote = -1;
     this.nextBad = -1;
     const slots = this.slots;

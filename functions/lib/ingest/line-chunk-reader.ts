@@ -10,6 +10,8 @@ export abstract class LineChunkReader {
   protected carry = '';
   /** After an over-long row: drop text up to the next line break. */
   protected skipping = false;
+  /** 1-based line number of the row being read. */
+  protected line = 1;
 
   /** Reads every complete row of `text` (appended to what was left from earlier chunks). */
   feed(text: string, sink: ResultSink): void {
@@ -39,6 +41,22 @@ export abstract class LineChunkReader {
     const rest = this.carry;
     this.carry = '';
     if (rest.length > 0) this.run(rest, 0, true, sink);
+  }
+
+  /**
+   * Where reading `s` resumes after the rest of an over-long row is dropped: past the next line
+   * break (counted in `line`), or -1 when `s` ends first (the whole text is dropped).
+   */
+  protected skipOverflow(s: string, from: number): number {
+    if (!this.skipping) return from;
+    const nl = s.indexOf('\n', from);
+    if (nl < 0) {
+      this.carry = '';
+      return -1;
+    }
+    this.skipping = false;
+    this.line++;
+    return nl + 1;
   }
 
   /**

@@ -17,8 +17,6 @@ const skipWsHot = skipWs;
 /** Streaming NDJSON reader: `feed` text chunks, then `finish`; rows go to the normaliser. */
 export class NdjsonReader extends LineChunkReader {
   private readonly objects: JsonObjectEmitter;
-  /** Physical line (1-based) where the next object starts. */
-  private line = 1;
 
   constructor(normaliser: RecordNormaliser) {
     super();
@@ -29,16 +27,8 @@ export class NdjsonReader extends LineChunkReader {
     const len = s.length;
     let pos = from;
     this.objects.newText();
-    if (this.skipping) {
-      const nl = s.indexOf('\n', pos);
-      if (nl < 0) {
-        this.carry = '';
-        return;
-      }
-      this.skipping = false;
-      this.line++;
-      pos = nl + 1;
-    }
+    pos = this.skipOverflow(s, pos);
+    if (pos < 0) return;
     while (pos < len) {
       let nl = s.indexOf('\n', pos);
       if (nl < 0) {
