@@ -131,22 +131,53 @@ export function partialDifferences(stored: PartialBar, expected: PartialBar): Fi
     .map((field) => ({ field, stored: a[field], expected: b[field] }));
 }
 
-/** Stored trades of the whole table (or of minutes in [from, to]), by `<symbol>#<minute>`. */
-async function scanTrades(
-  dynamodb: DynamoDBClient,
-  tableName: string,
-  from?: string,
-  to?: string,
-): Promise<Map<string, RegionalTrade[]>> {
-  const byMinute = new Map<string, RegionalTrade[]>();
+/** What a scan-mode reconciliation compares: the table's partial bars and its stored trades by minute. */
+export interface ScannedBars {
+  readonly partials: PartialBar[];
+  /** Stored trades by `<symbol>#<minute>`. */
+  readonly trades: Map<string, RegionalTrade[]>;
+}
+
+/** An empty {@link ScannedBars} to fill with {@link collectBarItem}. */
+export function emptyScannedBars(): ScannedBars {
+  return { partials: [], trades: new Map() };
+}
+
+/**
+ * Adds `item` to `into` when it is a partial bar or a stored trade (of a minute in [from, to]
+ * when given): what one pass over the table needs, whoever drives the pass.
+ */
+export function collectBarItem(into: ScannedBars, item: Item, from?: string, to?: string): void {
+  const pk = item.pk?.S ?? '';
+  if (pk.startsWith(TABLE.barKeyPrefix)) {
+    into.partials.push(partialBarFromItem(item));
+    return;
+  }
+  if (!pk.startsWith(TABLE.recordKeyPrefix) || !(item.sk?.S ?? '').startsWith(TABLE.tradeSortKeyPrefix)) return;
+  const at = parseRecordPartitionKey(pk);
+  if (!at || (from && at.minute < from) || (to && at.minute > to)) return;
+  const key = `${at.symbol}#${at.minute}`;
+  const list = into.trades.get(key);
+  if (list) list.push(regionalTradeFromItem(item));
+  else into.trades.set(key, [regionalTradeFromItem(item)]);
+}
+
+/**
+ * Every partial bar and stored trade of the table in ONE consistent Scan (an emulator answers
+ * each page of a Scan by walking the table from its start, so every extra pass costs a whole
+ * walk per page).
+ */
+async function scanBars(dynamodb: DynamoDBClient, tableName: string, from?: string, to?: string): Promise<ScannedBars> {
+  const scanned = emptyScannedBars();
   let startKey: Item | undefined;
   do {
     const page = await dynamodb.send(
       new ScanCommand({
         TableName: tableName,
-        FilterExpression: 'begins_with(#pk, :records) AND begins_with(#sk, :trades)',
+        FilterExpression: 'begins_with(#pk, :bars) OR (begins_with(#pk, :records) AND begins_with(#sk, :trades))',
         ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
         ExpressionAttributeValues: {
+          ':bars': { S: TABLE.barKeyPrefix },
           ':records': { S: TABLE.recordKeyPrefix },
           ':trades': { S: TABLE.tradeSortKeyPrefix },
         },
@@ -154,38 +185,10 @@ async function scanTrades(
         ExclusiveStartKey: startKey,
       }),
     );
-    for (const item of page.Items ?? []) {
-      const at = parseRecordPartitionKey(item.pk?.S ?? '');
-      if (!at || (from && at.minute < from) || (to && at.minute > to)) continue;
-      const key = `${at.symbol}#${at.minute}`;
-      const list = byMinute.get(key) ?? [];
-      list.push(regionalTradeFromItem(item));
-      byMinute.set(key, list);
-    }
+    for (const item of page.Items ?? []) collectBarItem(scanned, item, from, to);
     startKey = page.LastEvaluatedKey;
   } while (startKey);
-  return byMinute;
-}
-
-/** Every stored partial bar of the table (scan). */
-async function scanPartials(dynamodb: DynamoDBClient, tableName: string): Promise<PartialBar[]> {
-  const partials: PartialBar[] = [];
-  let startKey: Item | undefined;
-  do {
-    const page = await dynamodb.send(
-      new ScanCommand({
-        TableName: tableName,
-        FilterExpression: 'begins_with(#pk, :bars)',
-        ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-        ExpressionAttributeValues: { ':bars': { S: TABLE.barKeyPrefix } },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) partials.push(partialBarFromItem(item));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return partials;
+  return scanned;
 }
 
 /** Minute keys from `from` to `to`, inclusive. */
@@ -237,11 +240,14 @@ async function writeReconciliation(options: ReconcileOptions, symbol: string, mi
 }
 
 /** Compares (and with `fix`, repairs) the bars of the range. */
-export async function reconcileBars(options: ReconcileOptions): Promise<ReconcileReport> {
+export async function reconcileBars(options: ReconcileOptions, scanned?: ScannedBars): Promise<ReconcileReport> {
   const { dynamodb, tableName, region, regions, from, to } = options;
   if (options.source === 'query' && (!from || !to)) throw new Error('query mode needs --from and --to');
-  const partials =
-    from && to ? await queryPartials(tableName, from, to, dynamodb) : await scanPartials(dynamodb, tableName);
+  if (scanned && options.source !== 'scan') throw new Error('scanned bars are only for scan mode');
+  const fromScan = options.source === 'scan' ? (scanned ?? (await scanBars(dynamodb, tableName, from, to))) : undefined;
+  const partials = fromScan
+    ? fromScan.partials.filter((p) => (!from || p.minute >= from) && (!to || p.minute <= to))
+    : await queryPartials(tableName, from as string, to as string, dynamodb);
   const stored = new Map<string, PartialBar[]>();
   for (const p of partials) {
     const key = `${p.symbol}#${p.minute}`;
@@ -249,8 +255,8 @@ export async function reconcileBars(options: ReconcileOptions): Promise<Reconcil
   }
 
   let trades: Map<string, RegionalTrade[]>;
-  if (options.source === 'scan') {
-    trades = await scanTrades(dynamodb, tableName, from, to);
+  if (fromScan) {
+    trades = fromScan.trades;
   } else {
     trades = new Map();
     const symbols = new Set([...partials.map((p) => p.symbol), ...(options.symbols ?? [])]);
