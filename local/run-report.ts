@@ -136,7 +136,7 @@ export function fileOfRejectsReport(reportKey: string, fileKeys: readonly string
  * Recomputes every bar of the table from its stored trades and reports the differences; from
  * `scanned` when the caller has read the table already, else with a scan of its own.
  */
-export async function readDrift(
+async function readDrift(
   pipeline: ProvisionedPipeline,
   dynamodb: DynamoDBClient,
   regions: readonly string[],

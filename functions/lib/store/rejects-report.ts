@@ -21,6 +21,9 @@ import { s3Client } from '../aws/clients/s3';
 import { isNotFound, readObjectText } from './s3-objects';
 import { MIN_PART_BYTES } from './streaming-upload';
 
+/** Content type of a rejects report: one JSON object per line. */
+const REPORT_CONTENT_TYPE = 'application/x-ndjson';
+
 /** Metadata key naming the run whose conflicts the report already holds. */
 const APPENDED_BY = 'conflicts-appended-by';
 
@@ -90,8 +93,6 @@ export async function appendConflicts(
   }
   return conflicts.length;
 }
-
-const REPORT_CONTENT_TYPE = 'application/x-ndjson';
 
 /** The report's text ('' when it vanished since it was looked at). */
 async function readReport(bucket: string, reportKey: string, client: S3Client): Promise<string> {
